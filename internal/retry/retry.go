@@ -46,13 +46,13 @@ type Classifier func(err error) (d Decision, reason string, throttle bool)
 
 // Policy defaults, used for zero fields of [Policy].
 const (
-	DefaultMaxAttempts      = 5
-	DefaultInitialInterval  = 200 * time.Millisecond
-	DefaultThrottleInterval = time.Second
-	DefaultMaxInterval      = 20 * time.Second
-	DefaultMaxElapsed       = 2 * time.Minute
-	DefaultMultiplier       = 2.0
-	DefaultJitter           = 0.5
+	DefaultMaxAttempts      = 5                      // Policy.MaxAttempts
+	DefaultInitialInterval  = 200 * time.Millisecond // Policy.InitialInterval
+	DefaultThrottleInterval = time.Second            // Policy.ThrottleInterval
+	DefaultMaxInterval      = 20 * time.Second       // Policy.MaxInterval
+	DefaultMaxElapsed       = 2 * time.Minute        // Policy.MaxElapsed
+	DefaultMultiplier       = 2.0                    // Policy.Multiplier
+	DefaultJitter           = 0.5                    // Policy.Jitter
 )
 
 // Policy bounds retries. Zero fields take the defaults in brackets.
