@@ -1,0 +1,141 @@
+package alb
+
+import (
+	"github.com/albkit/albkit/eip"
+	"github.com/albkit/albkit/network"
+	"github.com/albkit/albkit/waf"
+)
+
+// Rule identifiers reported in [FieldError.Rule] by spec-level validation.
+// Fact-level validation also reports the rule identifiers of packages
+// network (network.Rule*), eip (eip.Rule*) and waf (waf.RuleWAF2Present).
+const (
+	RuleRequired                     = "required"
+	RuleVPCIDFormat                  = "vpc-id-format"
+	RuleVSwitchIDFormat              = "vswitch-id-format"
+	RuleEIPIDFormat                  = "eip-id-format"
+	RuleBandwidthPackageIDFormat     = "cbwp-id-format"
+	RuleResourceGroupIDFormat        = "rg-id-format"
+	RuleSecurityGroupIDFormat        = "sg-id-format"
+	RuleSecurityGroupUnique          = "security-group-unique"
+	RuleAddressTypeEnum              = "address-type-enum"
+	RuleIPVersionEnum                = "ip-version-enum"
+	RuleEditionEnum                  = "edition-enum"
+	RuleAddressAllocatedModeEnum     = "address-allocated-mode-enum"
+	RuleEIPTypeEnum                  = "eip-type-enum"
+	RuleIntranetAddressIPv4          = "intranet-address-ipv4"
+	RuleZonesMin                     = "zones-min-2"
+	RuleZonesMax                     = "zones-max-10"
+	RuleZoneUnique                   = "zone-unique"
+	RuleVSwitchUnique                = "vswitch-one-per-zone"
+	RuleEIPUnique                    = "eip-unique"
+	RuleNameLength                   = "name-length"
+	RuleNameStartLetter              = "name-start-letter"
+	RuleNameCharset                  = "name-charset"
+	RuleTagsMax                      = "tags-max"
+	RuleTagKeyRequired               = "tag-key-required"
+	RuleTagKeyLength                 = "tag-key-length"
+	RuleTagValueLength               = "tag-value-length"
+	RuleTagKeyReservedPrefix         = "tag-key-reserved-prefix"
+	RuleTagNoURL                     = "tag-no-url"
+	RuleTagKeyUnique                 = "tag-key-unique"
+	RuleEIPInternetOnly              = eip.RuleInternetOnly
+	RuleEIPTypeConsistent            = eip.RuleConsistentType
+	RuleBandwidthPackageInternetOnly = "bandwidth-package-internet-only"
+	RuleBillingPayAsYouGo            = "billing-pay-as-you-go"
+	RuleReadOnlyReasonRequiresMode   = "readonly-reason-requires-mode"
+	RuleReadOnlyReasonLength         = "readonly-reason-length"
+	RuleReadOnlyReasonStartLetter    = "readonly-reason-start-letter"
+	RuleReadOnlyReasonCharset        = "readonly-reason-charset"
+	RuleIdempotencyKeyASCII          = "idempotency-key-ascii"
+	RuleIdempotencyKeyLength         = "idempotency-key-length"
+	RuleVSwitchExists                = "vswitch-exists"
+	RuleEIPExists                    = "eip-exists"
+)
+
+// Level says what a rule needs to be checked.
+type Level string
+
+// Validation levels.
+const (
+	// LevelSpec rules need only the spec: [InstanceSpec.Validate].
+	LevelSpec Level = "spec"
+	// LevelFacts rules need live facts: [InstanceSpec.ValidateFacts].
+	LevelFacts Level = "facts"
+)
+
+// RuleInfo documents one validation rule and where it comes from.
+type RuleInfo struct {
+	ID     string // the value found in FieldError.Rule
+	Level  Level  // spec or facts
+	Source string // the product documentation (seed) section, or "API" for API parameter constraints
+	Text   string // what the rule says
+}
+
+// Rules returns every validation rule albkit applies, with its source, in
+// a stable order. The README's feature table is this list.
+func Rules() []RuleInfo {
+	const (
+		pre = "Prerequisites"
+		cr  = "Create"
+		api = "API (CreateLoadBalancer parameters)"
+		prt = "Enable deletion protection and modification protection"
+	)
+	return []RuleInfo{
+		{RuleZonesMin, LevelSpec, pre + "/" + cr, "select at least two zones (vSwitches in at least two zones); one only in a single-zone region"},
+		{RuleZonesMax, LevelSpec, api, "at most 10 zone mappings"},
+		{RuleZoneUnique, LevelSpec, api, "each zone at most once"},
+		{RuleVSwitchUnique, LevelSpec, cr, "one vSwitch per zone: a vSwitch is not reused across zones"},
+		{RuleRequired, LevelSpec, api, "VPC, address type, edition, and each zone's zone ID and vSwitch ID are required"},
+		{RuleVPCIDFormat, LevelSpec, cr, "the VPC ID looks like vpc-…"},
+		{RuleVSwitchIDFormat, LevelSpec, cr, "vSwitch IDs look like vsw-…"},
+		{RuleAddressTypeEnum, LevelSpec, cr, "address type is Internet or Intranet"},
+		{RuleIPVersionEnum, LevelSpec, cr, "IP version is IPv4 or DualStack"},
+		{RuleEditionEnum, LevelSpec, cr, "edition is Basic, Standard or StandardWithWaf (WAF Enabled)"},
+		{RuleAddressAllocatedModeEnum, LevelSpec, api, "address allocation mode is Fixed or Dynamic"},
+		{RuleNameLength, LevelSpec, cr + " (Instance Name)", "name is 2–128 characters"},
+		{RuleNameStartLetter, LevelSpec, cr + " (Instance Name)", "name starts with a letter"},
+		{RuleNameCharset, LevelSpec, cr + " (Instance Name)", "name has letters, digits, '.', '_', '-' only"},
+		{RuleEIPInternetOnly, LevelSpec, cr + " (Zone)", "EIPs only on Internet-facing instances"},
+		{RuleEIPIDFormat, LevelSpec, cr + " (Zone)", "EIP allocation IDs look like eip-… or aeip-…"},
+		{RuleEIPUnique, LevelSpec, cr + " (Zone)", "one EIP per zone: an EIP is not reused across zones"},
+		{RuleEIPTypeEnum, LevelSpec, cr + " (EIP restrictions)", "EIP type is Common or Anycast"},
+		{RuleEIPTypeConsistent, LevelSpec + "+" + LevelFacts, cr + " (EIP restrictions)", "the EIP types of all zones of one instance are the same"},
+		{RuleIntranetAddressIPv4, LevelSpec, api, "a fixed intranet address is an IPv4 address"},
+		{RuleBandwidthPackageInternetOnly, LevelSpec, cr + " (Associate with EIP Bandwidth Plan)", "an Internet Shared Bandwidth instance only for Internet-facing instances"},
+		{RuleBandwidthPackageIDFormat, LevelSpec, cr + " (Associate with EIP Bandwidth Plan)", "the bandwidth package ID looks like cbwp-…"},
+		{RuleBillingPayAsYouGo, LevelSpec, cr + " (Billing Method)", "pay-as-you-go (PostPay) billing only"},
+		{RuleResourceGroupIDFormat, LevelSpec, cr + " (Resource Group)", "the resource group ID looks like rg-…"},
+		{RuleSecurityGroupIDFormat, LevelSpec, api, "security group IDs look like sg-…"},
+		{RuleSecurityGroupUnique, LevelSpec, api, "each security group at most once"},
+		{RuleTagsMax, LevelSpec, cr + " (tags)", "at most 19 tags (20 per instance, one kept for albkit's idempotency tag; the 20 is a GUESS from TagResources)"},
+		{RuleTagKeyRequired, LevelSpec, api, "tag keys are not empty"},
+		{RuleTagKeyLength, LevelSpec, api, "tag keys are at most 128 characters"},
+		{RuleTagValueLength, LevelSpec, api, "tag values are at most 128 characters"},
+		{RuleTagKeyReservedPrefix, LevelSpec, api, "tag keys do not start with acs: or aliyun (nor albkit:, kept for albkit)"},
+		{RuleTagNoURL, LevelSpec, api, "tag keys and values do not contain http:// or https://"},
+		{RuleTagKeyUnique, LevelSpec, api, "each tag key at most once"},
+		{RuleReadOnlyReasonRequiresMode, LevelSpec, prt, "a read-only reason only with the configuration read-only mode"},
+		{RuleReadOnlyReasonLength, LevelSpec, prt, "the read-only reason is 2–128 characters"},
+		{RuleReadOnlyReasonStartLetter, LevelSpec, prt, "the read-only reason starts with a letter"},
+		{RuleReadOnlyReasonCharset, LevelSpec, prt, "the read-only reason has letters, digits, '.', '_', '-' only"},
+		{RuleIdempotencyKeyASCII, LevelSpec, api + " ClientToken", "the idempotency key is printable ASCII"},
+		{RuleIdempotencyKeyLength, LevelSpec, api + " ClientToken", "the idempotency key is at most 64 characters"},
+		{RuleVSwitchExists, LevelFacts, pre + " (VPC and vSwitches)", "every vSwitch exists in the region"},
+		{network.RuleVPCMismatch, LevelFacts, cr + " (VPC)", "every vSwitch belongs to the instance's VPC"},
+		{network.RuleZoneMismatch, LevelFacts, cr + " (Zone)", "every vSwitch is in the zone it is mapped to"},
+		{network.RuleVSwitchNotAvailable, LevelFacts, pre + " (VPC and vSwitches)", "every vSwitch is Available"},
+		{network.RulePrefixTooLong, LevelFacts, pre + " (IP address planning)", "vSwitch network prefix no longer than /28"},
+		{network.RuleNotEnoughAddresses, LevelFacts, pre + " (IP address planning)", "ALB takes three addresses from each vSwitch"},
+		{network.RuleAutoScalingAddresses, LevelFacts, pre + " (IP address planning)", "at least eight free addresses per vSwitch for auto scaling"},
+		{network.RuleIPv6Required, LevelFacts, cr + " (IP Version)", "dual-stack needs IPv6 enabled on every vSwitch"},
+		{network.RuleIntranetOutsideCIDR, LevelFacts, pre + " (IP address planning)", "a fixed intranet address is inside the vSwitch CIDR block"},
+		{network.RuleIntranetReserved, LevelFacts, pre + " (IP address planning)", "a fixed intranet address is not the first one or the last three of the vSwitch"},
+		{RuleEIPExists, LevelFacts, cr + " (Zone)", "every EIP exists in the region"},
+		{eip.RulePayAsYouGo, LevelFacts, cr + " (EIP restrictions)", "only pay-as-you-go EIPs"},
+		{eip.RulePayByTraffic, LevelFacts, cr + " (EIP restrictions)", "only pay-by-data-transfer EIPs"},
+		{eip.RuleNoSharedBandwidth, LevelFacts, cr + " (EIP restrictions)", "only EIPs not associated with an Internet Shared Bandwidth instance"},
+		{eip.RuleAvailable, LevelFacts, cr + " (Zone)", "the EIP is available, not associated with another resource"},
+		{waf.RuleWAF2Present, LevelFacts, cr + " (WAF Enabled edition details)", "WAF Enabled edition refused while a WAF 2.0 instance exists: release it or migrate to WAF 3.0, then enable X-Forwarded-Proto on listeners"},
+	}
+}
