@@ -1,0 +1,264 @@
+package cloudapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
+	credential "github.com/aliyun/credentials-go/credentials"
+)
+
+// API versions of the products this package calls.
+const (
+	VPCVersion             = "2016-04-28"
+	WAF3Version            = "2021-10-01"
+	WAF2Version            = "2019-09-10"
+	ResourceManagerVersion = "2020-03-31"
+)
+
+// Default timeouts used when Config leaves them zero.
+const (
+	DefaultConnectTimeout = 5 * time.Second
+	DefaultReadTimeout    = 10 * time.Second
+)
+
+// ErrNotFound is matched (errors.Is) by the error of a call whose target does
+// not exist: the codes InvalidVSwitchId.NotFound, InvalidAllocationId.NotFound,
+// InvalidBandwidthPackageId.NotFound and EntityNotExist.Role. The same error
+// also unwraps to the SDK's *tea.SDKError.
+var ErrNotFound = errors.New("cloudapi: not found")
+
+// notFoundCodes are the service error codes that mean "the thing asked for
+// does not exist". InvalidBandwidthPackageId.NotFound is a GUESS (the
+// DescribeCommonBandwidthPackages metadata is not in the reference set).
+var notFoundCodes = map[string]bool{
+	"InvalidVSwitchId.NotFound":          true,
+	"InvalidAllocationId.NotFound":       true,
+	"InvalidBandwidthPackageId.NotFound": true,
+	"EntityNotExist.Role":                true,
+}
+
+// Config says where and how to call.
+//
+// Its String, GoString and Format methods never print the credential.
+type Config struct {
+	Region         string                // e.g. "cn-hangzhou"; required
+	Endpoint       string                // when non-empty every product uses it (host or host:port; the albtest emulator serves all products on one host:port)
+	Protocol       string                // "https" (default) or "http"
+	Credential     credential.Credential // github.com/aliyun/credentials-go/credentials; required
+	ConnectTimeout time.Duration         // 0 = DefaultConnectTimeout (5s)
+	ReadTimeout    time.Duration         // 0 = DefaultReadTimeout (10s)
+	UserAgent      string                // appended to the SDK's user agent, e.g. "albkit/0.1"
+}
+
+// String describes the configuration without the credential.
+func (c Config) String() string {
+	cred := "<nil>"
+	if c.Credential != nil {
+		cred = "<redacted>"
+	}
+	return fmt.Sprintf("cloudapi.Config{Region:%q Endpoint:%q Protocol:%q Credential:%s ConnectTimeout:%s ReadTimeout:%s UserAgent:%q}",
+		c.Region, c.Endpoint, c.Protocol, cred, c.ConnectTimeout, c.ReadTimeout, c.UserAgent)
+}
+
+// GoString is String, so %#v does not print the credential either.
+func (c Config) GoString() string { return c.String() }
+
+// Format writes String for every verb, so no fmt verb prints the credential.
+func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// Clients holds one typed client per product. They are safe for concurrent use.
+type Clients struct {
+	VPC *VPC
+	WAF *WAF
+	RM  *ResourceManager
+}
+
+// New builds the three product clients. It makes no network call.
+func New(cfg Config) (*Clients, error) {
+	if cfg.Region == "" {
+		return nil, errors.New("cloudapi: Config.Region is empty")
+	}
+	if cfg.Credential == nil {
+		return nil, errors.New("cloudapi: Config.Credential is nil")
+	}
+	proto := strings.ToLower(cfg.Protocol)
+	switch proto {
+	case "":
+		proto = "https"
+	case "http", "https":
+	default:
+		return nil, fmt.Errorf("cloudapi: Config.Protocol %q is neither https nor http", cfg.Protocol)
+	}
+	if cfg.ConnectTimeout < 0 || cfg.ReadTimeout < 0 {
+		return nil, errors.New("cloudapi: negative timeout")
+	}
+	vpcEndpoint := VPCEndpoint(cfg.Region)
+	wafEndpoint, wafRegion := WAFEndpoint(cfg.Region)
+	rmEndpoint := ResourceManagerEndpoint
+	if cfg.Endpoint != "" {
+		vpcEndpoint, wafEndpoint, rmEndpoint = cfg.Endpoint, cfg.Endpoint, cfg.Endpoint
+	}
+	vpcRPC, err := newRPC(cfg, proto, vpcEndpoint, VPCVersion)
+	if err != nil {
+		return nil, err
+	}
+	waf3RPC, err := newRPC(cfg, proto, wafEndpoint, WAF3Version)
+	if err != nil {
+		return nil, err
+	}
+	waf2RPC, err := newRPC(cfg, proto, wafEndpoint, WAF2Version)
+	if err != nil {
+		return nil, err
+	}
+	rmRPC, err := newRPC(cfg, proto, rmEndpoint, ResourceManagerVersion)
+	if err != nil {
+		return nil, err
+	}
+	return &Clients{
+		VPC: &VPC{rpc: vpcRPC, region: cfg.Region},
+		WAF: &WAF{v3: waf3RPC, v2: waf2RPC, region: wafRegion},
+		RM:  &ResourceManager{rpc: rmRPC},
+	}, nil
+}
+
+// VPCEndpoint returns the VPC endpoint of a region: "vpc.<region>.aliyuncs.com".
+//
+// GUESS: Alibaba Cloud also serves some regions (e.g. cn-hangzhou) at the
+// central "vpc.aliyuncs.com"; the regional name is used for every region.
+func VPCEndpoint(region string) string {
+	return "vpc." + region + ".aliyuncs.com"
+}
+
+// WAFEndpoint returns the WAF OpenAPI endpoint serving an ALB region and the
+// RegionId that WAF calls must carry: "wafopenapi.cn-hangzhou.aliyuncs.com"
+// with "cn-hangzhou" for Chinese mainland regions (every "cn-" region except
+// cn-hongkong), "wafopenapi.ap-southeast-1.aliyuncs.com" with
+// "ap-southeast-1" for all other regions (WAF metadata endpoints). Both WAF 3.0
+// and WAF 2.0 use the same endpoint.
+func WAFEndpoint(region string) (endpoint, wafRegion string) {
+	if strings.HasPrefix(region, "cn-") && region != "cn-hongkong" {
+		return "wafopenapi.cn-hangzhou.aliyuncs.com", "cn-hangzhou"
+	}
+	return "wafopenapi.ap-southeast-1.aliyuncs.com", "ap-southeast-1"
+}
+
+// ResourceManagerEndpoint is the global ResourceManager endpoint (GUESS: the
+// service is global; the regional endpoints are not used).
+const ResourceManagerEndpoint = "resourcemanager.aliyuncs.com"
+
+// rpc is one SDK client bound to an endpoint and an API version.
+type rpc struct {
+	api      *openapi.Client
+	version  string
+	endpoint string
+}
+
+func newRPC(cfg Config, proto, endpoint, version string) (*rpc, error) {
+	connect := cfg.ConnectTimeout
+	if connect == 0 {
+		connect = DefaultConnectTimeout
+	}
+	read := cfg.ReadTimeout
+	if read == 0 {
+		read = DefaultReadTimeout
+	}
+	oc := &openapiutil.Config{
+		Credential:     cfg.Credential,
+		Endpoint:       dara.String(endpoint),
+		Protocol:       dara.String(proto),
+		RegionId:       dara.String(cfg.Region),
+		ConnectTimeout: dara.Int(int(connect / time.Millisecond)),
+		ReadTimeout:    dara.Int(int(read / time.Millisecond)),
+	}
+	if cfg.UserAgent != "" {
+		oc.UserAgent = dara.String(cfg.UserAgent)
+	}
+	api, err := openapi.NewClient(oc)
+	if err != nil {
+		// The SDK's Init fails only on a nil config; keep the text free of the config.
+		return nil, fmt.Errorf("cloudapi: creating %s client for %s: %w", version, endpoint, err)
+	}
+	return &rpc{api: api, version: version, endpoint: endpoint}, nil
+}
+
+// call sends one RPC action with the query flattened from query (a struct with
+// json tags and omitempty, or a map) and decodes the response body into out.
+func (r *rpc) call(ctx context.Context, action string, query any, out any) error {
+	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}
+	params := &openapiutil.Params{
+		Action:      dara.String(action),
+		Version:     dara.String(r.version),
+		Protocol:    dara.String("HTTPS"), // overridden by Config.Protocol
+		Pathname:    dara.String("/"),
+		Method:      dara.String("POST"),
+		AuthType:    dara.String("AK"),
+		Style:       dara.String("RPC"),
+		ReqBodyType: dara.String("formData"),
+		BodyType:    dara.String("json"),
+	}
+	res, err := r.api.CallApiWithCtx(ctx, params, req, &dara.RuntimeOptions{})
+	if err != nil {
+		return wrapErr(action, err)
+	}
+	return decodeBody(action, res, out)
+}
+
+// decodeBody converts the "body" of a CallApi result (a map decoded from JSON
+// with UseNumber) into out. Types are checked exactly: a JSON string for a
+// numeric field, or a number for a string field, is an error.
+func decodeBody(action string, res map[string]any, out any) error {
+	body, ok := res["body"]
+	if !ok || body == nil {
+		return fmt.Errorf("cloudapi: %s: response has no body", action)
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("cloudapi: %s: re-encoding response body: %w", action, err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("cloudapi: %s: decoding response body: %w", action, err)
+	}
+	return nil
+}
+
+// callError wraps an SDK error with the action name; it unwraps to the SDK
+// error and, for the not-found codes, to ErrNotFound.
+type callError struct {
+	action   string
+	err      error
+	notFound bool
+}
+
+func (e *callError) Error() string {
+	var se *tea.SDKError
+	if errors.As(e.err, &se) {
+		return fmt.Sprintf("cloudapi: %s: %s (HTTP %d): %s", e.action,
+			tea.StringValue(se.Code), tea.IntValue(se.StatusCode), tea.StringValue(se.Message))
+	}
+	return "cloudapi: " + e.action + ": " + e.err.Error()
+}
+
+func (e *callError) Unwrap() []error {
+	if e.notFound {
+		return []error{e.err, ErrNotFound}
+	}
+	return []error{e.err}
+}
+
+func wrapErr(action string, err error) error {
+	ce := &callError{action: action, err: err}
+	var se *tea.SDKError
+	if errors.As(err, &se) && notFoundCodes[tea.StringValue(se.Code)] {
+		ce.notFound = true
+	}
+	return ce
+}
