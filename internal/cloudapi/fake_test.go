@@ -14,6 +14,7 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 	credentials "github.com/aliyun/credentials-go/credentials"
 
+	"github.com/albkit/albkit/internal/acs"
 	"github.com/albkit/albkit/internal/cloudapi"
 )
 
@@ -32,7 +33,13 @@ type recorded struct {
 	Query   url.Values
 	Header  http.Header
 	Body    string
+	SigErr  string // non-empty when internal/acs rejected the signature
 }
+
+// verifier checks every request's ACS3 signature with the test credential.
+var verifier = &acs.Verifier{Lookup: func(ak string) (acs.Credential, bool) {
+	return acs.Credential{AccessKeyID: testAKID, AccessKeySecret: testSecret}, ak == testAKID
+}}
 
 // reply is what a handler answers: a status and a JSON-encodable body (a
 // string is sent verbatim).
@@ -63,6 +70,9 @@ func newFake(t *testing.T, handle func(r recorded) reply) *fakeCloud {
 			Query:   r.URL.Query(),
 			Header:  r.Header.Clone(),
 			Body:    string(body),
+		}
+		if _, verr := verifier.Verify(r, body); verr != nil {
+			rec.SigErr = verr.Error()
 		}
 		f.mu.Lock()
 		f.reqs = append(f.reqs, rec)
@@ -162,6 +172,9 @@ func checkSigned(t *testing.T, r recorded, action, version string) {
 	}
 	if r.Body != "" {
 		t.Errorf("%s: body %q, want empty (parameters go in the query)", action, r.Body)
+	}
+	if r.SigErr != "" {
+		t.Errorf("%s: signature rejected: %s", action, r.SigErr)
 	}
 	auth := r.Header.Get("Authorization")
 	if !strings.HasPrefix(auth, "ACS3-HMAC-SHA256 Credential="+testAKID+",SignedHeaders=") {

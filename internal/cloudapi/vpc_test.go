@@ -283,7 +283,9 @@ func eipPage(items []map[string]any, total int) map[string]any {
 }
 
 func TestDescribeEipAddressesDecoding(t *testing.T) {
-	f := newFake(t, func(r recorded) reply { return reply{200, eipPage([]map[string]any{eipJSON("eip-2zeerraiwb7ujxscd****")}, 1)} })
+	f := newFake(t, func(r recorded) reply {
+		return reply{200, eipPage([]map[string]any{eipJSON("eip-2zeerraiwb7ujxscd****")}, 1)}
+	})
 	resp, err := f.clients(t).VPC.DescribeEipAddresses(context.Background(), cloudapi.DescribeEipAddressesRequest{
 		AllocationId: "eip-a,eip-b", Status: "Available", AssociatedInstanceType: "EcsInstance", AssociatedInstanceId: "i-1", PageSize: 100,
 	})
