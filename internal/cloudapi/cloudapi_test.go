@@ -93,6 +93,7 @@ func TestConfigNeverPrintsTheSecret(t *testing.T) {
 	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
 		out = append(out, fmt.Sprintf(format, cfg), fmt.Sprintf(format, &cfg), fmt.Sprintf(format, c), fmt.Sprintf(format, *c))
 	}
+	out = append(out, cfg.GoString())
 	joined := strings.Join(out, "\n")
 	if strings.Contains(joined, testSecret) {
 		t.Errorf("the secret is printed:\n%s", joined)

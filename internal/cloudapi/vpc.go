@@ -301,7 +301,29 @@ func (c *VPC) ListEIPs(ctx context.Context, allocationIDs ...string) ([]EipAddre
 	var out []EipAddress
 	for start := 0; start < len(allocationIDs); start += EIPBatchSize {
 		end := min(start+EIPBatchSize, len(allocationIDs))
-		got, err := c.listEIPs(ctx, strings.Join(allocationIDs[start:end], ","))
+		batch := allocationIDs[start:end]
+		got, err := c.listEIPs(ctx, strings.Join(batch, ","))
+		if errors.Is(err, ErrNotFound) && len(batch) > 1 {
+			// DescribeEipAddresses documents no not-found error (missing IDs
+			// are just not listed); should a batch be refused for one
+			// missing ID, ask for each ID alone so the others are not lost.
+			got, err = c.listEIPsOneByOne(ctx, batch)
+		}
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, got...)
+	}
+	return out, nil
+}
+
+func (c *VPC) listEIPsOneByOne(ctx context.Context, ids []string) ([]EipAddress, error) {
+	var out []EipAddress
+	for _, id := range ids {
+		got, err := c.listEIPs(ctx, id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}

@@ -524,3 +524,33 @@ func TestListCommonBandwidthPackages(t *testing.T) {
 		t.Errorf("all: %v, %v", all, err)
 	}
 }
+
+func TestListEIPsBatchRefusedForAMissingID(t *testing.T) {
+	f := newFake(t, func(r recorded) reply {
+		ids := strings.Split(r.Query.Get("AllocationId"), ",")
+		for _, id := range ids {
+			if id == "eip-gone" {
+				return reply{404, errBody("InvalidAllocationId.NotFound", "Specified allocation ID is not found.", "R")}
+			}
+		}
+		var items []map[string]any
+		for _, id := range ids {
+			items = append(items, eipJSON(id))
+		}
+		return reply{200, eipPage(items, len(items))}
+	})
+	got, err := f.clients(t).VPC.ListEIPs(context.Background(), "eip-a", "eip-gone", "eip-b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].AllocationId != "eip-a" || got[1].AllocationId != "eip-b" {
+		t.Errorf("got %+v", got)
+	}
+	var asked []string
+	for _, r := range f.requests() {
+		asked = append(asked, r.Query.Get("AllocationId"))
+	}
+	if want := []string{"eip-a,eip-gone,eip-b", "eip-a", "eip-gone", "eip-b"}; !reflect.DeepEqual(asked, want) {
+		t.Errorf("asked %q, want %q", asked, want)
+	}
+}
