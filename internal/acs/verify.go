@@ -29,6 +29,10 @@ type Verifier struct {
 // parameters which are covered by the signature too).
 // STS: ACS3 carries x-acs-accesskey-id and x-acs-security-token headers; RPC carries
 // SecurityToken in the query.
+//
+// The result is a *Error, not an error: test it with e != nil before storing it in an
+// error variable (a nil *Error in an error interface is not == nil). r and body are not
+// modified.
 func (v *Verifier) Verify(r *http.Request, body []byte) (Verified, *Error) {
 	if v == nil || v.Lookup == nil {
 		return Verified{}, newError(http.StatusInternalServerError, CodeInternalError, "The request processing has failed due to some unknown error.")

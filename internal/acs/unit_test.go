@@ -1,0 +1,339 @@
+package acs_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+
+	"github.com/albkit/albkit/internal/acs"
+)
+
+func TestPercentEncode(t *testing.T) {
+	cases := map[string]string{
+		"":                     "",
+		"AZaz09-_.~":           "AZaz09-_.~",
+		"a b":                  "a%20b",
+		"a*b":                  "a%2Ab",
+		"a+b":                  "a%2Bb",
+		"/":                    "%2F",
+		"2016-02-23T12:46:24Z": "2016-02-23T12%3A46%3A24Z",
+		"ü":                    "%C3%BC",
+		"%7E":                  "%257E",
+		"a&b=c":                "a%26b%3Dc",
+	}
+	for in, want := range cases {
+		if got := acs.PercentEncode(in); got != want {
+			t.Errorf("PercentEncode(%q) = %q, want %q", in, got, want)
+		}
+		if got := pctEncode(in); got != cases[in] {
+			t.Errorf("test encoder disagrees on %q: %q", in, got)
+		}
+	}
+}
+
+// TestSignACS3MatchesSDK compares SignACS3 with darabonba-openapi's own GetAuthorization on
+// the same request.
+func TestSignACS3MatchesSDK(t *testing.T) {
+	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	const nonce = "0123456789abcdef0123456789abcdef"
+	for _, tc := range []struct {
+		name string
+		cred acs.Credential
+		body string
+		path string
+	}{
+		{"plain", acs.Credential{AccessKeyID: testAK, AccessKeySecret: testSecret}, "", "/"},
+		{"sts with form body", acs.Credential{AccessKeyID: stsAK, AccessKeySecret: stsSecret, SecurityToken: stsToken}, "A=1&B=x%20y", "/"},
+		{"roa path", acs.Credential{AccessKeyID: testAK, AccessKeySecret: testSecret}, "{}", "/v1/items*/a+b~c"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			query := openapiutil.Query(trickyQuery())
+			sum := sha256.Sum256([]byte(tc.body))
+			payload := hex.EncodeToString(sum[:])
+			headers := map[string]*string{
+				"host":                  dara.String("alb.cn-hangzhou.aliyuncs.com"),
+				"x-acs-action":          dara.String("CreateLoadBalancer"),
+				"x-acs-version":         dara.String("2020-06-16"),
+				"x-acs-date":            dara.String(now.Format(acs.TimeFormat)),
+				"x-acs-signature-nonce": dara.String(nonce),
+				"x-acs-content-sha256":  dara.String(payload),
+				"user-agent":            dara.String("AlibabaCloud test"),
+				"accept":                dara.String("application/json"),
+			}
+			if tc.body != "" {
+				headers["content-type"] = dara.String("application/x-www-form-urlencoded")
+			}
+			if tc.cred.SecurityToken != "" {
+				headers["x-acs-accesskey-id"] = dara.String(tc.cred.AccessKeyID)
+				headers["x-acs-security-token"] = dara.String(tc.cred.SecurityToken)
+			}
+			dr := dara.NewRequest()
+			dr.Method = dara.String("POST")
+			dr.Pathname = dara.String(tc.path)
+			dr.Query = query
+			dr.Headers = headers
+			want := dara.StringValue(openapiutil.GetAuthorization(dr, dara.String(acs.SchemeACS3), dara.String(payload),
+				dara.String(tc.cred.AccessKeyID), dara.String(tc.cred.AccessKeySecret)))
+
+			q := url.Values{}
+			for k, v := range query {
+				q.Set(k, dara.StringValue(v))
+			}
+			r := httptest.NewRequest("POST", "http://alb.cn-hangzhou.aliyuncs.com/?"+q.Encode(), strings.NewReader(tc.body))
+			r.URL.Path = tc.path
+			r.Header.Set("x-acs-action", "CreateLoadBalancer")
+			r.Header.Set("x-acs-version", "2020-06-16")
+			r.Header.Set("User-Agent", "AlibabaCloud test")
+			r.Header.Set("Accept", "application/json")
+			if tc.body != "" {
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			if err := acs.SignACS3(r, []byte(tc.body), tc.cred, now, nonce); err != nil {
+				t.Fatal(err)
+			}
+			if got := r.Header.Get("Authorization"); got != want {
+				t.Fatalf("SignACS3 Authorization\n got %s\nwant %s", got, want)
+			}
+			v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }}
+			vd, e := v.Verify(r, []byte(tc.body))
+			if e != nil || vd.STS != (tc.cred.SecurityToken != "") || vd.Nonce != nonce || !vd.Time.Equal(now) {
+				t.Fatalf("Verify = %+v, %v", vd, e)
+			}
+		})
+	}
+}
+
+func TestSignACS3Behaviour(t *testing.T) {
+	cred := acs.Credential{AccessKeyID: testAK, AccessKeySecret: testSecret}
+	now := time.Now()
+	r := httptest.NewRequest("GET", "http://example.com/?A=1", nil)
+	if err := acs.SignACS3(r, nil, acs.Credential{AccessKeyID: testAK}, now, ""); err == nil {
+		t.Error("SignACS3 accepted a credential without a secret")
+	}
+	if err := acs.SignACS3(r, nil, cred, now, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.Header.Get(acs.HeaderNonce); len(n) != 32 {
+		t.Errorf("generated nonce %q, want 32 hex chars", n)
+	}
+	first := r.Header.Get("Authorization")
+	if err := acs.SignACS3(r, nil, cred, now.Add(time.Hour), "other"); err != nil || r.Header.Get("Authorization") != first {
+		t.Error("SignACS3 re-signed a request that already had an Authorization header")
+	}
+	r2 := httptest.NewRequest("GET", "http://example.com/?A=1", nil)
+	if err := acs.SignACS3(r2, nil, cred, now, ""); err != nil {
+		t.Fatal(err)
+	}
+	if r2.Header.Get(acs.HeaderNonce) == r.Header.Get(acs.HeaderNonce) {
+		t.Error("generated nonces repeat")
+	}
+}
+
+func TestRedaction(t *testing.T) {
+	const secret, token = "SUPER-SECRET-VALUE", "TOKEN-VALUE-XYZ"
+	c := acs.Credential{AccessKeyID: "LTAIvisible", AccessKeySecret: secret, SecurityToken: token}
+	holder := struct {
+		Cred  acs.Credential
+		Ptr   *acs.Credential
+		Slice []acs.Credential
+	}{c, &c, []acs.Credential{c}}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T %v"} {
+		for _, val := range []any{c, &c, holder, map[string]acs.Credential{"k": c}} {
+			out := fmt.Sprintf(verb, val)
+			if strings.Contains(out, secret) || strings.Contains(out, token) || strings.Contains(strings.ToLower(out), strings.ToLower(hex.EncodeToString([]byte(secret)))) {
+				t.Errorf("%s of %T leaks: %s", verb, val, out)
+			}
+		}
+	}
+	if s := fmt.Sprint(c); !strings.Contains(s, "LTAIvisible") || !strings.Contains(s, "<redacted>") {
+		t.Errorf("String() = %s, want the key ID and a redaction marker", s)
+	}
+	if s := fmt.Sprintf("%#v", c); !strings.HasPrefix(s, "acs.Credential{") {
+		t.Errorf("GoString() = %s", s)
+	}
+
+	// Errors produced while verifying an STS request with the wrong secret or token.
+	now := time.Now()
+	var errs []*acs.Error
+	for _, cred := range []acs.Credential{
+		{AccessKeyID: stsAK, AccessKeySecret: secret, SecurityToken: stsToken},
+		{AccessKeyID: stsAK, AccessKeySecret: stsSecret, SecurityToken: token},
+	} {
+		r := httptest.NewRequest("POST", "http://alb.cn-hangzhou.aliyuncs.com/?Action=X", nil)
+		if err := acs.SignACS3(r, nil, cred, now, ""); err != nil {
+			t.Fatal(err)
+		}
+		lookup := func(string) (acs.Credential, bool) {
+			return acs.Credential{AccessKeyID: stsAK, AccessKeySecret: stsSecret, SecurityToken: stsToken}, true
+		}
+		if _, e := (&acs.Verifier{Lookup: lookup}).Verify(r, nil); e != nil {
+			errs = append(errs, e)
+		}
+		p := commonRPC(stsAK, "n", now)
+		p["SecurityToken"] = cred.SecurityToken
+		p["Signature"] = classicSign("GET", p, cred.AccessKeySecret)
+		if _, e := (&acs.Verifier{Lookup: lookup}).Verify(httptest.NewRequest("GET", "http://h/?"+rawQuery(p), nil), nil); e != nil {
+			errs = append(errs, e)
+		}
+	}
+	if len(errs) != 4 {
+		t.Fatalf("want 4 verification errors, got %d", len(errs))
+	}
+	for _, e := range errs {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			out := fmt.Sprintf(verb, e)
+			for _, s := range []string{secret, token, stsSecret, stsToken, url.QueryEscape(stsToken), pctEncode(pctEncode(stsToken))} {
+				if strings.Contains(out, s) {
+					t.Errorf("%s of %v leaks %q", verb, e.Code, s)
+				}
+			}
+		}
+	}
+}
+
+func TestNonceCache(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := acs.NewNonceCache(time.Minute)
+	if !c.Use("a", t0) {
+		t.Fatal("first use of a not fresh")
+	}
+	if c.Use("a", t0.Add(59*time.Second)) {
+		t.Fatal("replay within ttl accepted")
+	}
+	if !c.Use("b", t0.Add(59*time.Second)) {
+		t.Fatal("b not fresh")
+	}
+	if !c.Use("a", t0.Add(61*time.Second)) {
+		t.Fatal("a not fresh after ttl")
+	}
+	// Memory stays bounded: one nonce per second for a day with a one-minute TTL.
+	for i := range 86400 {
+		c.Use(fmt.Sprint("n", i), t0.Add(time.Duration(i)*time.Second))
+	}
+	if n := c.Len(); n > 61 {
+		t.Fatalf("cache holds %d nonces, want <= 61", n)
+	}
+	if acs.NewNonceCache(0).Use("x", t0) != true {
+		t.Fatal("default cache")
+	}
+}
+
+func TestNonceCacheConcurrent(t *testing.T) {
+	c := acs.NewNonceCache(time.Minute)
+	now := time.Now()
+	var fresh atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 200 {
+				if c.Use("shared", now) {
+					fresh.Add(1)
+				}
+				c.Use(fmt.Sprint(i, "-", j), now)
+			}
+		}()
+	}
+	wg.Wait()
+	if fresh.Load() != 1 {
+		t.Fatalf("shared nonce was fresh %d times, want 1", fresh.Load())
+	}
+}
+
+func TestNoncesArePerAccessKey(t *testing.T) {
+	now := time.Now()
+	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }, Nonces: acs.NewNonceCache(0)}
+	for _, cred := range []acs.Credential{
+		{AccessKeyID: testAK, AccessKeySecret: testSecret},
+		{AccessKeyID: stsAK, AccessKeySecret: stsSecret, SecurityToken: stsToken},
+	} {
+		r := httptest.NewRequest("POST", "http://h/", nil)
+		if err := acs.SignACS3(r, nil, cred, now, "same-nonce"); err != nil {
+			t.Fatal(err)
+		}
+		if _, e := v.Verify(r, nil); e != nil {
+			t.Fatalf("%s: %v", cred.AccessKeyID, e)
+		}
+	}
+}
+
+func TestVerifyConcurrent(t *testing.T) {
+	now := time.Now()
+	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }, Nonces: acs.NewNonceCache(0)}
+	cred := acs.Credential{AccessKeyID: testAK, AccessKeySecret: testSecret}
+	var wg sync.WaitGroup
+	var ok, replayed atomic.Int32
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 50 {
+				nonce := fmt.Sprint("n-", j) // every goroutine uses the same 50 nonces
+				r := httptest.NewRequest("POST", fmt.Sprint("http://h/?G=", i), nil)
+				if err := acs.SignACS3(r, nil, cred, now, nonce); err != nil {
+					t.Error(err)
+					return
+				}
+				switch _, e := v.Verify(r, nil); {
+				case e == nil:
+					ok.Add(1)
+				case e.Code == acs.CodeSignatureNonceUsed:
+					replayed.Add(1)
+				default:
+					t.Error(e)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 50 || replayed.Load() != 350 {
+		t.Fatalf("ok=%d replayed=%d, want 50/350", ok.Load(), replayed.Load())
+	}
+}
+
+func BenchmarkVerifyACS3(b *testing.B) {
+	now := time.Now()
+	q := url.Values{}
+	for k, v := range openapiutil.Query(trickyQuery()) {
+		q.Set(k, dara.StringValue(v))
+	}
+	r := httptest.NewRequest("POST", "http://alb.cn-hangzhou.aliyuncs.com/?"+q.Encode(), nil)
+	r.Header.Set("x-acs-action", "CreateLoadBalancer")
+	r.Header.Set("x-acs-version", "2020-06-16")
+	if err := acs.SignACS3(r, nil, acs.Credential{AccessKeyID: testAK, AccessKeySecret: testSecret}, now, "nonce"); err != nil {
+		b.Fatal(err)
+	}
+	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, e := v.Verify(r, nil); e != nil {
+			b.Fatal(e)
+		}
+	}
+}
+
+func BenchmarkVerifyRPC(b *testing.B) {
+	now := time.Now()
+	p := commonRPC(testAK, "nonce", now)
+	p["Signature"] = classicSign("GET", p, testSecret)
+	r := httptest.NewRequest(http.MethodGet, "http://h/?"+rawQuery(p), nil)
+	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, e := v.Verify(r, nil); e != nil {
+			b.Fatal(e)
+		}
+	}
+}
