@@ -1,0 +1,451 @@
+package alb
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
+	"github.com/aliyun/credentials-go/credentials"
+	"golang.org/x/time/rate"
+
+	"github.com/albkit/albkit/internal/cloudapi"
+	"github.com/albkit/albkit/internal/retry"
+)
+
+// Client creates and manages ALB instances in one region. It is safe for
+// concurrent use. Build it with [NewClient].
+//
+// Every call is retried on its own (throttling, 5xx, SystemBusy,
+// IdempotenceProcessing, IncorrectStatus.LoadBalancer, and network errors on
+// calls that are safe to repeat) with exponential backoff and jitter, within
+// a retry budget shared by the whole Client, so that a failing region is not
+// hammered. Writes carry a ClientToken that stays the same across the
+// retries of one logical operation.
+type Client struct {
+	sdk     *albsdk.Client
+	cloud   *cloudapi.Clients
+	region  string
+	log     *slog.Logger
+	observe func(Event)
+	retryer *retry.Retryer
+	limiter *rate.Limiter
+	runtime *dara.RuntimeOptions
+	wait    WaitOptions
+	newTok  func() string
+}
+
+// String describes the client without any credential.
+func (c *Client) String() string { return "alb.Client{region: " + c.region + "}" }
+
+// GoString is String, so %#v prints no credential either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no credential reaches a log.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// Region returns the client's region.
+func (c *Client) Region() string { return c.region }
+
+type clientConfig struct {
+	region         string
+	endpoint       string
+	protocol       string
+	cred           credentials.Credential
+	credErr        error
+	connectTimeout time.Duration
+	readTimeout    time.Duration
+	logger         *slog.Logger
+	observer       func(Event)
+	policy         RetryPolicy
+	budget         int
+	rps            float64
+	burst          int
+	wait           WaitOptions
+}
+
+// Option configures a Client.
+type Option func(*clientConfig) error
+
+// WithRegion sets the region, e.g. "cn-hangzhou". The endpoint becomes
+// alb.<region>.aliyuncs.com over HTTPS unless [WithEndpoint] says otherwise.
+func WithRegion(region string) Option {
+	return func(c *clientConfig) error {
+		if region == "" {
+			return errors.New("alb: WithRegion: region is empty")
+		}
+		c.region = region
+		return nil
+	}
+}
+
+// WithEndpoint sends every call (ALB, VPC, WAF, ResourceManager) to
+// host[:port] instead of the regional endpoints; for the albtest emulator or
+// a private gateway.
+func WithEndpoint(endpoint string) Option {
+	return func(c *clientConfig) error { c.endpoint = endpoint; return nil }
+}
+
+// WithProtocol sets "https" (default) or "http" (the emulator).
+func WithProtocol(protocol string) Option {
+	return func(c *clientConfig) error {
+		p := strings.ToLower(protocol)
+		if p != "http" && p != "https" {
+			return fmt.Errorf("alb: WithProtocol: %q is not http or https", protocol)
+		}
+		c.protocol = p
+		return nil
+	}
+}
+
+// WithAccessKey uses a static access key pair.
+func WithAccessKey(accessKeyID, accessKeySecret string) Option {
+	return func(c *clientConfig) error {
+		c.cred, c.credErr = credentials.NewCredential(&credentials.Config{
+			Type: tea.String("access_key"), AccessKeyId: tea.String(accessKeyID), AccessKeySecret: tea.String(accessKeySecret),
+		})
+		return c.credErr
+	}
+}
+
+// WithSTSToken uses temporary STS credentials.
+func WithSTSToken(accessKeyID, accessKeySecret, securityToken string) Option {
+	return func(c *clientConfig) error {
+		c.cred, c.credErr = credentials.NewCredential(&credentials.Config{
+			Type: tea.String("sts"), AccessKeyId: tea.String(accessKeyID), AccessKeySecret: tea.String(accessKeySecret),
+			SecurityToken: tea.String(securityToken),
+		})
+		return c.credErr
+	}
+}
+
+// WithCredential uses any credentials-go credential (RAM role, OIDC/RRSA,
+// ECS RAM role, ...). Without a credential option the standard default chain
+// is used: environment variables, the profile file, OIDC, the ECS RAM role.
+func WithCredential(cred credentials.Credential) Option {
+	return func(c *clientConfig) error {
+		if cred == nil {
+			return errors.New("alb: WithCredential: nil credential")
+		}
+		c.cred = cred
+		return nil
+	}
+}
+
+// WithOpenAPIConfig takes the endpoint, protocol, region and credentials of
+// a darabonba-openapi config, such as the one albtest.Server.Config
+// returns:
+//
+//	srv := albtest.NewServer()
+//	defer srv.Close()
+//	client, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()))
+func WithOpenAPIConfig(cfg *openapiutil.Config) Option {
+	return func(c *clientConfig) error {
+		if cfg == nil {
+			return errors.New("alb: WithOpenAPIConfig: nil config")
+		}
+		if v := tea.StringValue(cfg.RegionId); v != "" {
+			c.region = v
+		}
+		if v := tea.StringValue(cfg.Endpoint); v != "" {
+			c.endpoint = v
+		}
+		if v := tea.StringValue(cfg.Protocol); v != "" {
+			c.protocol = strings.ToLower(v)
+		}
+		switch {
+		case cfg.Credential != nil:
+			c.cred = cfg.Credential
+		case tea.StringValue(cfg.SecurityToken) != "":
+			return WithSTSToken(tea.StringValue(cfg.AccessKeyId), tea.StringValue(cfg.AccessKeySecret), tea.StringValue(cfg.SecurityToken))(c)
+		case tea.StringValue(cfg.AccessKeyId) != "":
+			return WithAccessKey(tea.StringValue(cfg.AccessKeyId), tea.StringValue(cfg.AccessKeySecret))(c)
+		}
+		return nil
+	}
+}
+
+// WithTimeouts sets the connect and read timeout of every HTTP request (the
+// SDK sets none). Defaults: 5 s and 10 s.
+func WithTimeouts(connect, read time.Duration) Option {
+	return func(c *clientConfig) error {
+		if connect <= 0 || read <= 0 {
+			return errors.New("alb: WithTimeouts: timeouts must be positive")
+		}
+		c.connectTimeout, c.readTimeout = connect, read
+		return nil
+	}
+}
+
+// WithLogger logs calls (debug), retries (info) and give-ups (warn) to l.
+// The default discards. No credential is ever logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *clientConfig) error { c.logger = l; return nil }
+}
+
+// WithObserver receives progress events (polls, retries, steps). It is
+// called synchronously; keep it fast.
+func WithObserver(fn func(Event)) Option {
+	return func(c *clientConfig) error { c.observer = fn; return nil }
+}
+
+// RetryPolicy bounds the retries of one API call. Zero fields take the
+// defaults in brackets.
+type RetryPolicy struct {
+	MaxAttempts      int           // attempts including the first [5]; 1 disables retries
+	InitialInterval  time.Duration // first delay [200ms]
+	ThrottleInterval time.Duration // first delay after throttling [1s]
+	MaxInterval      time.Duration // cap on one delay [20s]
+	MaxElapsed       time.Duration // cap on one call including retries [2m]
+}
+
+// WithRetryPolicy sets the per-call retry policy.
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *clientConfig) error { c.policy = p; return nil }
+}
+
+// WithRetryBudget sets the Client's retry budget in tokens [500]: a retry
+// costs 5 (10 after a network error or timeout), a success gives 1 back.
+// When it is empty, calls stop retrying until successes refill it. A
+// negative value disables the budget.
+func WithRetryBudget(tokens int) Option {
+	return func(c *clientConfig) error { c.budget = tokens; return nil }
+}
+
+// WithRateLimit limits the client to rps calls per second with bursts of
+// burst (client-side; the service throttles too).
+func WithRateLimit(rps float64, burst int) Option {
+	return func(c *clientConfig) error {
+		if rps <= 0 || burst < 1 {
+			return errors.New("alb: WithRateLimit: rps must be positive and burst at least 1")
+		}
+		c.rps, c.burst = rps, burst
+		return nil
+	}
+}
+
+// WithWaitOptions sets the default waiting behaviour of the client.
+func WithWaitOptions(w WaitOptions) Option {
+	return func(c *clientConfig) error { c.wait = w; return nil }
+}
+
+// NewClient returns a Client. A region is required, through [WithRegion]
+// or [WithOpenAPIConfig]; credentials default to the standard Alibaba Cloud
+// chain of credentials-go.
+func NewClient(opts ...Option) (*Client, error) {
+	cfg := clientConfig{protocol: "https", connectTimeout: 5 * time.Second, readTimeout: 10 * time.Second, budget: retry.DefaultBudgetCapacity}
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.region == "" {
+		return nil, errors.New("alb: NewClient: no region (use WithRegion)")
+	}
+	if cfg.cred == nil {
+		cred, err := credentials.NewCredential(nil)
+		if err != nil {
+			return nil, fmt.Errorf("alb: NewClient: default credential chain: %w", err)
+		}
+		cfg.cred = cred
+	}
+	endpoint := cfg.endpoint
+	if endpoint == "" {
+		endpoint = "alb." + cfg.region + ".aliyuncs.com"
+	}
+	ct, rt := int(cfg.connectTimeout/time.Millisecond), int(cfg.readTimeout/time.Millisecond)
+	sdk, err := albsdk.NewClient(&openapiutil.Config{
+		Credential:     cfg.cred,
+		RegionId:       tea.String(cfg.region),
+		Endpoint:       tea.String(endpoint),
+		Protocol:       tea.String(cfg.protocol),
+		ConnectTimeout: tea.Int(ct),
+		ReadTimeout:    tea.Int(rt),
+		UserAgent:      tea.String("albkit"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alb: NewClient: %w", err)
+	}
+	cloud, err := cloudapi.New(cloudapi.Config{
+		Region: cfg.region, Endpoint: cfg.endpoint, Protocol: cfg.protocol, Credential: cfg.cred,
+		ConnectTimeout: cfg.connectTimeout, ReadTimeout: cfg.readTimeout, UserAgent: "albkit",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alb: NewClient: %w", err)
+	}
+	logger := cfg.logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	c := &Client{
+		sdk:     sdk,
+		cloud:   cloud,
+		region:  cfg.region,
+		log:     logger,
+		observe: cfg.observer,
+		runtime: &dara.RuntimeOptions{ConnectTimeout: tea.Int(ct), ReadTimeout: tea.Int(rt)},
+		wait:    cfg.wait.withDefaults(),
+		newTok:  newToken,
+	}
+	var budget *retry.Budget
+	if cfg.budget >= 0 {
+		budget = retry.NewBudget(cfg.budget)
+	}
+	c.retryer = &retry.Retryer{
+		Policy: retry.Policy{
+			MaxAttempts: cfg.policy.MaxAttempts, InitialInterval: cfg.policy.InitialInterval,
+			ThrottleInterval: cfg.policy.ThrottleInterval, MaxInterval: cfg.policy.MaxInterval,
+			MaxElapsed: cfg.policy.MaxElapsed,
+		},
+		Budget:     budget,
+		Classify:   classify,
+		OnRetry:    c.onRetry,
+		RetryAfter: retryAfter,
+	}
+	if cfg.rps > 0 {
+		c.limiter = rate.NewLimiter(rate.Limit(cfg.rps), cfg.burst)
+	}
+	return c, nil
+}
+
+// newToken returns a fresh ClientToken: "albkit-" and 32 hex digits.
+func newToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return "albkit-" + hex.EncodeToString(b[:])
+}
+
+// EventKind names a progress event.
+type EventKind string
+
+// Progress event kinds.
+const (
+	EventPoll  EventKind = "poll"  // a wait polled the instance
+	EventRetry EventKind = "retry" // an API call is retried
+	EventStep  EventKind = "step"  // an orchestration step happened (create sent, protection changed, ...)
+)
+
+// Event is a progress event sent to the observer of [WithObserver].
+type Event struct {
+	Kind      EventKind
+	Operation string        // "create", "release", an API action, ...
+	ID        string        // instance ID, when known
+	Status    Status        // last status seen, for polls
+	Attempt   int           // poll or retry number
+	Elapsed   time.Duration // time since the wait or call began
+	Delay     time.Duration // the delay before the next poll or retry
+	Message   string        // a human-readable line
+	Err       error         // the error that caused a retry
+}
+
+func (c *Client) emit(e Event) {
+	if c.observe != nil {
+		c.observe(e)
+	}
+}
+
+func (c *Client) onRetry(e retry.Event) {
+	code, reqID := "", ""
+	var ae *APIError
+	if errors.As(e.Err, &ae) {
+		code, reqID = ae.Code, ae.RequestID
+	}
+	if e.GiveUp != "" {
+		c.log.Warn("alb: call failed", "action", e.Action, "attempt", e.Attempt, "code", code, "request_id", reqID, "reason", e.Reason, "give_up", e.GiveUp, "error", e.Err)
+		return
+	}
+	c.log.Info("alb: retrying call", "action", e.Action, "attempt", e.Attempt, "delay", e.Delay, "code", code, "request_id", reqID, "reason", e.Reason)
+	c.emit(Event{Kind: EventRetry, Operation: e.Action, Attempt: e.Attempt, Delay: e.Delay, Err: e.Err,
+		Message: fmt.Sprintf("retrying %s after %s (attempt %d, %s)", e.Action, e.Delay, e.Attempt, e.Reason)})
+}
+
+// retryableCodes are retried for any call.
+var retryableCodes = map[string]bool{
+	"ServiceUnavailable":           true,
+	"SystemBusy":                   true,
+	"IdempotenceProcessing":        true,
+	"IncorrectStatus.LoadBalancer": true,
+	"Conflict.Lock":                true,
+	"LockFailed":                   true,
+	"InternalError":                true,
+	"UnknownError":                 true,
+	"-21013":                       true, // "LbStatusNotSupport", seen by the Terraform provider
+	"-21020":                       true,
+	"OperationFailed.ResourceGroupStatusCheckFail": true,
+}
+
+// classify decides whether an API call error is retried.
+func classify(err error) (retry.Decision, string, bool) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return retry.Stop, "context", false
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		switch {
+		case isThrottleCode(ae.Code):
+			return retry.Retry, "throttled", true
+		case retryableCodes[ae.Code] || strings.HasPrefix(ae.Code, "ResourceInConfiguring"):
+			return retry.Retry, ae.Code, false
+		case ae.HTTPStatus >= 500:
+			return retry.Retry, "5xx", false
+		}
+		return retry.Stop, ae.Code, false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isNetworkMessage(err) {
+		return retry.RetryIfIdempotent, "network", false
+	}
+	return retry.Stop, "error", false
+}
+
+// isNetworkMessage recognises transport failures that the SDK flattens to
+// strings.
+func isNetworkMessage(err error) bool {
+	s := err.Error()
+	for _, m := range []string{"connection reset", "connection refused", "EOF", "broken pipe", "timeout", "Timeout", "no such host", "server closed"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// retryAfter reads the server hint of a throttling answer, if any.
+func retryAfter(err error) (time.Duration, bool) {
+	var te interface{ GetRetryAfter() *int64 }
+	if errors.As(err, &te) {
+		if ms := te.GetRetryAfter(); ms != nil && *ms > 0 {
+			return time.Duration(*ms) * time.Millisecond, true
+		}
+	}
+	return 0, false
+}
+
+// call runs one API action with the rate limit, retries and error mapping.
+// idempotent says whether repeating it after a network error is safe (reads,
+// and writes that carry a ClientToken).
+func (c *Client) call(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context) error) error {
+	return c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
+		if c.limiter != nil {
+			if err := c.limiter.Wait(ctx); err != nil {
+				return err
+			}
+		}
+		c.log.Debug("alb: call", "action", action)
+		err := asAPIError(action, fn(ctx))
+		if err != nil {
+			c.log.Debug("alb: call failed", "action", action, "error", err)
+		}
+		return err
+	})
+}

@@ -1,0 +1,189 @@
+package alb
+
+import (
+	"time"
+
+	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
+	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/albkit/albkit/eip"
+)
+
+// Instance is an ALB instance as the service reports it.
+type Instance struct {
+	ID                   string
+	Name                 string
+	RegionID             string // empty in List results
+	VPCID                string
+	DNSName              string
+	Status               Status
+	BusinessStatus       string // Normal or Abnormal
+	Edition              Edition
+	AddressType          AddressType
+	IPVersion            IPVersion
+	IPv6AddressType      string // Internet or Intranet, for dual-stack instances
+	AddressAllocatedMode AddressAllocatedMode
+	BandwidthPackageID   string
+	ResourceGroupID      string
+	SecurityGroupIDs     []string
+	// DeletionProtection is the deletion protection state.
+	DeletionProtection bool
+	// ReadOnly is the configuration read-only mode (console only).
+	ReadOnly  ReadOnlyMode
+	Zones     []InstanceZone // empty in List results
+	Tags      []Tag
+	Locks     []Lock
+	CreatedAt time.Time
+}
+
+// InstanceZone is one zone of an instance with its addresses.
+type InstanceZone struct {
+	ZoneID    string
+	VSwitchID string
+	Status    string
+	Addresses []InstanceAddress
+}
+
+// InstanceAddress is one address of an instance in a zone.
+type InstanceAddress struct {
+	// Address is the public IPv4 address (Internet) or private one (Intranet).
+	Address string
+	// AllocationID is the EIP bound in this zone, if any.
+	AllocationID string
+	// EIPType is Common or Anycast.
+	EIPType         eip.Type
+	IntranetAddress string
+	IPv6Address     string
+}
+
+// Lock is an operation lock on an instance.
+type Lock struct {
+	Type   string // SecurityLocked, RelatedResourceLocked, FinancialLocked or ResidualLocked
+	Reason string
+}
+
+// Token returns the ClientToken albkit tagged the instance with at creation
+// ("" if the instance was not created by albkit).
+func (i *Instance) Token() string {
+	for _, t := range i.Tags {
+		if t.Key == TokenTagKey {
+			return t.Value
+		}
+	}
+	return ""
+}
+
+// EIPs returns the allocation IDs of every EIP associated with the instance.
+func (i *Instance) EIPs() []string {
+	var ids []string
+	for _, z := range i.Zones {
+		for _, a := range z.Addresses {
+			if a.AllocationID != "" {
+				ids = append(ids, a.AllocationID)
+			}
+		}
+	}
+	return ids
+}
+
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func instanceFromAttribute(b *albsdk.GetLoadBalancerAttributeResponseBody) *Instance {
+	i := &Instance{
+		ID:                   tea.StringValue(b.LoadBalancerId),
+		Name:                 tea.StringValue(b.LoadBalancerName),
+		RegionID:             tea.StringValue(b.RegionId),
+		VPCID:                tea.StringValue(b.VpcId),
+		DNSName:              tea.StringValue(b.DNSName),
+		Status:               Status(tea.StringValue(b.LoadBalancerStatus)),
+		BusinessStatus:       tea.StringValue(b.LoadBalancerBussinessStatus),
+		Edition:              Edition(tea.StringValue(b.LoadBalancerEdition)),
+		AddressType:          AddressType(tea.StringValue(b.AddressType)),
+		IPVersion:            normalizeIPVersion(tea.StringValue(b.AddressIpVersion)),
+		IPv6AddressType:      tea.StringValue(b.Ipv6AddressType),
+		AddressAllocatedMode: AddressAllocatedMode(tea.StringValue(b.AddressAllocatedMode)),
+		BandwidthPackageID:   tea.StringValue(b.BandwidthPackageId),
+		ResourceGroupID:      tea.StringValue(b.ResourceGroupId),
+		SecurityGroupIDs:     tea.StringSliceValue(b.SecurityGroupIds),
+		CreatedAt:            parseTime(tea.StringValue(b.CreateTime)),
+	}
+	if b.DeletionProtectionConfig != nil {
+		i.DeletionProtection = tea.BoolValue(b.DeletionProtectionConfig.Enabled)
+	}
+	if m := b.ModificationProtectionConfig; m != nil && tea.StringValue(m.Status) == modificationConsoleProtection {
+		i.ReadOnly = ReadOnlyMode{Enabled: true, Reason: tea.StringValue(m.Reason)}
+	}
+	for _, t := range b.Tags {
+		if t != nil {
+			i.Tags = append(i.Tags, Tag{Key: tea.StringValue(t.Key), Value: tea.StringValue(t.Value)})
+		}
+	}
+	for _, l := range b.LoadBalancerOperationLocks {
+		if l != nil {
+			i.Locks = append(i.Locks, Lock{Type: tea.StringValue(l.LockType), Reason: tea.StringValue(l.LockReason)})
+		}
+	}
+	for _, z := range b.ZoneMappings {
+		if z == nil {
+			continue
+		}
+		iz := InstanceZone{ZoneID: tea.StringValue(z.ZoneId), VSwitchID: tea.StringValue(z.VSwitchId), Status: tea.StringValue(z.Status)}
+		for _, a := range z.LoadBalancerAddresses {
+			if a == nil {
+				continue
+			}
+			iz.Addresses = append(iz.Addresses, InstanceAddress{
+				Address:         tea.StringValue(a.Address),
+				AllocationID:    tea.StringValue(a.AllocationId),
+				EIPType:         eip.Type(tea.StringValue(a.EipType)),
+				IntranetAddress: tea.StringValue(a.IntranetAddress),
+				IPv6Address:     tea.StringValue(a.Ipv6Address),
+			})
+		}
+		i.Zones = append(i.Zones, iz)
+	}
+	return i
+}
+
+func instanceFromList(b *albsdk.ListLoadBalancersResponseBodyLoadBalancers) *Instance {
+	i := &Instance{
+		ID:                   tea.StringValue(b.LoadBalancerId),
+		Name:                 tea.StringValue(b.LoadBalancerName),
+		VPCID:                tea.StringValue(b.VpcId),
+		DNSName:              tea.StringValue(b.DNSName),
+		Status:               Status(tea.StringValue(b.LoadBalancerStatus)),
+		BusinessStatus:       tea.StringValue(b.LoadBalancerBussinessStatus),
+		Edition:              Edition(tea.StringValue(b.LoadBalancerEdition)),
+		AddressType:          AddressType(tea.StringValue(b.AddressType)),
+		IPVersion:            normalizeIPVersion(tea.StringValue(b.AddressIpVersion)),
+		IPv6AddressType:      tea.StringValue(b.Ipv6AddressType),
+		AddressAllocatedMode: AddressAllocatedMode(tea.StringValue(b.AddressAllocatedMode)),
+		BandwidthPackageID:   tea.StringValue(b.BandwidthPackageId),
+		ResourceGroupID:      tea.StringValue(b.ResourceGroupId),
+		SecurityGroupIDs:     tea.StringSliceValue(b.SecurityGroupIds),
+		CreatedAt:            parseTime(tea.StringValue(b.CreateTime)),
+	}
+	if b.DeletionProtectionConfig != nil {
+		i.DeletionProtection = tea.BoolValue(b.DeletionProtectionConfig.Enabled)
+	}
+	if m := b.ModificationProtectionConfig; m != nil && tea.StringValue(m.Status) == modificationConsoleProtection {
+		i.ReadOnly = ReadOnlyMode{Enabled: true, Reason: tea.StringValue(m.Reason)}
+	}
+	for _, t := range b.Tags {
+		if t != nil {
+			i.Tags = append(i.Tags, Tag{Key: tea.StringValue(t.Key), Value: tea.StringValue(t.Value)})
+		}
+	}
+	for _, l := range b.LoadBalancerOperationLocks {
+		if l != nil {
+			i.Locks = append(i.Locks, Lock{Type: tea.StringValue(l.LockType), Reason: tea.StringValue(l.LockReason)})
+		}
+	}
+	return i
+}

@@ -1,0 +1,253 @@
+package alb
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"time"
+
+	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
+	"github.com/alibabacloud-go/tea/tea"
+)
+
+func requireID(op, id string) error {
+	if id == "" {
+		return &ValidationError{Errors: []*FieldError{{Field: "ID", Rule: RuleRequired, Message: op + ": the instance ID is required"}}}
+	}
+	return nil
+}
+
+// Get returns the instance. A missing instance is an error matching
+// [ErrNotFound].
+func (c *Client) Get(ctx context.Context, id string) (*Instance, error) {
+	if err := requireID("Get", id); err != nil {
+		return nil, err
+	}
+	var body *albsdk.GetLoadBalancerAttributeResponseBody
+	err := c.call(ctx, "GetLoadBalancerAttribute", true, func(ctx context.Context) error {
+		r, err := c.sdk.GetLoadBalancerAttributeWithContext(ctx, &albsdk.GetLoadBalancerAttributeRequest{LoadBalancerId: tea.String(id)}, c.runtime)
+		if err == nil {
+			body = r.Body
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if body == nil {
+		return nil, &callError{op: "GetLoadBalancerAttribute", err: errors.New("empty response")}
+	}
+	return instanceFromAttribute(body), nil
+}
+
+// ListFilter selects instances for [Client.List]. Empty fields do not
+// filter.
+type ListFilter struct {
+	IDs             []string // at most 20
+	Names           []string // at most 10
+	VPCIDs          []string // at most 10
+	Tags            []Tag    // instances carrying every one of these tags; at most 20
+	Status          Status
+	AddressType     AddressType
+	IPVersion       IPVersion
+	ResourceGroupID string
+	ZoneID          string
+	DNSName         string
+	// PageSize is the number of instances per ListLoadBalancers call (1–100) [50].
+	PageSize int32
+}
+
+func (f ListFilter) request() *albsdk.ListLoadBalancersRequest {
+	req := &albsdk.ListLoadBalancersRequest{
+		LoadBalancerIds:   tea.StringSlice(f.IDs),
+		LoadBalancerNames: tea.StringSlice(f.Names),
+		VpcIds:            tea.StringSlice(f.VPCIDs),
+	}
+	for _, t := range f.Tags {
+		req.Tag = append(req.Tag, &albsdk.ListLoadBalancersRequestTag{Key: tea.String(t.Key), Value: tea.String(t.Value)})
+	}
+	set := func(dst **string, v string) {
+		if v != "" {
+			*dst = tea.String(v)
+		}
+	}
+	set(&req.LoadBalancerStatus, string(f.Status))
+	set(&req.AddressType, string(f.AddressType))
+	set(&req.AddressIpVersion, string(f.IPVersion))
+	set(&req.ResourceGroupId, f.ResourceGroupID)
+	set(&req.ZoneId, f.ZoneID)
+	set(&req.DNSName, f.DNSName)
+	size := f.PageSize
+	if size <= 0 || size > 100 {
+		size = 50
+	}
+	req.MaxResults = tea.Int32(size)
+	return req
+}
+
+// List returns the instances matching f, following NextToken across pages.
+// Stop ranging to stop fetching. An error ends the sequence.
+//
+//	for inst, err := range client.List(ctx, alb.ListFilter{VPCIDs: []string{vpc}}) {
+//		if err != nil { return err }
+//		fmt.Println(inst.ID, inst.Status)
+//	}
+func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, error] {
+	return func(yield func(*Instance, error) bool) {
+		req := f.request()
+		for {
+			var body *albsdk.ListLoadBalancersResponseBody
+			err := c.call(ctx, "ListLoadBalancers", true, func(ctx context.Context) error {
+				r, err := c.sdk.ListLoadBalancersWithContext(ctx, req, c.runtime)
+				if err == nil {
+					body = r.Body
+				}
+				return err
+			})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if body == nil {
+				yield(nil, &callError{op: "ListLoadBalancers", err: errors.New("empty response")})
+				return
+			}
+			for _, lb := range body.LoadBalancers {
+				if lb == nil {
+					continue
+				}
+				if !yield(instanceFromList(lb), nil) {
+					return
+				}
+			}
+			next := tea.StringValue(body.NextToken)
+			if next == "" {
+				return
+			}
+			req.NextToken = tea.String(next)
+		}
+	}
+}
+
+// FindByToken returns the instance that albkit tagged with the ClientToken
+// of a create, or an error matching [ErrNotFound].
+func (c *Client) FindByToken(ctx context.Context, token string) (*Instance, error) {
+	for inst, err := range c.List(ctx, ListFilter{Tags: []Tag{{Key: TokenTagKey, Value: token}}}) {
+		if err != nil {
+			return nil, err
+		}
+		return inst, nil
+	}
+	return nil, &APIError{Operation: "ListLoadBalancers", Code: "ResourceNotFound.LoadBalancer", HTTPStatus: 404,
+		Message: "no instance is tagged " + TokenTagKey + "=" + token}
+}
+
+// EnableDeletionProtection turns deletion protection on and waits until the
+// instance reports it.
+func (c *Client) EnableDeletionProtection(ctx context.Context, id string, opts ...WaitOption) error {
+	return c.setDeletionProtection(ctx, id, true, opts)
+}
+
+// DisableDeletionProtection turns deletion protection off and waits until
+// the instance reports it.
+func (c *Client) DisableDeletionProtection(ctx context.Context, id string, opts ...WaitOption) error {
+	return c.setDeletionProtection(ctx, id, false, opts)
+}
+
+func (c *Client) setDeletionProtection(ctx context.Context, id string, on bool, opts []WaitOption) error {
+	if err := requireID("DeletionProtection", id); err != nil {
+		return err
+	}
+	token := c.newTok()
+	action := "DisableDeletionProtection"
+	if on {
+		action = "EnableDeletionProtection"
+	}
+	err := c.call(ctx, action, true, func(ctx context.Context) error {
+		var err error
+		if on {
+			_, err = c.sdk.EnableDeletionProtectionWithContext(ctx, &albsdk.EnableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
+		} else {
+			_, err = c.sdk.DisableDeletionProtectionWithContext(ctx, &albsdk.DisableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " sent for " + id})
+	_, err = c.waitFor(ctx, action, id, "Active with deletion protection "+onOff(on), c.waitOptions(opts),
+		activeAcceptor(time.Time{}, 0, func(i *Instance) bool { return i.DeletionProtection == on }))
+	return err
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+// EnableReadOnly turns the configuration read-only mode on with a reason and
+// waits until the instance is Active again. The mode protects the instance
+// from changes made in the console only: API calls, including albkit's,
+// still change it.
+func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...WaitOption) error {
+	if err := requireID("EnableReadOnly", id); err != nil {
+		return err
+	}
+	mode := ReadOnlyMode{Enabled: true, Reason: reason}
+	if err := validateReason(mode); err != nil {
+		return err
+	}
+	return c.setReadOnly(ctx, id, mode, opts)
+}
+
+// DisableReadOnly turns the configuration read-only mode off and waits
+// until the instance is Active again.
+func (c *Client) DisableReadOnly(ctx context.Context, id string, opts ...WaitOption) error {
+	if err := requireID("DisableReadOnly", id); err != nil {
+		return err
+	}
+	return c.setReadOnly(ctx, id, ReadOnlyMode{}, opts)
+}
+
+func (c *Client) setReadOnly(ctx context.Context, id string, mode ReadOnlyMode, opts []WaitOption) error {
+	token := c.newTok()
+	cfg := &albsdk.UpdateLoadBalancerAttributeRequestModificationProtectionConfig{Status: tea.String(modificationNonProtection)}
+	if mode.Enabled {
+		cfg.Status = tea.String(modificationConsoleProtection)
+		if mode.Reason != "" {
+			cfg.Reason = tea.String(mode.Reason)
+		}
+	}
+	err := c.call(ctx, "UpdateLoadBalancerAttribute", true, func(ctx context.Context) error {
+		_, err := c.sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
+			LoadBalancerId: tea.String(id), ModificationProtectionConfig: cfg, ClientToken: tea.String(token),
+		}, c.runtime)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	c.emit(Event{Kind: EventStep, Operation: "UpdateLoadBalancerAttribute", ID: id, Message: "read-only mode " + onOff(mode.Enabled) + " sent for " + id})
+	_, err = c.waitFor(ctx, "UpdateLoadBalancerAttribute", id, "Active with read-only mode "+onOff(mode.Enabled), c.waitOptions(opts),
+		activeAcceptor(time.Time{}, 0, func(i *Instance) bool { return i.ReadOnly.Enabled == mode.Enabled }))
+	return err
+}
+
+// validateReason applies the spec's read-only reason rules alone.
+func validateReason(mode ReadOnlyMode) error {
+	v := &violations{}
+	InstanceSpec{ReadOnly: mode}.checkSpec(v, true)
+	var only []*FieldError
+	for _, fe := range v.list {
+		if fe.Field == "ReadOnly.Reason" {
+			only = append(only, fe)
+		}
+	}
+	if len(only) == 0 {
+		return nil
+	}
+	return &ValidationError{Errors: only}
+}
