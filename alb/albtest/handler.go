@@ -1,0 +1,537 @@
+package albtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"reflect"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// API versions served, one per product.
+const (
+	VersionALB             = "2020-06-16"
+	VersionVPC             = "2016-04-28"
+	VersionWAF3            = "2021-10-01"
+	VersionWAF2            = "2019-09-10"
+	VersionResourceManager = "2020-03-31"
+)
+
+const maxBody = 1 << 20
+
+type product struct {
+	name    string // for Recommend
+	host    string // HostId prefix
+	global  bool   // HostId without region
+	version string
+}
+
+var (
+	prodALB  = &product{name: "Alb", host: "alb", version: VersionALB}
+	prodVPC  = &product{name: "Vpc", host: "vpc", version: VersionVPC}
+	prodWAF3 = &product{name: "waf-openapi", host: "wafopenapi", version: VersionWAF3}
+	prodWAF2 = &product{name: "waf-openapi", host: "wafopenapi", version: VersionWAF2}
+	prodRM   = &product{name: "ResourceManager", host: "resourcemanager", global: true, version: VersionResourceManager}
+)
+
+type opFunc func(s *Server, c *call) (any, *apiError)
+
+type route struct {
+	action string
+	prod   *product
+	fn     opFunc
+	// write operations take ClientToken (idempotency) and DryRun.
+	idempotent bool
+}
+
+// call is one request being served.
+type call struct {
+	action    string
+	version   string
+	prod      *product
+	p         url.Values
+	ak        string
+	requestID string
+	now       time.Time
+	dryRun    bool
+	token     string
+}
+
+// apiError is an error answered to the client.
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+func errf(status int, code, format string, args ...any) *apiError {
+	return &apiError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func missing(name string) *apiError {
+	return errf(400, "MissingParameter", "The input parameter %q that is mandatory for processing this request is not supplied.", name)
+}
+
+func invalid(name, value string) *apiError {
+	return errf(400, "InvalidParameter", "The specified parameter %q is not valid: %q.", name, truncate(value, 64))
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+var errDryRun = &apiError{Status: 400, Code: "DryRunOperation", Message: "Request validation has been passed with DryRun flag set."}
+
+type errorBody struct {
+	RequestID string `json:"RequestId"`
+	HostID    string `json:"HostId"`
+	Code      string `json:"Code"`
+	Message   string `json:"Message"`
+	Recommend string `json:"Recommend"`
+}
+
+// Parameters never logged (signatures, tokens) or not business parameters.
+var commonParams = map[string]bool{
+	"Action": true, "Version": true, "Format": true, "AccessKeyId": true,
+	"SignatureMethod": true, "SignatureVersion": true, "SignatureNonce": true,
+	"Timestamp": true, "Signature": true, "SecurityToken": true, "SignatureType": true,
+	"BearerToken": true,
+}
+
+func newRequestID() string {
+	a, b := rand.Uint64(), rand.Uint64()
+	const hexd = "0123456789ABCDEF"
+	var buf [36]byte
+	j := 0
+	for i := 0; i < 32; i++ {
+		if i == 8 || i == 12 || i == 16 || i == 20 {
+			buf[j] = '-'
+			j++
+		}
+		var nib uint64
+		if i < 16 {
+			nib = a >> (uint(i) * 4) & 0xF
+		} else {
+			nib = b >> (uint(i-16) * 4) & 0xF
+		}
+		if i == 12 {
+			nib = 4
+		}
+		if i == 16 {
+			nib = 8 | nib&3
+		}
+		buf[j] = hexd[nib]
+		j++
+	}
+	return string(buf[:])
+}
+
+func newJobID() string { return strings.ToLower(newRequestID()) }
+
+const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+func randomID(prefix string, n int) string {
+	b := make([]byte, len(prefix)+n)
+	copy(b, prefix)
+	for i := len(prefix); i < len(b); i++ {
+		b[i] = idAlphabet[rand.IntN(len(idAlphabet))]
+	}
+	return string(b)
+}
+
+// statusWriter records the status for the log.
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	requestID := newRequestID()
+	c := &call{requestID: requestID, now: s.clock.Now()}
+	var status int
+	var code string
+	defer func() {
+		if rec := recover(); rec != nil {
+			if rec == http.ErrAbortHandler {
+				s.record(c, 0, "DroppedConnection")
+				panic(rec)
+			}
+			// A bug in the emulator, never the client's input.
+			_ = debug.Stack()
+			status, code = 500, "InternalError"
+			s.writeError(w, c, &apiError{Status: 500, Code: "InternalError", Message: "The request processing has failed due to some unknown error."})
+		}
+		if c.action != "" || status != 0 {
+			s.record(c, status, code)
+		}
+	}()
+	status, code = s.serve(w, r, c)
+}
+
+// serve handles one request and returns the status and code answered.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, string) {
+	fail := func(e *apiError) (int, string) {
+		s.writeError(w, c, e)
+		return e.Status, e.Code
+	}
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return fail(errf(400, "UnsupportedHTTPMethod", "This http method %s is not supported.", r.Method))
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return fail(errf(400, "InvalidParameter", "The request body cannot be read."))
+	}
+	if len(body) > maxBody {
+		return fail(errf(400, "InvalidParameter", "The request body is too large."))
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return fail(errf(400, "InvalidParameter", "The request query string is malformed."))
+	}
+	if len(body) > 0 && strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/x-www-form-urlencoded") {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return fail(errf(400, "InvalidParameter", "The request body is malformed."))
+		}
+		for k, vs := range form {
+			q[k] = append(q[k], vs...)
+		}
+	}
+	c.p = q
+	c.action = r.Header.Get("x-acs-action")
+	if c.action == "" {
+		c.action = q.Get("Action")
+	}
+	c.version = r.Header.Get("x-acs-version")
+	if c.version == "" {
+		c.version = q.Get("Version")
+	}
+	c.ak = r.Header.Get("x-acs-accesskey-id")
+	if c.ak == "" {
+		c.ak = q.Get("AccessKeyId")
+	}
+	if c.ak == "" {
+		c.ak = credentialFromAuthorization(r.Header.Get("Authorization"))
+	}
+
+	versions := s.routes[c.action]
+	if versions == nil {
+		c.prod = prodALB
+		if p := productOfVersion(c.version); p != nil {
+			c.prod = p
+		}
+		return fail(errf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
+	}
+	if c.version == "" {
+		c.prod = anyRoute(versions).prod
+		return fail(missing("Version"))
+	}
+	rt := versions[c.version]
+	if rt == nil {
+		c.prod = anyRoute(versions).prod
+		return fail(errf(400, "InvalidVersion", "Specified parameter Version is not valid."))
+	}
+	c.prod = rt.prod
+
+	if !s.cfg.noAuth {
+		v, aerr := s.verifier.Verify(r, body)
+		if aerr != nil {
+			return fail(&apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message})
+		}
+		c.ak = v.AccessKeyID
+	}
+
+	if e := s.throttle(w, c); e != nil {
+		return fail(e)
+	}
+
+	f := s.pickFault(c.action)
+
+	if rt.idempotent {
+		if dr := c.p.Get("DryRun"); dr != "" {
+			b, ok := parseBool(dr)
+			if !ok {
+				return fail(invalid("DryRun", dr))
+			}
+			c.dryRun = b
+		}
+		c.token = c.p.Get("ClientToken")
+		if c.token != "" {
+			if len(c.token) > 64 || !isASCII(c.token) {
+				return fail(invalid("ClientToken", c.token))
+			}
+		}
+	}
+
+	// Idempotency: look the token up before doing anything.
+	var tk tokenKey
+	useToken := rt.idempotent && c.token != "" && !c.dryRun
+	if useToken {
+		tk = tokenKey{ak: c.ak, action: c.action, token: c.token}
+		fp := fingerprint(c.p)
+		s.mu.Lock()
+		ent := s.st.tokens[tk]
+		switch {
+		case ent == nil:
+			s.st.tokens[tk] = &tokenEntry{fp: fp, inFlight: true}
+		case ent.fp != fp:
+			s.mu.Unlock()
+			return fail(errf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request."))
+		case ent.inFlight:
+			s.mu.Unlock()
+			return fail(errf(400, "IdempotenceProcessing", "The previous idempotent request(s) is still processing."))
+		default:
+			res := withRequestID(ent.result, c.requestID)
+			s.mu.Unlock()
+			if f != nil && f.hasError() {
+				// A fault still applies to a replay (the client sees it).
+				return s.answerFault(w, r, c, f)
+			}
+			return s.writeJSON(w, c, res)
+		}
+		s.mu.Unlock()
+	}
+	releaseToken := func() {
+		if useToken {
+			s.mu.Lock()
+			if e := s.st.tokens[tk]; e != nil && e.inFlight {
+				delete(s.st.tokens, tk)
+			}
+			s.mu.Unlock()
+		}
+	}
+
+	if f != nil {
+		if !f.wait(r.Context()) {
+			releaseToken()
+			return 499, "ClientClosedRequest"
+		}
+		if f.hasError() && !f.ApplyThenFail {
+			releaseToken()
+			return s.answerFault(w, r, c, f)
+		}
+	}
+
+	s.mu.Lock()
+	c.now = s.clock.Now()
+	res, aerr := rt.fn(s, c)
+	if useToken {
+		if aerr != nil {
+			delete(s.st.tokens, tk)
+		} else if e := s.st.tokens[tk]; e != nil {
+			e.inFlight = false
+			e.result = res
+		}
+	}
+	s.mu.Unlock()
+	if aerr != nil {
+		return fail(aerr)
+	}
+	if f != nil && f.hasError() {
+		return s.answerFault(w, r, c, f)
+	}
+	return s.writeJSON(w, c, res)
+}
+
+func anyRoute(m map[string]*route) *route {
+	for _, r := range m {
+		return r
+	}
+	return nil
+}
+
+func productOfVersion(v string) *product {
+	switch v {
+	case VersionALB:
+		return prodALB
+	case VersionVPC:
+		return prodVPC
+	case VersionWAF3:
+		return prodWAF3
+	case VersionWAF2:
+		return prodWAF2
+	case VersionResourceManager:
+		return prodRM
+	}
+	return nil
+}
+
+func credentialFromAuthorization(h string) string {
+	i := strings.Index(h, "Credential=")
+	if i < 0 {
+		return ""
+	}
+	rest := h[i+len("Credential="):]
+	if j := strings.IndexByte(rest, ','); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+func (s *Server) hostID(c *call) string {
+	p := c.prod
+	if p == nil {
+		p = prodALB
+	}
+	if p.global {
+		return p.host + ".aliyuncs.com"
+	}
+	return p.host + "." + s.region + ".aliyuncs.com"
+}
+
+func (s *Server) writeError(w http.ResponseWriter, c *call, e *apiError) {
+	p := c.prod
+	if p == nil {
+		p = prodALB
+	}
+	b, _ := json.Marshal(errorBody{
+		RequestID: c.requestID,
+		HostID:    s.hostID(c),
+		Code:      e.Code,
+		Message:   e.Message,
+		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=" + p.name + "&requestId=" + c.requestID,
+	})
+	h := w.Header()
+	h.Set("Content-Type", "application/json;charset=utf-8")
+	h.Set("x-acs-request-id", c.requestID)
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(b)
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, c *call, v any) (int, string) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		e := errf(500, "InternalError", "The request processing has failed due to some unknown error.")
+		s.writeError(w, c, e)
+		return 500, e.Code
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json;charset=utf-8")
+	h.Set("x-acs-request-id", c.requestID)
+	w.WriteHeader(200)
+	_, _ = w.Write(b)
+	return 200, ""
+}
+
+// withRequestID returns a shallow copy of the response struct pointed to by
+// v with its RequestId field replaced.
+func withRequestID(v any, id string) any {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return v
+	}
+	cp := reflect.New(rv.Elem().Type())
+	cp.Elem().Set(rv.Elem())
+	f := cp.Elem().FieldByName("RequestId")
+	if f.IsValid() && f.CanSet() && f.Type() == reflect.TypeFor[*string]() {
+		f.Set(reflect.ValueOf(&id))
+	}
+	return cp.Interface()
+}
+
+// fingerprint is a canonical form of the business parameters, used to
+// compare two requests with the same ClientToken.
+func fingerprint(p url.Values) string {
+	keys := make([]string, 0, len(p))
+	for k := range p {
+		if commonParams[k] || k == "ClientToken" || k == "DryRun" || k == "RegionId" {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(strings.Join(p[k], "\x00"))
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func parseBool(s string) (bool, bool) {
+	switch s {
+	case "true", "True", "TRUE":
+		return true, true
+	case "false", "False", "FALSE":
+		return false, true
+	}
+	return false, false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// throttle applies the rate limit of c.action.
+func (s *Server) throttle(w http.ResponseWriter, c *call) *apiError {
+	s.ctlMu.Lock()
+	l, spec := s.limiterLocked(c.action)
+	if l == nil {
+		s.ctlMu.Unlock()
+		return nil
+	}
+	now := s.clock.Now()
+	if l.AllowN(now, 1) {
+		s.ctlMu.Unlock()
+		return nil
+	}
+	r := l.ReserveN(now, 1)
+	delay := r.DelayFrom(now)
+	r.CancelAt(now)
+	s.ctlMu.Unlock()
+	ms := delay.Milliseconds()
+	if ms < 1 {
+		ms = 1
+	}
+	v := "Limit:" + strconv.Itoa(max(spec.burst, 1)) + ",Remain:0,TimeLeft:" + strconv.FormatInt(ms, 10) + ",Reset:" + strconv.FormatInt(now.Add(delay).UnixMilli(), 10)
+	w.Header().Set("x-ratelimit-user-api", v)
+	return errf(400, "Throttling.User", "Request was denied due to user flow control.")
+}
+
+// record appends to the request log and the counters.
+func (s *Server) record(c *call, status int, code string) {
+	params := make(map[string]string, len(c.p))
+	for k, v := range c.p {
+		if commonParams[k] || len(v) == 0 {
+			continue
+		}
+		params[k] = v[0]
+	}
+	req := Request{
+		Time:        c.now,
+		Action:      c.action,
+		Version:     c.version,
+		AccessKeyID: c.ak,
+		RequestID:   c.requestID,
+		Params:      params,
+		Status:      status,
+		Code:        code,
+	}
+	s.logMu.Lock()
+	s.counts[c.action]++
+	if s.cfg.logLimit > 0 {
+		if len(s.log) >= s.cfg.logLimit {
+			// Drop the oldest half: amortised O(1) per request.
+			keep := s.cfg.logLimit / 2
+			n := copy(s.log, s.log[len(s.log)-keep:])
+			clear(s.log[n:])
+			s.log = s.log[:n]
+		}
+		s.log = append(s.log, req)
+	}
+	s.logMu.Unlock()
+}

@@ -1,0 +1,389 @@
+package albtest
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// ErrNotFound is returned (wrapped) by control methods given an unknown ID.
+var ErrNotFound = errors.New("albtest: not found")
+
+// Request is one entry of the request log. Params holds the business
+// parameters (first value of each); signatures, security tokens, nonces and
+// the other common parameters are left out.
+type Request struct {
+	Time        time.Time
+	Action      string
+	Version     string
+	AccessKeyID string
+	RequestID   string
+	Params      map[string]string
+	// Status is the HTTP status answered (0 when the connection was dropped).
+	Status int
+	// Code is the error code answered, "" on success.
+	Code string
+}
+
+// Requests returns a copy of the request log, oldest first.
+func (s *Server) Requests() []Request {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return append([]Request(nil), s.log...)
+}
+
+// Count returns how many requests named action have been received
+// (whatever their outcome).
+func (s *Server) Count(action string) int {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return s.counts[action]
+}
+
+// Calls returns the number of requests received per action.
+func (s *Server) Calls() map[string]int {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	m := make(map[string]int, len(s.counts))
+	for k, v := range s.counts {
+		m[k] = v
+	}
+	return m
+}
+
+// TotalCalls returns the number of requests received.
+func (s *Server) TotalCalls() int {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	n := 0
+	for _, v := range s.counts {
+		n += v
+	}
+	return n
+}
+
+// ZoneMapping is a zone of a LoadBalancer snapshot.
+type ZoneMapping struct {
+	ZoneID          string
+	VSwitchID       string
+	IntranetAddress string
+	LocalAddresses  []string
+	Ipv6Address     string
+	// Address is the public address of an Internet instance (its EIP).
+	Address      string
+	AllocationID string
+	EIPType      string
+	// AutoEIP reports that the EIP was assigned by the service.
+	AutoEIP bool
+}
+
+// LoadBalancer is a snapshot of an emulated ALB instance.
+type LoadBalancer struct {
+	ID                     string
+	Name                   string
+	Status                 string // Provisioning | Active | Configuring | CreateFailed | Inactive | Deleting | Deleted
+	BusinessStatus         string
+	VpcID                  string
+	AddressType            string
+	AddressIPVersion       string
+	Edition                string
+	BandwidthPackageID     string
+	ResourceGroupID        string
+	DNSName                string
+	CreateTime             time.Time
+	DeletionProtection     bool
+	ModificationProtection string
+	Zones                  []ZoneMapping
+	Tags                   map[string]string
+	Locks                  []OperationLock
+	ClientToken            string
+	// Deleted reports that the instance has been released; DeletedTime says when.
+	Deleted     bool
+	DeletedTime time.Time
+}
+
+func (s *Server) snapshot(lb *lbState) LoadBalancer {
+	out := LoadBalancer{
+		ID: lb.id, Name: lb.name, Status: lb.status, BusinessStatus: lb.bizStatus, VpcID: lb.vpcID,
+		AddressType: lb.addressType, AddressIPVersion: lb.ipVersion, Edition: lb.edition,
+		BandwidthPackageID: lb.bwpID, ResourceGroupID: lb.resourceGroup,
+		DNSName: lb.id + "." + s.st.region + ".alb.aliyuncs.com", CreateTime: lb.created,
+		DeletionProtection: lb.delProt, ModificationProtection: lb.modStatus,
+		Tags: map[string]string{}, Locks: append([]OperationLock(nil), lb.locks...),
+		ClientToken: lb.token, Deleted: lb.deleted, DeletedTime: lb.deletedAt,
+	}
+	for _, t := range lb.tags {
+		out.Tags[t.k] = t.v
+	}
+	for _, z := range lb.zones {
+		zm := ZoneMapping{ZoneID: z.zoneID, VSwitchID: z.vswID, IntranetAddress: z.vip.String(),
+			Address: z.eipAddr, AllocationID: z.eipID, EIPType: z.eipType, AutoEIP: z.autoEIP}
+		if lb.addressType != "Internet" {
+			zm.Address = zm.IntranetAddress
+		}
+		for _, a := range z.local {
+			zm.LocalAddresses = append(zm.LocalAddresses, a.String())
+		}
+		if z.ipv6.IsValid() {
+			zm.Ipv6Address = z.ipv6.String()
+		}
+		out.Zones = append(out.Zones, zm)
+	}
+	return out
+}
+
+// LoadBalancers returns a snapshot of every instance ever created, in
+// creation order, including released ones (Deleted set). Due transitions
+// are applied first; reading does not count as a poll.
+func (s *Server) LoadBalancers() []LoadBalancer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	out := make([]LoadBalancer, 0, len(s.st.history))
+	for _, lb := range s.st.history {
+		s.settle(lb, now, false)
+		out = append(out, s.snapshot(lb))
+	}
+	return out
+}
+
+// LoadBalancer returns a snapshot of one instance (live or released).
+func (s *Server) LoadBalancer(id string) (LoadBalancer, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, lb := range s.st.history {
+		if lb.id == id {
+			s.settle(lb, s.clock.Now(), false)
+			return s.snapshot(lb), true
+		}
+	}
+	return LoadBalancer{}, false
+}
+
+// Created returns the number of instances created since the start (or the
+// last Reset), released ones included.
+func (s *Server) Created() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.st.history)
+}
+
+// Live returns the number of instances that exist now (not yet released).
+func (s *Server) Live() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	for _, lb := range s.st.history {
+		s.settle(lb, now, false)
+	}
+	return s.st.liveCount()
+}
+
+// EIPs returns the EIPs that exist now, auto-assigned ones included.
+func (s *Server) EIPs() []EIP {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	for _, lb := range s.st.history {
+		s.settle(lb, now, false)
+	}
+	out := make([]EIP, 0, len(s.st.eipOrder))
+	for _, id := range s.st.eipOrder {
+		out = append(out, s.st.eips[id].EIP)
+	}
+	return out
+}
+
+// VSwitchInfo is a vSwitch with its current number of free addresses.
+type VSwitchInfo struct {
+	VSwitch
+	AvailableIPAddressCount int
+}
+
+// VSwitches returns the vSwitches with their free address counts.
+func (s *Server) VSwitches() []VSwitchInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	for _, lb := range s.st.history {
+		s.settle(lb, now, false)
+	}
+	out := make([]VSwitchInfo, 0, len(s.st.vswOrder))
+	for _, id := range s.st.vswOrder {
+		v := s.st.vsw[id]
+		out = append(out, VSwitchInfo{VSwitch: v.VSwitch, AvailableIPAddressCount: v.available()})
+	}
+	return out
+}
+
+// AddVSwitch adds a vSwitch at runtime. Its VPC must exist (add one with
+// AddVPC first).
+func (s *Server) AddVSwitch(vs VSwitch) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.vsw[vs.VSwitchID] != nil {
+		return fmt.Errorf("albtest: AddVSwitch: %s already exists", vs.VSwitchID)
+	}
+	w := World{VPCs: []VPC{}, VSwitches: []VSwitch{vs}}
+	for _, v := range s.st.vpcs {
+		w.VPCs = append(w.VPCs, *v)
+	}
+	if err := w.Validate(); err != nil {
+		return err
+	}
+	return s.st.addVSwitch(vs)
+}
+
+// AddVPC adds a VPC at runtime.
+func (s *Server) AddVPC(v VPC) error {
+	if _, err := netip.ParsePrefix(v.CidrBlock); err != nil || v.VpcID == "" {
+		return fmt.Errorf("albtest: AddVPC: bad VPC %q / %q", v.VpcID, v.CidrBlock)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.vpcs[v.VpcID] != nil {
+		return fmt.Errorf("albtest: AddVPC: %s already exists", v.VpcID)
+	}
+	s.st.vpcs[v.VpcID] = &v
+	return nil
+}
+
+// AddEIP adds an EIP at runtime (Status defaults to Available, Type to
+// Common).
+func (s *Server) AddEIP(e EIP) error {
+	if e.AllocationID == "" {
+		return fmt.Errorf("albtest: AddEIP: empty AllocationID")
+	}
+	if _, err := netip.ParseAddr(e.IPAddress); err != nil {
+		return fmt.Errorf("albtest: AddEIP: bad IPAddress %q", e.IPAddress)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.st.eips[e.AllocationID] != nil {
+		return fmt.Errorf("albtest: AddEIP: %s already exists", e.AllocationID)
+	}
+	s.st.addEIP(e)
+	return nil
+}
+
+// SetServiceLinkedRole creates (true) or deletes (false) the
+// AliyunServiceRoleForAlb role.
+func (s *Server) SetServiceLinkedRole(present bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !present {
+		s.st.role = nil
+	} else if s.st.role == nil {
+		s.st.role = &roleState{id: "300800000000000001", created: s.clock.Now()}
+	}
+}
+
+// SetQuota changes the per-region instance quota.
+func (s *Server) SetQuota(n int) {
+	s.mu.Lock()
+	s.st.quota = n
+	s.mu.Unlock()
+}
+
+// SetWAF replaces the WAF instances (nil for none).
+func (s *Server) SetWAF(v3 *WAF3Instance, v2 *WAF2Instance) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st.waf3, s.st.waf2 = nil, nil
+	if v3 != nil {
+		x := *v3
+		s.st.waf3 = &x
+	}
+	if v2 != nil {
+		x := *v2
+		s.st.waf2 = &x
+	}
+}
+
+// Advance completes the pending transition of an instance (given its ID)
+// or of the instance a job belongs to (given the job ID), whatever its
+// Transition. It returns an error wrapping ErrNotFound for an unknown ID and
+// reports false when nothing was pending.
+func (s *Server) Advance(id string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lb := s.st.lbs[id]
+	if lb == nil {
+		if j := s.st.jobs[id]; j != nil {
+			lb = s.st.lbs[j.resourceID]
+			if lb == nil || lb.pending == nil || lb.pending.jobID != id {
+				return false, nil
+			}
+		}
+	}
+	if lb == nil {
+		return false, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if lb.pending == nil {
+		return false, nil
+	}
+	s.complete(lb, s.clock.Now())
+	return true, nil
+}
+
+// AdvanceAll completes every pending transition and returns how many there
+// were.
+func (s *Server) AdvanceAll() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	now := s.clock.Now()
+	for _, lb := range append([]*lbState(nil), s.st.history...) {
+		if lb.pending != nil {
+			s.complete(lb, now)
+			n++
+		}
+	}
+	return n
+}
+
+// FailNextCreate makes the next successful CreateLoadBalancer end in
+// CreateFailed instead of Active (its job ends Failed). Calls add up.
+func (s *Server) FailNextCreate() {
+	s.ctlMu.Lock()
+	s.failNext++
+	s.ctlMu.Unlock()
+}
+
+// SetBusinessStatus sets an instance's business status ("Normal" or
+// "Abnormal") and operation locks. With "Abnormal", writes fail with
+// IncorrectBusinessStatus.LoadBalancer.
+func (s *Server) SetBusinessStatus(id, status string, locks ...OperationLock) error {
+	if status != "Normal" && status != "Abnormal" {
+		return fmt.Errorf("albtest: SetBusinessStatus: status must be Normal or Abnormal, not %q", status)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lb := s.st.lbs[id]
+	if lb == nil {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	lb.bizStatus = status
+	lb.locks = append([]OperationLock(nil), locks...)
+	return nil
+}
+
+// SetLoadBalancerStatus forces an instance's status (for example
+// "Inactive"), dropping any pending transition.
+func (s *Server) SetLoadBalancerStatus(id, status string) error {
+	switch status {
+	case "Active", "Inactive", "Provisioning", "Configuring", "CreateFailed":
+	default:
+		return fmt.Errorf("albtest: SetLoadBalancerStatus: unsupported status %q", status)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	lb := s.st.lbs[id]
+	if lb == nil {
+		return fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	lb.pending = nil
+	lb.status = status
+	return nil
+}

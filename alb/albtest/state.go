@@ -1,0 +1,402 @@
+package albtest
+
+import (
+	"net/netip"
+	"time"
+)
+
+// state is the mutable world, guarded by Server.mu.
+type state struct {
+	region   string
+	world    World
+	regions  []Region
+	zones    []Zone
+	vpcs     map[string]*VPC
+	vsw      map[string]*vswState
+	vswOrder []string
+	eips     map[string]*eipState
+	eipOrder []string
+	cbwps    map[string]*BandwidthPackage
+	cbwOrder []string
+	lbs      map[string]*lbState
+	lbOrder  []string
+	history  []*lbState // every instance ever created, in order
+	jobs     map[string]*job
+	jobOrder []string
+	tokens   map[tokenKey]*tokenEntry
+	role     *roleState
+	quota    int
+	waf3     *WAF3Instance
+	waf2     *WAF2Instance
+	ipSeq    uint32 // public addresses for auto-assigned EIPs
+	started  time.Time
+}
+
+type tokenKey struct{ ak, action, token string }
+
+type tokenEntry struct {
+	fp       string
+	inFlight bool
+	result   any
+}
+
+type roleState struct {
+	id      string
+	created time.Time
+}
+
+type vswState struct {
+	VSwitch
+	prefix   netip.Prefix
+	prefix6  netip.Prefix
+	used     map[netip.Addr]string // address → owner ("" for OccupiedIPs)
+	next6    uint64
+	creation time.Time
+}
+
+type eipState struct {
+	EIP
+	allocated time.Time
+	auto      bool // assigned by ALB
+}
+
+// OperationLock is an operation lock on an instance (see
+// Server.SetBusinessStatus).
+type OperationLock struct {
+	LockType   string // SecurityLocked | RelatedResourceLocked | FinancialLocked | ResidualLocked
+	LockReason string
+}
+
+type lbState struct {
+	id, name, vpcID, addressType, ipVersion, edition, payType string
+	bwpID, resourceGroup, allocMode                           string
+	status, bizStatus                                         string
+	created                                                   time.Time
+	delProt                                                   bool
+	delProtTime                                               time.Time
+	modStatus, modReason                                      string
+	zones                                                     []*zoneState
+	tags                                                      []tagKV
+	locks                                                     []OperationLock
+	secGroups                                                 []string
+	pending                                                   *pending
+	failCreate                                                bool
+	token                                                     string
+	deleted                                                   bool
+	deletedAt                                                 time.Time
+}
+
+type zoneState struct {
+	zoneID, vswID string
+	vip           netip.Addr
+	local         []netip.Addr
+	ipv6          netip.Addr
+	eipID         string
+	eipType       string
+	eipAddr       string
+	autoEIP       bool
+}
+
+type tagKV struct{ k, v string }
+
+type pending struct {
+	phase string
+	t     Transition
+	start time.Time
+	polls int
+	jobID string
+}
+
+type job struct {
+	id, api, resourceID, resourceType, operate, status string
+	errCode, errMsg                                    string
+	created, modified                                  time.Time
+}
+
+func newState(w World) *state {
+	st := &state{
+		region:  w.Region,
+		world:   w,
+		regions: append([]Region(nil), w.Regions...),
+		zones:   append([]Zone(nil), w.Zones...),
+		vpcs:    map[string]*VPC{},
+		vsw:     map[string]*vswState{},
+		eips:    map[string]*eipState{},
+		cbwps:   map[string]*BandwidthPackage{},
+		lbs:     map[string]*lbState{},
+		jobs:    map[string]*job{},
+		tokens:  map[tokenKey]*tokenEntry{},
+		quota:   w.Quota,
+		started: time.Date(2024, 7, 1, 8, 0, 0, 0, time.UTC),
+	}
+	for i := range w.VPCs {
+		v := w.VPCs[i]
+		st.vpcs[v.VpcID] = &v
+	}
+	for _, vs := range w.VSwitches {
+		_ = st.addVSwitch(vs)
+	}
+	for _, e := range w.EIPs {
+		st.addEIP(e)
+	}
+	for i := range w.BandwidthPackages {
+		b := w.BandwidthPackages[i]
+		if b.Status == "" {
+			b.Status = "Available"
+		}
+		if b.BusinessStatus == "" {
+			b.BusinessStatus = "Normal"
+		}
+		st.cbwps[b.BandwidthPackageID] = &b
+		st.cbwOrder = append(st.cbwOrder, b.BandwidthPackageID)
+	}
+	if w.ServiceLinkedRole {
+		st.role = &roleState{id: "300800000000000001", created: st.started}
+	}
+	if w.WAF3 != nil {
+		x := *w.WAF3
+		st.waf3 = &x
+	}
+	if w.WAF2 != nil {
+		x := *w.WAF2
+		st.waf2 = &x
+	}
+	return st
+}
+
+func (st *state) addVSwitch(vs VSwitch) error {
+	p, err := netip.ParsePrefix(vs.CidrBlock)
+	if err != nil {
+		return err
+	}
+	p = p.Masked()
+	v := &vswState{VSwitch: vs, prefix: p, used: map[netip.Addr]string{}, next6: 1, creation: st.started}
+	if vs.Ipv6CidrBlock != "" {
+		p6, err := netip.ParsePrefix(vs.Ipv6CidrBlock)
+		if err != nil {
+			return err
+		}
+		v.prefix6 = p6.Masked()
+	}
+	// Mark OccupiedIPs addresses from the top of the usable range as taken
+	// by other resources.
+	n := vs.OccupiedIPs
+	last := lastAddr(p)
+	a := last
+	for i := 0; i < 3; i++ {
+		a = a.Prev()
+	}
+	for n > 0 && a.IsValid() && p.Contains(a) && a != p.Addr() {
+		v.used[a] = ""
+		a = a.Prev()
+		n--
+	}
+	st.vsw[vs.VSwitchID] = v
+	st.vswOrder = append(st.vswOrder, vs.VSwitchID)
+	return nil
+}
+
+func (st *state) addEIP(e EIP) {
+	if e.Status == "" {
+		e.Status = "Available"
+	}
+	if e.Type == "" {
+		e.Type = EIPTypeCommon
+	}
+	if e.ISP == "" {
+		e.ISP = "BGP"
+	}
+	if e.Bandwidth == "" {
+		e.Bandwidth = "5"
+	}
+	st.eips[e.AllocationID] = &eipState{EIP: e, allocated: st.started}
+	st.eipOrder = append(st.eipOrder, e.AllocationID)
+}
+
+func (st *state) removeEIP(id string) {
+	delete(st.eips, id)
+	for i, x := range st.eipOrder {
+		if x == id {
+			st.eipOrder = append(st.eipOrder[:i], st.eipOrder[i+1:]...)
+			break
+		}
+	}
+}
+
+func lastAddr(p netip.Prefix) netip.Addr {
+	a := p.Addr().As4()
+	bits := p.Bits()
+	v := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	if bits < 32 {
+		v |= 1<<(32-bits) - 1
+	}
+	return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)})
+}
+
+// reserved reports whether a is one of the first or the last three
+// addresses of the vSwitch block.
+func (v *vswState) reserved(a netip.Addr) bool {
+	if a == v.prefix.Addr() {
+		return true
+	}
+	l := lastAddr(v.prefix)
+	for i := 0; i < 3; i++ {
+		if a == l {
+			return true
+		}
+		l = l.Prev()
+	}
+	return false
+}
+
+func (v *vswState) available() int {
+	n := usableIPv4(v.prefix) - len(v.used)
+	if n < 0 {
+		return 0
+	}
+	return n
+}
+
+// allocate takes n free addresses, lowest first.
+func (v *vswState) allocate(n int, owner string) []netip.Addr {
+	var out []netip.Addr
+	for a := v.prefix.Addr().Next(); v.prefix.Contains(a) && len(out) < n; a = a.Next() {
+		if v.reserved(a) {
+			continue
+		}
+		if _, taken := v.used[a]; taken {
+			continue
+		}
+		out = append(out, a)
+	}
+	for _, a := range out {
+		v.used[a] = owner
+	}
+	return out
+}
+
+func (v *vswState) allocate6() netip.Addr {
+	if !v.prefix6.IsValid() {
+		return netip.Addr{}
+	}
+	b := v.prefix6.Addr().As16()
+	n := v.next6
+	v.next6++
+	for i := 15; i >= 8 && n > 0; i-- {
+		b[i] = byte(n)
+		n >>= 8
+	}
+	return netip.AddrFrom16(b)
+}
+
+func (st *state) liveCount() int {
+	n := 0
+	for _, lb := range st.lbs {
+		if !lb.deleted {
+			n++
+		}
+	}
+	return n
+}
+
+// settle completes lb's pending transition when it is due. poll counts the
+// call as a read of the instance (for AfterPolls).
+func (s *Server) settle(lb *lbState, now time.Time, poll bool) {
+	p := lb.pending
+	if p == nil {
+		return
+	}
+	done := false
+	switch p.t.Kind {
+	case KindImmediate:
+		done = true
+	case KindAfterDuration:
+		done = !now.Before(p.start.Add(p.t.Duration))
+	case KindAfterPolls:
+		if p.polls >= p.t.Polls {
+			done = true
+		} else if poll {
+			p.polls++
+		}
+	case KindManual:
+	}
+	if done {
+		s.complete(lb, now)
+	}
+}
+
+// complete ends lb's pending transition.
+func (s *Server) complete(lb *lbState, now time.Time) {
+	st := s.st
+	p := lb.pending
+	if p == nil {
+		return
+	}
+	lb.pending = nil
+	j := st.jobs[p.jobID]
+	switch p.phase {
+	case PhaseProvisioning:
+		if lb.failCreate {
+			lb.status = "CreateFailed"
+			if j != nil {
+				j.status, j.errCode, j.errMsg = "Failed", "InternalError", "The load balancer could not be created."
+			}
+		} else {
+			lb.status = "Active"
+		}
+	case PhaseConfiguring:
+		lb.status = "Active"
+	case PhaseDeleting:
+		st.release(lb, now)
+	}
+	if j != nil {
+		if j.status == "Processing" {
+			j.status = "Succeeded"
+		}
+		j.modified = now
+	}
+}
+
+// release frees the instance's addresses, releases its EIPs and removes it.
+func (st *state) release(lb *lbState, now time.Time) {
+	for _, z := range lb.zones {
+		if v := st.vsw[z.vswID]; v != nil {
+			for a, owner := range v.used {
+				if owner == lb.id {
+					delete(v.used, a)
+				}
+			}
+		}
+		if z.eipID != "" {
+			// Every associated EIP, auto-assigned or not, is disassociated
+			// and released, as the product documentation says.
+			st.removeEIP(z.eipID)
+		}
+	}
+	lb.deleted = true
+	lb.deletedAt = now
+	lb.status = "Deleted"
+	delete(st.lbs, lb.id)
+	for i, x := range st.lbOrder {
+		if x == lb.id {
+			st.lbOrder = append(st.lbOrder[:i], st.lbOrder[i+1:]...)
+			break
+		}
+	}
+}
+
+// startTransition puts lb in the pending status of phase.
+func (s *Server) startTransition(lb *lbState, phase, api, operate string, now time.Time) *job {
+	j := &job{
+		id: newJobID(), api: api, resourceID: lb.id, resourceType: "loadbalancer",
+		operate: operate, status: "Processing", created: now, modified: now,
+	}
+	s.st.jobs[j.id] = j
+	s.st.jobOrder = append(s.st.jobOrder, j.id)
+	lb.pending = &pending{phase: phase, t: s.transition(phase), start: now, jobID: j.id}
+	lb.status = phase
+	if lb.pending.t.Kind == KindImmediate {
+		s.complete(lb, now)
+	}
+	return j
+}
