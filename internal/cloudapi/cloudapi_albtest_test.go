@@ -1,0 +1,159 @@
+package cloudapi_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/alibabacloud-go/tea/dara"
+	credentials "github.com/aliyun/credentials-go/credentials"
+
+	"github.com/albkit/albkit/alb/albtest"
+	"github.com/albkit/albkit/eip"
+	"github.com/albkit/albkit/internal/cloudapi"
+	"github.com/albkit/albkit/waf"
+)
+
+// emulatorClients starts the albtest emulator and points every product at it.
+func emulatorClients(t *testing.T, opts ...albtest.Option) (*albtest.Server, *cloudapi.Clients) {
+	t.Helper()
+	srv, err := albtest.Start(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	id, secret := srv.Credentials()
+	cred, err := credentials.NewCredential(&credentials.Config{
+		Type: dara.String("access_key"), AccessKeyId: dara.String(id), AccessKeySecret: dara.String(secret),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := cloudapi.New(cloudapi.Config{
+		Region: srv.Region(), Endpoint: srv.Endpoint(), Protocol: "http", Credential: cred, UserAgent: "albkit/test",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+func TestEmulatorListVSwitches(t *testing.T) {
+	_, c := emulatorClients(t)
+	ctx := context.Background()
+	all, err := c.VPC.ListVSwitches(ctx, albtest.DefaultVPCID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 5 {
+		t.Errorf("%d vSwitches in %s, want 5", len(all), albtest.DefaultVPCID)
+	}
+	for _, v := range all {
+		f, err := v.Facts()
+		if err != nil {
+			t.Errorf("Facts(%s): %v", v.VSwitchId, err)
+			continue
+		}
+		if f.VPCID != albtest.DefaultVPCID || !f.CIDR.IsValid() || f.Status != "Available" {
+			t.Errorf("facts %+v", f)
+		}
+		if v.VSwitchId == albtest.VSwitchH && (!f.IPv6Enabled || !f.IPv6CIDR.IsValid() || f.AvailableIPs != 252) {
+			t.Errorf("%s facts %+v", albtest.VSwitchH, f)
+		}
+	}
+	some, err := c.VPC.ListVSwitches(ctx, "", albtest.VSwitchI, "vsw-does-not-exist", albtest.VSwitchH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(some) != 2 || some[0].VSwitchId != albtest.VSwitchI || some[1].VSwitchId != albtest.VSwitchH {
+		t.Errorf("by ID: %+v", some)
+	}
+}
+
+func TestEmulatorListEIPs(t *testing.T) {
+	_, c := emulatorClients(t)
+	ctx := context.Background()
+	all, err := c.VPC.ListEIPs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) < 9 {
+		t.Errorf("%d EIPs, want at least the 9 seeded", len(all))
+	}
+	got, err := c.VPC.ListEIPs(ctx, albtest.EIPTraffic1, albtest.EIPAnycast1, albtest.EIPInUse, "eip-does-not-exist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	facts := map[string]eip.Address{}
+	for _, e := range got {
+		facts[e.AllocationId] = e.Facts()
+	}
+	if len(facts) != 3 {
+		t.Fatalf("got %d EIPs: %+v", len(got), got)
+	}
+	if f := facts[albtest.EIPTraffic1]; f.Type != eip.TypeCommon || f.ChargeType != eip.ChargePostPaid || f.InternetChargeType != eip.PayByTraffic || f.Status != eip.StatusAvailable {
+		t.Errorf("traffic1: %+v", f)
+	}
+	if f := facts[albtest.EIPAnycast1]; f.Type != eip.TypeAnycast {
+		t.Errorf("anycast1: %+v", f)
+	}
+	if f := facts[albtest.EIPInUse]; f.Status != eip.StatusInUse || f.InstanceID == "" {
+		t.Errorf("inuse: %+v", f)
+	}
+}
+
+func TestEmulatorReleaseEIP(t *testing.T) {
+	_, c := emulatorClients(t)
+	ctx := context.Background()
+	if err := c.VPC.ReleaseEipAddress(ctx, albtest.EIPTraffic2); err != nil {
+		t.Fatal(err)
+	}
+	err := c.VPC.ReleaseEipAddress(ctx, "eip-does-not-exist")
+	if !errors.Is(err, cloudapi.ErrNotFound) {
+		t.Errorf("releasing a missing EIP: %v, want ErrNotFound", err)
+	}
+}
+
+func TestEmulatorGetRole(t *testing.T) {
+	_, c := emulatorClients(t)
+	role, err := c.RM.GetRole(context.Background(), cloudapi.ALBServiceLinkedRole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if role.RoleName != cloudapi.ALBServiceLinkedRole || !role.IsServiceLinkedRole {
+		t.Errorf("role %+v", role)
+	}
+
+	_, c = emulatorClients(t, albtest.WithoutServiceLinkedRole())
+	_, err = c.RM.GetRole(context.Background(), cloudapi.ALBServiceLinkedRole)
+	if !errors.Is(err, cloudapi.ErrNotFound) {
+		t.Fatalf("GetRole without the role: %v, want ErrNotFound", err)
+	}
+	if _, err := c.RM.CreateServiceLinkedRole(context.Background(), cloudapi.ALBServiceName); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RM.GetRole(context.Background(), cloudapi.ALBServiceLinkedRole); err != nil {
+		t.Errorf("GetRole after CreateServiceLinkedRole: %v", err)
+	}
+}
+
+func TestEmulatorWAFFacts(t *testing.T) {
+	_, c := emulatorClients(t)
+	f, err := c.WAF.Facts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f != (waf.Facts{}) {
+		t.Errorf("default world: %+v, want no WAF", f)
+	}
+	_, c = emulatorClients(t,
+		albtest.WithWAF3(albtest.WAF3Instance{InstanceID: "waf_v3-1", PayType: "POSTPAY", Status: 1}),
+		albtest.WithWAF2(albtest.WAF2Instance{InstanceID: "waf-cn-2", PayType: 1, Status: 1, InDebt: 1}))
+	f, err = c.WAF.Facts(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (waf.Facts{V3: waf.V3PayAsYouGo, V3InstanceID: "waf_v3-1", V2Present: true, V2InstanceID: "waf-cn-2"}); f != want {
+		t.Errorf("facts %+v, want %+v", f, want)
+	}
+}
