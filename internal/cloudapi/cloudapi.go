@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -57,6 +58,9 @@ type Config struct {
 	ConnectTimeout time.Duration         // 0 = DefaultConnectTimeout (5s)
 	ReadTimeout    time.Duration         // 0 = DefaultReadTimeout (10s)
 	UserAgent      string                // appended to the SDK's user agent, e.g. "albkit/0.1"
+	// HTTPClient replaces the SDK's process-wide HTTP client, which races
+	// under concurrent calls (see internal/transport). nil keeps the SDK's.
+	HTTPClient dara.HttpClient
 }
 
 // String describes the configuration without the credential.
@@ -155,11 +159,24 @@ func WAFEndpoint(region string) (endpoint, wafRegion string) {
 // service is global; the regional endpoints are not used).
 const ResourceManagerEndpoint = "resourcemanager.aliyuncs.com"
 
-// rpc is one SDK client bound to an endpoint and an API version.
+// rpc calls one endpoint and API version. The darabonba-openapi client is
+// not safe for concurrent use (every call writes its Headers field in
+// GetRpcHeaders), so rpc keeps a pool of clients built from one config and
+// lends each call its own.
 type rpc struct {
-	api      *openapi.Client
+	cfg      *openapiutil.Config
+	pool     sync.Pool
 	version  string
 	endpoint string
+}
+
+// client borrows an SDK client from the pool; give it back with r.pool.Put.
+func (r *rpc) client() (*openapi.Client, error) {
+	if c, ok := r.pool.Get().(*openapi.Client); ok {
+		return c, nil
+	}
+	cfg := *r.cfg // the SDK's Init may write to its config
+	return openapi.NewClient(&cfg)
 }
 
 func newRPC(cfg Config, proto, endpoint, version string) (*rpc, error) {
@@ -179,15 +196,21 @@ func newRPC(cfg Config, proto, endpoint, version string) (*rpc, error) {
 		ConnectTimeout: dara.Int(int(connect / time.Millisecond)),
 		ReadTimeout:    dara.Int(int(read / time.Millisecond)),
 	}
+	if cfg.HTTPClient != nil {
+		oc.HttpClient = cfg.HTTPClient
+	}
 	if cfg.UserAgent != "" {
 		oc.UserAgent = dara.String(cfg.UserAgent)
 	}
-	api, err := openapi.NewClient(oc)
+	first := *oc
+	api, err := openapi.NewClient(&first)
 	if err != nil {
 		// The SDK's Init fails only on a nil config; keep the text free of the config.
 		return nil, fmt.Errorf("cloudapi: creating %s client for %s: %w", version, endpoint, err)
 	}
-	return &rpc{api: api, version: version, endpoint: endpoint}, nil
+	r := &rpc{cfg: oc, version: version, endpoint: endpoint}
+	r.pool.Put(api)
+	return r, nil
 }
 
 // call sends one RPC action with the query flattened from query (a struct with
@@ -205,7 +228,12 @@ func (r *rpc) call(ctx context.Context, action string, query any, out any) error
 		ReqBodyType: dara.String("formData"),
 		BodyType:    dara.String("json"),
 	}
-	res, err := r.api.CallApiWithCtx(ctx, params, req, &dara.RuntimeOptions{})
+	api, err := r.client()
+	if err != nil {
+		return fmt.Errorf("cloudapi: %s: creating client: %w", action, err)
+	}
+	res, err := api.CallApiWithCtx(ctx, params, req, &dara.RuntimeOptions{})
+	r.pool.Put(api)
 	if err != nil {
 		return wrapErr(action, err)
 	}
