@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/internal/retry"
+	"github.com/albkit/albkit/internal/transport"
 )
 
 // Client creates and manages ALB instances in one region. It is safe for
@@ -33,7 +35,11 @@ import (
 // hammered. Writes carry a ClientToken that stays the same across the
 // retries of one logical operation.
 type Client struct {
-	sdk     *albsdk.Client
+	// sdks lends each call its own SDK client: the official client is not
+	// safe for concurrent use (darabonba-openapi writes its Headers field
+	// on every call).
+	sdks    sync.Pool
+	sdkCfg  *openapiutil.Config
 	cloud   *cloudapi.Clients
 	region  string
 	log     *slog.Logger
@@ -259,12 +265,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		}
 		cfg.cred = cred
 	}
+	httpClient := transport.New(cfg.connectTimeout, cfg.readTimeout)
 	endpoint := cfg.endpoint
 	if endpoint == "" {
 		endpoint = "alb." + cfg.region + ".aliyuncs.com"
 	}
 	ct, rt := int(cfg.connectTimeout/time.Millisecond), int(cfg.readTimeout/time.Millisecond)
-	sdk, err := albsdk.NewClient(&openapiutil.Config{
+	sdkCfg := &openapiutil.Config{
 		Credential:     cfg.cred,
 		RegionId:       tea.String(cfg.region),
 		Endpoint:       tea.String(endpoint),
@@ -272,13 +279,16 @@ func NewClient(opts ...Option) (*Client, error) {
 		ConnectTimeout: tea.Int(ct),
 		ReadTimeout:    tea.Int(rt),
 		UserAgent:      tea.String("albkit"),
-	})
+		HttpClient:     httpClient,
+	}
+	first := *sdkCfg
+	sdk, err := albsdk.NewClient(&first)
 	if err != nil {
 		return nil, fmt.Errorf("alb: NewClient: %w", err)
 	}
 	cloud, err := cloudapi.New(cloudapi.Config{
 		Region: cfg.region, Endpoint: cfg.endpoint, Protocol: cfg.protocol, Credential: cfg.cred,
-		ConnectTimeout: cfg.connectTimeout, ReadTimeout: cfg.readTimeout, UserAgent: "albkit",
+		ConnectTimeout: cfg.connectTimeout, ReadTimeout: cfg.readTimeout, UserAgent: "albkit", HTTPClient: httpClient,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("alb: NewClient: %w", err)
@@ -288,7 +298,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{
-		sdk:     sdk,
+		sdkCfg:  sdkCfg,
 		cloud:   cloud,
 		region:  cfg.region,
 		log:     logger,
@@ -312,6 +322,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		OnRetry:    c.onRetry,
 		RetryAfter: retryAfter,
 	}
+	c.sdks.Put(sdk)
 	if cfg.rps > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.rps), cfg.burst)
 	}
@@ -431,10 +442,24 @@ func retryAfter(err error) (time.Duration, bool) {
 	return 0, false
 }
 
+// withSDK lends fn an SDK client of its own.
+func (c *Client) withSDK(fn func(sdk *albsdk.Client) error) error {
+	sdk, ok := c.sdks.Get().(*albsdk.Client)
+	if !ok {
+		var err error
+		cfg := *c.sdkCfg // the SDK's Init may write to its config
+		if sdk, err = albsdk.NewClient(&cfg); err != nil {
+			return err
+		}
+	}
+	defer c.sdks.Put(sdk)
+	return fn(sdk)
+}
+
 // call runs one API action with the rate limit, retries and error mapping.
 // idempotent says whether repeating it after a network error is safe (reads,
 // and writes that carry a ClientToken).
-func (c *Client) call(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context) error) error {
+func (c *Client) call(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context, sdk *albsdk.Client) error) error {
 	return c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx); err != nil {
@@ -442,7 +467,7 @@ func (c *Client) call(ctx context.Context, action string, idempotent bool, fn fu
 			}
 		}
 		c.log.Debug("alb: call", "action", action)
-		err := asAPIError(action, fn(ctx))
+		err := asAPIError(action, c.withSDK(func(sdk *albsdk.Client) error { return fn(ctx, sdk) }))
 		if err != nil {
 			c.log.Debug("alb: call failed", "action", action, "error", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	"github.com/alibabacloud-go/tea/tea"
 )
 
@@ -89,8 +90,8 @@ func (c *Client) CreateDryRun(ctx context.Context, spec InstanceSpec) error {
 	if err := spec.Validate(); err != nil {
 		return err
 	}
-	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context) error {
-		_, err := c.sdk.CreateLoadBalancerWithContext(ctx, spec.createRequest(c.newTok(), true), c.runtime)
+	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
+		_, err := sdk.CreateLoadBalancerWithContext(ctx, spec.createRequest(c.newTok(), true), c.runtime)
 		return err
 	})
 	var ae *APIError
@@ -119,8 +120,8 @@ func definitive(err error) bool {
 func (o *CreateOperation) send(ctx context.Context) error {
 	c := o.c
 	var id string
-	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context) error {
-		r, err := c.sdk.CreateLoadBalancerWithContext(ctx, o.spec.createRequest(o.token, false), c.runtime)
+	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
+		r, err := sdk.CreateLoadBalancerWithContext(ctx, o.spec.createRequest(o.token, false), c.runtime)
 		if err == nil && r.Body != nil {
 			id = tea.StringValue(r.Body.LoadBalancerId)
 		}

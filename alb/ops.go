@@ -24,8 +24,8 @@ func (c *Client) Get(ctx context.Context, id string) (*Instance, error) {
 		return nil, err
 	}
 	var body *albsdk.GetLoadBalancerAttributeResponseBody
-	err := c.call(ctx, "GetLoadBalancerAttribute", true, func(ctx context.Context) error {
-		r, err := c.sdk.GetLoadBalancerAttributeWithContext(ctx, &albsdk.GetLoadBalancerAttributeRequest{LoadBalancerId: tea.String(id)}, c.runtime)
+	err := c.call(ctx, "GetLoadBalancerAttribute", true, func(ctx context.Context, sdk *albsdk.Client) error {
+		r, err := sdk.GetLoadBalancerAttributeWithContext(ctx, &albsdk.GetLoadBalancerAttributeRequest{LoadBalancerId: tea.String(id)}, c.runtime)
 		if err == nil {
 			body = r.Body
 		}
@@ -97,8 +97,8 @@ func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, er
 		req := f.request()
 		for {
 			var body *albsdk.ListLoadBalancersResponseBody
-			err := c.call(ctx, "ListLoadBalancers", true, func(ctx context.Context) error {
-				r, err := c.sdk.ListLoadBalancersWithContext(ctx, req, c.runtime)
+			err := c.call(ctx, "ListLoadBalancers", true, func(ctx context.Context, sdk *albsdk.Client) error {
+				r, err := sdk.ListLoadBalancersWithContext(ctx, req, c.runtime)
 				if err == nil {
 					body = r.Body
 				}
@@ -163,12 +163,12 @@ func (c *Client) setDeletionProtection(ctx context.Context, id string, on bool, 
 	if on {
 		action = "EnableDeletionProtection"
 	}
-	err := c.call(ctx, action, true, func(ctx context.Context) error {
+	err := c.call(ctx, action, true, func(ctx context.Context, sdk *albsdk.Client) error {
 		var err error
 		if on {
-			_, err = c.sdk.EnableDeletionProtectionWithContext(ctx, &albsdk.EnableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
+			_, err = sdk.EnableDeletionProtectionWithContext(ctx, &albsdk.EnableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
 		} else {
-			_, err = c.sdk.DisableDeletionProtectionWithContext(ctx, &albsdk.DisableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
+			_, err = sdk.DisableDeletionProtectionWithContext(ctx, &albsdk.DisableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
 		}
 		return err
 	})
@@ -221,8 +221,8 @@ func (c *Client) setReadOnly(ctx context.Context, id string, mode ReadOnlyMode, 
 			cfg.Reason = tea.String(mode.Reason)
 		}
 	}
-	err := c.call(ctx, "UpdateLoadBalancerAttribute", true, func(ctx context.Context) error {
-		_, err := c.sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
+	err := c.call(ctx, "UpdateLoadBalancerAttribute", true, func(ctx context.Context, sdk *albsdk.Client) error {
+		_, err := sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
 			LoadBalancerId: tea.String(id), ModificationProtectionConfig: cfg, ClientToken: tea.String(token),
 		}, c.runtime)
 		return err

@@ -114,7 +114,7 @@ func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, erro
 
 func (c *Client) listEIPs(ctx context.Context, ids []string) ([]cloudapi.EipAddress, error) {
 	var out []cloudapi.EipAddress
-	err := c.call(ctx, "DescribeEipAddresses", true, func(ctx context.Context) error {
+	err := c.call(ctx, "DescribeEipAddresses", true, func(ctx context.Context, sdk *albsdk.Client) error {
 		var err error
 		out, err = c.cloud.VPC.ListEIPs(ctx, ids...)
 		return err
@@ -223,8 +223,8 @@ func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (*
 // instance to be gone.
 func (c *Client) deleteAndWait(ctx context.Context, id string, res *ReleaseResult, w WaitOptions) error {
 	res.Token = c.newTok()
-	err := c.call(ctx, "DeleteLoadBalancer", true, func(ctx context.Context) error {
-		r, err := c.sdk.DeleteLoadBalancerWithContext(ctx, &albsdk.DeleteLoadBalancerRequest{LoadBalancerId: tea.String(id), ClientToken: tea.String(res.Token)}, c.runtime)
+	err := c.call(ctx, "DeleteLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
+		r, err := sdk.DeleteLoadBalancerWithContext(ctx, &albsdk.DeleteLoadBalancerRequest{LoadBalancerId: tea.String(id), ClientToken: tea.String(res.Token)}, c.runtime)
 		if err == nil && r.Body != nil {
 			res.JobID = tea.StringValue(r.Body.JobId)
 		}
@@ -262,8 +262,8 @@ func (c *Client) waitJob(ctx context.Context, id, jobID string, w WaitOptions) e
 	last := ""
 	for attempt := 1; ; attempt++ {
 		var jobs []*albsdk.ListAsynJobsResponseBodyJobs
-		err := c.call(ctx, "ListAsynJobs", true, func(ctx context.Context) error {
-			r, err := c.sdk.ListAsynJobsWithContext(ctx, &albsdk.ListAsynJobsRequest{JobIds: []*string{tea.String(jobID)}}, c.runtime)
+		err := c.call(ctx, "ListAsynJobs", true, func(ctx context.Context, sdk *albsdk.Client) error {
+			r, err := sdk.ListAsynJobsWithContext(ctx, &albsdk.ListAsynJobsRequest{JobIds: []*string{tea.String(jobID)}}, c.runtime)
 			if err == nil && r.Body != nil {
 				jobs = r.Body.Jobs
 			}
