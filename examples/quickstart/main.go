@@ -1,29 +1,141 @@
-// Command quickstart builds and validates an ALB instance spec.
+// Command quickstart runs the whole albkit lifecycle: validate a spec,
+// create an ALB instance, wait until it is Active, turn on deletion
+// protection and the configuration read-only mode, plan the release and
+// release it.
 //
-// It is the first program a new albkit user runs: go run ./examples/quickstart
+// With no flags it starts the albtest emulator in-process and never touches
+// the network:
+//
+//	go run ./examples/quickstart
+//
+// With -live it runs against the real Alibaba Cloud, with credentials from
+// the standard chain (environment variables ALIBABA_CLOUD_ACCESS_KEY_ID /
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET, the profile file, an ECS RAM role, OIDC):
+//
+//	go run ./examples/quickstart -live -region cn-hangzhou -vpc vpc-… \
+//	    -zone cn-hangzhou-h:vsw-… -zone cn-hangzhou-i:vsw-…
+//
+// This creates a real, billed instance and releases it at the end.
 package main
 
 import (
+	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"github.com/albkit/albkit/alb"
+	"github.com/albkit/albkit/alb/albtest"
 )
 
+type zoneFlags []alb.ZoneMapping
+
+func (z *zoneFlags) String() string { return fmt.Sprint(*z) }
+func (z *zoneFlags) Set(v string) error {
+	zone, vsw, ok := strings.Cut(v, ":")
+	if !ok {
+		return errors.New("want ZONE:VSWITCH")
+	}
+	*z = append(*z, alb.Zone(zone, vsw))
+	return nil
+}
+
 func main() {
-	spec := alb.NewInstanceSpec("vpc-albtest0001", alb.Internet, alb.EditionStandard,
-		alb.Zone("cn-hangzhou-h", "vsw-albtest-h"),
-		alb.Zone("cn-hangzhou-i", "vsw-albtest-i"),
-	).WithName("quickstart")
-	if err := spec.Validate(); err != nil {
-		var ve *alb.ValidationError
-		if errors.As(err, &ve) {
-			for _, fe := range ve.Errors {
-				fmt.Println("invalid:", fe)
-			}
-		}
+	live := flag.Bool("live", false, "run against the real Alibaba Cloud (creates a billed instance)")
+	region := flag.String("region", "cn-hangzhou", "region (with -live)")
+	vpc := flag.String("vpc", "", "VPC ID (with -live)")
+	var zones zoneFlags
+	flag.Var(&zones, "zone", "ZONE:VSWITCH, at least twice (with -live)")
+	flag.Parse()
+	if err := run(*live, *region, *vpc, zones); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
-	fmt.Println("spec is valid: the client lifecycle is not implemented yet")
+}
+
+func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+
+	var opts []alb.Option
+	if live {
+		opts = append(opts, alb.WithRegion(region))
+	} else {
+		// The emulator: real wire protocol and signatures, over loopback.
+		srv, err := albtest.Start(albtest.WithTransitions(albtest.AfterPolls(2)))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		fmt.Println("emulator:   listening on", srv.Endpoint(), "(no cloud account needed)")
+		opts = append(opts, alb.WithOpenAPIConfig(srv.Config()),
+			alb.WithWaitOptions(alb.WaitOptions{MinDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond}))
+		vpc = albtest.DefaultVPCID
+		zones = []alb.ZoneMapping{alb.Zone(albtest.ZoneH, albtest.VSwitchH), alb.Zone(albtest.ZoneI, albtest.VSwitchI)}
+	}
+	opts = append(opts, alb.WithObserver(func(e alb.Event) {
+		if e.Kind == alb.EventPoll {
+			fmt.Printf("progress:   %s\n", e.Message)
+		}
+	}))
+	client, err := alb.NewClient(opts...)
+	if err != nil {
+		return err
+	}
+
+	spec := alb.NewInstanceSpec(vpc, alb.Internet, alb.EditionStandard, zones...).
+		WithName("albkit-quickstart").
+		WithTag("owner", "quickstart")
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	fmt.Println("validate:   spec is valid (Internet, Standard, IPv4, zones:", len(spec.ZoneMappings), ")")
+
+	op, err := client.Create(ctx, spec)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("create:     %s (token %s; save it to resume after a crash)\n", op.ID(), op.Token())
+	inst, err := op.Wait(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("active:     %s is %s, DNS name %s\n", inst.ID, inst.Status, inst.DNSName)
+	for _, z := range inst.Zones {
+		for _, a := range z.Addresses {
+			fmt.Printf("            zone %s: %s (EIP %s)\n", z.ZoneID, a.Address, a.AllocationID)
+		}
+	}
+
+	if err := client.EnableDeletionProtection(ctx, inst.ID); err != nil {
+		return err
+	}
+	fmt.Println("protect:    deletion protection on")
+	if err := client.EnableReadOnly(ctx, inst.ID, "managed-by-albkit"); err != nil {
+		return err
+	}
+	fmt.Println("read-only:  configuration read-only mode on (console only)")
+
+	plan, err := client.PlanRelease(ctx, inst.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Println("plan:      ", strings.ReplaceAll(plan.String(), "\n", "\n            "))
+	if _, err := client.Release(ctx, inst.ID, alb.ReleaseOptions{}); errors.Is(err, alb.ErrDeletionProtected) {
+		fmt.Println("release:    refused while deletion protection is on, as expected")
+	} else {
+		return fmt.Errorf("release of a protected instance was not refused: %v", err)
+	}
+	res, err := client.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true})
+	if err != nil {
+		return err
+	}
+	for _, se := range res.SideEffects {
+		fmt.Printf("release:    %s\n", se.Detail)
+	}
+	fmt.Println("done:       the instance and its EIPs are released")
+	return nil
 }
