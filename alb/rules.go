@@ -100,7 +100,7 @@ func Rules() []RuleInfo {
 		{RuleEIPIDFormat, LevelSpec, cr + " (Zone)", "EIP allocation IDs look like eip-… or aeip-…"},
 		{RuleEIPUnique, LevelSpec, cr + " (Zone)", "one EIP per zone: an EIP is not reused across zones"},
 		{RuleEIPTypeEnum, LevelSpec, cr + " (EIP restrictions)", "EIP type is Common or Anycast"},
-		{RuleEIPTypeConsistent, LevelSpec + "+" + LevelFacts, cr + " (EIP restrictions)", "the EIP types of all zones of one instance are the same"},
+		{RuleEIPTypeConsistent, LevelSpec + "+" + LevelFacts, cr + " (EIP restrictions)", "the EIP types of all zones of one instance are the same (a zone without an EIP gets a Common one; aeip-… is Anycast)"},
 		{RuleIntranetAddressIPv4, LevelSpec, api, "a fixed intranet address is an IPv4 address"},
 		{RuleBandwidthPackageInternetOnly, LevelSpec, cr + " (Associate with EIP Bandwidth Plan)", "an Internet Shared Bandwidth instance only for Internet-facing instances"},
 		{RuleBandwidthPackageIDFormat, LevelSpec, cr + " (Associate with EIP Bandwidth Plan)", "the bandwidth package ID looks like cbwp-…"},
@@ -135,6 +135,7 @@ func Rules() []RuleInfo {
 		{eip.RulePayAsYouGo, LevelFacts, cr + " (EIP restrictions)", "only pay-as-you-go EIPs"},
 		{eip.RulePayByTraffic, LevelFacts, cr + " (EIP restrictions)", "only pay-by-data-transfer EIPs"},
 		{eip.RuleNoSharedBandwidth, LevelFacts, cr + " (EIP restrictions)", "only EIPs not associated with an Internet Shared Bandwidth instance"},
+		{eip.RuleEIPTypeValid, LevelFacts, cr + " (EIP restrictions)", "the EIP is of a known type, Common or Anycast"},
 		{eip.RuleAvailable, LevelFacts, cr + " (Zone)", "the EIP is available, not associated with another resource"},
 		{waf.RuleWAF2Present, LevelFacts, cr + " (WAF Enabled edition details)", "WAF Enabled edition refused while a WAF 2.0 instance exists: release it or migrate to WAF 3.0, then enable X-Forwarded-Proto on listeners"},
 	}

@@ -24,7 +24,7 @@ type ZoneMapping struct {
 	EIPType eip.Type `json:"eipType,omitempty" validate:"omitempty,oneof=Common Anycast"`
 	// IntranetAddress is an optional fixed private IPv4 address inside the
 	// vSwitch CIDR block, not one of its reserved addresses.
-	IntranetAddress string `json:"intranetAddress,omitempty" validate:"omitempty,ipv4"`
+	IntranetAddress string `json:"intranetAddress,omitempty" validate:"omitempty,alb_ipv4"`
 }
 
 // Zone returns a zone mapping for zoneID through vSwitchID.

@@ -209,11 +209,7 @@ func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 				v.add(p+".EIPType", RuleEIPInternetOnly, "an EIP type applies only to an Internet-facing instance")
 			}
 		}
-		if z.EIPType != "" || z.AllocationID != "" {
-			t := z.EIPType
-			if t == "" {
-				t = eip.TypeCommon
-			}
+		if t := z.effectiveEIPType(); t.Valid() { // an unknown type is reported on its own
 			eipTypes = append(eipTypes, t)
 		}
 	}
@@ -256,6 +252,7 @@ func (s InstanceSpec) checkFacts(v *violations, f Facts) {
 	dual := s.ipVersion() == DualStack
 	internet := s.AddressType == Internet
 	var factTypes []eip.Type
+	factsSeen, mismatch := false, false
 	for i, z := range s.ZoneMappings {
 		p := fmt.Sprintf("ZoneMappings[%d]", i)
 		if z.VSwitchID != "" {
@@ -281,6 +278,9 @@ func (s InstanceSpec) checkFacts(v *violations, f Facts) {
 				}
 			}
 		}
+		if internet && z.AllocationID == "" {
+			factTypes = append(factTypes, z.effectiveEIPType()) // the EIP ALB will assign
+		}
 		if z.AllocationID != "" && internet {
 			a, ok := f.EIPs[z.AllocationID]
 			if !ok {
@@ -297,14 +297,18 @@ func (s InstanceSpec) checkFacts(v *violations, f Facts) {
 			if t == "" {
 				t = eip.TypeCommon
 			}
-			factTypes = append(factTypes, t)
+			if t.Valid() {
+				factTypes = append(factTypes, t)
+				factsSeen = true
+			}
 			if z.EIPType != "" && z.EIPType != t {
+				mismatch = true
 				v.add(p+".EIPType", RuleEIPTypeConsistent, "EIPType is %s but EIP %q is %s", z.EIPType, z.AllocationID, t)
 			}
 		}
 	}
-	if len(factTypes) > 1 {
-		if err := eip.CheckConsistentTypes(factTypes); err != nil {
+	if factsSeen && !mismatch && len(factTypes) > 1 {
+		if err := eip.CheckConsistentTypes(factTypes); err != nil && s.checkSpecTypesConsistent() {
 			v.add("ZoneMappings", RuleEIPTypeConsistent, "the EIPs of one instance must all be of one type: %v", err)
 		}
 	}
@@ -314,6 +318,31 @@ func (s InstanceSpec) checkFacts(v *violations, f Facts) {
 			v.add("Edition", waf.RuleWAF2Present, "the WAF-enabled edition cannot be created while a WAF 2.0 instance exists: %s", d.Guidance)
 		}
 	}
+}
+
+// effectiveEIPType is the EIP type a zone of an Internet-facing instance
+// ends up with: the declared type, else Anycast for an "aeip-" allocation,
+// else Common (an automatically assigned EIP is pay-by-data-transfer Common).
+func (z ZoneMapping) effectiveEIPType() eip.Type {
+	switch {
+	case z.EIPType != "":
+		return z.EIPType
+	case strings.HasPrefix(z.AllocationID, "aeip-"):
+		return eip.TypeAnycast
+	}
+	return eip.TypeCommon
+}
+
+// checkSpecTypesConsistent reports whether the spec-level EIP type check
+// passed, so that the fact level does not report the same problem twice.
+func (s InstanceSpec) checkSpecTypesConsistent() bool {
+	var types []eip.Type
+	for _, z := range s.ZoneMappings {
+		if t := z.effectiveEIPType(); t.Valid() {
+			types = append(types, t)
+		}
+	}
+	return eip.CheckConsistentTypes(types) == nil
 }
 
 // specValidator builds the go-playground validator once; it is immutable
@@ -342,6 +371,10 @@ var specValidator = sync.OnceValue(func() *validator.Validate {
 	must(v.RegisterValidation("alb_nourl", func(fl validator.FieldLevel) bool {
 		s := strings.ToLower(fl.Field().String())
 		return !strings.Contains(s, "http://") && !strings.Contains(s, "https://")
+	}))
+	must(v.RegisterValidation("alb_ipv4", func(fl validator.FieldLevel) bool {
+		a, err := netip.ParseAddr(fl.Field().String())
+		return err == nil && a.Is4()
 	}))
 	must(v.RegisterValidation("alb_eipid", func(fl validator.FieldLevel) bool {
 		return eipIDPattern.MatchString(fl.Field().String())
@@ -392,7 +425,7 @@ func describe(field string, fe validator.FieldError) (rule, msg string) {
 		return RuleAddressAllocatedModeEnum, fmt.Sprintf("address allocation mode %q must be Fixed or Dynamic", val)
 	case "ZoneMappings.EIPType:oneof":
 		return RuleEIPTypeEnum, fmt.Sprintf("EIP type %q must be Common or Anycast", val)
-	case "ZoneMappings.IntranetAddress:ipv4":
+	case "ZoneMappings.IntranetAddress:alb_ipv4":
 		return RuleIntranetAddressIPv4, fmt.Sprintf("intranet address %q must be an IPv4 address", val)
 	case "ZoneMappings:max":
 		return RuleZonesMax, fmt.Sprintf("%d zone mappings given; at most 10 are allowed", reflect.ValueOf(fe.Value()).Len())

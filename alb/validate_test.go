@@ -342,6 +342,11 @@ func invalidCases() []invalidCase {
 			facts: withFacts(setEIP("eip-h", func(a *eip.Address) { a.BandwidthPackageID = "cbwp-9" })), field: "ZoneMappings[0].AllocationID", rule: eip.RuleNoSharedBandwidth},
 		{name: "EIP in use", seed: seedZoneEIP + " (an EIP not associated with another resource)", spec: spec(func(s *alb.InstanceSpec) { s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("eip-h") }),
 			facts: withFacts(setEIP("eip-h", func(a *eip.Address) { a.Status, a.InstanceID, a.InstanceType = eip.StatusInUse, "i-1", "EcsInstance" })), field: "ZoneMappings[0].AllocationID", rule: eip.RuleAvailable},
+		{name: "EIP of an unknown type", seed: seedEIPType + " (Common or Anycast)", spec: spec(func(s *alb.InstanceSpec) { s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("eip-h") }),
+			facts: withFacts(setEIP("eip-h", func(a *eip.Address) { a.Type = "Bogus" })), field: "ZoneMappings[0].AllocationID", rule: eip.RuleEIPTypeValid},
+		{name: "Anycast EIP beside an automatically assigned (Common) one", seed: seedEIPType, spec: spec(func(s *alb.InstanceSpec) {
+			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("aeip-h")
+		}), field: "ZoneMappings", rule: alb.RuleEIPTypeConsistent},
 		{name: "EIP type says Common, EIP is Anycast", seed: seedEIPType, spec: spec(func(s *alb.InstanceSpec) {
 			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("aeip-h").WithEIPType(eip.TypeCommon)
 		}), facts: withFacts(), field: "ZoneMappings[0].EIPType", rule: alb.RuleEIPTypeConsistent},
