@@ -164,9 +164,13 @@ func TestCreateChecks(t *testing.T) {
 		{"unknown VPC", func(r *albsdk.CreateLoadBalancerRequest) { r.VpcId = dara.String("vpc-nope") }, "ResourceNotFound.Vpc", 404},
 		{"unknown vSwitch", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].VSwitchId = dara.String("vsw-nope") }, "ResourceNotFound.VSwitch", 404},
 		{"zone mismatch", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].ZoneId = dara.String(albtest.ZoneJ) }, "Mismatch.ZoneIdAndVSwitchId", 400},
-		{"other VPC", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].VSwitchId = dara.String(albtest.VSwitchOther) }, "Mismatch.VpcIdAndVSwitchId", 400},
+		{"other VPC", func(r *albsdk.CreateLoadBalancerRequest) {
+			r.ZoneMappings[0].VSwitchId = dara.String(albtest.VSwitchOther)
+		}, "Mismatch.VpcIdAndVSwitchId", 400},
 		{"zone twice", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[1] = zm(albtest.VSwitchH, albtest.ZoneH) }, "DuplicatedParam.ZoneId", 400},
-		{"small vSwitch", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[1] = zm(albtest.VSwitchKSmall, albtest.ZoneK) }, "ResourceNotEnough.VSwitchIp", 400},
+		{"small vSwitch", func(r *albsdk.CreateLoadBalancerRequest) {
+			r.ZoneMappings[1] = zm(albtest.VSwitchKSmall, albtest.ZoneK)
+		}, "ResourceNotEnough.VSwitchIp", 400},
 		{"full vSwitch", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[1] = zm(albtest.VSwitchKFull, albtest.ZoneK) }, "ResourceNotEnough.VSwitchIp", 400},
 		{"DualStack without IPv6", func(r *albsdk.CreateLoadBalancerRequest) {
 			r.AddressIpVersion = dara.String("DualStack")
@@ -174,7 +178,9 @@ func TestCreateChecks(t *testing.T) {
 		}, "OperationDenied.VSwitchIpv6NotEnabled", 400},
 		{"intranet address malformed", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].IntranetAddress = dara.String("10.0.1") }, "InvalidParameter.IntranetAddress", 400},
 		{"intranet address outside", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].IntranetAddress = dara.String("10.0.2.9") }, "InvalidParameter.IntranetAddress", 400},
-		{"intranet address reserved", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].IntranetAddress = dara.String("10.0.1.253") }, "InvalidParameter.IntranetAddress", 400},
+		{"intranet address reserved", func(r *albsdk.CreateLoadBalancerRequest) {
+			r.ZoneMappings[0].IntranetAddress = dara.String("10.0.1.253")
+		}, "InvalidParameter.IntranetAddress", 400},
 		{"bandwidth package on intranet", func(r *albsdk.CreateLoadBalancerRequest) {
 			r.AddressType = dara.String("Intranet")
 			r.LoadBalancerBillingConfig.BandwidthPackageId = dara.String(albtest.DefaultBandwidthPackageID)
@@ -187,10 +193,18 @@ func TestCreateChecks(t *testing.T) {
 			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPTraffic1)
 		}, "OperationDenied.IntranetNotSupportEip", 400},
 		{"unknown EIP", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].AllocationId = dara.String("eip-nope") }, "ResourceNotFound.Eip", 404},
-		{"EIP in use", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPInUse) }, "IncorrectStatus.Eip", 400},
-		{"EIP pay by bandwidth", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPBandwidth) }, "OperationDenied.EipChargeType", 400},
-		{"EIP prepaid", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPPrepaid) }, "OperationDenied.EipChargeType", 400},
-		{"EIP in bandwidth package", func(r *albsdk.CreateLoadBalancerRequest) { r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPShared) }, "OperationDenied.EipInBandwidthPackage", 400},
+		{"EIP in use", func(r *albsdk.CreateLoadBalancerRequest) {
+			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPInUse)
+		}, "IncorrectStatus.Eip", 400},
+		{"EIP pay by bandwidth", func(r *albsdk.CreateLoadBalancerRequest) {
+			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPBandwidth)
+		}, "OperationDenied.EipChargeType", 400},
+		{"EIP prepaid", func(r *albsdk.CreateLoadBalancerRequest) {
+			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPPrepaid)
+		}, "OperationDenied.EipChargeType", 400},
+		{"EIP in bandwidth package", func(r *albsdk.CreateLoadBalancerRequest) {
+			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPShared)
+		}, "OperationDenied.EipInBandwidthPackage", 400},
 		{"EIP twice", func(r *albsdk.CreateLoadBalancerRequest) {
 			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPTraffic1)
 			r.ZoneMappings[1].AllocationId = dara.String(albtest.EIPTraffic1)

@@ -182,6 +182,8 @@ type Server struct {
 	routes   map[string]map[string]*route
 	handler  http.Handler
 
+	httpc    *sdkHTTPClient
+
 	ln       net.Listener
 	hs       *http.Server
 	endpoint string
@@ -310,6 +312,12 @@ func New(opts ...Option) (*Server, error) {
 		Nonces:  s.nonces,
 	}
 	s.handler = http.HandlerFunc(s.serveHTTP)
+	s.httpc = &sdkHTTPClient{c: &http.Client{Transport: &http.Transport{
+		Proxy:               nil,
+		MaxIdleConns:        64,
+		MaxIdleConnsPerHost: 64,
+		IdleConnTimeout:     30 * time.Second,
+	}}}
 	return s, nil
 }
 
@@ -358,6 +366,7 @@ func (s *Server) Close() {
 				_ = s.hs.Close()
 			}
 		}
+		s.httpc.c.CloseIdleConnections()
 	})
 }
 
@@ -383,9 +392,17 @@ func (s *Server) Credentials() (accessKeyID, accessKeySecret string) {
 
 // Config returns a darabonba-openapi configuration pointing at the server
 // with its primary credentials, over plain HTTP.
+//
+// Its HttpClient is the server's own HTTP client. Without it the SDK (tea
+// v1.5.0) shares one process-wide http.Client per endpoint and writes its
+// Timeout on every call, which is a data race when several SDK clients call
+// concurrently; set HttpClient to nil to get the SDK's default behaviour. A
+// single SDK client must still not be used by several goroutines at once
+// (darabonba-openapi mutates Client.Headers on every call).
 func (s *Server) Config() *openapiutil.Config {
 	id, secret := s.Credentials()
 	return &openapiutil.Config{
+		HttpClient:      s.httpc,
 		AccessKeyId:     &id,
 		AccessKeySecret: &secret,
 		Endpoint:        strPtr(s.endpoint),
@@ -422,6 +439,14 @@ func (s *Server) lookup(id string) (acs.Credential, bool) {
 }
 
 func strPtr(s string) *string { return &s }
+
+// sdkHTTPClient implements dara.HttpClient with a private http.Client.
+type sdkHTTPClient struct{ c *http.Client }
+
+// Call sends req; the transport chosen by the SDK is ignored.
+func (h *sdkHTTPClient) Call(req *http.Request, _ *http.Transport) (*http.Response, error) {
+	return h.c.Do(req)
+}
 
 // Reset restores the seeded world and clears instances, jobs, client
 // tokens, the request log, counters, injected faults and rate-limit state.
