@@ -348,7 +348,7 @@ const (
 
 // Event is a progress event sent to the observer of [WithObserver].
 type Event struct {
-	Kind      EventKind
+	Kind      EventKind     // poll, retry or step
 	Operation string        // "create", "release", an API action, ...
 	ID        string        // instance ID, when known
 	Status    Status        // last status seen, for polls

@@ -47,6 +47,53 @@
 //     violation with its own rule id (network.RuleAutoScalingAddresses), so
 //     a caller may choose to tolerate it.
 //
-// Configuration read-only mode ([ReadOnlyMode]) protects an instance from
-// changes made in the console only; API calls still change it.
+// # The client
+//
+// [NewClient] returns a [Client] for one region (credentials from the
+// standard Alibaba Cloud chain, or given explicitly; a custom endpoint and
+// protocol for the albtest emulator). It is safe for concurrent use.
+//
+//   - [Client.Create] validates locally (an invalid spec makes no API call),
+//     sends CreateLoadBalancer with one ClientToken for every retry (the
+//     spec's IdempotencyKey, else a generated one), tags the instance with
+//     that token ([TokenTagKey]) and returns a [CreateOperation] with ID,
+//     Token, Poll, Wait and Done. Save the token: [Client.ResumeCreate]
+//     rebuilds the operation in another process, by re-sending the same
+//     request or by finding the instance by its tag, and never creates a
+//     second instance.
+//   - Waiting polls with a min and max delay, jitter and a bound on the
+//     whole wait: Active is done; Provisioning and Configuring keep
+//     polling; CreateFailed fails at once ([ErrCreateFailed]); locks, an
+//     Abnormal business status, Inactive or Deleting are reported
+//     ([ErrUnexpectedState]), not waited out; not-found keeps polling only
+//     within a short grace period after a create; a timeout is a
+//     *[WaitTimeoutError] naming the last status. Every poll is a progress
+//     [Event] for the observer of [WithObserver].
+//   - [Client.Get] and [Client.List] (an iterator following NextToken)
+//     return [Instance] values.
+//   - Deletion protection ([Client.EnableDeletionProtection],
+//     [Client.DisableDeletionProtection]) and the configuration read-only
+//     mode ([Client.EnableReadOnly], [Client.DisableReadOnly]).
+//     Configuration read-only mode protects an instance from changes made
+//     in the console only; API calls, albkit's included, still change it.
+//   - [Client.PlanRelease] says what a release does (protection state,
+//     read-only mode, every EIP released with the instance, the status);
+//     [Client.Release] refuses a protected instance unless asked to turn
+//     protection off, deletes with one ClientToken across retries, waits
+//     for the job and for the instance to be gone, turns protection back on
+//     if the release fails, and lists every side effect. An instance that
+//     is already gone is released successfully.
+//
+// Every API call is retried on Throttling*, ServiceUnavailable, 5xx,
+// SystemBusy, IdempotenceProcessing and IncorrectStatus.LoadBalancer, and on
+// network errors when the call is safe to repeat (reads, and writes that
+// carry a ClientToken), with exponential backoff and jitter, bounded
+// attempts and time, and a retry budget shared by the client. Validation
+// and permission errors are never retried. Every retry is logged with the
+// action, attempt, delay, code and RequestId. Errors answered by the service
+// are *[APIError] values; sentinels ([ErrNotFound], [ErrDeletionProtected],
+// [ErrThrottled], [ErrQuotaExceeded], [ErrCreateFailed], [ErrWaitTimeout],
+// [ErrInvalidSpec]) work with errors.Is.
+//
+// No credential appears in any log line, error, or formatted value.
 package alb

@@ -11,37 +11,37 @@ import (
 
 // Instance is an ALB instance as the service reports it.
 type Instance struct {
-	ID                   string
-	Name                 string
-	RegionID             string // empty in List results
-	VPCID                string
-	DNSName              string
-	Status               Status
-	BusinessStatus       string // Normal or Abnormal
-	Edition              Edition
-	AddressType          AddressType
-	IPVersion            IPVersion
-	IPv6AddressType      string // Internet or Intranet, for dual-stack instances
-	AddressAllocatedMode AddressAllocatedMode
-	BandwidthPackageID   string
-	ResourceGroupID      string
-	SecurityGroupIDs     []string
+	ID                   string               // instance ID, "alb-…"
+	Name                 string               // instance name
+	RegionID             string               // region; empty in List results
+	VPCID                string               // VPC of the instance
+	DNSName              string               // the instance's DNS name; point a CNAME at it
+	Status               Status               // LoadBalancerStatus
+	BusinessStatus       string               // Normal or Abnormal
+	Edition              Edition              // Basic, Standard or StandardWithWaf
+	AddressType          AddressType          // Internet or Intranet
+	IPVersion            IPVersion            // IPv4 or DualStack ("Ipv4" on the wire is normalised)
+	IPv6AddressType      string               // Internet or Intranet, for dual-stack instances
+	AddressAllocatedMode AddressAllocatedMode // Fixed or Dynamic
+	BandwidthPackageID   string               // associated Internet Shared Bandwidth instance
+	ResourceGroupID      string               // resource group
+	SecurityGroupIDs     []string             // attached security groups
 	// DeletionProtection is the deletion protection state.
 	DeletionProtection bool
 	// ReadOnly is the configuration read-only mode (console only).
 	ReadOnly  ReadOnlyMode
-	Zones     []InstanceZone // empty in List results
-	Tags      []Tag
-	Locks     []Lock
-	CreatedAt time.Time
+	Zones     []InstanceZone // zones with their addresses; empty in List results
+	Tags      []Tag          // tags, including albkit's TokenTagKey
+	Locks     []Lock         // operation locks; non-empty means the instance is restricted
+	CreatedAt time.Time      // creation time (UTC)
 }
 
 // InstanceZone is one zone of an instance with its addresses.
 type InstanceZone struct {
-	ZoneID    string
-	VSwitchID string
-	Status    string
-	Addresses []InstanceAddress
+	ZoneID    string            // zone
+	VSwitchID string            // vSwitch the instance uses in the zone
+	Status    string            // Active, Stopped, Shifted, Starting or Stopping
+	Addresses []InstanceAddress // addresses in the zone
 }
 
 // InstanceAddress is one address of an instance in a zone.
@@ -52,14 +52,14 @@ type InstanceAddress struct {
 	AllocationID string
 	// EIPType is Common or Anycast.
 	EIPType         eip.Type
-	IntranetAddress string
-	IPv6Address     string
+	IntranetAddress string // private IPv4 address in the vSwitch
+	IPv6Address     string // IPv6 address of a dual-stack instance
 }
 
 // Lock is an operation lock on an instance.
 type Lock struct {
 	Type   string // SecurityLocked, RelatedResourceLocked, FinancialLocked or ResidualLocked
-	Reason string
+	Reason string // why; meaningful when the business status is Abnormal
 }
 
 // Token returns the ClientToken albkit tagged the instance with at creation

@@ -43,16 +43,16 @@ func (c *Client) Get(ctx context.Context, id string) (*Instance, error) {
 // ListFilter selects instances for [Client.List]. Empty fields do not
 // filter.
 type ListFilter struct {
-	IDs             []string // at most 20
-	Names           []string // at most 10
-	VPCIDs          []string // at most 10
-	Tags            []Tag    // instances carrying every one of these tags; at most 20
-	Status          Status
-	AddressType     AddressType
-	IPVersion       IPVersion
-	ResourceGroupID string
-	ZoneID          string
-	DNSName         string
+	IDs             []string    // at most 20
+	Names           []string    // at most 10
+	VPCIDs          []string    // at most 10
+	Tags            []Tag       // instances carrying every one of these tags; at most 20
+	Status          Status      // only instances in this status
+	AddressType     AddressType // only Internet or only Intranet
+	IPVersion       IPVersion   // only IPv4 or only DualStack
+	ResourceGroupID string      // only this resource group
+	ZoneID          string      // only instances with a zone here
+	DNSName         string      // only the instance with this DNS name
 	// PageSize is the number of instances per ListLoadBalancers call (1–100) [50].
 	PageSize int32
 }

@@ -24,9 +24,9 @@ type ReleasePlan struct {
 	// then a no-op that succeeds.
 	Exists bool
 	// Name, Status and DNSName as currently reported.
-	Name    string
-	Status  Status
-	DNSName string
+	Name    string // instance name
+	Status  Status // current status
+	DNSName string // DNS name that must no longer be resolved to
 	// DeletionProtection is on: the release is refused unless
 	// ReleaseOptions.DisableDeletionProtection is set.
 	DeletionProtection bool

@@ -44,7 +44,7 @@ func (e *FieldError) Is(target error) bool { return target == ErrInvalidSpec }
 // errors.Is(err, ErrInvalidSpec) holds, and errors.As reaches both the list
 // and each *FieldError.
 type ValidationError struct {
-	Errors []*FieldError
+	Errors []*FieldError // every violation, in field order
 }
 
 // Error implements error: one line per violation.

@@ -61,15 +61,15 @@ const (
 
 // Address holds the facts about one EIP (as DescribeEipAddresses returns them).
 type Address struct {
-	AllocationID       string
-	IPAddress          string
-	ChargeType         ChargeType
-	InternetChargeType InternetChargeType
-	BandwidthPackageID string // non-empty when the EIP is in an Internet Shared Bandwidth instance
-	Type               Type   // Common unless Anycast
-	Status             Status
-	InstanceID         string // instance it is associated with, if any
-	InstanceType       string
+	AllocationID       string             // "eip-…" ("aeip-…" for Anycast)
+	IPAddress          string             // the public IPv4 address
+	ChargeType         ChargeType         // PostPaid (pay-as-you-go) or PrePaid (subscription)
+	InternetChargeType InternetChargeType // PayByTraffic (pay-by-data-transfer) or PayByBandwidth
+	BandwidthPackageID string             // non-empty when the EIP is in an Internet Shared Bandwidth instance
+	Type               Type               // Common unless Anycast
+	Status             Status             // Available, InUse, ...
+	InstanceID         string             // instance it is associated with, if any
+	InstanceType       string             // kind of that instance, e.g. EcsInstance
 }
 
 // Rule identifiers of the EIP rules.
@@ -184,8 +184,8 @@ func CheckAddressType(internetFacing bool, anyEIP bool) error {
 
 // ReleaseEffect is one side effect of releasing an Internet-facing ALB: the EIP is disassociated and released.
 type ReleaseEffect struct {
-	AllocationID string
-	IPAddress    string
+	AllocationID string // the EIP released
+	IPAddress    string // its public address
 	Type         Type   // "" in the input is reported as Common
 	Action       string // ActionDisassociateAndRelease
 }

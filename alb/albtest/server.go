@@ -182,7 +182,7 @@ type Server struct {
 	routes   map[string]map[string]*route
 	handler  http.Handler
 
-	httpc    *sdkHTTPClient
+	httpc *sdkHTTPClient
 
 	ln       net.Listener
 	hs       *http.Server
