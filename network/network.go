@@ -46,14 +46,14 @@ const StatusAvailable = "Available"
 
 // VSwitch holds the facts about one vSwitch that the rules need (as DescribeVSwitches returns them).
 type VSwitch struct {
-	ID           string
-	VPCID        string
-	ZoneID       string
+	ID           string       // "vsw-…"
+	VPCID        string       // VPC the vSwitch belongs to
+	ZoneID       string       // zone of the vSwitch
 	CIDR         netip.Prefix // IPv4 CIDR block
 	IPv6CIDR     netip.Prefix // zero value when IPv6 is not enabled
-	IPv6Enabled  bool
-	AvailableIPs int    // AvailableIpAddressCount
-	Status       string // "Available" or "Pending"
+	IPv6Enabled  bool         // EnabledIpv6
+	AvailableIPs int          // AvailableIpAddressCount
+	Status       string       // "Available" or "Pending"
 }
 
 // ReservedIPv4 returns the ReservedLeading leading and ReservedTrailing

@@ -30,10 +30,10 @@ func (s V3State) String() string {
 
 // Facts is what the rules need to know about the account's WAF instances.
 type Facts struct {
-	V3           V3State
-	V3InstanceID string
-	V2Present    bool // a WAF 2.0 instance exists
-	V2InstanceID string
+	V3           V3State // the account's WAF 3.0 instance: none, subscription or pay-as-you-go
+	V3InstanceID string  // its ID, when there is one
+	V2Present    bool    // a WAF 2.0 instance exists
+	V2InstanceID string  // its ID, when there is one
 }
 
 // Outcome of enabling WAF for an ALB instance.
@@ -64,8 +64,8 @@ func (o Outcome) String() string {
 
 // Decision is the result of Decide.
 type Decision struct {
-	Outcome     Outcome
-	Allowed     bool
+	Outcome     Outcome  // what happens
+	Allowed     bool     // false when the WAF-enabled edition must be refused
 	SideEffects []string // person-readable cost/side effects, e.g. "a pay-as-you-go WAF 3.0 instance will be activated"
 	Guidance    string   // what to do when refused
 }
