@@ -1,6 +1,7 @@
 package alb
 
 import (
+	"encoding/json"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -151,39 +152,17 @@ func instanceFromAttribute(b *albsdk.GetLoadBalancerAttributeResponseBody) *Inst
 	return i
 }
 
+// instanceFromList converts a ListLoadBalancers item. The item carries the
+// fields of GetLoadBalancerAttribute (without the region and the zones)
+// under the same JSON names, so it is decoded as one.
 func instanceFromList(b *albsdk.ListLoadBalancersResponseBodyLoadBalancers) *Instance {
-	i := &Instance{
-		ID:                   tea.StringValue(b.LoadBalancerId),
-		Name:                 tea.StringValue(b.LoadBalancerName),
-		VPCID:                tea.StringValue(b.VpcId),
-		DNSName:              tea.StringValue(b.DNSName),
-		Status:               Status(tea.StringValue(b.LoadBalancerStatus)),
-		BusinessStatus:       tea.StringValue(b.LoadBalancerBussinessStatus),
-		Edition:              Edition(tea.StringValue(b.LoadBalancerEdition)),
-		AddressType:          AddressType(tea.StringValue(b.AddressType)),
-		IPVersion:            normalizeIPVersion(tea.StringValue(b.AddressIpVersion)),
-		IPv6AddressType:      tea.StringValue(b.Ipv6AddressType),
-		AddressAllocatedMode: AddressAllocatedMode(tea.StringValue(b.AddressAllocatedMode)),
-		BandwidthPackageID:   tea.StringValue(b.BandwidthPackageId),
-		ResourceGroupID:      tea.StringValue(b.ResourceGroupId),
-		SecurityGroupIDs:     tea.StringSliceValue(b.SecurityGroupIds),
-		CreatedAt:            parseTime(tea.StringValue(b.CreateTime)),
+	var attr albsdk.GetLoadBalancerAttributeResponseBody
+	raw, err := json.Marshal(b)
+	if err == nil {
+		err = json.Unmarshal(raw, &attr)
 	}
-	if b.DeletionProtectionConfig != nil {
-		i.DeletionProtection = tea.BoolValue(b.DeletionProtectionConfig.Enabled)
+	if err != nil { // cannot happen for the SDK's plain structs
+		return &Instance{ID: tea.StringValue(b.LoadBalancerId)}
 	}
-	if m := b.ModificationProtectionConfig; m != nil && tea.StringValue(m.Status) == modificationConsoleProtection {
-		i.ReadOnly = ReadOnlyMode{Enabled: true, Reason: tea.StringValue(m.Reason)}
-	}
-	for _, t := range b.Tags {
-		if t != nil {
-			i.Tags = append(i.Tags, Tag{Key: tea.StringValue(t.Key), Value: tea.StringValue(t.Value)})
-		}
-	}
-	for _, l := range b.LoadBalancerOperationLocks {
-		if l != nil {
-			i.Locks = append(i.Locks, Lock{Type: tea.StringValue(l.LockType), Reason: tea.StringValue(l.LockReason)})
-		}
-	}
-	return i
+	return instanceFromAttribute(&attr)
 }

@@ -182,18 +182,15 @@ func (c *Client) ResumeCreate(ctx context.Context, token string, spec *InstanceS
 // is unchanged; poll again) or when the operation failed (Done reports
 // true, and the error matches ErrCreateFailed or ErrUnexpectedState).
 func (o *CreateOperation) Poll(ctx context.Context) (*Instance, error) {
-	o.mu.Lock()
-	if o.done {
-		defer o.mu.Unlock()
-		return o.inst, o.err
+	id, started, done, inst, err := o.state()
+	if done {
+		return inst, err
 	}
-	id, started := o.id, o.started
-	o.mu.Unlock()
 	if id == "" {
 		return nil, fmt.Errorf("alb: create operation %s has no instance ID yet: %w", o.token, ErrNotFound)
 	}
 	grace := o.c.wait.withDefaults().NotFoundGrace
-	inst, err := o.c.Get(ctx, id)
+	inst, err = o.c.Get(ctx, id)
 	v, verr := activeAcceptor(started, grace, nil)(inst, err)
 	switch v {
 	case success:
@@ -209,6 +206,13 @@ func (o *CreateOperation) Poll(ctx context.Context) (*Instance, error) {
 	return inst, nil
 }
 
+// state reads the operation's fields under its lock.
+func (o *CreateOperation) state() (id string, started time.Time, done bool, inst *Instance, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.id, o.started, o.done, o.inst, o.err
+}
+
 func (o *CreateOperation) finish(inst *Instance, err error) {
 	o.mu.Lock()
 	o.done, o.inst, o.err = true, inst, err
@@ -222,18 +226,15 @@ func (o *CreateOperation) finish(inst *Instance, err error) {
 // passes. A not-found answer is polled again only within a short grace
 // period after the create.
 func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instance, error) {
-	o.mu.Lock()
-	if o.done {
-		defer o.mu.Unlock()
-		return o.inst, o.err
+	id, started, done, inst, err := o.state()
+	if done {
+		return inst, err
 	}
-	id, started := o.id, o.started
-	o.mu.Unlock()
 	if id == "" {
 		return nil, fmt.Errorf("alb: create operation %s has no instance ID yet: %w", o.token, ErrNotFound)
 	}
 	w := o.c.waitOptions(opts)
-	inst, err := o.c.waitFor(ctx, "create", id, "Active", w, activeAcceptor(started, w.NotFoundGrace, nil))
+	inst, err = o.c.waitFor(ctx, "create", id, "Active", w, activeAcceptor(started, w.NotFoundGrace, nil))
 	var se *StateError
 	if err == nil || errors.As(err, &se) {
 		o.finish(inst, err)
