@@ -78,9 +78,9 @@ const (
 // Deleting) reaches its final state. Build one with Immediate,
 // AfterDuration, AfterPolls or Manual.
 type Transition struct {
-	Kind     TransitionKind
-	Duration time.Duration // KindAfterDuration
-	Polls    int           // KindAfterPolls
+	Kind     TransitionKind // when the transition completes
+	Duration time.Duration  // KindAfterDuration
+	Polls    int            // KindAfterPolls
 }
 
 // Immediate completes a transition inside the request that starts it: a

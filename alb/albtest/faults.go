@@ -18,10 +18,10 @@ import (
 // channel is closed. A fault with only Latency or Hold performs the operation
 // normally.
 type Fault struct {
-	Action  string
-	Code    string
-	Status  int
-	Message string
+	Action  string // action it applies to; "" for every action
+	Code    string // error code answered; "" for none
+	Status  int    // HTTP status of the error; 0 means 500
+	Message string // error message answered
 	// Times is the number of requests the fault applies to; 0 means every
 	// request until the fault is removed.
 	Times int
@@ -29,7 +29,7 @@ type Fault struct {
 	// requests, drawn from a generator seeded with Seed. 0 (or >= 1) means
 	// every matching request.
 	Probability float64
-	Seed        uint64
+	Seed        uint64 // seeds the Probability generator
 	// ApplyThenFail performs the operation (the change takes effect, a
 	// ClientToken is consumed) and then answers the error or drops the
 	// connection.

@@ -14,12 +14,12 @@ var ErrNotFound = errors.New("albtest: not found")
 // parameters (first value of each); signatures, security tokens, nonces and
 // the other common parameters are left out.
 type Request struct {
-	Time        time.Time
-	Action      string
-	Version     string
-	AccessKeyID string
-	RequestID   string
-	Params      map[string]string
+	Time        time.Time         // when the request arrived, by the server clock
+	Action      string            // the API action, e.g. CreateLoadBalancer
+	Version     string            // the API version, e.g. 2020-06-16
+	AccessKeyID string            // the caller's access key ID
+	RequestID   string            // the RequestId answered
+	Params      map[string]string // business parameters, first value of each
 	// Status is the HTTP status answered (0 when the connection was dropped).
 	Status int
 	// Code is the error code answered, "" on success.
@@ -65,42 +65,42 @@ func (s *Server) TotalCalls() int {
 
 // ZoneMapping is a zone of a LoadBalancer snapshot.
 type ZoneMapping struct {
-	ZoneID          string
-	VSwitchID       string
-	IntranetAddress string
-	LocalAddresses  []string
-	Ipv6Address     string
+	ZoneID          string   // zone ID
+	VSwitchID       string   // vSwitch the instance takes addresses from
+	IntranetAddress string   // the VIP
+	LocalAddresses  []string // the two local (back-end) IPv4 addresses
+	Ipv6Address     string   // "" unless DualStack
 	// Address is the public address of an Internet instance (its EIP).
 	Address      string
-	AllocationID string
-	EIPType      string
+	AllocationID string // the EIP's allocation ID; "" for Intranet
+	EIPType      string // Common | Anycast; "" for Intranet
 	// AutoEIP reports that the EIP was assigned by the service.
 	AutoEIP bool
 }
 
 // LoadBalancer is a snapshot of an emulated ALB instance.
 type LoadBalancer struct {
-	ID                     string
-	Name                   string
-	Status                 string // Provisioning | Active | Configuring | CreateFailed | Inactive | Deleting | Deleted
-	BusinessStatus         string
-	VpcID                  string
-	AddressType            string
-	AddressIPVersion       string
-	Edition                string
-	BandwidthPackageID     string
-	ResourceGroupID        string
-	DNSName                string
-	CreateTime             time.Time
-	DeletionProtection     bool
-	ModificationProtection string
-	Zones                  []ZoneMapping
-	Tags                   map[string]string
-	Locks                  []OperationLock
-	ClientToken            string
+	ID                     string            // LoadBalancerId
+	Name                   string            // LoadBalancerName
+	Status                 string            // Provisioning | Active | Configuring | CreateFailed | Inactive | Deleting | Deleted
+	BusinessStatus         string            // Normal | Abnormal (see SetBusinessStatus)
+	VpcID                  string            // VPC of the instance
+	AddressType            string            // Internet | Intranet
+	AddressIPVersion       string            // IPv4 | DualStack
+	Edition                string            // Basic | Standard | StandardWithWaf
+	BandwidthPackageID     string            // attached shared bandwidth package, "" for none
+	ResourceGroupID        string            // resource group (default rg-albtest-default)
+	DNSName                string            // <id>.<region>.alb.aliyuncs.com
+	CreateTime             time.Time         // creation time, by the server clock
+	DeletionProtection     bool              // deletion protection enabled
+	ModificationProtection string            // NonProtection | ConsoleProtection
+	Zones                  []ZoneMapping     // one per zone
+	Tags                   map[string]string // tags by key
+	Locks                  []OperationLock   // operation locks (see SetBusinessStatus)
+	ClientToken            string            // ClientToken of the create request, "" if none
 	// Deleted reports that the instance has been released; DeletedTime says when.
 	Deleted     bool
-	DeletedTime time.Time
+	DeletedTime time.Time // when it was released; zero unless Deleted
 }
 
 func (s *Server) snapshot(lb *lbState) LoadBalancer {
@@ -197,8 +197,8 @@ func (s *Server) EIPs() []EIP {
 
 // VSwitchInfo is a vSwitch with its current number of free addresses.
 type VSwitchInfo struct {
-	VSwitch
-	AvailableIPAddressCount int
+	VSwitch                     // as seeded or added
+	AvailableIPAddressCount int // free addresses now, as DescribeVSwitches reports them
 }
 
 // VSwitches returns the vSwitches with their free address counts.

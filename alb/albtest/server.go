@@ -23,11 +23,11 @@ type Option func(*config)
 // CreateInfo describes a CreateLoadBalancer request to a WithCreateFailure
 // predicate.
 type CreateInfo struct {
-	Name        string
-	VpcID       string
-	AddressType string
-	Edition     string
-	Tags        map[string]string
+	Name        string            // LoadBalancerName
+	VpcID       string            // VpcId
+	AddressType string            // Internet | Intranet
+	Edition     string            // LoadBalancerEdition
+	Tags        map[string]string // Tag.N.Key/Value by key
 }
 
 type credential struct {

@@ -64,7 +64,7 @@ type eipState struct {
 // Server.SetBusinessStatus).
 type OperationLock struct {
 	LockType   string // SecurityLocked | RelatedResourceLocked | FinancialLocked | ResidualLocked
-	LockReason string
+	LockReason string // why the lock is set
 }
 
 type lbState struct {

@@ -80,16 +80,16 @@ const (
 // serialisable (see WithWorldFile). Zero values: Region "" means
 // DefaultRegion, Quota 0 means DefaultQuota.
 type World struct {
-	Region            string             `json:"region,omitempty"`
-	Regions           []Region           `json:"regions,omitempty"`
-	Zones             []Zone             `json:"zones,omitempty"`
-	VPCs              []VPC              `json:"vpcs,omitempty"`
-	VSwitches         []VSwitch          `json:"vswitches,omitempty"`
-	EIPs              []EIP              `json:"eips,omitempty"`
-	BandwidthPackages []BandwidthPackage `json:"bandwidthPackages,omitempty"`
+	Region            string             `json:"region,omitempty"`            // the emulated region; "" means DefaultRegion
+	Regions           []Region           `json:"regions,omitempty"`           // ALB DescribeRegions; calls for another listed region find nothing
+	Zones             []Zone             `json:"zones,omitempty"`             // the zones of Region (ALB DescribeZones)
+	VPCs              []VPC              `json:"vpcs,omitempty"`              // VPCs of Region
+	VSwitches         []VSwitch          `json:"vswitches,omitempty"`         // vSwitches; each VpcID must be in VPCs
+	EIPs              []EIP              `json:"eips,omitempty"`              // EIPs (and Anycast EIPs) of Region
+	BandwidthPackages []BandwidthPackage `json:"bandwidthPackages,omitempty"` // Internet Shared Bandwidth packages of Region
 	// ServiceLinkedRole reports whether AliyunServiceRoleForAlb exists.
 	ServiceLinkedRole bool `json:"serviceLinkedRole"`
-	Quota             int  `json:"quota,omitempty"`
+	Quota             int  `json:"quota,omitempty"` // instances allowed per region; 0 means DefaultQuota
 	// WAF3 is the WAF 3.0 instance, nil when there is none.
 	WAF3 *WAF3Instance `json:"waf3,omitempty"`
 	// WAF2 is the WAF 2.0 instance, nil when there is none.
@@ -98,83 +98,83 @@ type World struct {
 
 // Region is one entry of ALB DescribeRegions.
 type Region struct {
-	RegionID  string `json:"regionId"`
-	LocalName string `json:"localName,omitempty"`
+	RegionID  string `json:"regionId"`            // e.g. cn-hangzhou
+	LocalName string `json:"localName,omitempty"` // display name
 }
 
 // Zone is one entry of ALB DescribeZones.
 type Zone struct {
-	ZoneID    string `json:"zoneId"`
-	LocalName string `json:"localName,omitempty"`
+	ZoneID    string `json:"zoneId"`              // e.g. cn-hangzhou-h
+	LocalName string `json:"localName,omitempty"` // display name
 }
 
 // VPC is a virtual private cloud.
 type VPC struct {
-	VpcID         string `json:"vpcId"`
-	CidrBlock     string `json:"cidrBlock"`
-	Ipv6CidrBlock string `json:"ipv6CidrBlock,omitempty"`
-	Name          string `json:"name,omitempty"`
+	VpcID         string `json:"vpcId"`                   // vpc-…
+	CidrBlock     string `json:"cidrBlock"`               // IPv4 block
+	Ipv6CidrBlock string `json:"ipv6CidrBlock,omitempty"` // IPv6 block, empty when IPv6 is not enabled
+	Name          string `json:"name,omitempty"`          // VpcName
 }
 
 // VSwitch is a vSwitch. Available addresses are computed from CidrBlock: the
 // first and the last three addresses are reserved, OccupiedIPs more are taken
 // by other resources, and each ALB instance takes three.
 type VSwitch struct {
-	VSwitchID     string `json:"vswitchId"`
-	VpcID         string `json:"vpcId"`
-	ZoneID        string `json:"zoneId"`
-	CidrBlock     string `json:"cidrBlock"`
+	VSwitchID     string `json:"vswitchId"`               // vsw-…
+	VpcID         string `json:"vpcId"`                   // VPC it belongs to
+	ZoneID        string `json:"zoneId"`                  // zone it is in
+	CidrBlock     string `json:"cidrBlock"`               // IPv4 block
 	Ipv6CidrBlock string `json:"ipv6CidrBlock,omitempty"` // empty: IPv6 not enabled
-	Name          string `json:"name,omitempty"`
-	OccupiedIPs   int    `json:"occupiedIps,omitempty"`
+	Name          string `json:"name,omitempty"`          // VSwitchName
+	OccupiedIPs   int    `json:"occupiedIps,omitempty"`   // addresses taken by other resources
 }
 
 // EIP is an elastic IP address (or an Anycast EIP when Type is Anycast).
 type EIP struct {
-	AllocationID       string `json:"allocationId"`
-	IPAddress          string `json:"ipAddress"`
-	Name               string `json:"name,omitempty"`
-	ChargeType         string `json:"chargeType"`         // PostPaid | PrePaid
-	InternetChargeType string `json:"internetChargeType"` // PayByTraffic | PayByBandwidth
-	Bandwidth          string `json:"bandwidth,omitempty"`
-	Type               string `json:"type,omitempty"` // Common (default) | Anycast
-	BandwidthPackageID string `json:"bandwidthPackageId,omitempty"`
-	Status             string `json:"status,omitempty"` // Available (default) | InUse
-	InstanceType       string `json:"instanceType,omitempty"`
-	InstanceID         string `json:"instanceId,omitempty"`
-	ISP                string `json:"isp,omitempty"`
+	AllocationID       string `json:"allocationId"`                 // eip-… ("aeip-…" for Anycast)
+	IPAddress          string `json:"ipAddress"`                    // the public address
+	Name               string `json:"name,omitempty"`               // EIP name
+	ChargeType         string `json:"chargeType"`                   // PostPaid | PrePaid
+	InternetChargeType string `json:"internetChargeType"`           // PayByTraffic | PayByBandwidth
+	Bandwidth          string `json:"bandwidth,omitempty"`          // Mbps, as a string
+	Type               string `json:"type,omitempty"`               // Common (default) | Anycast
+	BandwidthPackageID string `json:"bandwidthPackageId,omitempty"` // shared bandwidth package it is in, "" for none
+	Status             string `json:"status,omitempty"`             // Available (default) | InUse
+	InstanceType       string `json:"instanceType,omitempty"`       // type of the associated instance, "" when Available
+	InstanceID         string `json:"instanceId,omitempty"`         // associated instance, "" when Available
+	ISP                string `json:"isp,omitempty"`                // line type, e.g. BGP
 }
 
 // BandwidthPackage is an Internet Shared Bandwidth package.
 type BandwidthPackage struct {
-	BandwidthPackageID string `json:"bandwidthPackageId"`
-	Name               string `json:"name,omitempty"`
-	Bandwidth          string `json:"bandwidth,omitempty"`
-	Status             string `json:"status,omitempty"` // Available (default)
-	BusinessStatus     string `json:"businessStatus,omitempty"`
+	BandwidthPackageID string `json:"bandwidthPackageId"`       // cbwp-…
+	Name               string `json:"name,omitempty"`           // package name
+	Bandwidth          string `json:"bandwidth,omitempty"`      // Mbps, as a string
+	Status             string `json:"status,omitempty"`         // Available (default)
+	BusinessStatus     string `json:"businessStatus,omitempty"` // Normal (default) | FinancialLocked
 }
 
 // WAF3Instance is a WAF 3.0 instance (DescribeInstance, 2021-10-01).
 type WAF3Instance struct {
-	InstanceID string `json:"instanceId"`
-	Edition    string `json:"edition,omitempty"`
-	PayType    string `json:"payType"` // POSTPAY | PREPAY
-	Status     int32  `json:"status"`  // 1 normal, 2 expired, 3 released
-	InDebt     string `json:"inDebt,omitempty"`
-	StartTime  int64  `json:"startTime,omitempty"`
-	EndTime    int64  `json:"endTime,omitempty"`
+	InstanceID string `json:"instanceId"`          // instance ID
+	Edition    string `json:"edition,omitempty"`   // edition
+	PayType    string `json:"payType"`             // POSTPAY | PREPAY
+	Status     int32  `json:"status"`              // 1 normal, 2 expired, 3 released
+	InDebt     string `json:"inDebt,omitempty"`    // "0" normal, "1" overdue
+	StartTime  int64  `json:"startTime,omitempty"` // ms since the epoch
+	EndTime    int64  `json:"endTime,omitempty"`   // ms since the epoch
 }
 
 // WAF2Instance is a WAF 2.0 instance (DescribeInstanceInfo, 2019-09-10).
 type WAF2Instance struct {
-	InstanceID       string `json:"instanceId"`
-	Version          string `json:"version,omitempty"`
-	PayType          int32  `json:"payType"` // 1 subscription, 2 pay-as-you-go
-	Status           int32  `json:"status"`  // 0 expired, 1 valid
-	EndDate          int64  `json:"endDate,omitempty"`
-	InDebt           int32  `json:"inDebt"` // 0 overdue, 1 normal
-	Region           string `json:"region,omitempty"`
-	SubscriptionType string `json:"subscriptionType,omitempty"`
+	InstanceID       string `json:"instanceId"`                 // instance ID
+	Version          string `json:"version,omitempty"`          // edition
+	PayType          int32  `json:"payType"`                    // 1 subscription, 2 pay-as-you-go
+	Status           int32  `json:"status"`                     // 0 expired, 1 valid
+	EndDate          int64  `json:"endDate,omitempty"`          // s since the epoch
+	InDebt           int32  `json:"inDebt"`                     // 0 overdue, 1 normal
+	Region           string `json:"region,omitempty"`           // cn | cn-hongkong
+	SubscriptionType string `json:"subscriptionType,omitempty"` // subscription type
 }
 
 // DefaultWorld returns the world a Server starts with: region cn-hangzhou,

@@ -81,9 +81,9 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String(
 
 // Clients holds one typed client per product. They are safe for concurrent use.
 type Clients struct {
-	VPC *VPC
-	WAF *WAF
-	RM  *ResourceManager
+	VPC *VPC             // VPC 2016-04-28: vSwitches, EIPs, bandwidth packages
+	WAF *WAF             // WAF 3.0 and 2.0: instance lookup
+	RM  *ResourceManager // ResourceManager 2020-03-31: the service-linked role
 }
 
 // New builds the three product clients. It makes no network call.

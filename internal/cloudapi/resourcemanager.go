@@ -30,12 +30,12 @@ func (c *ResourceManager) String() string {
 // Role is a RAM role as GetRole and CreateServiceLinkedRole return it (the
 // Role object of the response). JSON tags are the wire names.
 type Role struct {
-	RoleName            string `json:"RoleName"`
-	RoleId              string `json:"RoleId"`
-	Arn                 string `json:"Arn"`
-	Description         string `json:"Description"`
-	CreateDate          string `json:"CreateDate"`
-	IsServiceLinkedRole bool   `json:"IsServiceLinkedRole"`
+	RoleName            string `json:"RoleName"`            // e.g. AliyunServiceRoleForAlb
+	RoleId              string `json:"RoleId"`              // numeric ID, as a string
+	Arn                 string `json:"Arn"`                 // the role's ARN
+	Description         string `json:"Description"`         // role description
+	CreateDate          string `json:"CreateDate"`          // creation time, as the service formats it
+	IsServiceLinkedRole bool   `json:"IsServiceLinkedRole"` // whether it is a service-linked role
 }
 
 type roleResponse struct {

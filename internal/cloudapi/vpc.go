@@ -32,27 +32,28 @@ func (c *VPC) String() string {
 
 // Tag is a resource tag as VPC responses nest it (Tags.Tag[]).
 type Tag struct {
-	Key   string `json:"Key"`
-	Value string `json:"Value"`
+	Key   string `json:"Key"`   // tag key
+	Value string `json:"Value"` // tag value
 }
 
 // VSwitch is one vSwitch as DescribeVSwitches returns it. JSON tags are the
 // wire names.
 type VSwitch struct {
-	VSwitchId               string `json:"VSwitchId"`
-	VpcId                   string `json:"VpcId"`
-	ZoneId                  string `json:"ZoneId"`
-	CidrBlock               string `json:"CidrBlock"`
-	Ipv6CidrBlock           string `json:"Ipv6CidrBlock"`
-	Status                  string `json:"Status"` // Pending | Available
-	VSwitchName             string `json:"VSwitchName"`
-	Description             string `json:"Description"`
-	CreationTime            string `json:"CreationTime"`
-	ResourceGroupId         string `json:"ResourceGroupId"`
-	EnabledIpv6             bool   `json:"EnabledIpv6"`
-	IsDefault               bool   `json:"IsDefault"`
-	AvailableIpAddressCount int64  `json:"AvailableIpAddressCount"`
-	Tags                    struct {
+	VSwitchId               string `json:"VSwitchId"`               // vsw-…
+	VpcId                   string `json:"VpcId"`                   // VPC it belongs to
+	ZoneId                  string `json:"ZoneId"`                  // zone it is in
+	CidrBlock               string `json:"CidrBlock"`               // IPv4 block
+	Ipv6CidrBlock           string `json:"Ipv6CidrBlock"`           // IPv6 block, "" when IPv6 is not enabled
+	Status                  string `json:"Status"`                  // Pending | Available
+	VSwitchName             string `json:"VSwitchName"`             // name
+	Description             string `json:"Description"`             // description
+	CreationTime            string `json:"CreationTime"`            // creation time, ISO 8601
+	ResourceGroupId         string `json:"ResourceGroupId"`         // resource group
+	EnabledIpv6             bool   `json:"EnabledIpv6"`             // IPv6 enabled
+	IsDefault               bool   `json:"IsDefault"`               // the zone's default vSwitch
+	AvailableIpAddressCount int64  `json:"AvailableIpAddressCount"` // free IPv4 addresses
+	// Tags are the resource tags.
+	Tags struct {
 		Tag []Tag `json:"Tag"`
 	} `json:"Tags"`
 }
@@ -93,21 +94,22 @@ func (v VSwitch) Facts() (network.VSwitch, error) {
 // DescribeVSwitchesRequest is the query of DescribeVSwitches. Zero fields are
 // not sent; an empty RegionId is filled with the configured region.
 type DescribeVSwitchesRequest struct {
-	RegionId   string `json:"RegionId,omitempty"`
-	VpcId      string `json:"VpcId,omitempty"`
-	VSwitchId  string `json:"VSwitchId,omitempty"`
-	ZoneId     string `json:"ZoneId,omitempty"`
+	RegionId   string `json:"RegionId,omitempty"`   // region; empty: the configured one
+	VpcId      string `json:"VpcId,omitempty"`      // only vSwitches of this VPC
+	VSwitchId  string `json:"VSwitchId,omitempty"`  // only this vSwitch
+	ZoneId     string `json:"ZoneId,omitempty"`     // only vSwitches of this zone
 	PageNumber int32  `json:"PageNumber,omitempty"` // default 1
 	PageSize   int32  `json:"PageSize,omitempty"`   // 1..50, default 10
 }
 
 // DescribeVSwitchesResponse is the body of a DescribeVSwitches response.
 type DescribeVSwitchesResponse struct {
-	RequestId  string `json:"RequestId"`
-	PageNumber int32  `json:"PageNumber"`
-	PageSize   int32  `json:"PageSize"`
-	TotalCount int32  `json:"TotalCount"`
-	VSwitches  struct {
+	RequestId  string `json:"RequestId"`  // request ID
+	PageNumber int32  `json:"PageNumber"` // page answered
+	PageSize   int32  `json:"PageSize"`   // page size used
+	TotalCount int32  `json:"TotalCount"` // matches over all pages
+	// VSwitches holds this page's vSwitches.
+	VSwitches struct {
 		VSwitch []VSwitch `json:"VSwitch"`
 	} `json:"VSwitches"`
 }
@@ -197,32 +199,34 @@ func (c *VPC) listVSwitches(ctx context.Context, req DescribeVSwitchesRequest) (
 // documented fields). JSON tags are the wire names; Bandwidth is a string
 // (Mbps) on the wire.
 type EipAddress struct {
-	AllocationId         string `json:"AllocationId"`
-	IpAddress            string `json:"IpAddress"`
-	Name                 string `json:"Name"`
-	Bandwidth            string `json:"Bandwidth"`
-	BandwidthPackageId   string `json:"BandwidthPackageId"`
-	BandwidthPackageType string `json:"BandwidthPackageType"`
-	InternetChargeType   string `json:"InternetChargeType"` // PayByBandwidth | PayByTraffic
-	ChargeType           string `json:"ChargeType"`         // PostPaid | PrePaid
-	ISP                  string `json:"ISP"`
-	Status               string `json:"Status"`         // Associating | Unassociating | InUse | Available | Releasing
-	BusinessStatus       string `json:"BusinessStatus"` // Normal | FinancialLocked
-	InstanceType         string `json:"InstanceType"`
-	InstanceId           string `json:"InstanceId"`
-	InstanceRegionId     string `json:"InstanceRegionId"`
-	RegionId             string `json:"RegionId"`
-	AllocationTime       string `json:"AllocationTime"`
-	ExpiredTime          string `json:"ExpiredTime"`
-	Description          string `json:"Description"`
-	ResourceGroupId      string `json:"ResourceGroupId"`
-	SegmentInstanceId    string `json:"SegmentInstanceId"`  // set for an EIP of a contiguous block (cannot be released alone)
-	DeletionProtection   bool   `json:"DeletionProtection"` // release fails while true
-	OperationLocks       struct {
+	AllocationId         string `json:"AllocationId"`         // eip-… ("aeip-…" for Anycast)
+	IpAddress            string `json:"IpAddress"`            // the public address
+	Name                 string `json:"Name"`                 // EIP name
+	Bandwidth            string `json:"Bandwidth"`            // Mbps, as a string
+	BandwidthPackageId   string `json:"BandwidthPackageId"`   // shared bandwidth package, "" for none
+	BandwidthPackageType string `json:"BandwidthPackageType"` // CommonBandwidthPackage when in one
+	InternetChargeType   string `json:"InternetChargeType"`   // PayByBandwidth | PayByTraffic
+	ChargeType           string `json:"ChargeType"`           // PostPaid | PrePaid
+	ISP                  string `json:"ISP"`                  // line type, e.g. BGP
+	Status               string `json:"Status"`               // Associating | Unassociating | InUse | Available | Releasing
+	BusinessStatus       string `json:"BusinessStatus"`       // Normal | FinancialLocked
+	InstanceType         string `json:"InstanceType"`         // type of the associated instance
+	InstanceId           string `json:"InstanceId"`           // associated instance
+	InstanceRegionId     string `json:"InstanceRegionId"`     // region of the associated instance
+	RegionId             string `json:"RegionId"`             // region of the EIP
+	AllocationTime       string `json:"AllocationTime"`       // allocation time, ISO 8601
+	ExpiredTime          string `json:"ExpiredTime"`          // expiry of a PrePaid EIP, ISO 8601
+	Description          string `json:"Description"`          // description
+	ResourceGroupId      string `json:"ResourceGroupId"`      // resource group
+	SegmentInstanceId    string `json:"SegmentInstanceId"`    // set for an EIP of a contiguous block (cannot be released alone)
+	DeletionProtection   bool   `json:"DeletionProtection"`   // release fails while true
+	// OperationLocks says why the EIP is locked, if it is.
+	OperationLocks struct {
 		LockReason []struct {
 			LockReason string `json:"LockReason"` // financial | security
 		} `json:"LockReason"`
 	} `json:"OperationLocks"`
+	// Tags are the resource tags.
 	Tags struct {
 		Tag []Tag `json:"Tag"`
 	} `json:"Tags"`
@@ -256,21 +260,22 @@ func (e EipAddress) Facts() eip.Address {
 // DescribeEipAddressesRequest is the query of DescribeEipAddresses. Zero
 // fields are not sent; an empty RegionId is filled with the configured region.
 type DescribeEipAddressesRequest struct {
-	RegionId               string `json:"RegionId,omitempty"`
-	AllocationId           string `json:"AllocationId,omitempty"` // comma-separated, at most 50
-	Status                 string `json:"Status,omitempty"`
-	AssociatedInstanceType string `json:"AssociatedInstanceType,omitempty"`
-	AssociatedInstanceId   string `json:"AssociatedInstanceId,omitempty"`
-	PageNumber             int32  `json:"PageNumber,omitempty"` // default 1
-	PageSize               int32  `json:"PageSize,omitempty"`   // 1..100, default 10
+	RegionId               string `json:"RegionId,omitempty"`               // region; empty: the configured one
+	AllocationId           string `json:"AllocationId,omitempty"`           // comma-separated, at most 50
+	Status                 string `json:"Status,omitempty"`                 // only EIPs in this status
+	AssociatedInstanceType string `json:"AssociatedInstanceType,omitempty"` // only EIPs bound to this instance type
+	AssociatedInstanceId   string `json:"AssociatedInstanceId,omitempty"`   // only EIPs bound to this instance
+	PageNumber             int32  `json:"PageNumber,omitempty"`             // default 1
+	PageSize               int32  `json:"PageSize,omitempty"`               // 1..100, default 10
 }
 
 // DescribeEipAddressesResponse is the body of a DescribeEipAddresses response.
 type DescribeEipAddressesResponse struct {
-	RequestId    string `json:"RequestId"`
-	PageNumber   int32  `json:"PageNumber"`
-	PageSize     int32  `json:"PageSize"`
-	TotalCount   int32  `json:"TotalCount"`
+	RequestId  string `json:"RequestId"`  // request ID
+	PageNumber int32  `json:"PageNumber"` // page answered
+	PageSize   int32  `json:"PageSize"`   // page size used
+	TotalCount int32  `json:"TotalCount"` // matches over all pages
+	// EipAddresses holds this page's EIPs.
 	EipAddresses struct {
 		EipAddress []EipAddress `json:"EipAddress"`
 	} `json:"EipAddresses"`
@@ -373,13 +378,14 @@ func (c *VPC) ReleaseEipAddress(ctx context.Context, allocationID string) error 
 // public API reference, not from the reference metadata set; the list element
 // really is spelled PublicIpAddresse).
 type CommonBandwidthPackage struct {
-	BandwidthPackageId string `json:"BandwidthPackageId"`
-	Name               string `json:"Name"`
-	Bandwidth          string `json:"Bandwidth"` // Mbps, a string on the wire
-	InternetChargeType string `json:"InternetChargeType"`
-	Status             string `json:"Status"`
-	ISP                string `json:"ISP"`
-	PublicIpAddresses  struct {
+	BandwidthPackageId string `json:"BandwidthPackageId"` // cbwp-…
+	Name               string `json:"Name"`               // package name
+	Bandwidth          string `json:"Bandwidth"`          // Mbps, a string on the wire
+	InternetChargeType string `json:"InternetChargeType"` // e.g. PayByBandwidth
+	Status             string `json:"Status"`             // e.g. Available
+	ISP                string `json:"ISP"`                // line type, e.g. BGP
+	// PublicIpAddresses lists the EIPs in the package.
+	PublicIpAddresses struct {
 		PublicIpAddresse []struct {
 			AllocationId string `json:"AllocationId"`
 			IpAddress    string `json:"IpAddress"`
@@ -391,19 +397,20 @@ type CommonBandwidthPackage struct {
 // DescribeCommonBandwidthPackages. Zero fields are not sent; an empty RegionId
 // is filled with the configured region.
 type DescribeCommonBandwidthPackagesRequest struct {
-	RegionId           string `json:"RegionId,omitempty"`
+	RegionId           string `json:"RegionId,omitempty"`           // region; empty: the configured one
 	BandwidthPackageId string `json:"BandwidthPackageId,omitempty"` // one ID
-	PageNumber         int32  `json:"PageNumber,omitempty"`
-	PageSize           int32  `json:"PageSize,omitempty"` // 1..50
+	PageNumber         int32  `json:"PageNumber,omitempty"`         // default 1
+	PageSize           int32  `json:"PageSize,omitempty"`           // 1..50
 }
 
 // DescribeCommonBandwidthPackagesResponse is the body of a
 // DescribeCommonBandwidthPackages response.
 type DescribeCommonBandwidthPackagesResponse struct {
-	RequestId               string `json:"RequestId"`
-	PageNumber              int32  `json:"PageNumber"`
-	PageSize                int32  `json:"PageSize"`
-	TotalCount              int32  `json:"TotalCount"`
+	RequestId  string `json:"RequestId"`  // request ID
+	PageNumber int32  `json:"PageNumber"` // page answered
+	PageSize   int32  `json:"PageSize"`   // page size used
+	TotalCount int32  `json:"TotalCount"` // matches over all pages
+	// CommonBandwidthPackages holds this page's packages.
 	CommonBandwidthPackages struct {
 		CommonBandwidthPackage []CommonBandwidthPackage `json:"CommonBandwidthPackage"`
 	} `json:"CommonBandwidthPackages"`

@@ -33,15 +33,15 @@ const WAF3StatusReleased = 3
 // WAF3Instance is the body of a WAF 3.0 DescribeInstance response (Details
 // omitted). JSON tags are the wire names.
 type WAF3Instance struct {
-	RequestId  string `json:"RequestId"`
-	InstanceId string `json:"InstanceId"`
-	RegionId   string `json:"RegionId"`
-	Edition    string `json:"Edition"`
-	PayType    string `json:"PayType"` // PREPAY | POSTPAY
-	Status     int32  `json:"Status"`  // 1 normal, 2 expired, 3 released
-	InDebt     string `json:"InDebt"`  // "0" normal, "1" overdue
-	StartTime  int64  `json:"StartTime"`
-	EndTime    int64  `json:"EndTime"` // ms
+	RequestId  string `json:"RequestId"`  // request ID
+	InstanceId string `json:"InstanceId"` // instance ID; "" when there is none
+	RegionId   string `json:"RegionId"`   // WAF region
+	Edition    string `json:"Edition"`    // edition
+	PayType    string `json:"PayType"`    // PREPAY | POSTPAY
+	Status     int32  `json:"Status"`     // 1 normal, 2 expired, 3 released
+	InDebt     string `json:"InDebt"`     // "0" normal, "1" overdue
+	StartTime  int64  `json:"StartTime"`  // ms
+	EndTime    int64  `json:"EndTime"`    // ms
 }
 
 // DescribeInstance returns the account's WAF 3.0 instance, or nil, nil when
@@ -64,16 +64,16 @@ func (c *WAF) DescribeInstance(ctx context.Context) (*WAF3Instance, error) {
 // WAF2InstanceInfo is the InstanceInfo of a WAF 2.0 DescribeInstanceInfo
 // response. JSON tags are the wire names.
 type WAF2InstanceInfo struct {
-	InstanceId       string `json:"InstanceId"`
-	Version          string `json:"Version"`
-	Region           string `json:"Region"` // cn | cn-hongkong
-	SubscriptionType string `json:"SubscriptionType"`
-	PayType          int32  `json:"PayType"` // 0 none, 1 subscription, 2 pay-as-you-go
-	Status           int32  `json:"Status"`  // 0 expired, 1 valid
-	InDebt           int32  `json:"InDebt"`  // 0 overdue, 1 normal
-	Trial            int32  `json:"Trial"`
-	RemainDay        int32  `json:"RemainDay"`
-	EndDate          int64  `json:"EndDate"` // s
+	InstanceId       string `json:"InstanceId"`       // instance ID; "" when there is none
+	Version          string `json:"Version"`          // edition
+	Region           string `json:"Region"`           // cn | cn-hongkong
+	SubscriptionType string `json:"SubscriptionType"` // subscription type
+	PayType          int32  `json:"PayType"`          // 0 none, 1 subscription, 2 pay-as-you-go
+	Status           int32  `json:"Status"`           // 0 expired, 1 valid
+	InDebt           int32  `json:"InDebt"`           // 0 overdue, 1 normal
+	Trial            int32  `json:"Trial"`            // trial flag
+	RemainDay        int32  `json:"RemainDay"`        // days until EndDate
+	EndDate          int64  `json:"EndDate"`          // s
 }
 
 // DescribeInstanceInfo returns the account's WAF 2.0 instance, or nil, nil
