@@ -52,14 +52,7 @@ func (c *ResourceManager) GetRole(ctx context.Context, name string) (*Role, erro
 	query := struct {
 		RoleName string `json:"RoleName"`
 	}{name}
-	var out roleResponse
-	if err := c.rpc.call(ctx, "GetRole", query, &out); err != nil {
-		return nil, err
-	}
-	if out.Role.RoleName == "" {
-		return nil, fmt.Errorf("cloudapi: GetRole: response has no Role (request %s)", out.RequestId)
-	}
-	return &out.Role, nil
+	return c.callRole(ctx, "GetRole", query)
 }
 
 // CreateServiceLinkedRole creates the service-linked role of serviceName (for
@@ -71,12 +64,18 @@ func (c *ResourceManager) CreateServiceLinkedRole(ctx context.Context, serviceNa
 	query := struct {
 		ServiceName string `json:"ServiceName"`
 	}{serviceName}
+	return c.callRole(ctx, "CreateServiceLinkedRole", query)
+}
+
+// callRole sends an action whose response carries a Role and returns it; a
+// response without one is an error.
+func (c *ResourceManager) callRole(ctx context.Context, action string, query any) (*Role, error) {
 	var out roleResponse
-	if err := c.rpc.call(ctx, "CreateServiceLinkedRole", query, &out); err != nil {
+	if err := c.rpc.call(ctx, action, query, &out); err != nil {
 		return nil, err
 	}
 	if out.Role.RoleName == "" {
-		return nil, fmt.Errorf("cloudapi: CreateServiceLinkedRole: response has no Role (request %s)", out.RequestId)
+		return nil, fmt.Errorf("cloudapi: %s: response has no Role (request %s)", action, out.RequestId)
 	}
 	return &out.Role, nil
 }

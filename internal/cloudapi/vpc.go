@@ -160,39 +160,21 @@ func (c *VPC) ListVSwitches(ctx context.Context, vpcID string, ids ...string) ([
 		}
 		return out, nil
 	}
-	var out []VSwitch
-	for _, id := range ids {
-		got, err := c.listVSwitches(ctx, DescribeVSwitchesRequest{VSwitchId: id})
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range got {
-			if v.VSwitchId == id {
-				out = append(out, v)
-				break
-			}
-		}
-	}
-	return out, nil
+	return eachID(ids, func(id string) ([]VSwitch, error) {
+		return c.listVSwitches(ctx, DescribeVSwitchesRequest{VSwitchId: id})
+	}, func(v VSwitch) string { return v.VSwitchId })
 }
 
 func (c *VPC) listVSwitches(ctx context.Context, req DescribeVSwitchesRequest) ([]VSwitch, error) {
 	req.PageSize = VSwitchPageSize
-	var out []VSwitch
-	for page := int32(1); ; page++ {
+	return allPages(func(page int32) ([]VSwitch, int32, error) {
 		req.PageNumber = page
 		resp, err := c.DescribeVSwitches(ctx, req)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		out = append(out, resp.VSwitches.VSwitch...)
-		if len(resp.VSwitches.VSwitch) == 0 || len(out) >= int(resp.TotalCount) {
-			return out, nil
-		}
-	}
+		return resp.VSwitches.VSwitch, resp.TotalCount, nil
+	})
 }
 
 // EipAddress is one EIP as DescribeEipAddresses returns it (a subset of the
@@ -342,18 +324,14 @@ func (c *VPC) listEIPsOneByOne(ctx context.Context, ids []string) ([]EipAddress,
 
 func (c *VPC) listEIPs(ctx context.Context, ids string) ([]EipAddress, error) {
 	req := DescribeEipAddressesRequest{AllocationId: ids, PageSize: EIPPageSize}
-	var out []EipAddress
-	for page := int32(1); ; page++ {
+	return allPages(func(page int32) ([]EipAddress, int32, error) {
 		req.PageNumber = page
 		resp, err := c.DescribeEipAddresses(ctx, req)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		out = append(out, resp.EipAddresses.EipAddress...)
-		if len(resp.EipAddresses.EipAddress) == 0 || len(out) >= int(resp.TotalCount) {
-			return out, nil
-		}
-	}
+		return resp.EipAddresses.EipAddress, resp.TotalCount, nil
+	})
 }
 
 // ReleaseEipAddress releases one EIP (RegionId and AllocationId). The service
@@ -435,40 +413,61 @@ func (c *VPC) ListCommonBandwidthPackages(ctx context.Context, ids ...string) ([
 	if len(ids) == 0 {
 		return c.listBandwidthPackages(ctx, "")
 	}
-	ids = dedup(ids)
-	var out []CommonBandwidthPackage
+	return eachID(dedup(ids), func(id string) ([]CommonBandwidthPackage, error) {
+		return c.listBandwidthPackages(ctx, id)
+	}, func(p CommonBandwidthPackage) string { return p.BandwidthPackageId })
+}
+
+func (c *VPC) listBandwidthPackages(ctx context.Context, id string) ([]CommonBandwidthPackage, error) {
+	req := DescribeCommonBandwidthPackagesRequest{BandwidthPackageId: id, PageSize: BandwidthPackagePageSize}
+	return allPages(func(page int32) ([]CommonBandwidthPackage, int32, error) {
+		req.PageNumber = page
+		resp, err := c.DescribeCommonBandwidthPackages(ctx, req)
+		if err != nil {
+			return nil, 0, err
+		}
+		return resp.CommonBandwidthPackages.CommonBandwidthPackage, resp.TotalCount, nil
+	})
+}
+
+// allPages calls fetch for pages 1, 2, … and collects the items until a page
+// comes back empty or the items collected reach the total the service reports.
+func allPages[T any](fetch func(page int32) (items []T, total int32, err error)) ([]T, error) {
+	var out []T
+	for page := int32(1); ; page++ {
+		items, total, err := fetch(page)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+		if len(items) == 0 || len(out) >= int(total) {
+			return out, nil
+		}
+	}
+}
+
+// eachID asks for each ID alone (fetch) and keeps, in the order of ids, the
+// first item whose ID (idOf) is that ID. An ID whose call fails with
+// ErrNotFound, or whose answer does not contain it, is absent from the result;
+// any other error ends the loop.
+func eachID[T any](ids []string, fetch func(id string) ([]T, error), idOf func(T) string) ([]T, error) {
+	var out []T
 	for _, id := range ids {
-		got, err := c.listBandwidthPackages(ctx, id)
+		got, err := fetch(id)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		for _, p := range got {
-			if p.BandwidthPackageId == id {
-				out = append(out, p)
+		for _, x := range got {
+			if idOf(x) == id {
+				out = append(out, x)
 				break
 			}
 		}
 	}
 	return out, nil
-}
-
-func (c *VPC) listBandwidthPackages(ctx context.Context, id string) ([]CommonBandwidthPackage, error) {
-	req := DescribeCommonBandwidthPackagesRequest{BandwidthPackageId: id, PageSize: BandwidthPackagePageSize}
-	var out []CommonBandwidthPackage
-	for page := int32(1); ; page++ {
-		req.PageNumber = page
-		resp, err := c.DescribeCommonBandwidthPackages(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, resp.CommonBandwidthPackages.CommonBandwidthPackage...)
-		if len(resp.CommonBandwidthPackages.CommonBandwidthPackage) == 0 || len(out) >= int(resp.TotalCount) {
-			return out, nil
-		}
-	}
 }
 
 // dedup drops empty and repeated IDs, keeping the first occurrence's order.
