@@ -498,17 +498,6 @@ func (s *Server) opListLoadBalancers(c *call) (any, *apiError) {
 			eq[k] = v
 		}
 	}
-	in := func(xs []string, v string) bool {
-		if len(xs) == 0 {
-			return true
-		}
-		for _, x := range xs {
-			if x == v {
-				return true
-			}
-		}
-		return false
-	}
 	var match []*lbState
 	for _, id := range append([]string(nil), st.lbOrder...) {
 		lb := st.lbs[id]
@@ -516,7 +505,7 @@ func (s *Server) opListLoadBalancers(c *call) (any, *apiError) {
 		if lb.deleted {
 			continue
 		}
-		if !in(ids, lb.id) || !in(names, lb.name) || !in(vpcs, lb.vpcID) {
+		if !inFilter(ids, lb.id) || !inFilter(names, lb.name) || !inFilter(vpcs, lb.vpcID) {
 			continue
 		}
 		ok := true
@@ -831,21 +820,10 @@ func (s *Server) opListAsynJobs(c *call) (any, *apiError) {
 		return nil, e
 	}
 	api := p.Get("ApiName")
-	in := func(xs []string, v string) bool {
-		if len(xs) == 0 {
-			return true
-		}
-		for _, x := range xs {
-			if x == v {
-				return true
-			}
-		}
-		return false
-	}
 	var match []*job
 	for _, id := range st.jobOrder {
 		j := st.jobs[id]
-		if !in(jobIDs, j.id) || !in(resIDs, j.resourceID) {
+		if !inFilter(jobIDs, j.id) || !inFilter(resIDs, j.resourceID) {
 			continue
 		}
 		if rt != "" && j.resourceType != rt || api != "" && j.api != api {

@@ -161,6 +161,15 @@ func (s *Server) LoadBalancer(id string) (LoadBalancer, bool) {
 	return LoadBalancer{}, false
 }
 
+// settleAll applies the transitions that are due on every instance, without
+// counting a poll. s.mu must be held.
+func (s *Server) settleAll() {
+	now := s.clock.Now()
+	for _, lb := range s.st.history {
+		s.settle(lb, now, false)
+	}
+}
+
 // Created returns the number of instances created since the start (or the
 // last Reset), released ones included.
 func (s *Server) Created() int {
@@ -173,10 +182,7 @@ func (s *Server) Created() int {
 func (s *Server) Live() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.clock.Now()
-	for _, lb := range s.st.history {
-		s.settle(lb, now, false)
-	}
+	s.settleAll()
 	return s.st.liveCount()
 }
 
@@ -184,10 +190,7 @@ func (s *Server) Live() int {
 func (s *Server) EIPs() []EIP {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.clock.Now()
-	for _, lb := range s.st.history {
-		s.settle(lb, now, false)
-	}
+	s.settleAll()
 	out := make([]EIP, 0, len(s.st.eipOrder))
 	for _, id := range s.st.eipOrder {
 		out = append(out, s.st.eips[id].EIP)
@@ -205,10 +208,7 @@ type VSwitchInfo struct {
 func (s *Server) VSwitches() []VSwitchInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.clock.Now()
-	for _, lb := range s.st.history {
-		s.settle(lb, now, false)
-	}
+	s.settleAll()
 	out := make([]VSwitchInfo, 0, len(s.st.vswOrder))
 	for _, id := range s.st.vswOrder {
 		v := s.st.vsw[id]

@@ -2,6 +2,7 @@ package albtest
 
 import (
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -10,6 +11,12 @@ import (
 )
 
 const maxListIndex = 1000
+
+// inFilter reports whether v passes a list filter: an empty filter passes
+// every value, otherwise v must be one of its values.
+func inFilter(filter []string, v string) bool {
+	return len(filter) == 0 || slices.Contains(filter, v)
+}
 
 // list returns the values of prefix.1, prefix.2, … in index order.
 func list(p url.Values, prefix string) ([]string, *apiError) {

@@ -294,22 +294,11 @@ func (s *Server) opDescribeEipAddresses(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	in := func(xs []string, v string) bool {
-		if len(xs) == 0 {
-			return true
-		}
-		for _, x := range xs {
-			if x == v {
-				return true
-			}
-		}
-		return false
-	}
 	var match []*eipState
 	if here {
 		for _, id := range st.eipOrder {
 			x := st.eips[id]
-			if !in(ids, x.AllocationID) || !in(addrs, x.IPAddress) ||
+			if !inFilter(ids, x.AllocationID) || !inFilter(addrs, x.IPAddress) ||
 				status != "" && x.Status != status || charge != "" && x.ChargeType != charge ||
 				ait != "" && x.InstanceType != ait ||
 				p.Get("AssociatedInstanceId") != "" && x.InstanceID != p.Get("AssociatedInstanceId") ||
