@@ -227,6 +227,11 @@
 //     disappearance; CreateFailed instances keep their addresses until
 //     deleted and are never cleaned up automatically (the real service does
 //     it within a day).
+//   - Jobs have no transition of their own: a job is Processing exactly as
+//     long as its instance is pending and ends when the instance's transition
+//     does (a ListAsynJobs page showing it counts as a read of the instance;
+//     Advance given a job ID completes the instance's transition). The real
+//     service may finish a job at another moment than the status change.
 //   - An EIP bound to ALB reports InstanceType NetworkInterface and the ALB
 //     instance ID as InstanceId (the real value is probably an ENI ID).
 //   - Anycast EIPs ("aeip-" prefix) really live in the Eipanycast API; here
