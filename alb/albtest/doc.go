@@ -14,6 +14,10 @@
 //	defer srv.Close()
 //	client := srv.ALBClient()       // *albsdk.Client; srv.OpenAPIClient() for VPC/WAF/RM via CallApi
 //
+// With albkit's own client, the third line is
+//
+//	client, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()))
+//
 // srv.Config() is a ready darabonba-openapi configuration (AccessKeyId,
 // AccessKeySecret, Endpoint host:port, Protocol "http", RegionId, and a
 // private HttpClient: without it the SDK's process-wide HTTP client pool is a
