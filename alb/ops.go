@@ -3,6 +3,7 @@ package alb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"time"
 
@@ -138,8 +139,7 @@ func (c *Client) FindByToken(ctx context.Context, token string) (*Instance, erro
 		}
 		return inst, nil
 	}
-	return nil, &APIError{Operation: "ListLoadBalancers", Code: "ResourceNotFound.LoadBalancer", HTTPStatus: 404,
-		Message: "no instance is tagged " + TokenTagKey + "=" + token}
+	return nil, fmt.Errorf("alb: no instance is tagged %s=%s: %w", TokenTagKey, token, ErrNotFound)
 }
 
 // EnableDeletionProtection turns deletion protection on and waits until the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -101,7 +102,7 @@ func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, erro
 	}
 	for _, t := range inst.Tags {
 		for _, pre := range managedTagPrefixes {
-			if len(t.Key) >= len(pre) && t.Key[:len(pre)] == pre {
+			if strings.HasPrefix(t.Key, pre) {
 				p.Warnings = append(p.Warnings, fmt.Sprintf("tag %q says another service manages this instance; releasing it makes that service unavailable and unrecoverable", t.Key))
 			}
 		}
