@@ -675,3 +675,28 @@ func TestConcurrentCreatesAreSafe(t *testing.T) {
 		t.Fatalf("ids %v created %d", ids, srv.Created())
 	}
 }
+
+// TestPlanWarnsAboutManagedInstances: an instance tagged by Container
+// Service for Kubernetes is flagged before release, as the product doc asks.
+func TestPlanWarnsAboutManagedInstances(t *testing.T) {
+	_, c := newEnv(t, nil)
+	ctx := context.Background()
+	op, err := c.Create(ctx, basicSpec().WithTag("ack.aliyun.com", "c1234"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := op.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := c.PlanRelease(ctx, op.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range plan.Warnings {
+		found = found || strings.Contains(w, "another service manages")
+	}
+	if !found || !strings.Contains(plan.String(), "warning:") {
+		t.Fatalf("no managed-instance warning in %v", plan.Warnings)
+	}
+}
