@@ -66,14 +66,7 @@ func TestLifecycle(t *testing.T) {
 						zones[1] = zones[1].WithEIP(albtest.EIPTraffic1)
 					}
 					spec := alb.NewInstanceSpec(albtest.DefaultVPCID, at, ed, zones...).WithIPVersion(ipv).WithName("lifecycle")
-					op, err := c.Create(ctx, spec)
-					if err != nil {
-						t.Fatal(err)
-					}
-					inst, err := op.Wait(ctx)
-					if err != nil {
-						t.Fatal(err)
-					}
+					op, inst := createActive(t, c, spec)
 					if inst.Status != alb.StatusActive || inst.Edition != ed || inst.AddressType != at || inst.IPVersion != ipv {
 						t.Fatalf("got %s %s %s %s", inst.Status, inst.Edition, inst.AddressType, inst.IPVersion)
 					}
@@ -162,12 +155,11 @@ func sideEffectKinds(res *alb.ReleaseResult) []string {
 	return out
 }
 
-// createAndRelease runs the lifecycle and asserts exactly one instance
-// existed and none is left.
-func createAndRelease(t *testing.T, srv *albtest.Server, c *alb.Client) {
+// createActive creates spec and waits until it is Active.
+func createActive(t *testing.T, c *alb.Client, spec alb.InstanceSpec) (*alb.CreateOperation, *alb.Instance) {
 	t.Helper()
 	ctx := context.Background()
-	op, err := c.Create(ctx, basicSpec())
+	op, err := c.Create(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,6 +167,15 @@ func createAndRelease(t *testing.T, srv *albtest.Server, c *alb.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return op, inst
+}
+
+// createAndRelease runs the lifecycle and asserts exactly one instance
+// existed and none is left.
+func createAndRelease(t *testing.T, srv *albtest.Server, c *alb.Client) {
+	t.Helper()
+	ctx := context.Background()
+	_, inst := createActive(t, c, basicSpec())
 	if _, err := c.Release(ctx, inst.ID, alb.ReleaseOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -409,14 +410,7 @@ func TestLocksAndAbnormalAreReported(t *testing.T) {
 func TestReleaseRestoresProtectionWhenDeleteFails(t *testing.T) {
 	srv, c := newEnv(t, nil)
 	ctx := context.Background()
-	op, err := c.Create(ctx, basicSpec().WithDeletionProtection())
-	if err != nil {
-		t.Fatal(err)
-	}
-	inst, err := op.Wait(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, inst := createActive(t, c, basicSpec().WithDeletionProtection())
 	srv.InjectFault(albtest.Fault{Action: "DeleteLoadBalancer", Code: "IncorrectBusinessStatus.LoadBalancer", Status: 400, Times: 1})
 	res, err := c.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true})
 	if err == nil {
@@ -609,14 +603,7 @@ func TestNoSecretLeaks(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := context.Background()
-		op, err := c.Create(ctx, basicSpec())
-		if err != nil {
-			t.Fatal(err)
-		}
-		inst, err := op.Wait(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		op, inst := createActive(t, c, basicSpec())
 		plan, err := c.PlanRelease(ctx, inst.ID)
 		check(c, op, inst, plan, err)
 		res, err := c.Release(ctx, inst.ID, alb.ReleaseOptions{})
