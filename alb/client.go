@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
 	"sync"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/aliyun/credentials-go/credentials"
 	"golang.org/x/time/rate"
 
+	"github.com/albkit/albkit/internal/clock"
 	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/internal/retry"
 	"github.com/albkit/albkit/internal/transport"
@@ -49,6 +49,9 @@ type Client struct {
 	runtime *dara.RuntimeOptions
 	wait    WaitOptions
 	newTok  func() string
+	clock   clock.Clock
+	// extra are the codes WithRetryableCodes made retryable.
+	extra map[string]bool
 }
 
 // String describes the client without any credential.
@@ -78,6 +81,8 @@ type clientConfig struct {
 	rps            float64
 	burst          int
 	wait           WaitOptions
+	clock          Clock
+	retryable      []string
 }
 
 // Option configures a Client.
@@ -245,6 +250,47 @@ func WithWaitOptions(w WaitOptions) Option {
 	return func(c *clientConfig) error { c.wait = w; return nil }
 }
 
+// Clock is the time source of a Client: every delay (retries, polls) is a
+// Sleep on it and every bound and elapsed time is read from Now. The
+// default is the wall clock. Tests pass albtest's ManualClock (with
+// albtest.AutoAdvance, a wait of minutes runs in milliseconds).
+type Clock interface {
+	Now() time.Time
+	// Sleep returns nil once d has passed on the clock, or ctx's error if
+	// ctx ends first.
+	Sleep(ctx context.Context, d time.Duration) error
+}
+
+// WithClock sets the client's clock (see [Clock]). On a clock other than
+// the wall clock, bounds are enforced between requests; each HTTP request
+// is still bounded by its own timeouts ([WithTimeouts]) in real time.
+func WithClock(clk Clock) Option {
+	return func(c *clientConfig) error {
+		if clk == nil {
+			return errors.New("alb: WithClock: nil clock")
+		}
+		c.clock = clk
+		return nil
+	}
+}
+
+// WithRetryableCodes makes API errors with these codes retryable for this
+// client, in addition to the built-in table (throttling, 5xx, SystemBusy,
+// IdempotenceProcessing, IncorrectStatus.LoadBalancer, ...). Waits keep
+// polling through them too, and [APIError.Retryable] reports them. Use it
+// for a transient code the table does not know yet.
+func WithRetryableCodes(codes ...string) Option {
+	return func(c *clientConfig) error {
+		for _, code := range codes {
+			if code == "" {
+				return errors.New("alb: WithRetryableCodes: empty code")
+			}
+		}
+		c.retryable = append(c.retryable, codes...)
+		return nil
+	}
+}
+
 // NewClient returns a Client. A region is required, through [WithRegion]
 // or [WithOpenAPIConfig]; credentials default to the standard Alibaba Cloud
 // chain of credentials-go.
@@ -306,6 +352,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		runtime: &dara.RuntimeOptions{ConnectTimeout: tea.Int(ct), ReadTimeout: tea.Int(rt)},
 		wait:    cfg.wait.withDefaults(),
 		newTok:  newToken,
+		clock:   clock.Or(cfg.clock),
+		extra:   map[string]bool{},
+	}
+	for _, code := range cfg.retryable {
+		c.extra[code] = true
 	}
 	var budget *retry.Budget
 	if cfg.budget >= 0 {
@@ -321,7 +372,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		Classify:   classify,
 		OnRetry:    c.onRetry,
 		RetryAfter: retryAfter,
+		Sleep:      c.clock.Sleep,
+		Now:        c.clock.Now,
 	}
+	sdk.DisableSDKError = tea.Bool(true) // keep the throttling hint (ThrottlingError.RetryAfter)
 	c.sdks.Put(sdk)
 	if cfg.rps > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.rps), cfg.burst)
@@ -380,66 +434,50 @@ func (c *Client) onRetry(e retry.Event) {
 		Message: fmt.Sprintf("retrying %s after %s (attempt %d, %s)", e.Action, e.Delay, e.Attempt, e.Reason)})
 }
 
-// retryableCodes are retried for any call.
-var retryableCodes = map[string]bool{
-	"ServiceUnavailable":           true,
-	"SystemBusy":                   true,
-	"IdempotenceProcessing":        true,
-	"IncorrectStatus.LoadBalancer": true,
-	"Conflict.Lock":                true,
-	"LockFailed":                   true,
-	"InternalError":                true,
-	"UnknownError":                 true,
-	"-21013":                       true, // "LbStatusNotSupport", seen by the Terraform provider
-	"-21020":                       true,
-	"OperationFailed.ResourceGroupStatusCheckFail": true,
-}
-
-// classify decides whether an API call error is retried.
+// classify decides whether a failed attempt is retried, from the one code
+// table (see [APIError]). The caller's context ending is decided by the
+// retry loop from ctx.Err(), never from the error: a per-request timeout
+// satisfies context.DeadlineExceeded too and is retried like any network
+// error.
 func classify(err error) (retry.Decision, string, bool) {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return retry.Stop, "context", false
-	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		switch {
-		case isThrottleCode(ae.Code):
+		case ae.Throttling():
 			return retry.Retry, "throttled", true
-		case retryableCodes[ae.Code] || strings.HasPrefix(ae.Code, "ResourceInConfiguring"):
+		case ae.Retryable():
 			return retry.Retry, ae.Code, false
-		case ae.HTTPStatus >= 500:
-			return retry.Retry, "5xx", false
 		}
 		return retry.Stop, ae.Code, false
 	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || isNetworkMessage(err) {
+	var ne *NetworkError
+	if errors.As(err, &ne) {
+		if ne.Timeout() {
+			return retry.RetryIfIdempotent, "timeout", false
+		}
 		return retry.RetryIfIdempotent, "network", false
 	}
 	return retry.Stop, "error", false
 }
 
-// isNetworkMessage recognises transport failures that the SDK flattens to
-// strings.
-func isNetworkMessage(err error) bool {
-	s := err.Error()
-	for _, m := range []string{"connection reset", "connection refused", "EOF", "broken pipe", "timeout", "Timeout", "no such host", "server closed"} {
-		if strings.Contains(s, m) {
-			return true
-		}
-	}
-	return false
-}
-
-// retryAfter reads the server hint of a throttling answer, if any.
+// retryAfter reads the service's hint of a throttling answer, if any.
 func retryAfter(err error) (time.Duration, bool) {
-	var te interface{ GetRetryAfter() *int64 }
-	if errors.As(err, &te) {
-		if ms := te.GetRetryAfter(); ms != nil && *ms > 0 {
-			return time.Duration(*ms) * time.Millisecond, true
-		}
+	var ae *APIError
+	if errors.As(err, &ae) && ae.RetryAfter > 0 {
+		return ae.RetryAfter, true
 	}
 	return 0, false
+}
+
+// retryable reports whether err is worth another try later: the service
+// asked to slow down or is busy, the network failed, or retries of one call
+// ran out on such errors. Waits keep polling through these.
+func retryable(err error) bool {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae.Retryable()
+	}
+	return errors.Is(err, ErrNetwork) || errors.Is(err, ErrRetryBudgetExhausted)
 }
 
 // withSDK lends fn an SDK client of its own.
@@ -451,6 +489,7 @@ func (c *Client) withSDK(fn func(sdk *albsdk.Client) error) error {
 		if sdk, err = albsdk.NewClient(&cfg); err != nil {
 			return err
 		}
+		sdk.DisableSDKError = tea.Bool(true)
 	}
 	defer c.sdks.Put(sdk)
 	return fn(sdk)
@@ -458,19 +497,53 @@ func (c *Client) withSDK(fn func(sdk *albsdk.Client) error) error {
 
 // call runs one API action with the rate limit, retries and error mapping.
 // idempotent says whether repeating it after a network error is safe (reads,
-// and writes that carry a ClientToken).
+// and writes that carry a ClientToken). Every error it returns is one of
+// albkit's: *APIError, *NetworkError, *MaxAttemptsError,
+// ErrRetryBudgetExhausted, or the caller's context error.
 func (c *Client) call(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context, sdk *albsdk.Client) error) error {
-	return c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
+	return c.do(ctx, action, idempotent, func(ctx context.Context) error {
+		return c.withSDK(func(sdk *albsdk.Client) error { return fn(ctx, sdk) })
+	})
+}
+
+// do runs fn (one attempt of an API call of any product) with the rate
+// limit, retries and error mapping of call.
+func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context) error) error {
+	err := c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
 		if c.limiter != nil {
 			if err := c.limiter.Wait(ctx); err != nil {
 				return err
 			}
 		}
 		c.log.Debug("alb: call", "action", action)
-		err := asAPIError(action, c.withSDK(func(sdk *albsdk.Client) error { return fn(ctx, sdk) }))
+		err := mapError(action, fn(ctx), c.extra)
 		if err != nil {
 			c.log.Debug("alb: call failed", "action", action, "error", err)
 		}
 		return err
 	})
+	return outcome(ctx, action, err)
+}
+
+// outcome turns the retry loop's own errors into albkit's exported ones.
+func outcome(ctx context.Context, action string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ex *retry.ExhaustedError
+	if errors.As(err, &ex) {
+		return &MaxAttemptsError{Operation: action, Attempts: ex.Attempts, Err: ex.Last, Elapsed: ex.Reason != retry.GiveUpMaxAttempts}
+	}
+	var be *retry.BudgetError
+	if errors.As(err, &be) {
+		return &budgetError{op: action, attempts: be.Attempts, err: be.Last}
+	}
+	var ce *retry.CanceledError
+	if errors.As(err, &ce) {
+		return &canceledError{op: action, attempts: ce.Attempts, ctxErr: ce.Err, last: ce.Last}
+	}
+	if cerr := ctx.Err(); cerr != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return &canceledError{op: action, ctxErr: cerr}
+	}
+	return err
 }

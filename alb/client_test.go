@@ -681,7 +681,7 @@ func TestPlanWarnsAboutManagedInstances(t *testing.T) {
 	}
 	found := false
 	for _, w := range plan.Warnings {
-		found = found || strings.Contains(w, "another service manages")
+		found = found || w.Code == alb.WarningManagedByService && strings.Contains(w.Detail, "another service manages")
 	}
 	if !found || !strings.Contains(plan.String(), "warning:") {
 		t.Fatalf("no managed-instance warning in %v", plan.Warnings)

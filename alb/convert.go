@@ -1,6 +1,12 @@
 package alb
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
 )
@@ -10,9 +16,45 @@ import (
 // of an interrupted create by its tag.
 const TokenTagKey = "albkit:client-token"
 
+// SpecTagKey is the second tag albkit puts on every instance it creates.
+// Its value is [InstanceSpec.Digest] of the spec the instance was created
+// from, so that resuming a create with another spec under the same
+// idempotency key is refused (ErrIdempotencyKeyReused) without trusting the
+// caller.
+const SpecTagKey = "albkit:spec-digest"
+
+// Digest returns a short, stable hash of everything the spec asks the
+// service for (not the idempotency key): two specs with the same digest
+// send the same CreateLoadBalancer request. Tag, zone and security group
+// order does not matter.
+func (s InstanceSpec) Digest() string {
+	n := s
+	n.IdempotencyKey = ""
+	n.Tags = slices.Clone(s.Tags)
+	slices.SortFunc(n.Tags, func(a, b Tag) int { return cmp.Or(cmp.Compare(a.Key, b.Key), cmp.Compare(a.Value, b.Value)) })
+	n.ZoneMappings = slices.Clone(s.ZoneMappings)
+	slices.SortFunc(n.ZoneMappings, func(a, b ZoneMapping) int { return cmp.Compare(a.ZoneID, b.ZoneID) })
+	n.SecurityGroupIDs = slices.Sorted(slices.Values(s.SecurityGroupIDs))
+	req := n.request("", false)
+	req.ClientToken = nil
+	b, _ := json.Marshal(req) // plain struct: cannot fail
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
 // createRequest converts a validated spec into the SDK request, with the
-// ClientToken and the token tag. Fields left empty in the spec are not sent.
+// ClientToken and albkit's two tags (token and spec digest). Fields left
+// empty in the spec are not sent.
 func (s InstanceSpec) createRequest(token string, dryRun bool) *albsdk.CreateLoadBalancerRequest {
+	req := s.request(token, dryRun)
+	req.Tag = append(req.Tag,
+		&albsdk.CreateLoadBalancerRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(token)},
+		&albsdk.CreateLoadBalancerRequestTag{Key: dara.String(SpecTagKey), Value: dara.String(s.Digest())})
+	return req
+}
+
+// request is the SDK request for the spec alone, without albkit's tags.
+func (s InstanceSpec) request(token string, dryRun bool) *albsdk.CreateLoadBalancerRequest {
 	req := &albsdk.CreateLoadBalancerRequest{
 		VpcId:               dara.String(s.VPCID),
 		AddressType:         dara.String(string(s.AddressType)),
@@ -68,7 +110,6 @@ func (s InstanceSpec) createRequest(token string, dryRun bool) *albsdk.CreateLoa
 	for _, t := range s.Tags {
 		req.Tag = append(req.Tag, &albsdk.CreateLoadBalancerRequestTag{Key: dara.String(t.Key), Value: dara.String(t.Value)})
 	}
-	req.Tag = append(req.Tag, &albsdk.CreateLoadBalancerRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(token)})
 	if dryRun {
 		req.DryRun = dara.Bool(true)
 	}

@@ -157,12 +157,16 @@ func TestCreateRequestWireFull(t *testing.T) {
 	}
 	checkGolden(t, "create_request.golden", goldenLines(w.query))
 
-	// The token tag is the last Tag.N, after the three user tags.
+	// albkit's two tags follow the three user tags: the token, then the
+	// spec digest.
 	if k, v := w.query.Get("Tag.4.Key"), w.query.Get("Tag.4.Value"); k != TokenTagKey || v != "token-1" {
 		t.Errorf("Tag.4 = %q=%q, want %s=token-1", k, v, TokenTagKey)
 	}
-	if w.query.Has("Tag.5.Key") {
-		t.Errorf("unexpected Tag.5: %v", w.query)
+	if k, v := w.query.Get("Tag.5.Key"), w.query.Get("Tag.5.Value"); k != SpecTagKey || v != s.Digest() {
+		t.Errorf("Tag.5 = %q=%q, want %s=%s", k, v, SpecTagKey, s.Digest())
+	}
+	if w.query.Has("Tag.6.Key") {
+		t.Errorf("unexpected Tag.6: %v", w.query)
 	}
 	if !w.query.Has("Tag.3.Value") || w.query.Get("Tag.3.Value") != "" {
 		t.Errorf("empty tag value not sent as Tag.3.Value=: %v", w.query["Tag.3.Value"])
@@ -191,7 +195,7 @@ func TestCreateRequestWireMinimal(t *testing.T) {
 		"LoadBalancerName", "AddressAllocatedMode", "DeletionProtectionEnabled", "DryRun",
 		"ModificationProtectionConfig.Status", "ModificationProtectionConfig.Reason",
 		"LoadBalancerBillingConfig.BandwidthPackageId", "ResourceGroupId", "SecurityGroupIds.1.SecurityGroupId",
-		"ZoneMappings.1.AllocationId", "ZoneMappings.1.EipType", "ZoneMappings.1.IntranetAddress", "Tag.2.Key",
+		"ZoneMappings.1.AllocationId", "ZoneMappings.1.EipType", "ZoneMappings.1.IntranetAddress", "Tag.3.Key",
 	} {
 		if w.query.Has(k) {
 			t.Errorf("optional parameter %s=%q sent for a spec that does not set it", k, w.query.Get(k))

@@ -9,20 +9,35 @@ import (
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	"github.com/alibabacloud-go/tea/tea"
+
+	"github.com/albkit/albkit/internal/waiter"
 )
 
-// CreateOperation is the handle of one logical create. Save [CreateOperation.Token]
-// before waiting: a process that dies can rebuild the handle with
-// [Client.ResumeCreate] and wait again, and never gets a second instance.
-// Its methods are safe for concurrent use.
+// CreateOperation is the handle of one logical create. Its methods are safe
+// for concurrent use.
+//
+// Crash safety: [Client.Create] may retry for minutes before it returns, so
+// a process that needs to survive a crash chooses the idempotency key and
+// persists it BEFORE calling Create:
+//
+//	key := "web-prod-1"                       // or a random one, saved first
+//	save(key)
+//	op, err := client.Create(ctx, spec.WithIdempotencyKey(key))
+//	// after a crash, in any process:
+//	op, err = client.ResumeCreate(ctx, key, &spec) // or client.FindByToken(ctx, key)
+//
+// The key is sent as the ClientToken of every attempt and put on the
+// instance as the [TokenTagKey] tag, so the instance can always be found
+// by it and a second instance is never made.
 type CreateOperation struct {
-	c     *Client
-	token string
-	spec  *InstanceSpec // nil when rebuilt from a token alone
+	c       *Client
+	token   string
+	spec    *InstanceSpec // nil when rebuilt from a token alone
+	resumed bool          // rebuilt by ResumeCreate: a missing instance may have been released
 
 	mu      sync.Mutex
 	id      string
-	started time.Time
+	started time.Time // clock time of the create
 	done    bool
 	inst    *Instance
 	err     error
@@ -57,14 +72,16 @@ func (o *CreateOperation) Result() (*Instance, error) {
 
 // Create validates spec locally (an invalid spec returns a *ValidationError
 // and makes no API call), then sends CreateLoadBalancer with one
-// ClientToken for every retry, and tags the instance with that token at
-// creation. It returns as soon as the service has accepted the request;
-// call Wait on the operation to wait until the instance is Active.
+// ClientToken for every retry, and tags the instance with that token and
+// the spec's digest at creation. It returns as soon as the service has
+// accepted the request; call Wait on the operation to wait until the
+// instance is Active.
 //
-// If the call fails after it may have reached the service (5xx, network),
-// Create looks the instance up by its token tag before giving up. On error
-// the returned operation is non-nil whenever the service may have created
-// the instance: save its Token and resume later.
+// If the call fails after it may have reached the service (5xx, network,
+// retries run out), Create looks the instance up by its token tag before
+// giving up. On such an error the returned operation is non-nil: resume it
+// with its Token. See [CreateOperation] for the crash-safe pattern (persist
+// the idempotency key before calling Create).
 func (c *Client) Create(ctx context.Context, spec InstanceSpec) (*CreateOperation, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, err
@@ -73,7 +90,7 @@ func (c *Client) Create(ctx context.Context, spec InstanceSpec) (*CreateOperatio
 	if token == "" {
 		token = c.newTok()
 	}
-	op := &CreateOperation{c: c, token: token, spec: &spec, started: time.Now()}
+	op := &CreateOperation{c: c, token: token, spec: &spec, started: c.clock.Now()}
 	if err := op.send(ctx); err != nil {
 		if definitive(err) {
 			return nil, err
@@ -99,19 +116,20 @@ func (c *Client) CreateDryRun(ctx context.Context, spec InstanceSpec) error {
 		return nil
 	}
 	if err == nil {
-		return &callError{op: "CreateLoadBalancer", err: errors.New("dry run answered without DryRunOperation")}
+		return &NetworkError{Operation: "CreateLoadBalancer", Err: errors.New("the dry run was answered without DryRunOperation")}
 	}
 	return err
 }
 
 // definitive reports whether a create error proves that no instance was
-// created: a 4xx answer that is not retryable.
+// created: an answer of the service that is not retryable, or a local
+// refusal.
 func definitive(err error) bool {
 	var ae *APIError
 	if errors.As(err, &ae) {
-		return ae.HTTPStatus < 500 && !isThrottleCode(ae.Code) && !retryableCodes[ae.Code]
+		return !ae.Retryable()
 	}
-	return errors.Is(err, ErrInvalidSpec)
+	return errors.Is(err, ErrInvalidSpec) || errors.Is(err, ErrInvalidArgument)
 }
 
 // send sends CreateLoadBalancer with the operation's token and records the
@@ -136,7 +154,7 @@ func (o *CreateOperation) send(ctx context.Context) error {
 		return err
 	}
 	if id == "" {
-		return &callError{op: "CreateLoadBalancer", err: errors.New("the answer carries no LoadBalancerId")}
+		return &NetworkError{Operation: "CreateLoadBalancer", Err: errors.New("the answer carries no LoadBalancerId")}
 	}
 	o.mu.Lock()
 	o.id = id
@@ -146,64 +164,147 @@ func (o *CreateOperation) send(ctx context.Context) error {
 	return nil
 }
 
-// ResumeCreate rebuilds the handle of a create from its saved token, in a
-// new process or after the first handle was abandoned. With the original
-// spec it re-sends the same request with the same token, which the service
-// answers with the same instance ID; without it (spec nil) it finds the
-// instance by its token tag. It never creates a second instance.
+// ResumeCreate rebuilds the handle of a create from its saved idempotency
+// key (token), in a new process or after the first handle was abandoned.
+// It never creates a second instance.
+//
+// It first finds the instance by its token tag. With spec non-nil, the
+// instance must have been created from the same spec: a different one is
+// refused with an error matching [ErrIdempotencyKeyReused] (checked against
+// the [SpecTagKey] digest on the instance, not against the caller's word).
+// When no instance carries the token: without a spec it is an error
+// matching [ErrNotFound]; with the spec it re-sends the same request with
+// the same token, which the service answers with the same instance if it
+// had accepted it. An instance that was made with the token and has since
+// been released ends the operation with [ErrReleased] at the first poll; one
+// that ended in CreateFailed with [ErrCreateFailed].
 func (c *Client) ResumeCreate(ctx context.Context, token string, spec *InstanceSpec) (*CreateOperation, error) {
-	if token == "" {
-		return nil, &ValidationError{Errors: []*FieldError{{Field: "Token", Rule: RuleRequired, Message: "ResumeCreate: the token is required"}}}
+	if err := requireID("ResumeCreate", "token", token); err != nil {
+		return nil, err
 	}
-	op := &CreateOperation{c: c, token: token, started: time.Now()}
-	if inst, err := c.FindByToken(ctx, token); err == nil {
+	if spec != nil {
+		s := spec.WithIdempotencyKey(token)
+		if err := s.Validate(); err != nil {
+			return nil, err
+		}
+		spec = &s
+	}
+	op := &CreateOperation{c: c, token: token, spec: spec, started: c.clock.Now(), resumed: true}
+	inst, err := c.FindByToken(ctx, token)
+	switch {
+	case err == nil:
+		if d := tagValue(inst.Tags, SpecTagKey); spec != nil && d != "" && d != spec.Digest() {
+			return nil, &IdempotencyError{Token: token, InstanceID: inst.ID,
+				Reason: "the instance made with this key was created from a different spec (" + SpecTagKey + " " + d + ", this spec " + spec.Digest() + ")"}
+		}
 		op.id = inst.ID
 		c.emit(Event{Kind: EventStep, Operation: "create", ID: inst.ID, Message: "resumed " + inst.ID + " from its token tag"})
 		return op, nil
-	} else if !errors.Is(err, ErrNotFound) {
+	case !errors.Is(err, ErrNotFound):
 		return nil, err
-	}
-	if spec == nil {
+	case spec == nil:
 		return nil, fmt.Errorf("alb: ResumeCreate: no instance carries token %q and no spec was given to re-send: %w", token, ErrNotFound)
 	}
-	s := spec.WithIdempotencyKey(token)
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	op.spec = &s
 	if err := op.send(ctx); err != nil {
 		return nil, err
 	}
 	return op, nil
 }
 
+// IdempotencyError reports an idempotency key used again with a different
+// request. errors.Is(err, [ErrIdempotencyKeyReused]) holds.
+type IdempotencyError struct {
+	// Token is the idempotency key (ClientToken).
+	Token string
+	// InstanceID is the instance the key made, if known.
+	InstanceID string
+	// Reason says what differs.
+	Reason string
+}
+
+// Error implements error.
+func (e *IdempotencyError) Error() string {
+	s := "alb: idempotency key " + e.Token + " reused with a different request"
+	if e.InstanceID != "" {
+		s += " (instance " + e.InstanceID + ")"
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	return s
+}
+
+// Is matches ErrIdempotencyKeyReused.
+func (e *IdempotencyError) Is(target error) bool { return target == ErrIdempotencyKeyReused }
+
+func tagValue(tags []Tag, key string) string {
+	for _, t := range tags {
+		if t.Key == key {
+			return t.Value
+		}
+	}
+	return ""
+}
+
 // Poll checks the instance once. It returns the instance as seen (nil if
 // not seen yet). The error is non-nil when the poll failed (the operation
 // is unchanged; poll again) or when the operation failed (Done reports
-// true, and the error matches ErrCreateFailed or ErrUnexpectedState).
+// true, and the error matches ErrCreateFailed, ErrReleased or
+// ErrUnexpectedState).
 func (o *CreateOperation) Poll(ctx context.Context) (*Instance, error) {
 	id, started, done, inst, err := o.state()
 	if done {
 		return inst, err
 	}
 	if id == "" {
-		return nil, fmt.Errorf("alb: create operation %s has no instance ID yet: %w", o.token, ErrNotFound)
+		return nil, &ArgumentError{Operation: "Poll", Argument: "operation", Message: "create operation " + o.token + " has no instance ID yet: resume it"}
 	}
-	grace := o.c.wait.withDefaults().NotFoundGrace
-	inst, err = o.c.Get(ctx, id)
-	v, verr := activeAcceptor(started, grace, nil)(inst, err)
+	inst, err = o.get(ctx)
+	v, verr := o.c.activeAcceptor(started, o.c.wait.withDefaults().NotFoundGrace, nil)(inst, err)
 	switch v {
-	case success:
+	case waiter.Success:
 		o.finish(inst, nil)
 		return inst, nil
-	case failure:
+	case waiter.Failure:
 		var se *StateError
 		if errors.As(verr, &se) {
 			o.finish(inst, verr)
 		}
 		return inst, verr
 	}
-	return inst, nil
+	return inst, err
+}
+
+// get reads the instance; for a resumed operation, a missing instance that
+// has a finished delete job was released: that is a StateError, not a
+// not-found to wait out.
+func (o *CreateOperation) get(ctx context.Context) (*Instance, error) {
+	inst, err := o.c.Get(ctx, o.ID())
+	if instanceGone(err) && o.resumed {
+		if deleted, jerr := o.c.hasDeleteJob(ctx, o.ID()); jerr == nil && deleted {
+			return nil, &StateError{ID: o.ID(), Status: "NotFound", Reason: "the instance created with idempotency key " + o.token + " has been released", kind: ErrReleased}
+		}
+	}
+	return inst, err
+}
+
+// hasDeleteJob reports whether the service recorded a DeleteLoadBalancer
+// job for the instance.
+func (c *Client) hasDeleteJob(ctx context.Context, id string) (bool, error) {
+	var jobs []*albsdk.ListAsynJobsResponseBodyJobs
+	err := c.call(ctx, "ListAsynJobs", true, func(ctx context.Context, sdk *albsdk.Client) error {
+		r, err := sdk.ListAsynJobsWithContext(ctx, &albsdk.ListAsynJobsRequest{ResourceIds: []*string{tea.String(id)}, ResourceType: tea.String("loadbalancer")}, c.runtime)
+		if err == nil && r.Body != nil {
+			jobs = r.Body.Jobs
+		}
+		return err
+	})
+	for _, j := range jobs {
+		if j != nil && tea.StringValue(j.ApiName) == "DeleteLoadBalancer" && tea.StringValue(j.Status) != "Failed" {
+			return true, nil
+		}
+	}
+	return false, err
 }
 
 // state reads the operation's fields under its lock.
@@ -221,26 +322,30 @@ func (o *CreateOperation) finish(inst *Instance, err error) {
 
 // Wait polls until the instance is Active and returns it. It fails at once
 // on CreateFailed (matching ErrCreateFailed), on operation locks or an
-// Abnormal business status (ErrUnexpectedState), and with a
-// *WaitTimeoutError naming the last status seen when the wait's bound
-// passes. A not-found answer is polled again only within a short grace
-// period after the create.
+// Abnormal business status (ErrUnexpectedState), on an instance that was
+// released (ErrReleased), on errors that are not retryable (for example
+// [ErrAuth]), and with a *WaitTimeoutError naming the last status seen when
+// the wait's bound passes. Throttled or failed polls keep the wait going
+// until its bound. A not-found answer is polled again only within a short
+// grace period after the create.
 func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instance, error) {
 	id, started, done, inst, err := o.state()
 	if done {
 		return inst, err
 	}
 	if id == "" {
-		return nil, fmt.Errorf("alb: create operation %s has no instance ID yet: %w", o.token, ErrNotFound)
+		return nil, &ArgumentError{Operation: "Wait", Argument: "operation", Message: "create operation " + o.token + " has no instance ID yet: resume it"}
 	}
-	w := o.c.waitOptions(opts)
-	inst, err = o.c.waitFor(ctx, "create", id, "Active", w, activeAcceptor(started, w.NotFoundGrace, nil))
+	c := o.c
+	w := c.waitOptions(opts)
+	inst, err = poll(c, ctx, waitSpec{op: "create", id: id, waiting: "Active"}, w, o.get, instanceStatus, w.Acceptor,
+		c.activeAcceptor(started, w.NotFoundGrace, nil))
 	var se *StateError
 	if err == nil || errors.As(err, &se) {
 		o.finish(inst, err)
 	}
 	if err == nil {
-		o.c.log.Info("alb: instance active", "id", id, "dns_name", inst.DNSName)
+		c.log.Info("alb: instance active", "id", id, "dns_name", inst.DNSName)
 	}
 	return inst, err
 }

@@ -5,15 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	"github.com/alibabacloud-go/tea/tea"
 )
 
-func requireID(op, id string) error {
-	if id == "" {
-		return &ValidationError{Errors: []*FieldError{{Field: "ID", Rule: RuleRequired, Message: op + ": the instance ID is required"}}}
+// requireID refuses an empty argument before any API call.
+func requireID(op, arg, v string) error {
+	if v == "" {
+		return &ArgumentError{Operation: op, Argument: arg, Message: "is required"}
 	}
 	return nil
 }
@@ -21,7 +21,7 @@ func requireID(op, id string) error {
 // Get returns the instance. A missing instance is an error matching
 // [ErrNotFound].
 func (c *Client) Get(ctx context.Context, id string) (*Instance, error) {
-	if err := requireID("Get", id); err != nil {
+	if err := requireID("Get", "id", id); err != nil {
 		return nil, err
 	}
 	var body *albsdk.GetLoadBalancerAttributeResponseBody
@@ -36,7 +36,7 @@ func (c *Client) Get(ctx context.Context, id string) (*Instance, error) {
 		return nil, err
 	}
 	if body == nil {
-		return nil, &callError{op: "GetLoadBalancerAttribute", err: errors.New("empty response")}
+		return nil, &NetworkError{Operation: "GetLoadBalancerAttribute", Err: errors.New("the answer has no body")}
 	}
 	return instanceFromAttribute(body), nil
 }
@@ -89,6 +89,10 @@ func (f ListFilter) request() *albsdk.ListLoadBalancersRequest {
 // List returns the instances matching f, following NextToken across pages.
 // Stop ranging to stop fetching. An error ends the sequence.
 //
+// ListLoadBalancers does not return every field: the instances have no
+// RegionID and no Zones (so no addresses and no EIPs). Call [Client.Get]
+// with an instance's ID for the complete instance.
+//
 //	for inst, err := range client.List(ctx, alb.ListFilter{VPCIDs: []string{vpc}}) {
 //		if err != nil { return err }
 //		fmt.Println(inst.ID, inst.Status)
@@ -110,7 +114,7 @@ func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, er
 				return
 			}
 			if body == nil {
-				yield(nil, &callError{op: "ListLoadBalancers", err: errors.New("empty response")})
+				yield(nil, &NetworkError{Operation: "ListLoadBalancers", Err: errors.New("the answer has no body")})
 				return
 			}
 			for _, lb := range body.LoadBalancers {
@@ -130,16 +134,28 @@ func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, er
 	}
 }
 
-// FindByToken returns the instance that albkit tagged with the ClientToken
-// of a create, or an error matching [ErrNotFound].
+// FindByToken returns the complete instance that albkit created with the
+// idempotency key (ClientToken) token, found by the [TokenTagKey] tag albkit
+// puts on every instance it creates; an error matching [ErrNotFound] when
+// no instance carries it. This is how a process that crashed inside or
+// after [Client.Create] finds its instance: persist the key before calling
+// Create (see [InstanceSpec.WithIdempotencyKey]), then FindByToken or
+// [Client.ResumeCreate] with it.
 func (c *Client) FindByToken(ctx context.Context, token string) (*Instance, error) {
+	if err := requireID("FindByToken", "token", token); err != nil {
+		return nil, err
+	}
 	for inst, err := range c.List(ctx, ListFilter{Tags: []Tag{{Key: TokenTagKey, Value: token}}}) {
 		if err != nil {
 			return nil, err
 		}
-		return inst, nil
+		full, err := c.Get(ctx, inst.ID)
+		if instanceGone(err) {
+			continue // released between the list and the read
+		}
+		return full, err
 	}
-	return nil, fmt.Errorf("alb: no instance is tagged %s=%s: %w", TokenTagKey, token, ErrNotFound)
+	return nil, fmt.Errorf("alb: FindByToken: no instance is tagged %s=%s: %w", TokenTagKey, token, ErrNotFound)
 }
 
 // EnableDeletionProtection turns deletion protection on and waits until the
@@ -155,29 +171,24 @@ func (c *Client) DisableDeletionProtection(ctx context.Context, id string, opts 
 }
 
 func (c *Client) setDeletionProtection(ctx context.Context, id string, on bool, opts []WaitOption) error {
-	if err := requireID("DeletionProtection", id); err != nil {
-		return err
-	}
-	token := c.newTok()
 	action := "DisableDeletionProtection"
 	if on {
 		action = "EnableDeletionProtection"
 	}
-	err := c.call(ctx, action, true, func(ctx context.Context, sdk *albsdk.Client) error {
-		var err error
-		if on {
-			_, err = sdk.EnableDeletionProtectionWithContext(ctx, &albsdk.EnableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
-		} else {
-			_, err = sdk.DisableDeletionProtectionWithContext(ctx, &albsdk.DisableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
-		}
-		return err
-	})
-	if err != nil {
+	if err := requireID(action, "id", id); err != nil {
 		return err
 	}
-	c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " sent for " + id})
-	_, err = c.waitFor(ctx, action, id, "Active with deletion protection "+onOff(on), c.waitOptions(opts),
-		activeAcceptor(time.Time{}, 0, func(i *Instance) bool { return i.DeletionProtection == on }))
+	_, err := c.writeThenWait(ctx, id, action, "Active with deletion protection "+onOff(on), opts,
+		func(ctx context.Context, sdk *albsdk.Client, token string) error {
+			var err error
+			if on {
+				_, err = sdk.EnableDeletionProtectionWithContext(ctx, &albsdk.EnableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
+			} else {
+				_, err = sdk.DisableDeletionProtectionWithContext(ctx, &albsdk.DisableDeletionProtectionRequest{ResourceId: tea.String(id), ClientToken: tea.String(token)}, c.runtime)
+			}
+			return err
+		},
+		func(i *Instance) bool { return i.DeletionProtection == on })
 	return err
 }
 
@@ -193,7 +204,7 @@ func onOff(on bool) string {
 // from changes made in the console only: API calls, including albkit's,
 // still change it.
 func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...WaitOption) error {
-	if err := requireID("EnableReadOnly", id); err != nil {
+	if err := requireID("EnableReadOnly", "id", id); err != nil {
 		return err
 	}
 	mode := ReadOnlyMode{Enabled: true, Reason: reason}
@@ -206,14 +217,13 @@ func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...
 // DisableReadOnly turns the configuration read-only mode off and waits
 // until the instance is Active again.
 func (c *Client) DisableReadOnly(ctx context.Context, id string, opts ...WaitOption) error {
-	if err := requireID("DisableReadOnly", id); err != nil {
+	if err := requireID("DisableReadOnly", "id", id); err != nil {
 		return err
 	}
 	return c.setReadOnly(ctx, id, ReadOnlyMode{}, opts)
 }
 
 func (c *Client) setReadOnly(ctx context.Context, id string, mode ReadOnlyMode, opts []WaitOption) error {
-	token := c.newTok()
 	cfg := &albsdk.UpdateLoadBalancerAttributeRequestModificationProtectionConfig{Status: tea.String(modificationNonProtection)}
 	if mode.Enabled {
 		cfg.Status = tea.String(modificationConsoleProtection)
@@ -221,18 +231,14 @@ func (c *Client) setReadOnly(ctx context.Context, id string, mode ReadOnlyMode, 
 			cfg.Reason = tea.String(mode.Reason)
 		}
 	}
-	err := c.call(ctx, "UpdateLoadBalancerAttribute", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		_, err := sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
-			LoadBalancerId: tea.String(id), ModificationProtectionConfig: cfg, ClientToken: tea.String(token),
-		}, c.runtime)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	c.emit(Event{Kind: EventStep, Operation: "UpdateLoadBalancerAttribute", ID: id, Message: "read-only mode " + onOff(mode.Enabled) + " sent for " + id})
-	_, err = c.waitFor(ctx, "UpdateLoadBalancerAttribute", id, "Active with read-only mode "+onOff(mode.Enabled), c.waitOptions(opts),
-		activeAcceptor(time.Time{}, 0, func(i *Instance) bool { return i.ReadOnly.Enabled == mode.Enabled }))
+	_, err := c.writeThenWait(ctx, id, "UpdateLoadBalancerAttribute", "Active with read-only mode "+onOff(mode.Enabled), opts,
+		func(ctx context.Context, sdk *albsdk.Client, token string) error {
+			_, err := sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
+				LoadBalancerId: tea.String(id), ModificationProtectionConfig: cfg, ClientToken: tea.String(token),
+			}, c.runtime)
+			return err
+		},
+		func(i *Instance) bool { return i.ReadOnly.Enabled == mode.Enabled })
 	return err
 }
 

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
+	"sync"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/albkit/albkit/eip"
 	"github.com/albkit/albkit/internal/cloudapi"
+	"github.com/albkit/albkit/internal/waiter"
 )
 
 // ReleasePlan says what releasing an instance will do, for a person to
@@ -38,18 +39,47 @@ type ReleasePlan struct {
 	// every EIP or Anycast EIP associated with it, including those chosen
 	// at creation.
 	EIPs []eip.ReleaseEffect
-	// Warnings a person should read: for example that the instance is
-	// managed by another service, or that DNS may still point at it.
-	Warnings []string
+	// Warnings a person should read and code can act on.
+	Warnings []Warning
 }
+
+// Warning is something a person should know before a release. Code is
+// stable for code to act on; Detail is for people.
+type Warning struct {
+	// Code is one of the Warning* constants.
+	Code string
+	// Detail says it in words.
+	Detail string
+}
+
+// String returns the detail.
+func (w Warning) String() string { return w.Detail }
+
+// Warning codes of a ReleasePlan.
+const (
+	// WarningManagedByService: a tag says another Alibaba Cloud service
+	// (for example Container Service for Kubernetes) manages the instance;
+	// releasing it makes that service unavailable and unrecoverable.
+	WarningManagedByService = "managed-by-service"
+	// WarningDNS: a business domain name may still resolve (CNAME) to the
+	// instance; check it before releasing.
+	WarningDNS = "dns-may-still-resolve"
+	// WarningEIPDetailsUnavailable: the EIPs' details could not be read;
+	// the EIPs are still listed from the instance.
+	WarningEIPDetailsUnavailable = "eip-details-unavailable"
+)
 
 // String renders the plan in a few lines.
 func (p *ReleasePlan) String() string {
-	if !p.Exists {
-		return fmt.Sprintf("release %s: already gone, nothing to do", p.ID)
+	name := ""
+	if p.Name != "" {
+		name = " (" + p.Name + ")"
 	}
-	s := fmt.Sprintf("release %s (%s), status %s\n  deletion protection: %s\n  read-only mode: %s",
-		p.ID, p.Name, p.Status, onOff(p.DeletionProtection), onOff(p.ReadOnly.Enabled))
+	if !p.Exists {
+		return fmt.Sprintf("release %s%s: already gone, nothing to do", p.ID, name)
+	}
+	s := fmt.Sprintf("release %s%s, status %s\n  deletion protection: %s\n  read-only mode: %s",
+		p.ID, name, p.Status, onOff(p.DeletionProtection), onOff(p.ReadOnly.Enabled))
 	if len(p.EIPs) == 0 {
 		s += "\n  EIPs released with it: none"
 	}
@@ -57,7 +87,7 @@ func (p *ReleasePlan) String() string {
 		s += fmt.Sprintf("\n  EIP released with it: %s %s (%s)", e.AllocationID, e.IPAddress, e.Type)
 	}
 	for _, w := range p.Warnings {
-		s += "\n  warning: " + w
+		s += "\n  warning: " + w.Detail
 	}
 	return s
 }
@@ -69,11 +99,11 @@ var managedTagPrefixes = []string{"ack.aliyun.com", "ingress.k8s.alibaba/", "alb
 // PlanRelease reads the instance and says what [Client.Release] would do.
 // It changes nothing.
 func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, error) {
-	if err := requireID("PlanRelease", id); err != nil {
+	if err := requireID("PlanRelease", "id", id); err != nil {
 		return nil, err
 	}
 	inst, err := c.Get(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	if instanceGone(err) {
 		return &ReleasePlan{ID: id}, nil
 	}
 	if err != nil {
@@ -88,7 +118,7 @@ func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, erro
 				addrs = append(addrs, e.Facts())
 			}
 		} else {
-			p.Warnings = append(p.Warnings, "could not read the EIPs' details: "+err.Error())
+			p.Warnings = append(p.Warnings, Warning{Code: WarningEIPDetailsUnavailable, Detail: "could not read the EIPs' details: " + err.Error()})
 		}
 		// Every associated EIP is released, even one the VPC API did not return.
 		for _, z := range inst.Zones {
@@ -103,19 +133,20 @@ func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, erro
 	for _, t := range inst.Tags {
 		for _, pre := range managedTagPrefixes {
 			if strings.HasPrefix(t.Key, pre) {
-				p.Warnings = append(p.Warnings, fmt.Sprintf("tag %q says another service manages this instance; releasing it makes that service unavailable and unrecoverable", t.Key))
+				p.Warnings = append(p.Warnings, Warning{Code: WarningManagedByService,
+					Detail: fmt.Sprintf("tag %q says another service manages this instance; releasing it makes that service unavailable and unrecoverable", t.Key)})
 			}
 		}
 	}
 	if inst.DNSName != "" {
-		p.Warnings = append(p.Warnings, "make sure no business domain name still resolves (CNAME) to "+inst.DNSName)
+		p.Warnings = append(p.Warnings, Warning{Code: WarningDNS, Detail: "make sure no business domain name still resolves (CNAME) to " + inst.DNSName})
 	}
 	return p, nil
 }
 
 func (c *Client) listEIPs(ctx context.Context, ids []string) ([]cloudapi.EipAddress, error) {
 	var out []cloudapi.EipAddress
-	err := c.call(ctx, "DescribeEipAddresses", true, func(ctx context.Context, sdk *albsdk.Client) error {
+	err := c.do(ctx, "DescribeEipAddresses", true, func(ctx context.Context) error {
 		var err error
 		out, err = c.cloud.VPC.ListEIPs(ctx, ids...)
 		return err
@@ -127,8 +158,13 @@ func (c *Client) listEIPs(ctx context.Context, ids []string) ([]cloudapi.EipAddr
 type ReleaseOptions struct {
 	// DisableDeletionProtection allows releasing a protected instance: the
 	// protection is turned off first (and turned back on if the release
-	// then fails).
+	// then fails while the instance still exists).
 	DisableDeletionProtection bool
+	// IdempotencyKey is the ClientToken of the DeleteLoadBalancer call, the
+	// same for every retry; empty means a generated one. A caller that must
+	// survive a crash chooses it and persists it before calling, then
+	// resumes with [Client.ResumeRelease].
+	IdempotencyKey string
 	// Wait adjusts the waits for the delete job and the instance to disappear.
 	Wait []WaitOption
 }
@@ -153,9 +189,10 @@ const (
 
 // ReleaseResult reports what a release did.
 type ReleaseResult struct {
-	// Plan is the plan the release followed.
+	// Plan is the plan the release followed (nil for a resumed release).
 	Plan *ReleasePlan
-	// AlreadyGone is true when the instance did not exist.
+	// AlreadyGone is true when the instance did not exist when the release
+	// (or its resumption) began.
 	AlreadyGone bool
 	// JobID is the delete job.
 	JobID string
@@ -165,103 +202,248 @@ type ReleaseResult struct {
 	SideEffects []SideEffect
 }
 
-// Release releases the instance: it plans (see [Client.PlanRelease]),
-// refuses while deletion protection is on unless opts ask to turn it off,
-// sends DeleteLoadBalancer with one ClientToken across retries, waits for
-// the delete job to succeed and the instance to be gone, and checks that the
-// associated EIPs were released. An instance that is already gone is a
-// success. If the release fails after protection was turned off, protection
-// is turned back on. The result lists every side effect, also on error.
+// ReleaseOperation is the handle of one release: its delete was sent with
+// Token as ClientToken. A process that died mid-release rebuilds it with
+// [Client.ResumeRelease] from the instance ID and the token. Its methods are
+// safe for concurrent use.
+type ReleaseOperation struct {
+	c        *Client
+	id       string
+	wait     WaitOptions
+	disabled bool // this operation turned deletion protection off
+
+	mu   sync.Mutex
+	res  *ReleaseResult
+	done bool
+	err  error
+}
+
+// ID returns the instance ID.
+func (o *ReleaseOperation) ID() string { return o.id }
+
+// Token returns the ClientToken of the delete.
+func (o *ReleaseOperation) Token() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.res.Token
+}
+
+// JobID returns the delete job ("" when no delete was needed).
+func (o *ReleaseOperation) JobID() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.res.JobID
+}
+
+// Done reports whether the release has finished, successfully or not.
+func (o *ReleaseOperation) Done() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.done
+}
+
+// Result returns the result and error once Done (the result so far
+// before).
+func (o *ReleaseOperation) Result() (*ReleaseResult, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.res, o.err
+}
+
+// Release releases the instance: [Client.StartRelease], then
+// [ReleaseOperation.Wait]. The result lists every side effect, also on
+// error.
 func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (*ReleaseResult, error) {
+	op, err := c.StartRelease(ctx, id, opts)
+	if err != nil {
+		if op != nil {
+			res, _ := op.Result()
+			return res, err
+		}
+		return nil, err
+	}
+	return op.Wait(ctx)
+}
+
+// StartRelease plans the release (see [Client.PlanRelease]), refuses while
+// deletion protection is on unless opts ask to turn it off (no API call is
+// made then), turns it off if asked, and sends DeleteLoadBalancer with one
+// ClientToken across retries (opts.IdempotencyKey or a generated one). It
+// returns once the service accepted the delete; call Wait on the operation.
+// An instance that is already gone gives a finished operation.
+func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOptions) (*ReleaseOperation, error) {
 	plan, err := c.PlanRelease(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	res := &ReleaseResult{Plan: plan}
+	token := opts.IdempotencyKey
+	if token == "" {
+		token = c.newTok()
+	}
+	op := &ReleaseOperation{c: c, id: id, wait: c.waitOptions(opts.Wait), res: &ReleaseResult{Plan: plan, Token: token}}
 	if !plan.Exists {
-		res.AlreadyGone = true
-		c.emit(Event{Kind: EventStep, Operation: "release", ID: id, Message: id + " is already gone"})
-		return res, nil
+		op.finishGone()
+		return op, nil
 	}
 	if plan.DeletionProtection && !opts.DisableDeletionProtection {
-		return res, fmt.Errorf("alb: release %s refused: deletion protection is enabled (set ReleaseOptions.DisableDeletionProtection to turn it off first): %w", id, ErrDeletionProtected)
+		err := fmt.Errorf("alb: release %s refused: deletion protection is enabled (set ReleaseOptions.DisableDeletionProtection to turn it off first): %w", id, ErrDeletionProtected)
+		op.finish(err)
+		return op, err
 	}
-	w := c.waitOptions(opts.Wait)
-	disabled := false
 	if plan.DeletionProtection {
+		w := op.wait
 		if err := c.DisableDeletionProtection(ctx, id, WithMaxWait(w.MaxWait), WithDelays(w.MinDelay, w.MaxDelay)); err != nil {
-			if errors.Is(err, ErrNotFound) {
-				res.AlreadyGone = true
-				return res, nil
+			if instanceGone(err) {
+				op.finishGone()
+				return op, nil
 			}
-			return res, err
+			op.finish(err)
+			return op, err
 		}
-		disabled = true
-		res.SideEffects = append(res.SideEffects, SideEffect{Kind: SideEffectDeletionProtectionDisabled, ResourceID: id, Detail: "deletion protection turned off"})
+		op.disabled = true
+		op.addEffect(SideEffect{Kind: SideEffectDeletionProtectionDisabled, ResourceID: id, Detail: "deletion protection turned off"})
 	}
-	err = c.deleteAndWait(ctx, id, res, w)
-	if err != nil {
-		if disabled && !errors.Is(err, ErrNotFound) {
-			// Leave the instance as protected as we found it. Use a fresh
-			// context: the caller's may be what ended the release.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.MaxWait)
-			if rerr := c.EnableDeletionProtection(rctx, id, WithMaxWait(w.MaxWait), WithDelays(w.MinDelay, w.MaxDelay)); rerr == nil {
-				res.SideEffects = append(res.SideEffects, SideEffect{Kind: SideEffectDeletionProtectionRestored, ResourceID: id, Detail: "deletion protection turned back on after the release failed"})
-			} else {
-				err = errors.Join(err, fmt.Errorf("alb: could not turn deletion protection back on: %w", rerr))
-			}
-			cancel()
-		}
-		return res, err
+	if err := op.sendDelete(ctx); err != nil {
+		return op, op.fail(ctx, err)
 	}
-	res.SideEffects = append(res.SideEffects, SideEffect{Kind: SideEffectInstanceReleased, ResourceID: id, Detail: "instance released"})
-	c.confirmEIPsReleased(ctx, plan, res)
-	c.log.Info("alb: instance released", "id", id, "job_id", res.JobID)
-	return res, nil
+	return op, nil
 }
 
-// deleteAndWait sends DeleteLoadBalancer and waits for its job and for the
-// instance to be gone.
-func (c *Client) deleteAndWait(ctx context.Context, id string, res *ReleaseResult, w WaitOptions) error {
-	res.Token = c.newTok()
+// ResumeRelease rebuilds the handle of a release from the instance ID and
+// the delete's ClientToken (the IdempotencyKey the caller persisted), in a
+// new process or after the first handle was abandoned. An instance that is
+// gone is released. Otherwise it re-sends DeleteLoadBalancer with the same
+// token, which the service answers with the first delete's job if it had
+// accepted it; deletion protection is not touched (turn it off first if the
+// interrupted release never got that far).
+func (c *Client) ResumeRelease(ctx context.Context, id, token string, opts ReleaseOptions) (*ReleaseOperation, error) {
+	if err := requireID("ResumeRelease", "id", id); err != nil {
+		return nil, err
+	}
+	if err := requireID("ResumeRelease", "token", token); err != nil {
+		return nil, err
+	}
+	op := &ReleaseOperation{c: c, id: id, wait: c.waitOptions(opts.Wait), res: &ReleaseResult{Token: token}}
+	if err := op.sendDelete(ctx); err != nil {
+		return op, op.fail(ctx, err)
+	}
+	return op, nil
+}
+
+// sendDelete sends DeleteLoadBalancer with the operation's token.
+func (o *ReleaseOperation) sendDelete(ctx context.Context) error {
+	c, token := o.c, o.Token()
+	var job string
 	err := c.call(ctx, "DeleteLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		r, err := sdk.DeleteLoadBalancerWithContext(ctx, &albsdk.DeleteLoadBalancerRequest{LoadBalancerId: tea.String(id), ClientToken: tea.String(res.Token)}, c.runtime)
+		r, err := sdk.DeleteLoadBalancerWithContext(ctx, &albsdk.DeleteLoadBalancerRequest{LoadBalancerId: tea.String(o.id), ClientToken: tea.String(token)}, c.runtime)
 		if err == nil && r.Body != nil {
-			res.JobID = tea.StringValue(r.Body.JobId)
+			job = tea.StringValue(r.Body.JobId)
 		}
 		return err
 	})
-	if errors.Is(err, ErrNotFound) {
-		res.AlreadyGone = true
+	if instanceGone(err) {
+		o.finishGone()
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	c.emit(Event{Kind: EventStep, Operation: "release", ID: id, Message: fmt.Sprintf("delete accepted: job %s", res.JobID)})
-	if res.JobID != "" {
-		if err := c.waitJob(ctx, id, res.JobID, w); err != nil {
-			return err
+	o.mu.Lock()
+	o.res.JobID = job
+	o.mu.Unlock()
+	c.emit(Event{Kind: EventStep, Operation: "release", ID: o.id, Message: fmt.Sprintf("delete accepted: job %s (token %s)", job, token)})
+	return nil
+}
+
+// Wait waits for the delete job to succeed and the instance to be gone,
+// then checks that the associated EIPs were released. Whether the release
+// succeeded is decided by the instance's state: gone is released, even if a
+// wait along the way failed. If it did not succeed and this operation had
+// turned deletion protection off, protection is turned back on.
+func (o *ReleaseOperation) Wait(ctx context.Context) (*ReleaseResult, error) {
+	o.mu.Lock()
+	done, res, err, job := o.done, o.res, o.err, o.res.JobID
+	o.mu.Unlock()
+	if done {
+		return res, err
+	}
+	c, w := o.c, o.wait
+	if job != "" {
+		if err := c.waitJob(ctx, o.id, job, w); err != nil {
+			return o.res, o.fail(ctx, err)
 		}
 	}
-	_, err = c.waitFor(ctx, "release", id, "released", w, func(inst *Instance, err error) (verdict, error) {
-		if errors.Is(err, ErrNotFound) {
-			return success, nil
+	if _, err := c.waitFor(ctx, "release", o.id, "released", w, goneAcceptor); err != nil {
+		return o.res, o.fail(ctx, err)
+	}
+	o.released(ctx)
+	return o.res, nil
+}
+
+// fail decides a release that hit err: if the instance is gone it was
+// released after all; otherwise protection is restored if this operation
+// turned it off, and err is returned.
+func (o *ReleaseOperation) fail(ctx context.Context, err error) error {
+	c := o.c
+	// A fresh context: the caller's may be what ended the release.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.wait.MaxWait)
+	defer cancel()
+	_, gerr := c.Get(rctx, o.id)
+	if instanceGone(gerr) {
+		o.released(rctx)
+		return nil
+	}
+	if o.disabled {
+		w := o.wait
+		if rerr := c.EnableDeletionProtection(rctx, o.id, WithMaxWait(w.MaxWait), WithDelays(w.MinDelay, w.MaxDelay)); rerr == nil {
+			o.addEffect(SideEffect{Kind: SideEffectDeletionProtectionRestored, ResourceID: o.id, Detail: "deletion protection turned back on after the release failed"})
+		} else if instanceGone(rerr) {
+			o.released(rctx)
+			return nil
+		} else {
+			err = errors.Join(err, fmt.Errorf("alb: could not turn deletion protection back on: %w", rerr))
 		}
-		if err != nil {
-			return failure, err
-		}
-		return keepPolling, nil // still Deleting (or not yet picked up)
-	})
+	}
+	o.finish(err)
 	return err
+}
+
+// released records a successful release and confirms the EIPs.
+func (o *ReleaseOperation) released(ctx context.Context) {
+	o.addEffect(SideEffect{Kind: SideEffectInstanceReleased, ResourceID: o.id, Detail: "instance released"})
+	o.c.confirmEIPsReleased(ctx, o)
+	o.c.log.Info("alb: instance released", "id", o.id, "job_id", o.JobID())
+	o.finish(nil)
+}
+
+func (o *ReleaseOperation) finishGone() {
+	o.mu.Lock()
+	o.res.AlreadyGone = true
+	o.mu.Unlock()
+	o.c.emit(Event{Kind: EventStep, Operation: "release", ID: o.id, Message: o.id + " is already gone"})
+	o.finish(nil)
+}
+
+func (o *ReleaseOperation) finish(err error) {
+	o.mu.Lock()
+	o.done, o.err = true, err
+	o.mu.Unlock()
+}
+
+func (o *ReleaseOperation) addEffect(e SideEffect) {
+	o.mu.Lock()
+	o.res.SideEffects = append(o.res.SideEffects, e)
+	o.mu.Unlock()
+}
+
+// job is one asynchronous job as ListAsynJobs reports it.
+type job struct {
+	status, code, message string
 }
 
 // waitJob polls ListAsynJobs until the job succeeds or fails.
 func (c *Client) waitJob(ctx context.Context, id, jobID string, w WaitOptions) error {
-	start := time.Now()
-	deadline := start.Add(w.MaxWait)
-	last := ""
-	for attempt := 1; ; attempt++ {
+	get := func(ctx context.Context) (*job, error) {
 		var jobs []*albsdk.ListAsynJobsResponseBodyJobs
 		err := c.call(ctx, "ListAsynJobs", true, func(ctx context.Context, sdk *albsdk.Client) error {
 			r, err := sdk.ListAsynJobsWithContext(ctx, &albsdk.ListAsynJobsRequest{JobIds: []*string{tea.String(jobID)}}, c.runtime)
@@ -270,38 +452,45 @@ func (c *Client) waitJob(ctx context.Context, id, jobID string, w WaitOptions) e
 			}
 			return err
 		})
-		if err != nil {
-			return err
-		}
 		for _, j := range jobs {
-			if j == nil || tea.StringValue(j.Id) != jobID {
-				continue
-			}
-			last = tea.StringValue(j.Status)
-			switch last {
-			case "Succeeded":
-				return nil
-			case "Failed":
-				return fmt.Errorf("alb: delete job %s of %s failed: %s %s: %w", jobID, id, tea.StringValue(j.ErrorCode), tea.StringValue(j.ErrorMessage), ErrReleaseFailed)
+			if j != nil && tea.StringValue(j.Id) == jobID {
+				return &job{status: tea.StringValue(j.Status), code: tea.StringValue(j.ErrorCode), message: tea.StringValue(j.ErrorMessage)}, err
 			}
 		}
-		remaining := time.Until(deadline)
-		delay := computeDelay(attempt, w, remaining)
-		c.emit(Event{Kind: EventPoll, Operation: "release", ID: id, Status: Status("job " + last), Attempt: attempt, Elapsed: time.Since(start), Delay: delay,
-			Message: fmt.Sprintf("release %s: job %s %s (poll %d)", id, jobID, last, attempt)})
-		if remaining <= 0 || delay <= 0 {
-			return &WaitTimeoutError{ID: id, Waiting: "deleted (job " + jobID + ")", LastStatus: Status(last), Waited: time.Since(start), Polls: attempt}
-		}
-		if err := sleepCtx(ctx, delay); err != nil {
-			return c.waitCtxErr(ctx, id, "deleted", Status(last), start, attempt)
-		}
+		return nil, err
 	}
+	status := func(j *job, err error) Status {
+		if j != nil {
+			return Status("job " + j.status)
+		}
+		return ""
+	}
+	_, err := poll(c, ctx, waitSpec{op: "release", id: id, waiting: "deleted (job " + jobID + ")"}, w, get, status, nil,
+		func(j *job, err error) (waiter.Verdict, error) {
+			switch {
+			case err != nil && retryable(err):
+				return waiter.Continue, nil
+			case err != nil:
+				return waiter.Failure, err
+			case j == nil: // not listed yet
+				return waiter.Continue, nil
+			case j.status == "Succeeded":
+				return waiter.Success, nil
+			case j.status == "Failed":
+				return waiter.Failure, fmt.Errorf("alb: delete job %s of %s failed: %s %s: %w", jobID, id, j.code, j.message, ErrReleaseFailed)
+			}
+			return waiter.Continue, nil
+		})
+	return err
 }
 
 // confirmEIPsReleased records each planned EIP that the VPC API no longer
 // lists as released.
-func (c *Client) confirmEIPsReleased(ctx context.Context, plan *ReleasePlan, res *ReleaseResult) {
-	if len(plan.EIPs) == 0 {
+func (c *Client) confirmEIPsReleased(ctx context.Context, o *ReleaseOperation) {
+	o.mu.Lock()
+	plan := o.res.Plan
+	o.mu.Unlock()
+	if plan == nil || len(plan.EIPs) == 0 {
 		return
 	}
 	ids := make([]string, len(plan.EIPs))
@@ -317,7 +506,7 @@ func (c *Client) confirmEIPsReleased(ctx context.Context, plan *ReleasePlan, res
 		if slices.ContainsFunc(left, func(x cloudapi.EipAddress) bool { return x.AllocationId == e.AllocationID }) {
 			continue
 		}
-		res.SideEffects = append(res.SideEffects, SideEffect{Kind: SideEffectEIPReleased, ResourceID: e.AllocationID,
+		o.addEffect(SideEffect{Kind: SideEffectEIPReleased, ResourceID: e.AllocationID,
 			Detail: fmt.Sprintf("EIP %s %s disassociated and released", e.AllocationID, e.IPAddress)})
 	}
 }

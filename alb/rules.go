@@ -108,7 +108,7 @@ func Rules() []RuleInfo {
 		{RuleResourceGroupIDFormat, LevelSpec, cr + " (Resource Group)", "the resource group ID looks like rg-…"},
 		{RuleSecurityGroupIDFormat, LevelSpec, api, "security group IDs look like sg-…"},
 		{RuleSecurityGroupUnique, LevelSpec, api, "each security group at most once"},
-		{RuleTagsMax, LevelSpec, cr + " (tags)", "at most 19 tags (20 per instance, one kept for albkit's idempotency tag; the 20 is a GUESS from TagResources)"},
+		{RuleTagsMax, LevelSpec, cr + " (tags)", "at most 18 tags (20 per instance, two kept for albkit's idempotency and spec-digest tags; the 20 is a GUESS from TagResources)"},
 		{RuleTagKeyRequired, LevelSpec, api, "tag keys are not empty"},
 		{RuleTagKeyLength, LevelSpec, api, "tag keys are at most 128 characters"},
 		{RuleTagValueLength, LevelSpec, api, "tag values are at most 128 characters"},

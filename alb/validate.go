@@ -146,8 +146,9 @@ func (v *violations) err() error {
 const reservedTagPrefix = "albkit:"
 
 // maxUserTags is how many tags a spec may carry: ALB takes 20 per instance
-// (GUESS from TagResources, see the reference) and albkit adds one.
-const maxUserTags = 19
+// (GUESS from TagResources, see the reference) and albkit adds two
+// (TokenTagKey and SpecTagKey).
+const maxUserTags = 18
 
 func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 	if err := specValidator().Struct(s); err != nil {
@@ -225,7 +226,7 @@ func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 		v.add("ReadOnly.Reason", RuleReadOnlyReasonRequiresMode, "a read-only reason is allowed only when the configuration read-only mode is enabled")
 	}
 	if len(s.Tags) > maxUserTags {
-		v.add("Tags", RuleTagsMax, "%d tags given; at most %d are allowed (an instance takes 20 and albkit adds its idempotency tag)", len(s.Tags), maxUserTags)
+		v.add("Tags", RuleTagsMax, "%d tags given; at most %d are allowed (an instance takes 20 and albkit adds its idempotency and spec-digest tags)", len(s.Tags), maxUserTags)
 	}
 	keys := map[string]int{}
 	for i, t := range s.Tags {

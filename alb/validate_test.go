@@ -275,7 +275,7 @@ func invalidCases() []invalidCase {
 		{name: "name with a slash", seed: seedName, spec: baseSpec().WithName("web/1"), field: "Name", rule: alb.RuleNameCharset},
 
 		// --- Tags ---
-		{name: "twenty tags", seed: "Create: add tags (20 per instance, GUESS from TagResources; albkit keeps one)", spec: spec(func(s *alb.InstanceSpec) { s.Tags = tags(20) }),
+		{name: "nineteen tags", seed: "Create: add tags (20 per instance, GUESS from TagResources; albkit keeps two)", spec: spec(func(s *alb.InstanceSpec) { s.Tags = tags(19) }),
 			field: "Tags", rule: alb.RuleTagsMax},
 		{name: "empty tag key", seed: seedTag + " (Key required)", spec: baseSpec().WithTag("env", "prod").WithTag("", "x"),
 			field: "Tags[1].Key", rule: alb.RuleTagKeyRequired},
@@ -578,8 +578,8 @@ func TestValidateAcceptsBoundaries(t *testing.T) {
 		{name: "name of two characters", spec: baseSpec().WithName("ab"), facts: withFacts()},
 		{name: "name of 128 characters", spec: baseSpec().WithName(name128)},
 		{name: "name with Chinese characters", spec: baseSpec().WithName("负载均衡-1.a_b")},
-		{name: "nineteen tags, empty value, 128-character key and value", spec: spec(func(s *alb.InstanceSpec) {
-			s.Tags = tags(17)
+		{name: "eighteen tags, empty value, 128-character key and value", spec: spec(func(s *alb.InstanceSpec) {
+			s.Tags = tags(16)
 			s.Tags = append(s.Tags, alb.Tag{Key: "empty"}, alb.Tag{Key: strings.Repeat("k", 128), Value: strings.Repeat("v", 128)})
 		})},
 		{name: "tag key containing acs: later", spec: baseSpec().WithTag("team-acs:x", "http:/not-a-url")},

@@ -4,16 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
-	"github.com/albkit/albkit/internal/retry"
+	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
+
+	"github.com/albkit/albkit/internal/waiter"
 )
 
 // WaitOptions shape a wait. Zero fields take the defaults in brackets.
 //
 // Polls are spaced exponentially from MinDelay to MaxDelay with jitter; the
-// last poll lands at the MaxWait deadline rather than before it.
+// last poll lands at the MaxWait deadline rather than before it. MaxWait
+// bounds the whole wait, each poll's own retries included: a wait cut by it
+// returns a *[WaitTimeoutError] naming the last status seen.
 type WaitOptions struct {
 	MinDelay time.Duration // first delay between polls [1s]
 	MaxDelay time.Duration // longest delay between polls [30s]
@@ -22,6 +25,9 @@ type WaitOptions struct {
 	// NotFoundGrace is how long after a create a not-found answer is taken
 	// for eventual consistency and polled again [30s].
 	NotFoundGrace time.Duration
+	// Acceptor, if set, judges every poll before the built-in rules (see
+	// [Acceptor]).
+	Acceptor Acceptor
 }
 
 func (w WaitOptions) withDefaults() WaitOptions {
@@ -54,6 +60,9 @@ func WithDelays(minDelay, maxDelay time.Duration) WaitOption {
 	return func(w *WaitOptions) { w.MinDelay, w.MaxDelay = minDelay, maxDelay }
 }
 
+// WithAcceptor puts a in front of the wait's built-in rules for one wait.
+func WithAcceptor(a Acceptor) WaitOption { return func(w *WaitOptions) { w.Acceptor = a } }
+
 func (c *Client) waitOptions(opts []WaitOption) WaitOptions {
 	w := c.wait
 	for _, o := range opts {
@@ -62,69 +71,139 @@ func (c *Client) waitOptions(opts []WaitOption) WaitOptions {
 	return w.withDefaults()
 }
 
-// verdict is an acceptor's answer.
-type verdict int
+// WaitDecision is an [Acceptor]'s judgement of one poll.
+type WaitDecision int
 
+// Wait decisions. The zero value defers to the built-in rules.
 const (
-	keepPolling verdict = iota
-	success
-	failure
+	// WaitDefault lets the built-in rules decide.
+	WaitDefault WaitDecision = iota
+	// WaitContinue polls again.
+	WaitContinue
+	// WaitSuccess ends the wait successfully with the polled instance.
+	WaitSuccess
+	// WaitFailure ends the wait with the error the acceptor returns (or
+	// the poll's error when it returns nil).
+	WaitFailure
 )
 
-// acceptor judges one poll: the instance (nil when err != nil) and the poll
-// error.
-type acceptor func(inst *Instance, err error) (verdict, error)
+// Acceptor judges one poll of a wait: the instance as read (nil when the
+// poll failed) and the poll's error. It runs before the built-in rules;
+// return WaitDefault to leave a case to them.
+//
+// The built-in rules, for a wait until Active: Active (and the change
+// waited for, if any) is success; Provisioning and Configuring continue;
+// CreateFailed, locks, an Abnormal business status, Inactive and Deleting
+// fail at once (*[StateError]); a not-found instance continues only within
+// WaitOptions.NotFoundGrace after a create; a poll that failed with a
+// retryable error (throttling, 5xx, busy codes, network, retries or budget
+// run out on those) continues until the bound; any other error
+// (authentication, permission, invalid input) fails the wait.
+//
+// For example, to treat Inactive as done:
+//
+//	alb.WithAcceptor(func(inst *alb.Instance, err error) (alb.WaitDecision, error) {
+//		if err == nil && inst.Status == alb.StatusInactive {
+//			return alb.WaitSuccess, nil
+//		}
+//		return alb.WaitDefault, nil
+//	})
+type Acceptor func(inst *Instance, err error) (WaitDecision, error)
 
-// waitFor polls the instance until the acceptor says success or failure, the
-// wait's bound passes, or ctx ends.
-func (c *Client) waitFor(ctx context.Context, op, id, waiting string, w WaitOptions, accept acceptor) (*Instance, error) {
-	start := time.Now()
-	deadline := start.Add(w.MaxWait)
-	var last Status
-	for attempt := 1; ; attempt++ {
-		inst, err := c.Get(ctx, id)
-		if ctx.Err() != nil {
-			return nil, c.waitCtxErr(ctx, id, waiting, last, start, attempt)
-		}
-		switch {
-		case err == nil:
-			last = inst.Status
-		case errors.Is(err, ErrNotFound):
-			last = "NotFound"
-			inst = nil
-		}
-		v, verr := accept(inst, err)
-		remaining := time.Until(deadline)
-		delay := time.Duration(0)
-		if v == keepPolling {
-			delay = retry.ComputeDelay(attempt, w.MinDelay, w.MaxDelay, remaining, rand.Float64)
-		}
-		c.emit(Event{Kind: EventPoll, Operation: op, ID: id, Status: last, Attempt: attempt, Elapsed: time.Since(start), Delay: delay,
-			Message: fmt.Sprintf("%s %s: %s (poll %d)", op, id, last, attempt)})
-		switch v {
-		case success:
-			return inst, nil
-		case failure:
-			return inst, verr
-		}
-		if remaining <= 0 || delay <= 0 {
-			return inst, &WaitTimeoutError{ID: id, Waiting: waiting, LastStatus: last, Waited: time.Since(start), Polls: attempt}
-		}
-		if err := retry.SleepContext(ctx, delay); err != nil {
-			return inst, c.waitCtxErr(ctx, id, waiting, last, start, attempt)
-		}
-	}
+// acceptor is a built-in rule set: a verdict for one poll.
+type acceptor[T any] func(v T, err error) (waiter.Verdict, error)
+
+// waitSpec names a wait for events and errors.
+type waitSpec struct {
+	op      string // operation, for events
+	id      string // instance or job ID
+	waiting string // what is waited for, e.g. "Active"
 }
 
-func (c *Client) waitCtxErr(ctx context.Context, id, waiting string, last Status, start time.Time, polls int) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &WaitTimeoutError{ID: id, Waiting: waiting, LastStatus: last, Waited: time.Since(start), Polls: polls, Cause: ctx.Err()}
+// poll waits with the one poll loop (internal/waiter) and converts its
+// outcome into albkit's errors. status names a polled value for events and
+// timeouts; user is the caller's acceptor, consulted first (instances only).
+func poll[T any](c *Client, ctx context.Context, s waitSpec, w WaitOptions, get func(ctx context.Context) (T, error),
+	status func(T, error) Status, user func(T, error) (WaitDecision, error), accept acceptor[T]) (T, error) {
+	var last Status
+	judge := func(v T, err error) (waiter.Verdict, error) {
+		if st := status(v, err); st != "" {
+			last = st
+		}
+		if user != nil {
+			switch d, uerr := user(v, err); d {
+			case WaitContinue:
+				return waiter.Continue, nil
+			case WaitSuccess:
+				return waiter.Success, nil
+			case WaitFailure:
+				if uerr == nil {
+					uerr = err
+				}
+				if uerr == nil {
+					uerr = &StateError{ID: s.id, Status: last, Reason: "refused by the wait's acceptor", kind: ErrUnexpectedState}
+				}
+				return waiter.Failure, uerr
+			}
+		}
+		return accept(v, err)
 	}
-	l := string(last)
-	if l == "" {
-		l = "none seen"
+	o := waiter.Options{
+		MinDelay: w.MinDelay, MaxDelay: w.MaxDelay, MaxWait: w.MaxWait, Clock: c.clock, Hint: retryAfter,
+		OnPoll: func(p waiter.Poll) {
+			c.emit(Event{Kind: EventPoll, Operation: s.op, ID: s.id, Status: last, Attempt: p.Attempt, Elapsed: p.Elapsed,
+				Delay: p.Delay, Err: p.Err, Message: fmt.Sprintf("%s %s: %s (poll %d)", s.op, s.id, orNone(last), p.Attempt)})
+		},
 	}
-	return fmt.Errorf("alb: waiting for %s to be %s: %w (last status: %s)", id, waiting, ctx.Err(), l)
+	v, err := waiter.Wait(ctx, o, get, judge)
+	var te *waiter.TimeoutError
+	var ce *waiter.CanceledError
+	switch {
+	case errors.As(err, &te):
+		return v, &WaitTimeoutError{ID: s.id, Waiting: s.waiting, LastStatus: last, LastErr: te.LastErr, Waited: te.Waited, Polls: te.Polls}
+	case errors.As(err, &ce):
+		if errors.Is(ce.Err, context.DeadlineExceeded) {
+			return v, &WaitTimeoutError{ID: s.id, Waiting: s.waiting, LastStatus: last, Waited: ce.Waited, Polls: ce.Polls, Cause: ce.Err}
+		}
+		return v, fmt.Errorf("alb: waiting for %s to be %s: %w (last status: %s)", s.id, s.waiting, ce.Err, orNone(last))
+	}
+	return v, err
+}
+
+func orNone(s Status) string {
+	if s == "" {
+		return "none seen"
+	}
+	return string(s)
+}
+
+// instanceStatus names a poll of an instance: its status, or NotFound.
+func instanceStatus(inst *Instance, err error) Status {
+	switch {
+	case err == nil && inst != nil:
+		return inst.Status
+	case instanceGone(err):
+		return "NotFound"
+	}
+	return ""
+}
+
+// instanceGone reports whether err says the load balancer does not exist.
+func instanceGone(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.instanceGone()
+}
+
+// waitFor polls the instance with the built-in rules accept until they say
+// success or failure, the wait's bound passes, or ctx ends.
+func (c *Client) waitFor(ctx context.Context, op, id, waiting string, w WaitOptions, accept acceptor[*Instance]) (*Instance, error) {
+	var user func(*Instance, error) (WaitDecision, error)
+	if w.Acceptor != nil {
+		user = w.Acceptor
+	}
+	return poll(c, ctx, waitSpec{op: op, id: id, waiting: waiting}, w,
+		func(ctx context.Context) (*Instance, error) { return c.Get(ctx, id) },
+		instanceStatus, user, accept)
 }
 
 // stateErr reports locks, an abnormal business status, or a status that
@@ -148,41 +227,74 @@ func stateErr(inst *Instance) *StateError {
 }
 
 // activeAcceptor accepts Active (and, if check is set, check(inst)); keeps
-// polling Provisioning and Configuring and, within grace of since, not
-// found; fails on everything else.
-func activeAcceptor(since time.Time, grace time.Duration, check func(*Instance) bool) acceptor {
-	return func(inst *Instance, err error) (verdict, error) {
+// polling Provisioning and Configuring, retryable poll errors and, within
+// grace of since (clock time), not-found; fails on everything else.
+func (c *Client) activeAcceptor(since time.Time, grace time.Duration, check func(*Instance) bool) acceptor[*Instance] {
+	return func(inst *Instance, err error) (waiter.Verdict, error) {
 		if err != nil {
-			if errors.Is(err, ErrNotFound) && time.Since(since) < grace {
-				return keepPolling, nil
+			switch {
+			case instanceGone(err):
+				if c.clock.Now().Sub(since) < grace {
+					return waiter.Continue, nil
+				}
+				return waiter.Failure, err
+			case retryable(err):
+				return waiter.Continue, nil
 			}
-			return failure, err
+			return waiter.Failure, err
 		}
 		if se := stateErr(inst); se != nil {
-			return failure, se
+			return waiter.Failure, se
 		}
 		switch inst.Status {
 		case StatusActive:
 			if check == nil || check(inst) {
-				return success, nil
+				return waiter.Success, nil
 			}
-			return keepPolling, nil
+			return waiter.Continue, nil
 		case StatusProvisioning, StatusConfiguring:
-			return keepPolling, nil
+			return waiter.Continue, nil
 		}
-		return failure, &StateError{ID: inst.ID, Status: inst.Status, Reason: "unknown status", kind: ErrUnexpectedState}
+		return waiter.Failure, &StateError{ID: inst.ID, Status: inst.Status, Reason: "unknown status", kind: ErrUnexpectedState}
 	}
 }
 
+// goneAcceptor accepts the instance being gone; keeps polling while it
+// still exists (Deleting, or not yet picked up) and through retryable
+// errors; fails on other errors.
+func goneAcceptor(inst *Instance, err error) (waiter.Verdict, error) {
+	switch {
+	case err == nil:
+		return waiter.Continue, nil
+	case instanceGone(err):
+		return waiter.Success, nil
+	case retryable(err):
+		return waiter.Continue, nil
+	}
+	return waiter.Failure, err
+}
+
 // WaitUntilActive waits until the instance is Active. It fails at once on
-// CreateFailed, locks, an Abnormal business status, Inactive or Deleting.
+// CreateFailed, locks, an Abnormal business status, Inactive or Deleting,
+// and on errors that are not retryable (an instance that does not exist
+// matches [ErrNotFound], a credential problem [ErrAuth]).
 func (c *Client) WaitUntilActive(ctx context.Context, id string, opts ...WaitOption) (*Instance, error) {
+	if err := requireID("WaitUntilActive", "id", id); err != nil {
+		return nil, err
+	}
 	w := c.waitOptions(opts)
-	return c.waitFor(ctx, "wait", id, "Active", w, activeAcceptor(time.Time{}, 0, nil))
+	return c.waitFor(ctx, "wait", id, "Active", w, c.activeAcceptor(time.Time{}, 0, nil))
 }
 
-func computeDelay(attempt int, w WaitOptions, remaining time.Duration) time.Duration {
-	return retry.ComputeDelay(attempt, w.MinDelay, w.MaxDelay, remaining, rand.Float64)
+// writeThenWait is the one helper for a change: it sends a write with one
+// ClientToken for all its retries, then waits until the instance is Active
+// and shows the change (shows(inst) holds), not only until it is Active.
+func (c *Client) writeThenWait(ctx context.Context, id, action, waiting string, opts []WaitOption,
+	send func(ctx context.Context, sdk *albsdk.Client, token string) error, shows func(*Instance) bool) (*Instance, error) {
+	token := c.newTok()
+	if err := c.call(ctx, action, true, func(ctx context.Context, sdk *albsdk.Client) error { return send(ctx, sdk, token) }); err != nil {
+		return nil, err
+	}
+	c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " sent for " + id})
+	return c.waitFor(ctx, action, id, waiting, c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, shows))
 }
-
-func sleepCtx(ctx context.Context, d time.Duration) error { return retry.SleepContext(ctx, d) }

@@ -1,6 +1,7 @@
 package albtest
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -17,7 +18,17 @@ type wallClock struct{}
 func (wallClock) Now() time.Time { return time.Now() }
 
 // ManualClock is a Clock that moves only when told to. It is safe for
-// concurrent use.
+// concurrent use. It also implements Sleep, so it can drive albkit's own
+// Client (alb.WithClock): a sleeper wakes when Advance or Set moves the
+// clock past its wake time.
+//
+// With [AutoAdvance], a sleeper does not wait for anyone: Sleep moves the
+// clock forward to its own wake time at once (never backwards) and returns,
+// waking every other sleeper due by then. A client polling an instance
+// whose transition takes minutes of clock time (AfterDuration) then finishes
+// in milliseconds of wall time. Concurrent sleepers each push the clock to
+// their own wake time, so time passes at least as fast as every sleeper
+// asked for, never slower.
 //
 // The SDK signs requests with the real wall-clock time, and the emulator checks
 // that time against its own clock (±15 minutes, see WithMaxSkew). Start a
@@ -25,17 +36,36 @@ func (wallClock) Now() time.Time { return time.Now() }
 // keep the total advance under 15 minutes, or widen the window with
 // WithMaxSkew.
 type ManualClock struct {
-	mu  sync.Mutex
-	now time.Time
+	mu       sync.Mutex
+	now      time.Time
+	auto     bool
+	sleepers map[*sleeper]struct{}
+	changed  chan struct{} // closed and replaced whenever the sleepers change
 }
+
+type sleeper struct {
+	until time.Time
+	wake  chan struct{}
+}
+
+// ClockOption configures a ManualClock.
+type ClockOption func(*ManualClock)
+
+// AutoAdvance makes Sleep move the clock to the sleeper's wake time at once
+// instead of waiting for Advance.
+func AutoAdvance() ClockOption { return func(c *ManualClock) { c.auto = true } }
 
 // NewManualClock returns a ManualClock reading start, or the current time
 // when start is the zero time.
-func NewManualClock(start time.Time) *ManualClock {
+func NewManualClock(start time.Time, opts ...ClockOption) *ManualClock {
 	if start.IsZero() {
 		start = time.Now()
 	}
-	return &ManualClock{now: start}
+	c := &ManualClock{now: start, sleepers: map[*sleeper]struct{}{}, changed: make(chan struct{})}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
 }
 
 // Now returns the clock's current time.
@@ -45,18 +75,125 @@ func (c *ManualClock) Now() time.Time {
 	return c.now
 }
 
-// Advance moves the clock forward by d (backwards when d is negative).
+// Advance moves the clock forward by d (backwards when d is negative) and
+// wakes the sleepers that are due.
 func (c *ManualClock) Advance(d time.Duration) {
 	c.mu.Lock()
-	c.now = c.now.Add(d)
+	c.setLocked(c.now.Add(d))
 	c.mu.Unlock()
 }
 
-// Set moves the clock to t.
+// Set moves the clock to t and wakes the sleepers that are due.
 func (c *ManualClock) Set(t time.Time) {
 	c.mu.Lock()
-	c.now = t
+	c.setLocked(t)
 	c.mu.Unlock()
+}
+
+func (c *ManualClock) setLocked(t time.Time) {
+	c.now = t
+	woke := false
+	for s := range c.sleepers {
+		if !s.until.After(t) {
+			close(s.wake)
+			delete(c.sleepers, s)
+			woke = true
+		}
+	}
+	if woke {
+		c.notifyLocked()
+	}
+}
+
+func (c *ManualClock) notifyLocked() {
+	close(c.changed)
+	c.changed = make(chan struct{})
+}
+
+// Sleep waits until the clock has moved d past the time of the call, or ctx
+// ends (it then returns ctx.Err()). With AutoAdvance it moves the clock
+// itself and returns at once.
+func (c *ManualClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if d <= 0 {
+		return nil
+	}
+	c.mu.Lock()
+	until := c.now.Add(d)
+	if c.auto {
+		if until.After(c.now) {
+			c.setLocked(until)
+		}
+		c.mu.Unlock()
+		return nil
+	}
+	s := &sleeper{until: until, wake: make(chan struct{})}
+	c.sleepers[s] = struct{}{}
+	c.notifyLocked()
+	c.mu.Unlock()
+	select {
+	case <-s.wake:
+		return nil
+	case <-ctx.Done():
+		c.mu.Lock()
+		if _, ok := c.sleepers[s]; ok {
+			delete(c.sleepers, s)
+			c.notifyLocked()
+		}
+		c.mu.Unlock()
+		return ctx.Err()
+	}
+}
+
+// Sleepers returns the number of goroutines sleeping on the clock.
+func (c *ManualClock) Sleepers() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.sleepers)
+}
+
+// WaitForSleepers blocks until at least n goroutines sleep on the clock, or
+// ctx ends. A test calls it before Advance to know that the code under test
+// has reached its sleep (instead of sleeping in real time itself).
+func (c *ManualClock) WaitForSleepers(ctx context.Context, n int) error {
+	for {
+		c.mu.Lock()
+		got, ch := len(c.sleepers), c.changed
+		c.mu.Unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// AdvanceToNext moves the clock to the earliest wake time of the current
+// sleepers (if it is in the future) and reports whether there was a
+// sleeper.
+func (c *ManualClock) AdvanceToNext() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var next time.Time
+	for s := range c.sleepers {
+		if next.IsZero() || s.until.Before(next) {
+			next = s.until
+		}
+	}
+	if next.IsZero() {
+		return false
+	}
+	if next.After(c.now) {
+		c.setLocked(next)
+	} else {
+		c.setLocked(c.now)
+	}
+	return true
 }
 
 // TransitionKind tells how a pending status completes.

@@ -15,6 +15,8 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 	credential "github.com/aliyun/credentials-go/credentials"
+
+	"github.com/albkit/albkit/internal/apierr"
 )
 
 // API versions of the products this package calls.
@@ -32,20 +34,11 @@ const (
 )
 
 // ErrNotFound is matched (errors.Is) by the error of a call whose target does
-// not exist: the codes InvalidVSwitchId.NotFound, InvalidAllocationId.NotFound,
-// InvalidBandwidthPackageId.NotFound and EntityNotExist.Role. The same error
-// also unwraps to the SDK's *tea.SDKError.
+// not exist, as albkit's one code table (internal/apierr) says:
+// InvalidVSwitchId.NotFound, InvalidAllocationId.NotFound, EntityNotExist.Role,
+// ResourceNotFound.*, ... The same error also unwraps to the SDK's
+// *tea.SDKError.
 var ErrNotFound = errors.New("cloudapi: not found")
-
-// notFoundCodes are the service error codes that mean "the thing asked for
-// does not exist". InvalidBandwidthPackageId.NotFound is a GUESS (the
-// DescribeCommonBandwidthPackages metadata is not in the reference set).
-var notFoundCodes = map[string]bool{
-	"InvalidVSwitchId.NotFound":          true,
-	"InvalidAllocationId.NotFound":       true,
-	"InvalidBandwidthPackageId.NotFound": true,
-	"EntityNotExist.Role":                true,
-}
 
 // Config says where and how to call.
 //
@@ -285,7 +278,7 @@ func (e *callError) Unwrap() []error {
 func wrapErr(action string, err error) error {
 	ce := &callError{action: action, err: err}
 	var se *tea.SDKError
-	if errors.As(err, &se) && notFoundCodes[tea.StringValue(se.Code)] {
+	if errors.As(err, &se) && apierr.Classify(tea.StringValue(se.Code), tea.IntValue(se.StatusCode)).Has(apierr.NotFound) {
 		ce.notFound = true
 	}
 	return ce

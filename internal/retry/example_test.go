@@ -41,7 +41,7 @@ func Example() {
 	// Output:
 	// CreateLoadBalancer attempt 1/4 failed (throttled), retrying in 1s
 	// CreateLoadBalancer attempt 2/4 failed (throttled), retrying in 2s
-	// err: <nil> calls: 3 budget: 496
+	// err: <nil> calls: 3 budget: 500
 }
 
 func ExampleComputeDelay() {

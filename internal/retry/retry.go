@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/cenkalti/backoff/v4"
+
+	"github.com/albkit/albkit/internal/clock"
 )
 
 // Decision is what a [Classifier] says about an error.
@@ -64,7 +66,9 @@ const (
 // again. A server retry hint ([Retryer.RetryAfter]) raises the delay to at
 // least the hint, still capped at MaxInterval.
 type Policy struct {
-	// MaxAttempts is the total number of attempts including the first [5];
+	// MaxAttempts is the number of failed attempts, the first included, after
+	// which a call gives up [5]; throttled attempts do not count (see
+	// [Retryer.Do]);
 	// 1 disables retries.
 	MaxAttempts int
 	// InitialInterval is the base delay [200ms].
@@ -167,8 +171,8 @@ type Retryer struct {
 	// ThrottlingError RetryAfter). The hint is honoured as a minimum delay,
 	// capped by Policy.MaxInterval.
 	RetryAfter func(err error) (time.Duration, bool)
-	// Now is the clock used for Policy.MaxElapsed and the context deadline;
-	// nil means time.Now.
+	// Now is the clock used for Policy.MaxElapsed and the context's bound
+	// (clock.Deadline); nil means time.Now.
 	Now func() time.Time
 }
 
@@ -231,7 +235,8 @@ func (r *Retryer) Do(ctx context.Context, action string, idempotent bool, fn fun
 	normal := newBackOff(p, p.InitialInterval, now)
 	throttled := newBackOff(p, p.ThrottleInterval, now)
 
-	paid := 0 // tokens paid for the attempt in flight
+	paid := 0     // tokens paid for the attempt in flight
+	failures := 0 // failed attempts that were not throttled
 	for attempt := 1; ; attempt++ {
 		err := fn(ctx)
 		if err == nil {
@@ -272,7 +277,13 @@ func (r *Retryer) Do(ctx context.Context, action string, idempotent bool, fn fun
 		// From here on the error is retryable; the tokens paid for this
 		// attempt stay spent.
 		paid = 0
-		if attempt >= p.MaxAttempts {
+		// Throttling is the service pacing the caller, not a failure: it
+		// neither counts against MaxAttempts nor costs budget; MaxElapsed
+		// and the context bound it.
+		if !ev.Throttle {
+			failures++
+		}
+		if failures >= p.MaxAttempts {
 			r.giveUp(ev, GiveUpMaxAttempts)
 			return &ExhaustedError{Action: action, Attempts: attempt, Last: err, Reason: GiveUpMaxAttempts}
 		}
@@ -283,14 +294,17 @@ func (r *Retryer) Do(ctx context.Context, action string, idempotent bool, fn fun
 			r.giveUp(ev, GiveUpMaxElapsed)
 			return &ExhaustedError{Action: action, Attempts: attempt, Last: err, Reason: GiveUpMaxElapsed}
 		}
-		if dl, ok := ctx.Deadline(); ok && t.Add(delay).After(dl) {
+		if dl, ok := clock.Deadline(ctx); ok && t.Add(delay).After(dl) {
 			r.giveUp(ev, GiveUpDeadline)
 			return &ExhaustedError{Action: action, Attempts: attempt, Last: err, Reason: GiveUpDeadline}
 		}
-		cost := r.Budget.cost(d == RetryIfIdempotent || isTimeout(err))
+		cost := 0
+		if !ev.Throttle {
+			cost = r.Budget.cost(d == RetryIfIdempotent || isTimeout(err))
+		}
 		if !r.Budget.take(cost) {
 			r.giveUp(ev, GiveUpBudget)
-			return fmt.Errorf("%w: %s: after %d attempt(s): %w", ErrBudgetExhausted, action, attempt, err)
+			return &BudgetError{Action: action, Attempts: attempt, Last: err}
 		}
 		paid = cost
 
@@ -363,11 +377,44 @@ func (f clockFunc) Now() time.Time { return f() }
 // canceled builds the error for a context that ended: it wraps both the
 // context error and the last attempt's error.
 func canceled(action string, attempts int, ctxErr, last error) error {
-	if errors.Is(last, ctxErr) {
-		return fmt.Errorf("retry: %s: after %d attempt(s): %w", action, attempts, last)
-	}
-	return fmt.Errorf("retry: %s: %w after %d attempt(s); last error: %w", action, ctxErr, attempts, last)
+	return &CanceledError{Action: action, Attempts: attempts, Err: ctxErr, Last: last}
 }
+
+// CanceledError is returned by [Retryer.Do] when ctx ended. It wraps the
+// context's error and the last attempt's error.
+type CanceledError struct {
+	Action   string // API action
+	Attempts int    // attempts made
+	Err      error  // the context's error
+	Last     error  // the last attempt's error
+}
+
+// Error describes the cancellation and the last error.
+func (e *CanceledError) Error() string {
+	if errors.Is(e.Last, e.Err) {
+		return fmt.Sprintf("retry: %s: after %d attempt(s): %v", e.Action, e.Attempts, e.Last)
+	}
+	return fmt.Sprintf("retry: %s: %v after %d attempt(s); last error: %v", e.Action, e.Err, e.Attempts, e.Last)
+}
+
+// Unwrap returns the context's error and the last attempt's error.
+func (e *CanceledError) Unwrap() []error { return []error{e.Err, e.Last} }
+
+// BudgetError is returned by [Retryer.Do] when a retry could not be paid
+// for. It matches [ErrBudgetExhausted] and wraps the last attempt's error.
+type BudgetError struct {
+	Action   string // API action
+	Attempts int    // attempts made
+	Last     error  // the last attempt's error
+}
+
+// Error describes the exhaustion and the last error.
+func (e *BudgetError) Error() string {
+	return fmt.Sprintf("%v: %s: after %d attempt(s): %v", ErrBudgetExhausted, e.Action, e.Attempts, e.Last)
+}
+
+// Unwrap returns ErrBudgetExhausted and the last attempt's error.
+func (e *BudgetError) Unwrap() []error { return []error{ErrBudgetExhausted, e.Last} }
 
 // isTimeout reports whether err is a timeout (priced at TimeoutCost).
 func isTimeout(err error) bool {

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/albkit/albkit/internal/clock"
 )
 
 // Errors used by the tests, classified by classify.
@@ -560,4 +562,59 @@ func TestExhaustedErrorMessage(t *testing.T) {
 	if got, want := e.Error(), "retry: CreateLoadBalancer: attempts exhausted after 5 attempt(s): ServiceUnavailable"; got != want {
 		t.Fatalf("Error() = %q, want %q", got, want)
 	}
+}
+
+// Throttling is pacing: throttled attempts neither count against
+// MaxAttempts nor cost budget, so a call throttled more times than
+// MaxAttempts still succeeds and leaves the budget whole.
+func TestThrottlesAreFreeAndUncounted(t *testing.T) {
+	c := newFakeClock()
+	r := newTestRetryer(c, Policy{MaxAttempts: 2})
+	r.Budget = NewBudget(10)
+	fn, calls := failing(repeat(errThrottle, 6)...)
+	if err := r.Do(context.Background(), "Get", true, fn); err != nil {
+		t.Fatalf("Do: %v", err)
+	}
+	if calls.Load() != 7 {
+		t.Fatalf("calls = %d, want 7", calls.Load())
+	}
+	if got := r.Budget.Available(); got != 10 {
+		t.Fatalf("budget = %d, want 10 (throttles are free)", got)
+	}
+	// Two non-throttled failures still end the call at MaxAttempts 2.
+	fn, calls = failing(errThrottle, errBusy, errThrottle, errBusy, errBusy)
+	var ex *ExhaustedError
+	if err := r.Do(context.Background(), "Get", true, fn); !errors.As(err, &ex) || ex.Reason != GiveUpMaxAttempts {
+		t.Fatalf("Do = %v, want max attempts", err)
+	}
+	if calls.Load() != 4 {
+		t.Fatalf("calls = %d, want 4 (2 failures + 2 throttles)", calls.Load())
+	}
+}
+
+// A bound set with clock.WithDeadline on a fake clock stops retries whose
+// next delay would pass it, though the context has no wall deadline.
+func TestClockDeadlineBoundsRetries(t *testing.T) {
+	c := newFakeClock()
+	r := newTestRetryer(c, Policy{MaxAttempts: 100, InitialInterval: time.Second, MaxInterval: time.Second, MaxElapsed: -1})
+	ctx, cancel := clock.WithDeadline(context.Background(), manual{c}, c.Now().Add(3500*time.Millisecond))
+	defer cancel()
+	fn, calls := failing(repeat(errBusy, 100)...)
+	var ex *ExhaustedError
+	if err := r.Do(ctx, "Get", true, fn); !errors.As(err, &ex) || ex.Reason != GiveUpDeadline {
+		t.Fatalf("Do = %v, want deadline give-up", err)
+	}
+	if calls.Load() != 4 {
+		t.Fatalf("calls = %d, want 4 (at 0s, 1s, 2s, 3s)", calls.Load())
+	}
+}
+
+// manual adapts fakeClock to clock.Clock without its sleeps moving time
+// (the retryer's own sleeps do that through r.Sleep).
+type manual struct{ c *fakeClock }
+
+func (m manual) Now() time.Time { return m.c.Now() }
+func (m manual) Sleep(ctx context.Context, d time.Duration) error {
+	<-ctx.Done()
+	return ctx.Err()
 }
