@@ -375,7 +375,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		Sleep:      c.clock.Sleep,
 		Now:        c.clock.Now,
 	}
-	sdk.DisableSDKError = tea.Bool(true) // keep the throttling hint (ThrottlingError.RetryAfter)
+	sdk.Client.DisableSDKError = tea.Bool(true) // keep the throttling hint (ThrottlingError.RetryAfter); the ALB client shadows the field
 	c.sdks.Put(sdk)
 	if cfg.rps > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(cfg.rps), cfg.burst)
@@ -489,7 +489,7 @@ func (c *Client) withSDK(fn func(sdk *albsdk.Client) error) error {
 		if sdk, err = albsdk.NewClient(&cfg); err != nil {
 			return err
 		}
-		sdk.DisableSDKError = tea.Bool(true)
+		sdk.Client.DisableSDKError = tea.Bool(true)
 	}
 	defer c.sdks.Put(sdk)
 	return fn(sdk)

@@ -3,7 +3,6 @@ package alb
 import (
 	"context"
 	"errors"
-	"fmt"
 	"iter"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -155,7 +154,7 @@ func (c *Client) FindByToken(ctx context.Context, token string) (*Instance, erro
 		}
 		return full, err
 	}
-	return nil, fmt.Errorf("alb: FindByToken: no instance is tagged %s=%s: %w", TokenTagKey, token, ErrNotFound)
+	return nil, &notFoundError{msg: "alb: FindByToken: no instance is tagged " + TokenTagKey + "=" + token}
 }
 
 // EnableDeletionProtection turns deletion protection on and waits until the
@@ -257,3 +256,10 @@ func validateReason(mode ReadOnlyMode) error {
 	}
 	return &ValidationError{Errors: only}
 }
+
+// notFoundError is a not-found found by albkit itself (not answered by the
+// service): it matches ErrNotFound and says what was looked for.
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string        { return e.msg }
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }

@@ -324,6 +324,12 @@ func (c *Client) ResumeRelease(ctx context.Context, id, token string, opts Relea
 		return nil, err
 	}
 	op := &ReleaseOperation{c: c, id: id, wait: c.waitOptions(opts.Wait), res: &ReleaseResult{Token: token}}
+	if _, err := c.Get(ctx, id); instanceGone(err) {
+		op.finishGone()
+		return op, nil
+	} else if err != nil {
+		return nil, err
+	}
 	if err := op.sendDelete(ctx); err != nil {
 		return op, op.fail(ctx, err)
 	}

@@ -246,6 +246,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 			return fail(&apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message})
 		}
 		c.ak = v.AccessKeyID
+		if s.cfg.creds[c.ak].expired {
+			return fail(errf(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."))
+		}
 	}
 
 	if e := s.throttle(w, c); e != nil {

@@ -31,8 +31,9 @@ type CreateInfo struct {
 }
 
 type credential struct {
-	secret string
-	token  string
+	secret  string
+	token   string
+	expired bool // an STS token past its expiry: InvalidSecurityToken.Expired
 }
 
 type config struct {
@@ -115,6 +116,16 @@ func WithAccessKey(accessKeyID, accessKeySecret string) Option {
 // "STS." and every request must carry securityToken.
 func WithSTSCredentials(accessKeyID, accessKeySecret, securityToken string) Option {
 	return func(c *config) { c.creds[accessKeyID] = credential{secret: accessKeySecret, token: securityToken} }
+}
+
+// WithExpiredSTSCredentials registers STS credentials whose token has
+// expired: correctly signed requests with them are answered 400
+// InvalidSecurityToken.Expired ("Specified SecurityToken is expired.";
+// the code is the gateway's, the status a GUESS).
+func WithExpiredSTSCredentials(accessKeyID, accessKeySecret, securityToken string) Option {
+	return func(c *config) {
+		c.creds[accessKeyID] = credential{secret: accessKeySecret, token: securityToken, expired: true}
+	}
 }
 
 // WithClock sets the server clock (default: the wall clock).

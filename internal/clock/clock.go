@@ -5,12 +5,12 @@
 //
 // A bound on a clock that is not the wall clock cannot be a context deadline
 // (net/http would read it as wall time), so [WithDeadline] keeps the bound
-// as a context value read by [Deadline], and ends the context when the
-// clock reaches it.
+// as a context value read by [Deadline] and [Passed].
 package clock
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -61,17 +61,13 @@ type bound struct {
 	real bool // t is wall time, comparable with a context deadline
 }
 
-// ErrDeadline is the cause (context.Cause) of a context ended by
-// [WithDeadline] on a clock other than the wall clock, whose ctx.Err() is
-// context.Canceled: test for the bound with [Reached].
-var ErrDeadline = context.DeadlineExceeded
-
-// WithDeadline returns a context that ends when clk reaches t, or when
-// parent ends. On the wall clock (or a nil clk) it is context.WithDeadline.
-// On any other clock the context is cancelled with cause [ErrDeadline] by a
-// goroutine sleeping on clk, and has no context deadline, so HTTP calls made
-// with it are bounded by their own timeouts, not by the fake time. Either
-// way [Deadline] reports the bound in clock time.
+// WithDeadline returns a context bounded at t on clk. On the wall clock
+// (or a nil clk) it is context.WithDeadline, so an HTTP request in flight is
+// cut at the bound. On any other clock the bound is only a value read by
+// [Deadline]: code that sleeps or retries checks it against clk.Now()
+// between requests (a fake clock moves only when something sleeps, so
+// there is nothing to cut), and HTTP requests are bounded by their own
+// timeouts. Either way [Deadline] reports the bound in clock time.
 func WithDeadline(parent context.Context, clk Clock, t time.Time) (context.Context, context.CancelFunc) {
 	_, real := clk.(Real)
 	real = real || clk == nil
@@ -82,13 +78,7 @@ func WithDeadline(parent context.Context, clk Clock, t time.Time) (context.Conte
 	if real {
 		return context.WithDeadline(ctx, t)
 	}
-	ctx, cancel := context.WithCancelCause(ctx)
-	go func() {
-		if clk.Sleep(ctx, t.Sub(clk.Now())) == nil {
-			cancel(ErrDeadline)
-		}
-	}()
-	return ctx, func() { cancel(context.Canceled) }
+	return context.WithCancel(ctx)
 }
 
 // Deadline returns the bound of ctx in clock time: the one set by
@@ -108,8 +98,12 @@ func Deadline(ctx context.Context) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Reached reports whether ctx ended because a bound passed ([WithDeadline]
-// or a context deadline) rather than by cancellation.
-func Reached(ctx context.Context) bool {
-	return ctx.Err() != nil && (ctx.Err() == context.DeadlineExceeded || context.Cause(ctx) == context.DeadlineExceeded)
+// Passed reports whether the bound of ctx (see [Deadline]) has passed on
+// clk, or ctx ended because of a context deadline.
+func Passed(ctx context.Context, clk Clock) bool {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	t, ok := Deadline(ctx)
+	return ok && !Or(clk).Now().Before(t)
 }

@@ -5,8 +5,8 @@
 // events, and an injected clock.
 //
 // The bound is a context: every poll runs under clock.WithDeadline, so a
-// poll's retries stop at the bound too, and on the wall clock an HTTP
-// request in flight is cut at the bound. A wait that reaches its bound ends
+// poll's retries stop at the bound too (they read clock.Deadline), and on
+// the wall clock an HTTP request in flight is cut at the bound. A wait that reaches its bound ends
 // with *TimeoutError, whatever the poll in flight was doing.
 package waiter
 
@@ -120,22 +120,30 @@ func Wait[T any](ctx context.Context, o Options, get func(ctx context.Context) (
 	wctx, cancel := clock.WithDeadline(ctx, clk, deadline)
 	defer cancel()
 	var last T
+	var lastErr error // error of the last poll the bound did not cut
 	for attempt := 1; ; attempt++ {
 		v, err := get(wctx)
 		if ctx.Err() != nil {
 			return v, &CanceledError{Polls: attempt, Waited: clk.Now().Sub(start), Err: ctx.Err()}
 		}
-		if err != nil && wctx.Err() != nil {
+		if err != nil && clock.Passed(wctx, clk) {
 			// The bound cut the poll (or its retries): the wait timed out,
-			// whatever the poll's own error says.
-			return last, &TimeoutError{Polls: attempt, Waited: clk.Now().Sub(start), LastErr: err}
+			// whatever the poll's own error says. Report what the polls
+			// before it met, if anything.
+			if lastErr == nil {
+				lastErr = err
+			}
+			return last, &TimeoutError{Polls: attempt, Waited: clk.Now().Sub(start), LastErr: lastErr}
 		}
-		last = v
+		if err == nil {
+			last = v
+		}
+		lastErr = err
 		verdict, verr := accept(v, err)
 		now := clk.Now()
 		remaining := deadline.Sub(now)
 		delay := time.Duration(0)
-		if verdict == Continue && remaining > 0 && wctx.Err() == nil {
+		if verdict == Continue && remaining > 0 && !clock.Passed(wctx, clk) {
 			delay = o.next(attempt, now.Sub(start), remaining, err, rnd)
 		}
 		if o.OnPoll != nil {
