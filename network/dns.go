@@ -11,7 +11,8 @@ import (
 
 // Resolver answers one DNS question at a time. It must not follow CNAME
 // chains itself: CheckDomain follows them hop by hop, so that it can tell a
-// loop or a too-long chain from the end of the chain. DNSResolver is the
+// loop or a too-long chain from the end of the chain. CheckDomain passes
+// names in lower case without the trailing dot. DNSResolver is the
 // implementation that asks a real DNS server; tests and callers with their
 // own DNS data can supply another.
 type Resolver interface {
@@ -292,7 +293,7 @@ func CheckDomain(ctx context.Context, r Resolver, domain, target string, opts ..
 		}
 		if len(c.Chain)-1 >= cfg.maxHops {
 			c.Verdict = VerdictTooLong
-			c.Detail = fmt.Sprintf("the CNAME chain of %s has more than %d records without reaching %s (%s has a further CNAME record for %s)", d, cfg.maxHops, t, cur, next)
+			c.Detail = fmt.Sprintf("the CNAME chain of %s has more CNAME records than the limit of %d without reaching %s (%s has a further CNAME record for %s)", d, cfg.maxHops, t, cur, next)
 			c.Fix = pointFix
 			return c
 		}
