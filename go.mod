@@ -9,6 +9,8 @@ require (
 	github.com/aliyun/credentials-go v1.4.5
 	github.com/cenkalti/backoff/v4 v4.3.0
 	github.com/go-playground/validator/v10 v10.30.6
+	github.com/miekg/dns v1.1.73
+	golang.org/x/net v0.60.0
 	golang.org/x/time v0.16.0
 )
 
@@ -27,7 +29,6 @@ require (
 	github.com/modern-go/reflect2 v1.0.2 // indirect
 	github.com/tjfoc/gmsm v1.4.1 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
-	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect

@@ -1,7 +1,8 @@
 // Package network holds the VPC, vSwitch, zone and IP address planning rules
-// that an Application Load Balancer (ALB) instance imposes. It is pure: it
-// imports only the standard library and does no I/O; callers fetch the
-// vSwitch facts (DescribeVSwitches) and pass them in. Every rule violation is
+// that an Application Load Balancer (ALB) instance imposes, and the DNS check
+// of a custom domain (see "Custom domains" below). The planning rules are
+// pure: they do no I/O; callers fetch the vSwitch facts (DescribeVSwitches)
+// and pass them in. Every rule violation is
 // a *Violation carrying a stable rule identifier, so callers can filter by
 // rule with errors.As.
 //
@@ -44,4 +45,27 @@
 // CheckVSwitch applies all vSwitch rules at once. The rule "create vSwitches
 // in at least two zones" concerns the whole zone mapping and is left to the
 // caller.
+//
+// # Custom domains
+//
+// "ALB instances created after the domain name upgrade do not support direct
+// access by their DNS names — you must use a custom domain name with a CNAME
+// record that resolves your custom domain name to the ALB instance DNS
+// name." CheckDomain follows a custom domain's CNAME chain one record at a
+// time through a Resolver and returns a DomainCheck whose Verdict says
+// precisely what is wrong when the chain does not reach the instance's DNS
+// name: no CNAME record (with the domain's addresses), points elsewhere (and
+// where), a chain too long or looping, a name that does not exist
+// (NXDOMAIN, at which hop), or a resolver failure (at which hop, with the
+// error); its Fix names the record to add or change. The standard library's
+// resolver cannot serve here, because it follows the chain itself and hides
+// its intermediate names: DNSResolver is a small stub resolver that asks a
+// recursive DNS server (by default the first nameserver of
+// /etc/resolv.conf) one question at a time, over UDP with a fallback to TCP
+// for truncated answers.
+//
+// "Before you release an instance: make sure that your business domain name
+// no longer resolves to this instance." DomainCheck.BlocksRelease reads the
+// same check for a release. DNS cannot list the names that point at an
+// instance, so the caller supplies the domains to check.
 package network
