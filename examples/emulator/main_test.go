@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -335,5 +336,34 @@ func TestBinary(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("no exit after SIGTERM")
+	}
+}
+
+// TestDocListsEveryEndpoint checks that the package doc has a curl example
+// for every endpoint the control API lists.
+func TestDocListsEveryEndpoint(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint, _ := startRun(t)
+	_, v := control(t, endpoint, "GET", "/_albtest/", "")
+	eps, _ := v["endpoints"].([]any)
+	if len(eps) < 20 {
+		t.Fatalf("index: %v", v)
+	}
+	for _, e := range eps {
+		method, path, _ := strings.Cut(e.(map[string]any)["endpoint"].(string), " ")
+		re := regexp.QuoteMeta("$E"+path) + `(\s|"|\?|$)`
+		re = strings.ReplaceAll(re, `\{id\}`, `[^/\s"]+`)
+		re = strings.ReplaceAll(re, `\{action\}`, `[^/\s"]+`)
+		if method == "GET" {
+			re = `curl "?` + re
+		} else {
+			re = `curl -X ` + method + ` ` + re
+		}
+		if !regexp.MustCompile(`(?m)`+re).Match(doc) {
+			t.Errorf("doc.go has no curl example for %s %s (%s)", method, path, re)
+		}
 	}
 }
