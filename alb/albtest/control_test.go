@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/albkit/albkit/alb/albtest"
 )
@@ -662,4 +664,41 @@ func TestResetErrorWraps(t *testing.T) {
 	if err := srv.Reset(); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("Reset error %v does not wrap the file error", err)
 	}
+}
+
+// The control API injects a fault over plain HTTP; the SDK then gets it.
+func Example_controlAPI() {
+	srv := albtest.NewServer()
+	defer srv.Close()
+
+	resp, err := http.Post(srv.URL()+albtest.ControlPrefix+"faults", "application/json",
+		strings.NewReader(`{"action":"DescribeZones","code":"ServiceUnavailable","status":503,"times":1}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	answer, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	fmt.Println(resp.StatusCode, strings.Join(strings.Fields(string(answer)), ""))
+
+	_, err = srv.ALBClient().DescribeZones(&albsdk.DescribeZonesRequest{})
+	var se *tea.SDKError
+	if errors.As(err, &se) {
+		fmt.Println(dara.IntValue(se.StatusCode), dara.StringValue(se.Code))
+	}
+	// Output:
+	// 200 {"id":1}
+	// 503 ServiceUnavailable
+}
+
+func ExampleParseTransition() {
+	for _, s := range []string{"immediate", "manual", "polls:2", "90s"} {
+		t, err := albtest.ParseTransition(s)
+		fmt.Println(t.Kind, t.Polls, t.Duration, err)
+	}
+	// Output:
+	// 0 0 0s <nil>
+	// 3 0 0s <nil>
+	// 2 2 0s <nil>
+	// 1 0 1m30s <nil>
 }
