@@ -362,7 +362,7 @@ func TestDocListsEveryEndpoint(t *testing.T) {
 		} else {
 			re = `curl -X ` + method + ` ` + re
 		}
-		if !regexp.MustCompile(`(?m)`+re).Match(doc) {
+		if !regexp.MustCompile(`(?m)` + re).Match(doc) {
 			t.Errorf("doc.go has no curl example for %s %s (%s)", method, path, re)
 		}
 	}
