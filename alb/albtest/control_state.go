@@ -78,17 +78,31 @@ func (h *ctlHold) end() {
 	h.stopOnce.Do(func() { close(h.stop) })
 }
 
-// drain counts the requests reaching the hold until the fault is removed.
+// drain counts the requests reaching the hold until the fault is removed,
+// and for a grace period after: a request that picked the fault just before
+// its removal still sends on reached (and would block until its client gave
+// up if nobody received).
 func (h *ctlHold) drain(reached <-chan string) {
 	for {
 		select {
 		case <-reached:
 			h.reached.Add(1)
 		case <-h.stop:
-			return
+			grace := time.NewTimer(holdGrace)
+			defer grace.Stop()
+			for {
+				select {
+				case <-reached:
+				case <-grace.C:
+					return
+				}
+			}
 		}
 	}
 }
+
+// holdGrace is how long a removed hold fault's counter keeps receiving.
+const holdGrace = 5 * time.Second
 
 // endHolds releases every Hold fault injected over HTTP and stops their
 // counters (Reset and Close).
