@@ -367,3 +367,25 @@ func TestDocListsEveryEndpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDocExamples parses the profile and limits the doc shows.
+func TestParseDocExamples(t *testing.T) {
+	fs, err := parseFaults("Throttling.User:0.1,ServiceUnavailable:0.05@CreateLoadBalancer,drop:0.01@GetLoadBalancerAttribute", 42)
+	if err != nil || len(fs) != 3 {
+		t.Fatalf("%v %v", fs, err)
+	}
+	f0, f1, f2 := fs[0].fault, fs[1].fault, fs[2].fault
+	if f0.Code != "Throttling.User" || f0.Status != 400 || f0.Action != "" || f0.Probability != 0.1 ||
+		f1.Code != "ServiceUnavailable" || f1.Status != 503 || f1.Action != "CreateLoadBalancer" ||
+		!f2.DropConnection || f2.Code != "" || f2.Action != "GetLoadBalancerAttribute" ||
+		f0.Seed == f1.Seed || f1.Seed == f2.Seed {
+		t.Fatalf("faults: %+v", fs)
+	}
+	if fs, _ := parseFaults("InternalError/502:1", 1); fs[0].fault.Status != 502 || fs[0].fault.Probability != 0 {
+		t.Fatalf("explicit status, probability 1: %+v", fs[0].fault)
+	}
+	ls, err := parseRateLimits("CreateLoadBalancer=0.5:1,*=50")
+	if err != nil || len(ls) != 2 || ls[0] != (rateLimit{"CreateLoadBalancer", 0.5, 1}) || ls[1] != (rateLimit{"", 50, 50}) {
+		t.Fatalf("limits: %+v %v", ls, err)
+	}
+}
