@@ -205,6 +205,18 @@
 // instance ever created, Deleted flag included), LoadBalancer(id), Created,
 // Live, EIPs, VSwitches, Reset. Every method is safe for concurrent use.
 //
+// # Control API
+//
+// The same port answers a JSON control API under ControlPrefix
+// ("/_albtest/"), for clients outside Go (Terraform, the CLI, other SDKs)
+// running against the standalone program: faults, transitions, the clock
+// (movable when it is an OffsetClock or a ManualClock), Advance,
+// SetLoadBalancerStatus and SetBusinessStatus, reads of instances, EIPs,
+// vSwitches, Jobs, the request log and counters, Reset and SetWorld. It
+// needs no signature and is for test environments only; WithoutControlAPI
+// turns it off. Its requests are not logged. Every endpoint, with a curl
+// example, is in the doc of examples/emulator (go doc ./examples/emulator).
+//
 // # GUESSes (not backed by a source) and known differences
 //
 //   - ResourceManager: GetRole(RoleName) and

@@ -153,6 +153,10 @@ func randomID(prefix string, n int) string {
 
 // statusWriter records the status for the log.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if isControlPath(r.URL.Path) {
+		s.serveControl(w, r) // control.go; no signature, not logged
+		return
+	}
 	requestID := newRequestID()
 	c := &call{requestID: requestID, now: s.clock.Now()}
 	var status int

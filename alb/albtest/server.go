@@ -58,6 +58,8 @@ type config struct {
 	replaceCreds  bool
 	errs          []error
 	defaultTransi *Transition
+	noControl     bool
+	faults        []Fault
 }
 
 type rateSpec struct {
@@ -182,6 +184,17 @@ func WithCreateFailure(fail func(CreateInfo) bool) Option {
 // 10000; the oldest are dropped). Per-action counters are never dropped.
 func WithRequestLogLimit(n int) Option { return func(c *config) { c.logLimit = n } }
 
+// WithoutControlAPI turns off the HTTP control API served under
+// ControlPrefix (it answers 404 there). The control API needs no signature:
+// turn it off when the emulator is reachable by anything but your tests.
+func WithoutControlAPI() Option { return func(c *config) { c.noControl = true } }
+
+// WithFaults injects faults at start-up and again after every Reset (faults
+// injected later with InjectFault are cleared by Reset).
+func WithFaults(faults ...Fault) Option {
+	return func(c *config) { c.faults = append(c.faults, faults...) }
+}
+
 // Server is an in-process emulator of the ALB, VPC, WAF and ResourceManager
 // control-plane APIs. All methods are safe for concurrent use.
 type Server struct {
@@ -212,6 +225,8 @@ type Server struct {
 	logMu  sync.Mutex
 	log    []Request
 	counts map[string]int
+
+	ctl controlState // control API, SetWorld (control_state.go)
 }
 
 func newConfig(opts []Option) config {
@@ -313,12 +328,13 @@ func New(opts ...Option) (*Server, error) {
 	s.routes = buildRoutes()
 	s.st = newState(w)
 	s.resetLimiters()
+	s.injectStartFaults()
 	if !c.noNonceCheck {
 		s.nonces = acs.NewNonceCache(2 * c.maxSkew)
 	}
 	s.verifier = &acs.Verifier{
 		Lookup:  s.lookup,
-		Now:     s.clock.Now,
+		Now:     signatureNow(s.clock),
 		MaxSkew: c.maxSkew,
 		Nonces:  s.nonces,
 	}
@@ -378,6 +394,7 @@ func (s *Server) Close() {
 			}
 		}
 		s.httpc.c.CloseIdleConnections()
+		s.endHolds()
 	})
 }
 
@@ -459,11 +476,17 @@ func (h *sdkHTTPClient) Call(req *http.Request, _ *http.Transport) (*http.Respon
 	return h.c.Do(req)
 }
 
-// Reset restores the seeded world and clears instances, jobs, client
-// tokens, the request log, counters, injected faults and rate-limit state.
-// Options given at construction (transitions, rate limits, credentials) stay.
-func (s *Server) Reset() {
-	w, _ := s.cfg.seedWorld() // validated at construction
+// Reset restores the seeded world (the world file is read again; the world
+// given to SetWorld if any) and clears instances, jobs, client tokens, the
+// request log, counters, injected faults and rate-limit state. Options given
+// at construction (transitions, rate limits, credentials, WithFaults) stay,
+// as do changes made by SetTransition and SetRateLimit. When the world
+// cannot be loaded, Reset returns the error and changes nothing.
+func (s *Server) Reset() error {
+	w, err := s.resetWorld()
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	s.st = newState(w)
 	s.mu.Unlock()
@@ -471,11 +494,14 @@ func (s *Server) Reset() {
 	s.faults = nil
 	s.failNext = 0
 	s.ctlMu.Unlock()
+	s.endHolds()
 	s.resetLimiters()
 	s.logMu.Lock()
 	s.log = nil
 	s.counts = map[string]int{}
 	s.logMu.Unlock()
+	s.injectStartFaults()
+	return nil
 }
 
 // SetRateLimit limits action to rps requests per second with bursts of

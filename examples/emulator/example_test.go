@@ -19,8 +19,10 @@ func Example() {
 	}
 	lines := strings.Split(out.String(), "\n")
 	fmt.Println(strings.HasPrefix(lines[0], "endpoint: 127.0.0.1:"))
-	fmt.Println(lines[1])
+	fmt.Println(strings.HasSuffix(strings.Fields(lines[1])[2], "/_albtest/"))
+	fmt.Println(lines[2])
 	// Output:
+	// true
 	// true
 	// region: cn-hangzhou
 }

@@ -1,23 +1,3 @@
-// Command emulator runs the albtest control-plane emulator (ALB, VPC/EIP,
-// WAF and the ALB service-linked role) as a standalone HTTP server, so any
-// Alibaba Cloud client that can take a custom endpoint over plain HTTP can
-// use it.
-//
-//	go run ./examples/emulator [flags]
-//
-// Flags:
-//
-//	-addr HOST:PORT          listen address (default 127.0.0.1:8686; port 0 picks a free one)
-//	-access-key-id ID        accepted access key ID (default albtest-access-key-id)
-//	-access-key-secret S     its secret (default albtest-access-key-secret)
-//	-region REGION           region of the default world (default cn-hangzhou)
-//	-provisioning-delay D    time an instance stays Provisioning, e.g. 5s
-//	                         (default 0: Active on the second read, albtest's AfterPolls(1))
-//	-seed FILE               JSON world to start with instead of the default (see albtest.World)
-//
-// Once it accepts connections it prints one line "endpoint: HOST:PORT" on
-// stdout, then a summary of the seeded world, and serves until SIGINT or
-// SIGTERM.
 package main
 
 import (
@@ -28,8 +8,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
-	"time"
 
 	"github.com/albkit/albkit/alb/albtest"
 )
@@ -46,17 +26,41 @@ func main() {
 	}
 }
 
+// settings is what the flags ask for, for the summary.
+type settings struct {
+	akID        string
+	phases      []string
+	transitions map[string]*transitionFlag
+	faults      []faultSpec
+	seed        uint64
+	limits      []rateLimit
+	noControl   bool
+}
+
 // run parses args, starts the emulator, prints the endpoint and the world
 // summary to stdout and serves until ctx is done.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8686", "listen address")
+	addr := fs.String("addr", "127.0.0.1:8686", "listen address (port 0 picks a free one)")
 	akID := fs.String("access-key-id", albtest.DefaultAccessKeyID, "accepted access key ID")
 	akSecret := fs.String("access-key-secret", albtest.DefaultAccessKeySecret, "secret of the access key")
 	region := fs.String("region", albtest.DefaultRegion, "region of the default world")
-	delay := fs.Duration("provisioning-delay", 0, "time an instance stays Provisioning (0: Active on the second read)")
-	seed := fs.String("seed", "", "JSON world file")
+	world := fs.String("world", "", "JSON world file (see albtest.World) instead of the default world")
+	set := settings{transitions: map[string]*transitionFlag{}}
+	for _, ph := range []string{albtest.PhaseProvisioning, albtest.PhaseConfiguring, albtest.PhaseDeleting} {
+		tf := newTransitionFlag()
+		set.phases = append(set.phases, ph)
+		set.transitions[ph] = tf
+		fs.Var(tf, strings.ToLower(ph), "how "+ph+" ends: immediate, manual, polls:N or a duration such as 30s")
+	}
+	delay := fs.Duration("provisioning-delay", 0, "same as -provisioning DURATION")
+	faults := fs.String("faults", "", "fault profile: CODE[/STATUS]:PROBABILITY[@ACTION],… (CODE drop drops the connection)")
+	var seed seedFlag
+	seed.v = 1
+	fs.Var(&seed, "seed", "seed of the -faults generators")
+	limits := fs.String("rate-limit", "", "rate limits: ACTION=RPS[:BURST],… (ACTION * for every action)")
+	noControl := fs.Bool("no-control-api", false, "turn off the HTTP control API under "+albtest.ControlPrefix)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -66,16 +70,58 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *akID == "" || *akSecret == "" {
 		return errors.New("-access-key-id and -access-key-secret must not be empty")
 	}
+	prov := set.transitions[albtest.PhaseProvisioning]
+	if *delay < 0 {
+		return fmt.Errorf("-provisioning-delay %s is negative", *delay)
+	}
+	if *delay != 0 {
+		if prov.set {
+			return errors.New("-provisioning-delay and -provisioning both given: keep one")
+		}
+		if err := prov.Set(delay.String()); err != nil {
+			return fmt.Errorf("-provisioning-delay %s: %w", *delay, err)
+		}
+	}
+	if seed.set && *faults == "" {
+		return errors.New("-seed without -faults: the seed only drives the fault profile")
+	}
 	opts := []albtest.Option{
 		albtest.WithAddr(*addr),
 		albtest.WithRegion(*region),
 		albtest.WithCredentials(*akID, *akSecret),
+		// Wall time plus an offset the control API can move; signatures
+		// are still checked against the wall time.
+		albtest.WithClock(albtest.NewOffsetClock()),
 	}
-	if *delay > 0 {
-		opts = append(opts, albtest.WithTransition(albtest.PhaseProvisioning, albtest.AfterDuration(*delay)))
+	for _, ph := range set.phases {
+		opts = append(opts, albtest.WithTransition(ph, set.transitions[ph].t))
 	}
-	if *seed != "" {
-		opts = append(opts, albtest.WithWorldFile(*seed))
+	if *faults != "" {
+		fsps, err := parseFaults(*faults, seed.v)
+		if err != nil {
+			return err
+		}
+		set.faults, set.seed = fsps, seed.v
+		for _, f := range fsps {
+			opts = append(opts, albtest.WithFaults(f.fault))
+		}
+	}
+	if *limits != "" {
+		ls, err := parseRateLimits(*limits)
+		if err != nil {
+			return err
+		}
+		set.limits = ls
+		for _, l := range ls {
+			opts = append(opts, albtest.WithRateLimit(l.action, l.rps, l.burst))
+		}
+	}
+	if *noControl {
+		set.noControl = true
+		opts = append(opts, albtest.WithoutControlAPI())
+	}
+	if *world != "" {
+		opts = append(opts, albtest.WithWorldFile(*world))
 	}
 	srv, err := albtest.Start(opts...)
 	if err != nil {
@@ -84,18 +130,42 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer srv.Close()
 
 	fmt.Fprintf(stdout, "endpoint: %s\n", srv.Endpoint())
-	printSummary(stdout, srv, *akID, *delay)
+	set.akID = *akID
+	printSummary(stdout, srv, set)
 	<-ctx.Done()
 	return nil
 }
 
-func printSummary(w io.Writer, srv *albtest.Server, akID string, delay time.Duration) {
-	fmt.Fprintf(w, "region: %s\n", srv.Region())
-	fmt.Fprintf(w, "access key id: %s (secret as given by -access-key-secret)\n", akID)
-	if delay > 0 {
-		fmt.Fprintf(w, "provisioning: %s\n", delay)
+func printSummary(w io.Writer, srv *albtest.Server, set settings) {
+	if set.noControl {
+		fmt.Fprintln(w, "control api: off (-no-control-api)")
 	} else {
-		fmt.Fprintln(w, "provisioning: Active on the second read")
+		fmt.Fprintf(w, "control api: %s%s (no signature: for test environments only)\n", srv.URL(), albtest.ControlPrefix)
+	}
+	fmt.Fprintf(w, "region: %s\n", srv.Region())
+	fmt.Fprintf(w, "access key id: %s (secret as given by -access-key-secret)\n", set.akID)
+	var tr []string
+	for _, ph := range set.phases {
+		tr = append(tr, strings.ToLower(ph)+" "+set.transitions[ph].text)
+	}
+	fmt.Fprintf(w, "transitions: %s\n", strings.Join(tr, ", "))
+	if len(set.faults) > 0 {
+		var fs []string
+		for _, f := range set.faults {
+			fs = append(fs, f.text)
+		}
+		fmt.Fprintf(w, "faults (seed %d): %s\n", set.seed, strings.Join(fs, ", "))
+	}
+	if len(set.limits) > 0 {
+		var ls []string
+		for _, l := range set.limits {
+			a := l.action
+			if a == "" {
+				a = "every action"
+			}
+			ls = append(ls, fmt.Sprintf("%s %g/s burst %d", a, l.rps, l.burst))
+		}
+		fmt.Fprintf(w, "rate limits: %s\n", strings.Join(ls, ", "))
 	}
 	fmt.Fprintln(w, "vswitches:")
 	for _, v := range srv.VSwitches() {

@@ -1,0 +1,146 @@
+// Command emulator runs the albtest control-plane emulator (ALB, VPC/EIP,
+// WAF and the ALB service-linked role) as a standalone HTTP server, so any
+// Alibaba Cloud client that can take a custom endpoint over plain HTTP
+// (Terraform, the aliyun CLI, SDKs in other languages) can use it, and
+// serves an HTTP control API beside it for what Go tests do with albtest's
+// methods: faults, transitions, the clock, the world, the request log.
+//
+//	go run ./examples/emulator [flags]
+//
+// Once it accepts connections it prints one line "endpoint: HOST:PORT" on
+// stdout, then a summary (the control API's URL, region, transitions,
+// faults, rate limits, vSwitches, EIPs), and serves until SIGINT or SIGTERM.
+//
+// # Flags
+//
+//	-addr HOST:PORT        listen address (default 127.0.0.1:8686; port 0 picks a free one)
+//	-access-key-id ID      accepted access key ID (default albtest-access-key-id)
+//	-access-key-secret S   its secret (default albtest-access-key-secret)
+//	-region REGION         region of the default world (default cn-hangzhou)
+//	-world FILE            JSON world to start with instead of the default (albtest.World;
+//	                       GET /_albtest/world prints one); read again by every reset
+//	-provisioning T        how Provisioning ends (default polls:1)
+//	-configuring T         how Configuring ends (default polls:1)
+//	-deleting T            how Deleting ends (default polls:1)
+//	-provisioning-delay D  same as -provisioning D
+//	-faults PROFILE        faults injected at start and again after every reset
+//	-seed N                seed of the -faults generators (default 1)
+//	-rate-limit LIMITS     token-bucket limits per action
+//	-no-control-api        turn the control API off
+//
+// A transition T is immediate (done within the request), manual (done when
+// POST /_albtest/advance says so), polls:N (done after N reads that show
+// the pending status; polls:1 shows it once) or a duration such as 30s
+// (done once the server clock has moved that much).
+//
+// A fault PROFILE is a comma-separated list of CODE[/STATUS]:PROBABILITY[@ACTION]:
+// answer error CODE with HTTP STATUS to that share of the requests to ACTION
+// (every action without @ACTION). STATUS defaults to 400 for Throttling*,
+// 503 for ServiceUnavailable* and 500 otherwise; CODE drop closes the
+// connection without an answer. Each item draws from its own generator
+// seeded from -seed, so a run is repeatable:
+//
+//	-faults 'Throttling.User:0.1,ServiceUnavailable:0.05@CreateLoadBalancer,drop:0.01@GetLoadBalancerAttribute' -seed 42
+//
+// LIMITS is a comma-separated list of ACTION=RPS[:BURST]; ACTION * limits
+// every action (each with its own bucket) and BURST defaults to RPS rounded
+// up. Over the limit the answer is 400 Throttling.User with the header the
+// SDKs read as a retry delay:
+//
+//	-rate-limit 'CreateLoadBalancer=0.5:1,*=50'
+//
+// The server clock is the wall time plus an offset that the control API
+// moves (albtest.OffsetClock): time keeps flowing, and a jump of hours
+// completes duration transitions without breaking request signatures,
+// which are checked against the wall time.
+//
+// # Control API
+//
+// The control API is served on the same port under /_albtest/, a path no
+// Alibaba Cloud API uses. It takes and answers JSON; errors answer 4xx with
+// {"error": "…"} naming the field at fault (400 bad input, 404 unknown
+// endpoint or ID, 405 wrong method, 409 the state does not allow it). It
+// needs no signature: it is meant for test environments only. Listen on
+// loopback (the default) or turn it off with -no-control-api. Control
+// requests are neither logged nor counted. Below, $E is
+// http://127.0.0.1:8686.
+//
+// List the endpoints:
+//
+//	curl $E/_albtest/
+//
+// Faults. Fields: action ("" for every action), code, status (400-599,
+// default 500), message, times (0: until removed), probability (0-1, 0:
+// always), seed, applyThenFail (perform the operation, then fail),
+// dropConnection, latency (a duration such as "2s"), hold (block matching
+// requests until released). POST answers {"id": N}; a fault's "remaining"
+// is -1 when unlimited; a hold fault counts the requests that "reached" it.
+//
+//	curl $E/_albtest/faults                                   # list
+//	curl -X POST $E/_albtest/faults -d '{"action":"CreateLoadBalancer","code":"ServiceUnavailable","status":503,"times":1}'
+//	curl -X POST $E/_albtest/faults -d '{"code":"Throttling.User","status":400,"probability":0.2,"seed":42}'
+//	curl -X POST $E/_albtest/faults -d '{"action":"DeleteLoadBalancer","dropConnection":true,"applyThenFail":true,"times":1}'
+//	curl -X POST $E/_albtest/faults -d '{"action":"CreateLoadBalancer","hold":true}'
+//	curl $E/_albtest/faults/3                                 # one: {"id":3,…,"hold":true,"reached":1}
+//	curl -X POST $E/_albtest/faults/3/release                 # let the held requests go
+//	curl -X DELETE $E/_albtest/faults/3                       # remove one
+//	curl -X DELETE $E/_albtest/faults                         # remove all
+//
+// Transitions (per phase Provisioning, Configuring, Deleting; the syntax of
+// the flags; they apply to transitions started afterwards and survive
+// resets) and completing pending ones (given an instance ID or a job ID, or
+// all):
+//
+//	curl $E/_albtest/transitions
+//	curl -X PUT $E/_albtest/transitions -d '{"Provisioning":"manual","Deleting":"30s"}'
+//	curl -X POST $E/_albtest/advance -d '{"id":"alb-…"}'      # {"advanced":1}
+//	curl -X POST $E/_albtest/advance -d '{"all":true}'
+//
+// The clock (advance by a duration, or set to an RFC 3339 time; it keeps
+// flowing from there):
+//
+//	curl $E/_albtest/clock                                    # {"now":…,"movable":true,"offset":"0s"}
+//	curl -X POST $E/_albtest/clock -d '{"advance":"2h"}'
+//	curl -X POST $E/_albtest/clock -d '{"set":"2030-01-01T00:00:00Z"}'
+//
+// Instances: read them (every instance ever created, released ones with
+// "deleted": true), force a status (Active, Inactive, Provisioning,
+// Configuring, CreateFailed; drops a pending transition) or set the
+// business status and operation locks (Abnormal makes writes fail with
+// IncorrectBusinessStatus.LoadBalancer):
+//
+//	curl $E/_albtest/loadbalancers
+//	curl $E/_albtest/loadbalancers/alb-…
+//	curl -X PUT $E/_albtest/loadbalancers/alb-…/status -d '{"status":"Inactive"}'
+//	curl -X PUT $E/_albtest/loadbalancers/alb-…/business-status -d '{"status":"Abnormal","locks":[{"lockType":"FinancialLocked","lockReason":"overdue"}]}'
+//
+// The rest of the world and the jobs:
+//
+//	curl $E/_albtest/eips
+//	curl $E/_albtest/vswitches                                # with availableIpAddressCount
+//	curl $E/_albtest/jobs                                     # id, apiName, resourceId, status, errorCode, times
+//
+// Rate limits per action (* for every action; DELETE removes one):
+//
+//	curl $E/_albtest/ratelimits
+//	curl -X PUT $E/_albtest/ratelimits/CreateLoadBalancer -d '{"rps":0.5,"burst":1}'
+//	curl -X DELETE $E/_albtest/ratelimits/CreateLoadBalancer
+//
+// The request log (business parameters only: no signature, token or
+// nonce) and the counters. Each entry has an absolute index; "next" is the
+// since= of the next call, so a client can follow the log. Filters: action,
+// code (the error code answered), since, limit:
+//
+//	curl "$E/_albtest/requests?action=CreateLoadBalancer&since=0&limit=10"
+//	curl $E/_albtest/counts                                   # {"total":12,"actions":{"CreateLoadBalancer":1,…}}
+//
+// Reset (restore the world, clear instances, jobs, tokens, log, counters
+// and faults; -faults come back; transitions and rate limits stay) and the
+// world (GET answers the world resets restore, in the -world file format;
+// PUT loads one, which later resets restore, and resets). When -world's
+// file cannot be read any more, reset answers 409 and changes nothing:
+//
+//	curl -X POST $E/_albtest/reset
+//	curl $E/_albtest/world > world.json
+//	curl -X PUT $E/_albtest/world --data-binary @world.json
+package main
