@@ -1,0 +1,144 @@
+package waiter_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/albkit/albkit/internal/waiter"
+)
+
+// fakeClock moves only when something sleeps on it.
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	sleeps []time.Duration
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sleeps = append(c.sleeps, d)
+	c.now = c.now.Add(d)
+	return nil
+}
+
+func opts(c *fakeClock) waiter.Options {
+	return waiter.Options{MinDelay: time.Second, MaxDelay: 8 * time.Second, MaxWait: time.Minute, Clock: c, Rand: func() float64 { return 0 }}
+}
+
+var errBusy = errors.New("busy")
+
+func TestSuccessAfterPolls(t *testing.T) {
+	c := &fakeClock{now: time.Unix(0, 0)}
+	n := 0
+	v, err := waiter.Wait(context.Background(), opts(c), func(context.Context) (int, error) { n++; return n, nil },
+		func(v int, err error) (waiter.Verdict, error) {
+			if v == 3 {
+				return waiter.Success, nil
+			}
+			return waiter.Continue, nil
+		})
+	if err != nil || v != 3 {
+		t.Fatalf("Wait = %d, %v", v, err)
+	}
+	if got := fmt.Sprint(c.sleeps); got != "[1s 1s]" {
+		t.Fatalf("sleeps %s, want the minimum delays (jitter 0)", got)
+	}
+}
+
+func TestFailureEndsAtOnce(t *testing.T) {
+	c := &fakeClock{now: time.Unix(0, 0)}
+	bad := errors.New("bad")
+	_, err := waiter.Wait(context.Background(), opts(c), func(context.Context) (int, error) { return 0, nil },
+		func(int, error) (waiter.Verdict, error) { return waiter.Failure, bad })
+	if !errors.Is(err, bad) || len(c.sleeps) != 0 {
+		t.Fatalf("Wait = %v after %v", err, c.sleeps)
+	}
+}
+
+// The bound holds in clock time, and the timeout reports the last poll
+// error (a transient error the acceptor chose to ride out).
+func TestBoundIsHardAndReportsLastError(t *testing.T) {
+	c := &fakeClock{now: time.Unix(0, 0)}
+	polls := 0
+	_, err := waiter.Wait(context.Background(), opts(c), func(context.Context) (int, error) { polls++; return 0, errBusy },
+		func(_ int, err error) (waiter.Verdict, error) { return waiter.Continue, nil })
+	var te *waiter.TimeoutError
+	if !errors.As(err, &te) || !errors.Is(te.LastErr, errBusy) || te.Polls != polls {
+		t.Fatalf("Wait = %v, want a TimeoutError with the last error", err)
+	}
+	if waited := c.Now().Sub(time.Unix(0, 0)); waited != time.Minute {
+		t.Fatalf("waited %s of clock time, want exactly the 1m bound (the last poll lands at the deadline)", waited)
+	}
+}
+
+// A poll sees the bound as its context's deadline (clock.Deadline).
+func TestPollsSeeTheBound(t *testing.T) {
+	c := &fakeClock{now: time.Unix(0, 0)}
+	o := opts(c)
+	o.MaxWait = 5 * time.Second
+	var left []time.Duration
+	_, _ = waiter.Wait(context.Background(), o, func(ctx context.Context) (int, error) {
+		dl, ok := clockDeadline(ctx)
+		if !ok {
+			t.Fatal("no bound on the poll's context")
+		}
+		left = append(left, dl.Sub(c.Now()))
+		return 0, nil
+	}, func(int, error) (waiter.Verdict, error) { return waiter.Continue, nil })
+	if len(left) == 0 || left[0] != 5*time.Second {
+		t.Fatalf("time left seen by polls: %v", left)
+	}
+}
+
+func TestCancelEndsTheWait(t *testing.T) {
+	c := &fakeClock{now: time.Unix(0, 0)}
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err := waiter.Wait(ctx, opts(c), func(context.Context) (int, error) { cancel(); return 0, nil },
+		func(int, error) (waiter.Verdict, error) { return waiter.Continue, nil })
+	var ce *waiter.CanceledError
+	if !errors.As(err, &ce) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait = %v, want CanceledError", err)
+	}
+}
+
+// A server hint raises the next delay; a custom schedule replaces the
+// exponential one; OnPoll sees every poll.
+func TestHintScheduleAndEvents(t *testing.T) {
+	c := &fakeClock{now: time.Unix(0, 0)}
+	o := opts(c)
+	o.Hint = func(err error) (time.Duration, bool) { return 5 * time.Second, errors.Is(err, errBusy) }
+	o.Delay = func(attempt int, elapsed, remaining time.Duration) time.Duration { return 2 * time.Second }
+	var events []waiter.Poll
+	o.OnPoll = func(p waiter.Poll) { events = append(events, p) }
+	n := 0
+	_, err := waiter.Wait(context.Background(), o, func(context.Context) (int, error) {
+		n++
+		if n == 1 {
+			return 0, errBusy
+		}
+		return n, nil
+	}, func(v int, err error) (waiter.Verdict, error) {
+		if v == 3 {
+			return waiter.Success, nil
+		}
+		return waiter.Continue, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(c.sleeps); got != "[5s 2s]" {
+		t.Fatalf("sleeps %s, want [5s 2s] (hint, then the schedule)", got)
+	}
+	if len(events) != 3 || events[2].Verdict != waiter.Success || events[0].Err == nil {
+		t.Fatalf("events %+v", events)
+	}
+}
