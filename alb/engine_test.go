@@ -573,3 +573,148 @@ func TestSmallDefects(t *testing.T) {
 		t.Fatalf("plan of an unnamed instance: %q", plan.String())
 	}
 }
+
+// Acceptance: a provisioning that takes 3 minutes of emulator time is
+// waited out in well under a second of wall time with the manual clock,
+// with the normal (second-scale) poll delays and no real sleep.
+func TestThreeMinuteProvisioningOnManualClock(t *testing.T) {
+	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
+	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithTransitions(albtest.AfterDuration(3*time.Minute)))
+	defer srv.Close()
+	c := testClient(t, srv)
+	ctx := context.Background()
+	wall := time.Now()
+	start := clk.Now()
+	op, err := c.Create(ctx, basicSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst, err := op.Wait(ctx)
+	if err != nil || inst.Status != alb.StatusActive {
+		t.Fatalf("Wait = %v", err)
+	}
+	if took := clk.Now().Sub(start); took < 3*time.Minute {
+		t.Fatalf("Active after %s of clock time, before the 3m provisioning", took)
+	}
+	if took := time.Since(wall); took > time.Second {
+		t.Fatalf("the 3-minute wait took %s of wall time", took)
+	}
+	polls := srv.Count("GetLoadBalancerAttribute")
+	if polls > 20 {
+		t.Fatalf("%d polls for a 3-minute wait: the delays did not grow", polls)
+	}
+}
+
+// isAlbkitError reports whether err matches one of albkit's exported
+// sentinels or types (or the caller's own context error).
+func isAlbkitError(err error) bool {
+	for _, s := range []error{alb.ErrNotFound, alb.ErrAuth, alb.ErrDeletionProtected, alb.ErrThrottled, alb.ErrQuotaExceeded,
+		alb.ErrCreateFailed, alb.ErrWaitTimeout, alb.ErrUnexpectedState, alb.ErrReleaseFailed, alb.ErrReleased,
+		alb.ErrIdempotencyKeyReused, alb.ErrNetwork, alb.ErrRetryBudgetExhausted, alb.ErrInvalidArgument, alb.ErrInvalidSpec,
+		context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	var (
+		ae *alb.APIError
+		ne *alb.NetworkError
+		ma *alb.MaxAttemptsError
+		se *alb.StateError
+		we *alb.WaitTimeoutError
+		ve *alb.ValidationError
+		ge *alb.ArgumentError
+		ie *alb.IdempotencyError
+	)
+	return errors.As(err, &ae) || errors.As(err, &ne) || errors.As(err, &ma) || errors.As(err, &se) ||
+		errors.As(err, &we) || errors.As(err, &ve) || errors.As(err, &ge) || errors.As(err, &ie)
+}
+
+// Defect 7: every operation, under every fault kind, fails (if it fails)
+// with one of albkit's exported types or sentinels, and never with an
+// internal package's name in its text.
+func TestEveryErrorIsTyped(t *testing.T) {
+	faults := map[string]albtest.Fault{
+		"throttling":    {Code: "Throttling.User", Status: 400},
+		"503":           {Code: "ServiceUnavailable", Status: 503},
+		"500":           {Code: "InternalError", Status: 500},
+		"unknown-4xx":   {Code: "Weird.Code", Status: 400},
+		"auth":          {Code: "Forbidden.RAM", Status: 403},
+		"drop":          {DropConnection: true},
+		"apply-drop":    {DropConnection: true, ApplyThenFail: true},
+		"apply-503":     {Code: "ServiceUnavailable", Status: 503, ApplyThenFail: true},
+		"slow":          {Latency: 60 * time.Millisecond},
+		"not-found-404": {Code: "ResourceNotFound.LoadBalancer", Status: 404},
+	}
+	for name, fault := range faults {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			srv := albtest.NewServer()
+			defer srv.Close()
+			c := testClient(t, srv, alb.WithTimeouts(time.Second, 40*time.Millisecond),
+				alb.WithRetryPolicy(alb.RetryPolicy{MaxAttempts: 2, InitialInterval: time.Millisecond, ThrottleInterval: time.Millisecond, MaxInterval: 2 * time.Millisecond, MaxElapsed: 100 * time.Millisecond}),
+				alb.WithWaitOptions(alb.WaitOptions{MinDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxWait: 150 * time.Millisecond}))
+			ctx := context.Background()
+			op, inst := createActive(t, c, basicSpec().WithIdempotencyKey("typed-"+name))
+			spec := basicSpec()
+			srv.InjectFault(fault)
+			ops := map[string]func() error{
+				"Get": func() error { _, err := c.Get(ctx, inst.ID); return err },
+				"List": func() error {
+					for _, err := range c.List(ctx, alb.ListFilter{}) {
+						return err
+					}
+					return nil
+				},
+				"FindByToken": func() error { _, err := c.FindByToken(ctx, op.Token()); return err },
+				"Create": func() error {
+					o, err := c.Create(ctx, spec)
+					if err == nil {
+						_, err = o.Wait(ctx)
+					}
+					return err
+				},
+				"CreateDryRun": func() error { return c.CreateDryRun(ctx, spec) },
+				"ResumeCreate": func() error {
+					o, err := c.ResumeCreate(ctx, op.Token(), nil)
+					if err == nil {
+						_, err = o.Wait(ctx)
+					}
+					return err
+				},
+				"WaitUntilActive":           func() error { _, err := c.WaitUntilActive(ctx, inst.ID); return err },
+				"EnableDeletionProtection":  func() error { return c.EnableDeletionProtection(ctx, inst.ID) },
+				"DisableDeletionProtection": func() error { return c.DisableDeletionProtection(ctx, inst.ID) },
+				"EnableReadOnly":            func() error { return c.EnableReadOnly(ctx, inst.ID, "frozen") },
+				"DisableReadOnly":           func() error { return c.DisableReadOnly(ctx, inst.ID) },
+				"PlanRelease":               func() error { _, err := c.PlanRelease(ctx, inst.ID); return err },
+				"ResumeRelease": func() error {
+					o, err := c.ResumeRelease(ctx, inst.ID, "rel-"+name, alb.ReleaseOptions{})
+					if err == nil {
+						_, err = o.Wait(ctx)
+					}
+					return err
+				},
+				"Release": func() error {
+					_, err := c.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true})
+					return err
+				},
+			}
+			for _, opName := range []string{"Get", "List", "FindByToken", "Create", "CreateDryRun", "ResumeCreate", "WaitUntilActive",
+				"EnableDeletionProtection", "DisableDeletionProtection", "EnableReadOnly", "DisableReadOnly", "PlanRelease", "ResumeRelease", "Release"} {
+				err := ops[opName]()
+				if err == nil {
+					continue
+				}
+				if !isAlbkitError(err) {
+					t.Errorf("%s: %v (%T) matches no exported albkit type or sentinel", opName, err, err)
+				}
+				for _, internal := range []string{"retry:", "cloudapi:", "waiter:", "apierr", "tea.", "SDKError"} {
+					if strings.Contains(err.Error(), internal) {
+						t.Errorf("%s: error shows %q: %v", opName, internal, err)
+					}
+				}
+			}
+		})
+	}
+}
