@@ -92,13 +92,19 @@ func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
 	if err := spec.Validate(); err != nil {
 		return err
 	}
-	fmt.Println("validate:   spec is valid (Internet, Standard, IPv4, zones:", len(spec.ZoneMappings), ")")
+	fmt.Printf("validate:   spec is valid (Internet, Standard, IPv4, %d zones)\n", len(spec.ZoneMappings))
 
-	op, err := client.Create(ctx, spec)
+	// Crash safety: choose the idempotency key and persist it BEFORE
+	// Create (Create may retry for minutes). After a crash,
+	// client.ResumeCreate(ctx, key, &spec) or client.FindByToken(ctx, key)
+	// finds the one instance it made.
+	key := fmt.Sprintf("albkit-quickstart-%d", time.Now().UnixNano())
+	fmt.Printf("key:        %s (persist it before Create to resume after a crash)\n", key)
+	op, err := client.Create(ctx, spec.WithIdempotencyKey(key))
 	if err != nil {
 		return err
 	}
-	fmt.Printf("create:     %s (token %s; save it to resume after a crash)\n", op.ID(), op.Token())
+	fmt.Printf("create:     %s accepted\n", op.ID())
 	inst, err := op.Wait(ctx)
 	if err != nil {
 		return err
@@ -129,7 +135,9 @@ func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
 	} else {
 		return fmt.Errorf("release of a protected instance was not refused: %v", err)
 	}
-	res, err := client.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true})
+	// The delete's key too is persisted first: client.ResumeRelease
+	// finishes a release that a crash interrupted.
+	res, err := client.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true, IdempotencyKey: key + "-release"})
 	if err != nil {
 		return err
 	}

@@ -1,10 +1,17 @@
-// Command resume shows a create interrupted and resumed from its token.
+// Command resume shows the crash-safe pattern: choose the idempotency key
+// and persist it BEFORE calling Create (Create may retry for minutes, and a
+// process that dies inside it has nothing else to go on), then resume from
+// the key in another process. The same for a release.
 //
-// A first "process" sends the create, saves the operation's token to a file
-// and stops before the instance is Active (as if it crashed). A second
-// "process", with a new client, reads the token, rebuilds the operation with
-// ResumeCreate, waits until Active and releases the instance. Exactly one
-// instance is ever created. It runs against the in-process emulator:
+// Process 1 writes its key to a file, then calls Create; the emulator
+// applies the create but the answer is lost and the process "dies". Process
+// 2 reads the key, rebuilds the operation with ResumeCreate (which finds
+// the instance by albkit's token tag and checks that it was made from the
+// same spec), waits until Active, persists a release key and starts the
+// release, and "dies" again after DeleteLoadBalancer was sent. Process 3
+// finishes the release with ResumeRelease and the saved key, without a
+// second delete token. Exactly one instance is ever created, and none is
+// left. It runs against the in-process emulator:
 //
 //	go run ./examples/resume
 package main
@@ -29,14 +36,13 @@ func main() {
 }
 
 func newClient(srv *albtest.Server) (*alb.Client, error) {
-	return alb.NewClient(alb.WithOpenAPIConfig(srv.Config()),
-		alb.WithWaitOptions(alb.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 100 * time.Millisecond}))
+	return srv.Client(alb.WithRetryPolicy(alb.RetryPolicy{MaxAttempts: 2, InitialInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond}))
 }
 
 func run() error {
-	// Provisioning completes only when the emulator is told to, so the
-	// first process really stops mid-create.
-	srv, err := albtest.Start(albtest.WithTransition(albtest.PhaseProvisioning, albtest.Manual()))
+	// Deleting completes only when the emulator is told to, so a process
+	// can really stop mid-release.
+	srv, err := albtest.Start(albtest.WithTransition(albtest.PhaseDeleting, albtest.Manual()))
 	if err != nil {
 		return err
 	}
@@ -46,54 +52,78 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	tokenFile := filepath.Join(dir, "create.token")
-
-	// Process 1: create, save the token, crash before Active.
-	first, err := newClient(srv)
-	if err != nil {
-		return err
-	}
+	keyFile := filepath.Join(dir, "create.key")
 	spec := alb.NewInstanceSpec(albtest.DefaultVPCID, alb.Intranet, alb.EditionStandard,
 		alb.Zone(albtest.ZoneH, albtest.VSwitchH), alb.Zone(albtest.ZoneI, albtest.VSwitchI)).WithName("resumable")
-	op, err := first.Create(context.Background(), spec)
+
+	// Process 1: persist the key, then create; the answer never arrives
+	// (and, to keep the example short, the process gives up at once).
+	first, err := srv.Client(alb.WithRetryPolicy(alb.RetryPolicy{MaxAttempts: 1}))
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(tokenFile, []byte(op.Token()), 0o600); err != nil {
+	key := fmt.Sprintf("resume-example-%d", time.Now().UnixNano())
+	if err := os.WriteFile(keyFile, []byte(key), 0o600); err != nil {
 		return err
 	}
-	fmt.Printf("process 1: create accepted, %s, token saved\n", op.ID())
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-	_, err = op.Wait(ctx)
-	cancel()
-	if !errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("expected the first wait to be cut short, got %v", err)
+	fmt.Println("process 1: idempotency key persisted before Create")
+	srv.InjectFault(albtest.Fault{Action: "CreateLoadBalancer", DropConnection: true, ApplyThenFail: true, Times: 1})
+	srv.InjectFault(albtest.Fault{Action: "ListLoadBalancers", Code: "ServiceUnavailable", Status: 503, Times: 1})
+	if _, err := first.Create(context.Background(), spec.WithIdempotencyKey(key)); err == nil {
+		return errors.New("expected the first create to lose its answer")
 	}
-	fmt.Println("process 1: stopped while the instance is still Provisioning")
+	fmt.Println("process 1: died inside Create (the service had made the instance)")
+	srv.ClearFaults()
 
-	// Process 2: a new client with nothing but the saved token.
+	// Process 2: a new client with nothing but the persisted key.
 	second, err := newClient(srv)
 	if err != nil {
 		return err
 	}
-	token, err := os.ReadFile(tokenFile)
+	saved, err := os.ReadFile(keyFile)
 	if err != nil {
 		return err
 	}
-	resumed, err := second.ResumeCreate(context.Background(), string(token), nil)
+	op, err := second.ResumeCreate(context.Background(), string(saved), &spec)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("process 2: resumed from the token: %s (same instance: %v)\n", resumed.ID(), resumed.ID() == op.ID())
-	srv.AdvanceAll() // the service finishes provisioning
-	inst, err := resumed.Wait(context.Background())
+	inst, err := op.Wait(context.Background())
 	if err != nil {
 		return err
 	}
-	fmt.Printf("process 2: %s is %s\n", inst.ID, inst.Status)
-	if _, err := second.Release(context.Background(), inst.ID, alb.ReleaseOptions{}); err != nil {
+	fmt.Printf("process 2: resumed from the key: %s is %s\n", inst.ID, inst.Status)
+	releaseKey := string(saved) + "-release"
+	if err := os.WriteFile(keyFile, []byte(releaseKey), 0o600); err != nil {
+		return err
+	}
+	rel, err := second.StartRelease(context.Background(), inst.ID, alb.ReleaseOptions{IdempotencyKey: releaseKey})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("process 2: release key persisted, delete sent (job %s), then died\n", rel.JobID())
+
+	// Process 3: finish the release from the instance ID and the key.
+	third, err := newClient(srv)
+	if err != nil {
+		return err
+	}
+	saved, err = os.ReadFile(keyFile)
+	if err != nil {
+		return err
+	}
+	resumed, err := third.ResumeRelease(context.Background(), inst.ID, string(saved), alb.ReleaseOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("process 3: resumed the release (same job: %v)\n", resumed.JobID() == rel.JobID())
+	srv.AdvanceAll() // the service finishes deleting
+	if _, err := resumed.Wait(context.Background()); err != nil {
 		return err
 	}
 	fmt.Printf("instances created in all: %d, left: %d\n", srv.Created(), srv.Live())
+	if srv.Created() != 1 || srv.Live() != 0 || resumed.JobID() != rel.JobID() {
+		return errors.New("the crash-safe pattern did not hold")
+	}
 	return nil
 }
