@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -57,6 +58,9 @@ type config struct {
 	replaceCreds  bool
 	errs          []error
 	defaultTransi *Transition
+	jobLimit      int          // WithJobHistoryLimit
+	readMisses    int          // WithReadAfterCreateMisses
+	logger        *slog.Logger // WithLogger
 }
 
 type rateSpec struct {
