@@ -207,3 +207,5 @@ func optional(s string) any {
 	}
 	return s
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
