@@ -126,15 +126,20 @@ func (s *Server) opListAsynJobs(c *call) (any, *apiError) {
 		if r := st.tracked[j.resourceID]; r != nil && r.pending != nil && r.pending.jobID == j.id {
 			s.settle(r, c.now, true)
 		}
-		item := &albsdk.ListAsynJobsResponseBodyJobs{
-			Id: sp(j.id), ApiName: sp(j.api), ResourceId: sp(j.resourceID), ResourceType: sp(j.resourceType),
-			OperateType: sp(j.operate), Status: sp(j.status),
-			CreateTime: int64Ptr(j.created.UnixMilli()), ModifyTime: int64Ptr(j.modified.UnixMilli()),
-		}
-		if j.errCode != "" {
-			item.ErrorCode, item.ErrorMessage = sp(j.errCode), sp(j.errMsg)
-		}
-		out.Jobs = append(out.Jobs, item)
+		out.Jobs = append(out.Jobs, jobJSON(j))
 	}
 	return out, nil
+}
+
+// jobJSON renders one job.
+func jobJSON(j *job) *albsdk.ListAsynJobsResponseBodyJobs {
+	item := &albsdk.ListAsynJobsResponseBodyJobs{
+		Id: sp(j.id), ApiName: sp(j.api), ResourceId: sp(j.resourceID), ResourceType: sp(j.resourceType),
+		OperateType: sp(j.operate), Status: sp(j.status),
+		CreateTime: int64Ptr(j.created.UnixMilli()), ModifyTime: int64Ptr(j.modified.UnixMilli()),
+	}
+	if j.errCode != "" {
+		item.ErrorCode, item.ErrorMessage = sp(j.errCode), sp(j.errMsg)
+	}
+	return item
 }

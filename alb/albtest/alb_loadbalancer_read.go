@@ -70,6 +70,13 @@ func (s *Server) attribute(lb *lbState, requestID string) *albsdk.GetLoadBalance
 	for _, g := range lb.secGroups {
 		b.SecurityGroupIds = append(b.SecurityGroupIds, sp(g))
 	}
+	b.ZoneMappings = zoneMappings(lb)
+	return b
+}
+
+// zoneMappings renders the zones of lb with their addresses.
+func zoneMappings(lb *lbState) []*albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings {
+	var out []*albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings
 	zoneStatus := "Active"
 	if lb.status == "Provisioning" {
 		zoneStatus = "Starting"
@@ -93,12 +100,12 @@ func (s *Server) attribute(lb *lbState, requestID string) *albsdk.GetLoadBalance
 			a.Ipv6AddressHcStatus = sp("Healthy")
 			a.Ipv6LocalAddresses = []*string{}
 		}
-		b.ZoneMappings = append(b.ZoneMappings, &albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings{
+		out = append(out, &albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings{
 			ZoneId: sp(z.zoneID), VSwitchId: sp(z.vswID), Status: sp(zoneStatus),
 			LoadBalancerAddresses: []*albsdk.GetLoadBalancerAttributeResponseBodyZoneMappingsLoadBalancerAddresses{a},
 		})
 	}
-	return b
+	return out
 }
 
 func boolPtr(b bool) *bool { return &b }

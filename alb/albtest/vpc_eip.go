@@ -73,40 +73,6 @@ func (s *Server) opDescribeEipAddresses(c *call) (any, *apiError) {
 		return nil, e
 	}
 	p := c.p
-	split := func(name string) ([]string, *apiError) {
-		v := p.Get(name)
-		if v == "" {
-			return nil, nil
-		}
-		xs := strings.Split(v, ",")
-		if len(xs) > 50 {
-			return nil, errf(400, "InvalidParameter", "%s takes at most 50 values.", name)
-		}
-		for i := range xs {
-			xs[i] = strings.TrimSpace(xs[i])
-		}
-		return xs, nil
-	}
-	ids, e := split("AllocationId")
-	if e != nil {
-		return nil, e
-	}
-	addrs, e := split("EipAddress")
-	if e != nil {
-		return nil, e
-	}
-	charge := p.Get("ChargeType")
-	if charge != "" && charge != ChargePostPaid && charge != ChargePrePaid {
-		return nil, errf(400, "InvalidChargeType.ValueNotSupported", "The specified ChargeType is not supported.")
-	}
-	status, e := enum(p, "Status", false, "Associating", "Unassociating", "InUse", "Available", "Releasing")
-	if e != nil {
-		return nil, e
-	}
-	ait, e := enum(p, "AssociatedInstanceType", false, "EcsInstance", "SlbInstance", "Nat", "HaVip", "NetworkInterface", "IpAddress")
-	if e != nil {
-		return nil, errf(400, "InvalidIAssociatedInstanceType.ValueNotSupported", "The specified value of AssociatedInstanceType is not supported.")
-	}
 	f, e := parseEIPFilter(p)
 	if e != nil {
 		return nil, e
@@ -119,15 +85,9 @@ func (s *Server) opDescribeEipAddresses(c *call) (any, *apiError) {
 	if here {
 		for _, id := range st.eipOrder {
 			x := st.eips[id]
-			if !inFilter(ids, x.AllocationID) || !inFilter(addrs, x.IPAddress) ||
-				status != "" && x.Status != status || charge != "" && x.ChargeType != charge ||
-				ait != "" && x.InstanceType != ait ||
-				p.Get("AssociatedInstanceId") != "" && x.InstanceID != p.Get("AssociatedInstanceId") ||
-				p.Get("ISP") != "" && x.ISP != p.Get("ISP") ||
-				p.Get("EipName") != "" && x.Name != p.Get("EipName") || !f.match(x) {
-				continue
+			if f.match(x) {
+				match = append(match, x)
 			}
-			match = append(match, x)
 		}
 	}
 	if dry {
@@ -140,32 +100,7 @@ func (s *Server) opDescribeEipAddresses(c *call) (any, *apiError) {
 	out := &describeEipsJSON{RequestID: c.requestID, PageNumber: int32(num), PageSize: int32(size), TotalCount: int32(len(match))}
 	out.EipAddresses.EipAddress = []eipJSON{}
 	for _, x := range match[start:end] {
-		j := eipJSON{
-			AllocationID: x.AllocationID, IPAddress: x.IPAddress, Name: x.Name, Bandwidth: x.Bandwidth,
-			EipBandwidth: x.Bandwidth, BandwidthPackageID: x.BandwidthPackageID,
-			InternetChargeType: x.InternetChargeType, ChargeType: x.ChargeType, ISP: x.ISP, Status: x.Status,
-			BusinessStatus: "Normal", InstanceType: x.InstanceType, InstanceID: x.InstanceID,
-			RegionID: st.region, AllocationTime: ts(x.allocated), Netmode: "public", Mode: "NAT",
-			HDMonitorStatus: "false", HasReservationData: "false", ResourceGroupID: or(x.ResourceGroupID, DefaultResourceGroupID),
-			BizType: "Default", Tags: vpcTags{Tag: sortedVPCTags(x.Tags)},
-		}
-		if x.InstanceID != "" {
-			j.InstanceRegionID = st.region
-		}
-		if x.BandwidthPackageID != "" {
-			j.BandwidthPackageType = "CommonBandwidthPackage"
-			if b := st.cbwps[x.BandwidthPackageID]; b != nil {
-				j.BandwidthPackageBW = b.Bandwidth
-			}
-		}
-		if x.ChargeType == ChargePrePaid {
-			j.ExpiredTime = ts(st.started.AddDate(1, 0, 0))
-		}
-		j.SecurityProtectionTypes.SecurityProtectionType = []string{}
-		j.OperationLocks.LockReason = []struct {
-			LockReason string `json:"LockReason"`
-		}{}
-		out.EipAddresses.EipAddress = append(out.EipAddresses.EipAddress, j)
+		out.EipAddresses.EipAddress = append(out.EipAddresses.EipAddress, s.renderEIP(x))
 	}
 	return out, nil
 }
@@ -192,21 +127,54 @@ func (s *Server) opReleaseEipAddress(c *call) (any, *apiError) {
 	return &requestOnly{RequestID: c.requestID}, nil
 }
 
-// eipFilter holds the DescribeEipAddresses filters beyond the ID, address,
-// status, charge, instance, ISP and name ones. Every documented filter is
-// applied; the emulated EIPs have no locks, segments, address pools, DDoS
+// eipFilter holds the DescribeEipAddresses filters. Every documented filter
+// is applied; the emulated EIPs have no locks, segments, address pools, DDoS
 // protection or managed owner, so asking for one of those matches none.
 type eipFilter struct {
-	tags                    []tagKV
-	rg, lock, segment, pool string
-	protected, protectedSet bool
-	managed, managedSet     bool
-	createdFrom, createdTo  time.Time
+	ids, addrs                           []string
+	status, charge, ait, inst, isp, name string
+	tags                                 []tagKV
+	rg, lock, segment, pool              string
+	protected, protectedSet              bool
+	managed, managedSet                  bool
+	createdFrom, createdTo               time.Time
+}
+
+// splitList reads a comma-separated list of at most 50 values.
+func splitList(p url.Values, name string) ([]string, *apiError) {
+	v := p.Get(name)
+	if v == "" {
+		return nil, nil
+	}
+	xs := strings.Split(v, ",")
+	if len(xs) > 50 {
+		return nil, errf(400, "InvalidParameter", "%s takes at most 50 values.", name)
+	}
+	for i := range xs {
+		xs[i] = strings.TrimSpace(xs[i])
+	}
+	return xs, nil
 }
 
 func parseEIPFilter(p url.Values) (*eipFilter, *apiError) {
-	f := &eipFilter{rg: p.Get("ResourceGroupId"), segment: p.Get("SegmentInstanceId"), pool: p.Get("PublicIpAddressPoolId")}
+	f := &eipFilter{rg: p.Get("ResourceGroupId"), segment: p.Get("SegmentInstanceId"), pool: p.Get("PublicIpAddressPoolId"),
+		charge: p.Get("ChargeType"), inst: p.Get("AssociatedInstanceId"), isp: p.Get("ISP"), name: p.Get("EipName")}
 	var e *apiError
+	if f.ids, e = splitList(p, "AllocationId"); e != nil {
+		return nil, e
+	}
+	if f.addrs, e = splitList(p, "EipAddress"); e != nil {
+		return nil, e
+	}
+	if f.charge != "" && f.charge != ChargePostPaid && f.charge != ChargePrePaid {
+		return nil, errf(400, "InvalidChargeType.ValueNotSupported", "The specified ChargeType is not supported.")
+	}
+	if f.status, e = enum(p, "Status", false, "Associating", "Unassociating", "InUse", "Available", "Releasing"); e != nil {
+		return nil, e
+	}
+	if f.ait, e = enum(p, "AssociatedInstanceType", false, "EcsInstance", "SlbInstance", "Nat", "HaVip", "NetworkInterface", "IpAddress"); e != nil {
+		return nil, errf(400, "InvalidIAssociatedInstanceType.ValueNotSupported", "The specified value of AssociatedInstanceType is not supported.")
+	}
 	if f.tags, e = tags(p, 20, 128); e != nil {
 		return nil, errf(400, "InvalidTagKey", "The tag keys are not valid.")
 	}
@@ -243,6 +211,12 @@ func parseEIPFilter(p url.Values) (*eipFilter, *apiError) {
 }
 
 func (f *eipFilter) match(x *eipState) bool {
+	if !inFilter(f.ids, x.AllocationID) || !inFilter(f.addrs, x.IPAddress) ||
+		f.status != "" && x.Status != f.status || f.charge != "" && x.ChargeType != f.charge ||
+		f.ait != "" && x.InstanceType != f.ait || f.inst != "" && x.InstanceID != f.inst ||
+		f.isp != "" && x.ISP != f.isp || f.name != "" && x.Name != f.name {
+		return false
+	}
 	if f.rg != "" && or(x.ResourceGroupID, DefaultResourceGroupID) != f.rg ||
 		f.lock != "" || f.segment != "" || f.pool != "" || f.protectedSet && f.protected || f.managedSet && f.managed ||
 		!f.createdFrom.IsZero() && x.allocated.Before(f.createdFrom) || !f.createdTo.IsZero() && x.allocated.After(f.createdTo) {
@@ -263,4 +237,35 @@ func sortedVPCTags(m map[string]string) []vpcTag {
 		out = append(out, vpcTag{Key: k, Value: m[k]})
 	}
 	return out
+}
+
+// renderEIP renders one EIP.
+func (s *Server) renderEIP(x *eipState) eipJSON {
+	st := s.st
+	j := eipJSON{
+		AllocationID: x.AllocationID, IPAddress: x.IPAddress, Name: x.Name, Bandwidth: x.Bandwidth,
+		EipBandwidth: x.Bandwidth, BandwidthPackageID: x.BandwidthPackageID,
+		InternetChargeType: x.InternetChargeType, ChargeType: x.ChargeType, ISP: x.ISP, Status: x.Status,
+		BusinessStatus: "Normal", InstanceType: x.InstanceType, InstanceID: x.InstanceID,
+		RegionID: st.region, AllocationTime: ts(x.allocated), Netmode: "public", Mode: "NAT",
+		HDMonitorStatus: "false", HasReservationData: "false", ResourceGroupID: or(x.ResourceGroupID, DefaultResourceGroupID),
+		BizType: "Default", Tags: vpcTags{Tag: sortedVPCTags(x.Tags)},
+	}
+	if x.InstanceID != "" {
+		j.InstanceRegionID = st.region
+	}
+	if x.BandwidthPackageID != "" {
+		j.BandwidthPackageType = "CommonBandwidthPackage"
+		if b := st.cbwps[x.BandwidthPackageID]; b != nil {
+			j.BandwidthPackageBW = b.Bandwidth
+		}
+	}
+	if x.ChargeType == ChargePrePaid {
+		j.ExpiredTime = ts(st.started.AddDate(1, 0, 0))
+	}
+	j.SecurityProtectionTypes.SecurityProtectionType = []string{}
+	j.OperationLocks.LockReason = []struct {
+		LockReason string `json:"LockReason"`
+	}{}
+	return j
 }

@@ -107,21 +107,26 @@ func (s *Server) opDescribeVSwitches(c *call) (any, *apiError) {
 	out := &describeVSwitchesJSON{RequestID: c.requestID, PageNumber: int32(num), PageSize: int32(size), TotalCount: int32(len(match))}
 	out.VSwitches.VSwitch = []vswitchJSON{}
 	for _, v := range match[start:end] {
-		j := vswitchJSON{
-			VSwitchID: v.VSwitchID, VpcID: v.VpcID, ZoneID: v.ZoneID, CidrBlock: v.prefix.String(),
-			EnabledIpv6: v.prefix6.IsValid(), AvailableIPAddressCount: int64(v.available()), Status: "Available",
-			VSwitchName: v.Name, CreationTime: ts(v.creation), ResourceGroupID: DefaultResourceGroupID, OwnerID: accountID,
-			Tags: vpcTags{Tag: []vpcTag{}},
-		}
-		if v.prefix6.IsValid() {
-			j.Ipv6CidrBlock = v.prefix6.String()
-		}
-		j.RouteTable.RouteTableID = routeTableID(v.VpcID)
-		j.RouteTable.RouteTableType = "System"
-		out.VSwitches.VSwitch = append(out.VSwitches.VSwitch, j)
+		out.VSwitches.VSwitch = append(out.VSwitches.VSwitch, vswitchJSONOf(v))
 	}
 	return out, nil
 }
 
 // routeTableID is the system route table of a VPC.
 func routeTableID(vpcID string) string { return "vtb-" + strings.TrimPrefix(vpcID, "vpc-") }
+
+// vswitchJSONOf renders one vSwitch.
+func vswitchJSONOf(v *vswState) vswitchJSON {
+	j := vswitchJSON{
+		VSwitchID: v.VSwitchID, VpcID: v.VpcID, ZoneID: v.ZoneID, CidrBlock: v.prefix.String(),
+		EnabledIpv6: v.prefix6.IsValid(), AvailableIPAddressCount: int64(v.available()), Status: "Available",
+		VSwitchName: v.Name, CreationTime: ts(v.creation), ResourceGroupID: DefaultResourceGroupID, OwnerID: accountID,
+		Tags: vpcTags{Tag: []vpcTag{}},
+	}
+	if v.prefix6.IsValid() {
+		j.Ipv6CidrBlock = v.prefix6.String()
+	}
+	j.RouteTable.RouteTableID = routeTableID(v.VpcID)
+	j.RouteTable.RouteTableType = "System"
+	return j
+}
