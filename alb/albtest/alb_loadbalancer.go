@@ -153,6 +153,9 @@ type createParams struct {
 }
 
 // parseCreate reads and checks the form of a CreateLoadBalancer request.
+// Defaults: AddressAllocatedMode Dynamic, AddressIpVersion IPv4,
+// ResourceGroupId DefaultResourceGroupID (GUESS: the account's default
+// group), Ipv6AddressType Intranet for DualStack.
 func parseCreate(p url.Values) (*createParams, *apiError) {
 	cp := &createParams{vpcID: p.Get("VpcId"), bwpID: p.Get("LoadBalancerBillingConfig.BandwidthPackageId"),
 		name: p.Get("LoadBalancerName"), resourceGroup: p.Get("ResourceGroupId")}
@@ -203,8 +206,15 @@ func parseCreate(p url.Values) (*createParams, *apiError) {
 	return cp, e
 }
 
-// checkCreate applies the service checks of CreateLoadBalancer, in the
-// order the package documentation lists them.
+// checkCreate applies the service checks of CreateLoadBalancer in this
+// order: role, VPC, duplicate zones, WAF 2.0, each zone's vSwitch, quota,
+// bandwidth package, EIPs. The metadata documents ResourceNotEnough.VSwitchIp,
+// QuotaExceeded.LoadBalancersNum, Mismatch.ZoneIdAndVSwitchId,
+// DuplicatedParam.ZoneId, OperationDenyed.ServiceLinkedRoleNotExist and
+// ResourceNotFound.VSwitch; the other codes (ResourceNotFound.Vpc,
+// Mismatch.VpcIdAndVSwitchId, OperationDenied.VSwitchIpv6NotEnabled,
+// InvalidParameter.IntranetAddress, the bandwidth-package and EIP codes,
+// OperationDenied.WafV2InstanceExist) and their statuses are GUESSes.
 func (st *state) checkCreate(cp *createParams) *apiError {
 	if st.role == nil {
 		return errf(400, "OperationDenyed.ServiceLinkedRoleNotExist", "The service linked role AliyunServiceRoleForAlb does not exist.")
@@ -342,6 +352,8 @@ func (s *Server) bindEIP(lb *lbState, zs *zoneState, allocID string, now time.Ti
 		allocID = e.AllocationID
 	}
 	eip := st.eips[allocID]
+	// GUESS: a bound EIP reports InstanceType NetworkInterface and the ALB
+	// instance ID (the real value is probably an ENI ID).
 	eip.Status, eip.InstanceType, eip.InstanceID = "InUse", "NetworkInterface", lb.id
 	eip.BandwidthPackageID = lb.bwpID
 	zs.eipID, zs.eipType, zs.eipAddr, zs.autoEIP = eip.AllocationID, eip.Type, eip.IPAddress, eip.auto
@@ -401,6 +413,9 @@ func (s *Server) takeFailNext() bool {
 	return false
 }
 
+// opDeleteLoadBalancer shows Deleting until the transition completes, then
+// the instance is gone (404). CreateFailed instances can be deleted; they
+// are never cleaned up automatically (the service does it within a day).
 func (s *Server) opDeleteLoadBalancer(c *call) (any, *apiError) {
 	lb, e := s.lookupLB(c, "LoadBalancerId", false)
 	if e != nil {

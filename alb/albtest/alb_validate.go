@@ -80,6 +80,9 @@ func (st *state) checkZoneVSwitch(vpcID, ipVersion string, z zoneReq) *apiError 
 	if v.ZoneID != z.zoneID {
 		return errf(400, "Mismatch.ZoneIdAndVSwitchId", "The ZoneId and VSwitchId are mismatched.")
 	}
+	// GUESS: a prefix longer than /28 is refused too (the product
+	// documentation asks for /28 or shorter); the service may only count
+	// free addresses.
 	if v.prefix.Bits() > 28 || v.available() < 3 {
 		return errf(400, "ResourceNotEnough.VSwitchIp", "The specified resource %s is not enough.", z.vswID)
 	}

@@ -222,6 +222,9 @@ func TestForbiddenLoadBalancer(t *testing.T) {
 	if err := srv.SetForbidden(id, true); err != nil {
 		t.Fatal(err)
 	}
+	if snap, _ := srv.LoadBalancer(id); !snap.Forbidden {
+		t.Fatalf("snapshot: %+v", snap)
+	}
 	_, err := c.GetLoadBalancerAttribute(&albsdk.GetLoadBalancerAttributeRequest{LoadBalancerId: dara.String(id)})
 	sdkErr(t, err, "Forbidden.LoadBalancer", 400)
 	_, err = c.DeleteLoadBalancer(&albsdk.DeleteLoadBalancerRequest{LoadBalancerId: dara.String(id)})

@@ -98,6 +98,10 @@ type LoadBalancer struct {
 	Tags                   map[string]string // tags by key
 	Locks                  []OperationLock   // operation locks (see SetBusinessStatus)
 	ClientToken            string            // ClientToken of the create request, "" if none
+	Ipv6AddressType        string            // Intranet | Internet for DualStack, "" for IPv4
+	AccessLogProject       string            // access log SLS project, "" when disabled
+	AccessLogStore         string            // access log SLS logstore, "" when disabled
+	Forbidden              bool              // see SetForbidden
 	// Deleted reports that the instance has been released; DeletedTime says when.
 	Deleted     bool
 	DeletedTime time.Time // when it was released; zero unless Deleted
@@ -112,6 +116,7 @@ func (s *Server) snapshot(lb *lbState) LoadBalancer {
 		DeletionProtection: lb.delProt, ModificationProtection: lb.modStatus,
 		Tags: map[string]string{}, Locks: append([]OperationLock(nil), lb.locks...),
 		ClientToken: lb.token, Deleted: lb.deleted, DeletedTime: lb.deletedAt,
+		Ipv6AddressType: lb.ipv6Type, AccessLogProject: lb.logProject, AccessLogStore: lb.logStore, Forbidden: lb.forbidden,
 	}
 	for _, t := range lb.tags {
 		out.Tags[t.k] = t.v

@@ -53,6 +53,9 @@ func TestAccessLog(t *testing.T) {
 	if err != nil || dara.StringValue(lr.Body.LoadBalancers[0].AccessLogConfig.LogStore) != "store" {
 		t.Fatalf("ListLoadBalancers: %v %v", lr, err)
 	}
+	if snap, _ := srv.LoadBalancer(id); snap.AccessLogProject != "proj" || snap.AccessLogStore != "store" {
+		t.Fatalf("snapshot: %+v", snap)
+	}
 	_, err = enable("proj", "store", "")
 	sdkErr(t, err, "OperationDenied.AccessLogEnabled", 400)
 	if _, err := c.DisableLoadBalancerAccessLog(&albsdk.DisableLoadBalancerAccessLogRequest{LoadBalancerId: dara.String(id)}); err != nil {

@@ -2,6 +2,12 @@ package albtest
 
 import "time"
 
+// Jobs have no transition of their own: a job is Processing exactly as long
+// as its resource is pending and ends when the resource's transition does
+// (a ListAsynJobs page showing it counts as a read of the resource; Advance
+// given a job ID completes the resource's transition). The real service may
+// finish a job at another moment than the status change.
+
 // resource is what the transition engine needs of an emulated resource: its
 // ID, its kind (the ListAsynJobs ResourceType: "loadbalancer", later
 // "servergroup", "listener"), its status and its pending transition. A

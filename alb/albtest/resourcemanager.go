@@ -52,6 +52,9 @@ func (s *Server) opGetRole(c *call) (any, *apiError) {
 	return &roleResponseJSON{RequestID: c.requestID, Role: s.roleJSON()}, nil
 }
 
+// opCreateServiceLinkedRole creates AliyunServiceRoleForAlb for ServiceName
+// alb.aliyuncs.com. GUESS: it is idempotent here (the role is answered
+// again if it exists); GetRole is served on this version too.
 func (s *Server) opCreateServiceLinkedRole(c *call) (any, *apiError) {
 	svc := c.p.Get("ServiceName")
 	if svc == "" {

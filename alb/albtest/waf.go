@@ -22,6 +22,8 @@ type waf3JSON struct {
 	} `json:"Details,omitempty"`
 }
 
+// opWAF3DescribeInstance answers RequestId only when there is no WAF 3.0
+// instance (GUESS).
 func (s *Server) opWAF3DescribeInstance(c *call) (any, *apiError) {
 	r := c.p.Get("RegionId")
 	if r != "" && r != "cn-hangzhou" && r != "ap-southeast-1" {
