@@ -283,3 +283,34 @@ func TestJobHistoryBounded(t *testing.T) {
 		}
 	}
 }
+
+func TestJobHistoryKeepsProcessingJobs(t *testing.T) {
+	srv, c := start(t, albtest.WithTransitions(albtest.Manual()), albtest.WithJobHistoryLimit(2))
+	var ids []string
+	for i := 0; i < 6; i++ {
+		ids = append(ids, mustCreate(t, c, createReq()))
+	}
+	srv.AdvanceAll() // six finished Create jobs: the history keeps 2 to 3
+	for _, id := range ids[:4] {
+		if _, err := c.UpdateLoadBalancerAttribute(&albsdk.UpdateLoadBalancerAttributeRequest{LoadBalancerId: dara.String(id), LoadBalancerName: dara.String("name-y")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	jobs, err := c.ListAsynJobs(&albsdk.ListAsynJobsRequest{ApiName: dara.String("UpdateLoadBalancerAttribute"), MaxResults: dara.Int64(100)})
+	if err != nil || dara.Int64Value(jobs.Body.TotalCount) != 4 {
+		t.Fatalf("Processing jobs dropped: %v %v", jobs, err)
+	}
+	for _, j := range jobs.Body.Jobs {
+		if dara.StringValue(j.Status) != "Processing" {
+			t.Fatalf("job %s", j.String())
+		}
+		// Advance by job ID still works for every kept Processing job.
+		if ok, err := srv.Advance(dara.StringValue(j.Id)); !ok || err != nil {
+			t.Fatalf("Advance(%s): %v %v", dara.StringValue(j.Id), ok, err)
+		}
+	}
+	all, err := c.ListAsynJobs(&albsdk.ListAsynJobsRequest{MaxResults: dara.Int64(100)})
+	if err != nil || dara.Int64Value(all.Body.TotalCount) > 3 {
+		t.Fatalf("history after the updates finished: %v %v", all, err)
+	}
+}

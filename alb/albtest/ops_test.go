@@ -1,10 +1,14 @@
 package albtest_test
 
 import (
+	"errors"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/albkit/albkit/alb/albtest"
 )
@@ -311,4 +315,108 @@ func TestRAMAndServiceLinkedRoleDeletion(t *testing.T) {
 	sdkErr(t, err, "EntityNotExist.DeletionTask", 404)
 	_, err = c.CreateLoadBalancer(createReq())
 	sdkErr(t, err, "OperationDenyed.ServiceLinkedRoleNotExist", 400)
+}
+
+// TestGarbageNewOperationsNeverInternalError sends random parameters to the
+// operations added for issue 8 (zones, address type, access log, IPv6,
+// resource group, roles, EIP filters) on instances of every kind: no input
+// may produce a 5xx.
+func TestGarbageNewOperationsNeverInternalError(t *testing.T) {
+	srv, c := start(t, albtest.WithTransitions(albtest.Immediate()))
+	ids := []string{
+		mustCreate(t, c, createReq()),
+		mustCreate(t, c, createReq(func(r *albsdk.CreateLoadBalancerRequest) { r.AddressType = dara.String("Intranet") })),
+		mustCreate(t, c, createReq(func(r *albsdk.CreateLoadBalancerRequest) {
+			r.AddressIpVersion = dara.String("DualStack")
+			r.LoadBalancerBillingConfig.BandwidthPackageId = dara.String(albtest.DefaultBandwidthPackageID)
+		})),
+		"alb-nope",
+	}
+	actions := []struct{ a, v string }{
+		{"UpdateLoadBalancerZones", albtest.VersionALB}, {"UpdateLoadBalancerAddressTypeConfig", albtest.VersionALB},
+		{"EnableLoadBalancerAccessLog", albtest.VersionALB}, {"DisableLoadBalancerAccessLog", albtest.VersionALB},
+		{"EnableLoadBalancerIpv6Internet", albtest.VersionALB}, {"DisableLoadBalancerIpv6Internet", albtest.VersionALB},
+		{"MoveResourceGroup", albtest.VersionALB}, {"GetLoadBalancerAttribute", albtest.VersionALB}, {"DescribeEipAddresses", albtest.VersionVPC},
+		{"DescribeVSwitches", albtest.VersionVPC}, {"GetRole", albtest.VersionRAM}, {"DeleteServiceLinkedRole", albtest.VersionResourceManager},
+		{"GetServiceLinkedRoleDeletionStatus", albtest.VersionResourceManager}, {"CreateServiceLinkedRole", albtest.VersionResourceManager},
+	}
+	zones := [][2]string{{albtest.ZoneH, albtest.VSwitchH}, {albtest.ZoneI, albtest.VSwitchI}, {albtest.ZoneJ, albtest.VSwitchJ},
+		{albtest.ZoneK, albtest.VSwitchKFull}, {albtest.ZoneH, albtest.VSwitchOther}}
+	eips := []string{"", "", "", albtest.EIPTraffic1, albtest.EIPTraffic2, albtest.EIPTraffic3, albtest.EIPAnycast1, albtest.EIPInUse, albtest.EIPShared, "eip-nope"}
+	values := []string{"", "x", "Anycast", "Common", "10.0.1.200", "10.0.1.1", "10.0.3.9", "Internet", "Intranet", "true", "false", "rg-1",
+		"acs:x", "financial", "CreationStartTime", "2024-01-01T00:00Z", albtest.ServiceLinkedRoleName, albtest.ServiceLinkedRoleService,
+		"loadbalancer", "acl", "cn-hangzhou", albtest.VSwitchH, "vsw-nope"}
+	other := []string{"AddressType", "LogProject", "LogStore", "ResourceType", "NewResourceGroupId", "RoleName", "ServiceName", "DeletionTaskId",
+		"DryRun", "ClientToken", "LockReason", "Filter.1.Key", "Filter.1.Value", "Tag.1.Key", "SegmentInstanceId", "RegionId", "VSwitchId", "RouteTableId"}
+	plausible := map[string]string{"AddressType": "Internet", "LogProject": "p", "LogStore": "s", "ResourceType": "loadbalancer",
+		"NewResourceGroupId": "rg-team", "RoleName": albtest.ServiceLinkedRoleName, "ServiceName": albtest.ServiceLinkedRoleService, "RegionId": "cn-hangzhou"}
+	rng := rand.New(rand.NewPCG(8, 8))
+	oc := srv.OpenAPIClient()
+	for i := 0; i < 1500; i++ {
+		act := actions[rng.IntN(len(actions))]
+		q := map[string]any{"LoadBalancerId": ids[rng.IntN(len(ids))], "ResourceId": ids[rng.IntN(len(ids))]}
+		for k, v := range plausible {
+			if rng.IntN(3) > 0 {
+				q[k] = v
+			}
+		}
+		if rng.IntN(2) == 0 {
+			q["AddressType"] = "Intranet"
+		}
+		perm := rng.Perm(len(zones))
+		for n := rng.IntN(4); n > 0; n-- {
+			z := zones[perm[n]]
+			p := "ZoneMappings." + strconv.Itoa(n) + "."
+			q[p+"ZoneId"], q[p+"VSwitchId"], q[p+"AllocationId"] = z[0], z[1], eips[rng.IntN(len(eips))]
+			if rng.IntN(6) == 0 {
+				q[p+[]string{"ZoneId", "VSwitchId", "EipType", "IntranetAddress"}[rng.IntN(4)]] = values[rng.IntN(len(values))]
+			}
+		}
+		for j := rng.IntN(3); j > 0; j-- {
+			q[other[rng.IntN(len(other))]] = values[rng.IntN(len(values))]
+		}
+		b, err := call(t, oc, act.a, act.v, q)
+		if err != nil {
+			var se *tea.SDKError
+			if !errors.As(err, &se) || dara.IntValue(se.StatusCode) >= 500 {
+				t.Fatalf("%s %v: %v", act.a, q, err)
+			}
+		}
+		if task, _ := b["DeletionTaskId"].(string); task != "" {
+			values = append(values, task)
+			plausible["DeletionTaskId"] = task
+		}
+		if rng.IntN(50) == 0 {
+			srv.SetServiceLinkedRole(true)
+		}
+	}
+	ok := map[string]int{}
+	for _, r := range srv.Requests() {
+		if r.Status == 200 {
+			ok[r.Action]++
+		}
+	}
+	t.Logf("successes: %v", ok)
+	for _, a := range actions {
+		if ok[a.a] == 0 {
+			t.Errorf("no %s succeeded: the input does not reach the operation (%v)", a.a, ok)
+		}
+	}
+	// The books still balance: every InUse EIP belongs to a live instance's zone.
+	owned := map[string]bool{albtest.EIPInUse: true}
+	for _, lb := range srv.LoadBalancers() {
+		for _, z := range lb.Zones {
+			if !lb.Deleted && z.AllocationID != "" {
+				if owned[z.AllocationID] {
+					t.Fatalf("EIP %s bound twice", z.AllocationID)
+				}
+				owned[z.AllocationID] = true
+			}
+		}
+	}
+	for _, e := range srv.EIPs() {
+		if (e.Status == "InUse") != owned[e.AllocationID] {
+			t.Fatalf("EIP %s is %s, bound to an instance zone: %v", e.AllocationID, e.Status, owned[e.AllocationID])
+		}
+	}
 }
