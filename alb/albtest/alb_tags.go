@@ -79,6 +79,11 @@ func (s *Server) opUnTagResources(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	for _, k := range keys {
+		if !validTag(k, true, 128) {
+			return nil, invalid("TagKey", k)
+		}
+	}
 	tl, e := tags(c.p, 20, 128)
 	if e != nil {
 		return nil, e

@@ -130,6 +130,8 @@ func TestTagValuesRefused(t *testing.T) {
 	_, err := c.TagResources(&albsdk.TagResourcesRequest{ResourceType: dara.String("loadbalancer"), ResourceId: dara.StringSlice([]string{id}),
 		Tag: []*albsdk.TagResourcesRequestTag{{Key: dara.String("k"), Value: dara.String("acs:x")}}})
 	sdkErr(t, err, "InvalidParameter", 400)
+	_, err = c.UnTagResources(&albsdk.UnTagResourcesRequest{ResourceType: dara.String("loadbalancer"), ResourceId: dara.StringSlice([]string{id}), TagKey: dara.StringSlice([]string{"acs:k"})})
+	sdkErr(t, err, "InvalidParameter", 400)
 	_, err = c.ListLoadBalancers(&albsdk.ListLoadBalancersRequest{Tag: []*albsdk.ListLoadBalancersRequestTag{{Key: dara.String("k"), Value: dara.String("aliyunx")}}})
 	sdkErr(t, err, "InvalidParameter", 400)
 	if _, err := c.TagResources(&albsdk.TagResourcesRequest{ResourceType: dara.String("loadbalancer"), ResourceId: dara.StringSlice([]string{id}),
@@ -198,6 +200,10 @@ func TestDescribeEipAddressesFilters(t *testing.T) {
 	}
 	_, err := call(t, oc, "DescribeEipAddresses", albtest.VersionVPC, map[string]any{"RegionId": srv.Region(), "LockReason": "boredom"})
 	sdkErr(t, err, "InvalidLockReason.NotFound", 404)
+	_, err = call(t, oc, "DescribeEipAddresses", albtest.VersionVPC, map[string]any{"RegionId": srv.Region(), "Tag.1.Key": "env", "Tag.1.Value": "acs:prod"})
+	sdkErr(t, err, "InvalidTagValue", 400)
+	_, err = call(t, oc, "DescribeEipAddresses", albtest.VersionVPC, map[string]any{"RegionId": srv.Region(), "Tag.1.Key": "aliyun:env"})
+	sdkErr(t, err, "InvalidTagKey", 400)
 	_, err = call(t, oc, "DescribeEipAddresses", albtest.VersionVPC, map[string]any{"RegionId": srv.Region(), "Filter.1.Key": "Colour", "Filter.1.Value": "x"})
 	sdkErr(t, err, "InvalidFilterKey.NotFound", 404)
 }

@@ -374,6 +374,8 @@ func productOfVersion(v string) *product {
 		return prodWAF2
 	case VersionResourceManager:
 		return prodRM
+	case VersionRAM:
+		return prodRAM
 	}
 	return nil
 }

@@ -1,5 +1,10 @@
 package albtest
 
+import (
+	"net/url"
+	"strings"
+)
+
 // VPC 2016-04-28: shared shapes and checks. The VPC API nests lists
 // XML-style (VSwitches.VSwitch[]).
 
@@ -17,6 +22,21 @@ type requestOnly struct {
 }
 
 const accountID int64 = 1234567890123456
+
+// vpcTagFilter reads a VPC Tag.N filter; malformed keys and values answer
+// the VPC codes InvalidTagKey and InvalidTagValue.
+func vpcTagFilter(p url.Values) ([]tagKV, *apiError) {
+	tl, e := tags(p, 20, 128)
+	switch {
+	case e == nil:
+		return tl, nil
+	case strings.Contains(e.Message, "Tag.Value"):
+		return nil, errf(400, "InvalidTagValue", "The tag values are not valid.")
+	case e.Code == "InvalidParameter" && strings.Contains(e.Message, "number of tags"):
+		return nil, e
+	}
+	return nil, errf(400, "InvalidTagKey", "The tag keys are not valid.")
+}
 
 // regionCheck validates RegionId: required when required is set, and known.
 // It reports whether the region is the emulated one.

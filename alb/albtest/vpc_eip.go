@@ -175,8 +175,8 @@ func parseEIPFilter(p url.Values) (*eipFilter, *apiError) {
 	if f.ait, e = enum(p, "AssociatedInstanceType", false, "EcsInstance", "SlbInstance", "Nat", "HaVip", "NetworkInterface", "IpAddress"); e != nil {
 		return nil, errf(400, "InvalidIAssociatedInstanceType.ValueNotSupported", "The specified value of AssociatedInstanceType is not supported.")
 	}
-	if f.tags, e = tags(p, 20, 128); e != nil {
-		return nil, errf(400, "InvalidTagKey", "The tag keys are not valid.")
+	if f.tags, e = vpcTagFilter(p); e != nil {
+		return nil, e
 	}
 	if f.lock = p.Get("LockReason"); f.lock != "" && f.lock != "financial" && f.lock != "security" {
 		return nil, errf(404, "InvalidLockReason.NotFound", "The specified LockReason is not found")

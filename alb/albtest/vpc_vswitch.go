@@ -69,9 +69,9 @@ func (s *Server) opDescribeVSwitches(c *call) (any, *apiError) {
 	if id := c.p.Get("VSwitchId"); id != "" && (!here || st.vsw[id] == nil) {
 		return nil, errf(404, "InvalidVSwitchId.NotFound", "VSwitch not exist.")
 	}
-	tagFilter, e := tags(c.p, 20, 128)
+	tagFilter, e := vpcTagFilter(c.p)
 	if e != nil {
-		return nil, errf(400, "InvalidTagKey", "The tag keys are not valid.")
+		return nil, e
 	}
 	owner, e := optInt(c.p, "VSwitchOwnerId", accountID, 0, 1<<62)
 	if e != nil {
