@@ -112,10 +112,25 @@ func (s *Server) opUpdateLoadBalancerEdition(c *call) (any, *apiError) {
 	return &albsdk.UpdateLoadBalancerEditionResponseBody{RequestId: sp(c.requestID)}, nil
 }
 
+// accessLogWritable is writable for the access-log operations, whose
+// documented answer for an instance being configured is 400
+// ResourceInConfiguring.LoadBalancer (help.aliyun.com, API reference of
+// DisableLoadBalancerAccessLog) rather than IncorrectStatus.LoadBalancer.
+func (s *Server) accessLogWritable(c *call) (*lbState, *apiError) {
+	lb, e := s.lookupLB(c, "LoadBalancerId", false)
+	if e != nil {
+		return nil, e
+	}
+	if lb.status == "Configuring" && lb.bizStatus == "Normal" {
+		return nil, errf(400, "ResourceInConfiguring.LoadBalancer", "The specified resource of %s is being configured, please try again later.", lb.id)
+	}
+	return lb, writable(lb)
+}
+
 // opEnableLoadBalancerAccessLog sets LogProject/LogStore when the
-// Configuring transition completes. GUESS: enabling while an access log is
-// already set answers 400 OperationDenied.AccessLogEnabled (a code the
-// Terraform provider handles); the SLS project and store are not checked.
+// Configuring transition completes. Enabling while an access log is set
+// answers 400 OperationDenied.AccessLogEnabled (documented); the SLS project
+// and store are not checked (not emulated).
 func (s *Server) opEnableLoadBalancerAccessLog(c *call) (any, *apiError) {
 	project, store := c.p.Get("LogProject"), c.p.Get("LogStore")
 	if project == "" {
@@ -124,7 +139,7 @@ func (s *Server) opEnableLoadBalancerAccessLog(c *call) (any, *apiError) {
 	if store == "" {
 		return nil, missing("LogStore")
 	}
-	lb, e := s.writableLB(c, "LoadBalancerId")
+	lb, e := s.accessLogWritable(c)
 	if e != nil {
 		return nil, e
 	}
@@ -139,13 +154,16 @@ func (s *Server) opEnableLoadBalancerAccessLog(c *call) (any, *apiError) {
 }
 
 // opDisableLoadBalancerAccessLog clears the access log when the Configuring
-// transition completes. GUESS: disabling an instance without access log
-// succeeds (and still goes through Configuring). Its answer has no JobId
+// transition completes; without an access log it answers 400
+// OperationDenied.AccessLogDisabled (documented). Its answer has no JobId
 // (the SDK model has none); the job is listed by ListAsynJobs.
 func (s *Server) opDisableLoadBalancerAccessLog(c *call) (any, *apiError) {
-	lb, e := s.writableLB(c, "LoadBalancerId")
+	lb, e := s.accessLogWritable(c)
 	if e != nil {
 		return nil, e
+	}
+	if lb.logProject == "" {
+		return nil, errf(400, "OperationDenied.AccessLogDisabled", "The operation is not allowed because of %s.", "AccessLogDisabled")
 	}
 	if c.dryRun {
 		return nil, errDryRun

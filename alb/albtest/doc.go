@@ -117,10 +117,10 @@
 //
 // # Known differences (GUESSes are marked in the code)
 //
-//   - Codes and statuses the metadata does not document are GUESSes, among
-//     them every code of the operations missing from the metadata dump
-//     (access log, IPv6 Internet, zones, address type, resource group, RM
-//     role deletion) and IdempotenceProcessing.
+//   - Codes and statuses neither the metadata nor the API reference
+//     documents are GUESSes, among them most codes of the IPv6 Internet,
+//     zone, address-type, resource-group and role-deletion operations, and
+//     IdempotenceProcessing.
 //   - Zone and address-type updates show their result at once; other
 //     updates only when the job ends.
 //   - A job is Processing exactly as long as its resource is pending.

@@ -26,11 +26,13 @@ func TestAccessLog(t *testing.T) {
 	if v, ok := rawGet(t, srv, id)["AccessLogConfig"]; ok {
 		t.Fatalf("AccessLogConfig without access log: %v", v)
 	}
+	_, err := c.DisableLoadBalancerAccessLog(&albsdk.DisableLoadBalancerAccessLogRequest{LoadBalancerId: dara.String(id)})
+	sdkErr(t, err, "OperationDenied.AccessLogDisabled", 400)
 	enable := func(project, store, token string) (*albsdk.EnableLoadBalancerAccessLogResponse, error) {
 		return c.EnableLoadBalancerAccessLog(&albsdk.EnableLoadBalancerAccessLogRequest{
 			LoadBalancerId: dara.String(id), LogProject: dara.String(project), LogStore: dara.String(store), ClientToken: dara.String(token)})
 	}
-	_, err := enable("proj", "", "")
+	_, err = enable("proj", "", "")
 	sdkErr(t, err, "MissingParameter", 400)
 	_, err = c.EnableLoadBalancerAccessLog(&albsdk.EnableLoadBalancerAccessLogRequest{LoadBalancerId: dara.String(id), LogProject: dara.String("p"), LogStore: dara.String("s"), DryRun: dara.Bool(true)})
 	sdkErr(t, err, "DryRunOperation", 400)
@@ -44,6 +46,8 @@ func TestAccessLog(t *testing.T) {
 	if again, err := enable("proj", "store", "tok-1"); err != nil || dara.StringValue(again.Body.JobId) != dara.StringValue(r.Body.JobId) {
 		t.Fatalf("ClientToken replay: %v %v", again, err)
 	}
+	_, err = c.DisableLoadBalancerAccessLog(&albsdk.DisableLoadBalancerAccessLogRequest{LoadBalancerId: dara.String(id)})
+	sdkErr(t, err, "ResourceInConfiguring.LoadBalancer", 400)
 	b := get(t, c, id)
 	if dara.StringValue(b.LoadBalancerStatus) != "Configuring" || b.AccessLogConfig != nil {
 		t.Fatalf("while Configuring: %s", b.String())
