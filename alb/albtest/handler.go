@@ -167,8 +167,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 				s.record(c, 0, "DroppedConnection")
 				panic(rec)
 			}
-			// A bug in the emulator, never the client's input.
-			_ = debug.Stack()
+			// A bug in the emulator, never the client's input: keep the
+			// stack in the server's log (WithLogger).
+			s.logger().Error("albtest: operation panicked", "action", c.action, "version", c.version,
+				"request_id", c.requestID, "panic", fmt.Sprint(rec), "stack", string(debug.Stack()))
 			status, code = 500, "InternalError"
 			s.writeError(w, c, &apiError{Status: 500, Code: "InternalError", Message: "The request processing has failed due to some unknown error."})
 		}
@@ -326,18 +328,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 		}
 	}
 
-	s.mu.Lock()
-	c.now = s.clock.Now()
-	res, aerr := rt.fn(s, c)
-	if useToken {
-		if aerr != nil {
-			delete(s.st.tokens, tk)
-		} else if e := s.st.tokens[tk]; e != nil {
-			e.inFlight = false
-			e.result = res
-		}
-	}
-	s.mu.Unlock()
+	res, aerr := s.run(rt, c, useToken, tk)
 	if aerr != nil {
 		return fail(aerr)
 	}
@@ -345,6 +336,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 		return s.answerFault(w, r, c, f)
 	}
 	return s.writeJSON(w, c, res)
+}
+
+// run performs the operation under s.mu and records its result for its
+// ClientToken. A panicking operation releases the lock and the token before
+// the panic reaches serveHTTP.
+func (s *Server) run(rt *route, c *call, useToken bool, tk tokenKey) (res any, aerr *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ok := false
+	defer func() {
+		if useToken && (!ok || aerr != nil) {
+			delete(s.st.tokens, tk)
+		}
+	}()
+	c.now = s.clock.Now()
+	res, aerr = rt.fn(s, c)
+	ok = true
+	if useToken && aerr == nil {
+		if e := s.st.tokens[tk]; e != nil {
+			e.inFlight = false
+			e.result = res
+		}
+	}
+	return res, aerr
 }
 
 func anyRoute(m map[string]*route) *route {
@@ -366,6 +381,8 @@ func productOfVersion(v string) *product {
 		return prodWAF2
 	case VersionResourceManager:
 		return prodRM
+	case VersionRAM:
+		return prodRAM
 	}
 	return nil
 }

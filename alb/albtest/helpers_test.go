@@ -198,3 +198,14 @@ func eipStatus(t testing.TB, srv *albtest.Server, id string) (string, bool) {
 	s, _ := path(b, "EipAddresses", "EipAddress", 0, "Status").(string)
 	return s, true
 }
+
+// optional is how a decoded answer shows an optional string field: absent
+// (nil) when empty.
+func optional(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }

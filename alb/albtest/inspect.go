@@ -98,6 +98,10 @@ type LoadBalancer struct {
 	Tags                   map[string]string // tags by key
 	Locks                  []OperationLock   // operation locks (see SetBusinessStatus)
 	ClientToken            string            // ClientToken of the create request, "" if none
+	Ipv6AddressType        string            // Intranet | Internet for DualStack, "" for IPv4
+	AccessLogProject       string            // access log SLS project, "" when disabled
+	AccessLogStore         string            // access log SLS logstore, "" when disabled
+	Forbidden              bool              // see SetForbidden
 	// Deleted reports that the instance has been released; DeletedTime says when.
 	Deleted     bool
 	DeletedTime time.Time // when it was released; zero unless Deleted
@@ -112,6 +116,7 @@ func (s *Server) snapshot(lb *lbState) LoadBalancer {
 		DeletionProtection: lb.delProt, ModificationProtection: lb.modStatus,
 		Tags: map[string]string{}, Locks: append([]OperationLock(nil), lb.locks...),
 		ClientToken: lb.token, Deleted: lb.deleted, DeletedTime: lb.deletedAt,
+		Ipv6AddressType: lb.ipv6Type, AccessLogProject: lb.logProject, AccessLogStore: lb.logStore, Forbidden: lb.forbidden,
 	}
 	for _, t := range lb.tags {
 		out.Tags[t.k] = t.v
@@ -142,7 +147,7 @@ func (s *Server) LoadBalancers() []LoadBalancer {
 	now := s.clock.Now()
 	out := make([]LoadBalancer, 0, len(s.st.history))
 	for _, lb := range s.st.history {
-		s.settle(lb, now, false)
+		s.settle(&lb.resource, now, false)
 		out = append(out, s.snapshot(lb))
 	}
 	return out
@@ -154,20 +159,11 @@ func (s *Server) LoadBalancer(id string) (LoadBalancer, bool) {
 	defer s.mu.Unlock()
 	for _, lb := range s.st.history {
 		if lb.id == id {
-			s.settle(lb, s.clock.Now(), false)
+			s.settle(&lb.resource, s.clock.Now(), false)
 			return s.snapshot(lb), true
 		}
 	}
 	return LoadBalancer{}, false
-}
-
-// settleAll applies the transitions that are due on every instance, without
-// counting a poll. s.mu must be held.
-func (s *Server) settleAll() {
-	now := s.clock.Now()
-	for _, lb := range s.st.history {
-		s.settle(lb, now, false)
-	}
 }
 
 // Created returns the number of instances created since the start (or the
@@ -301,29 +297,29 @@ func (s *Server) SetWAF(v3 *WAF3Instance, v2 *WAF2Instance) {
 	}
 }
 
-// Advance completes the pending transition of an instance (given its ID)
-// or of the instance a job belongs to (given the job ID), whatever its
-// Transition. It returns an error wrapping ErrNotFound for an unknown ID and
-// reports false when nothing was pending.
+// Advance completes the pending transition of a resource (given its ID,
+// for example an instance) or of the resource a job belongs to (given the
+// job ID), whatever its Transition. It returns an error wrapping
+// ErrNotFound for an unknown ID and reports false when nothing was pending.
 func (s *Server) Advance(id string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	lb := s.st.lbs[id]
-	if lb == nil {
+	r := s.st.tracked[id]
+	if r == nil {
 		if j := s.st.jobs[id]; j != nil {
-			lb = s.st.lbs[j.resourceID]
-			if lb == nil || lb.pending == nil || lb.pending.jobID != id {
+			r = s.st.tracked[j.resourceID]
+			if r == nil || r.pending == nil || r.pending.jobID != id {
 				return false, nil
 			}
 		}
 	}
-	if lb == nil {
+	if r == nil {
 		return false, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
-	if lb.pending == nil {
+	if r.pending == nil {
 		return false, nil
 	}
-	s.complete(lb, s.clock.Now())
+	s.complete(r, s.clock.Now())
 	return true, nil
 }
 
@@ -332,15 +328,12 @@ func (s *Server) Advance(id string) (bool, error) {
 func (s *Server) AdvanceAll() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	n := 0
 	now := s.clock.Now()
-	for _, lb := range append([]*lbState(nil), s.st.history...) {
-		if lb.pending != nil {
-			s.complete(lb, now)
-			n++
-		}
+	rs := s.st.trackedInOrder()
+	for _, r := range rs {
+		s.complete(r, now)
 	}
-	return n
+	return len(rs)
 }
 
 // FailNextCreate makes the next successful CreateLoadBalancer end in

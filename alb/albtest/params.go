@@ -157,7 +157,11 @@ func validName(s string) bool {
 	return true
 }
 
-// validTagKey checks a tag key (non-empty) or value.
+// validTag checks a tag key (non-empty) or value. The API metadata says the
+// same of keys and values (create, TagResources, UnTagResources and the
+// list filters): at most 128 characters, not starting with "aliyun" or
+// "acs:", no "http://" or "https://". GUESS: the prefixes are matched
+// case-insensitively.
 func validTag(s string, key bool, maxLen int) bool {
 	if key && s == "" {
 		return false
@@ -166,7 +170,7 @@ func validTag(s string, key bool, maxLen int) bool {
 		return false
 	}
 	ls := strings.ToLower(s)
-	if key && (strings.HasPrefix(ls, "aliyun") || strings.HasPrefix(ls, "acs:")) {
+	if strings.HasPrefix(ls, "aliyun") || strings.HasPrefix(ls, "acs:") {
 		return false
 	}
 	if strings.Contains(ls, "http://") || strings.Contains(ls, "https://") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -60,6 +61,9 @@ type config struct {
 	defaultTransi *Transition
 	noControl     bool
 	faults        []Fault
+	jobLimit      int          // WithJobHistoryLimit
+	readMisses    int          // WithReadAfterCreateMisses
+	logger        *slog.Logger // WithLogger
 }
 
 type rateSpec struct {

@@ -20,9 +20,11 @@ type state struct {
 	cbwOrder []string
 	lbs      map[string]*lbState
 	lbOrder  []string
-	history  []*lbState // every instance ever created, in order
-	jobs     map[string]*job
+	history  []*lbState      // every instance ever created, in order
+	jobs     map[string]*job // job history, bounded (see WithJobHistoryLimit)
 	jobOrder []string
+	finished int                  // finished jobs in jobs
+	tracked  map[string]*resource // resources with transitions, by ID
 	tokens   map[tokenKey]*tokenEntry
 	role     *roleState
 	quota    int
@@ -30,6 +32,7 @@ type state struct {
 	waf2     *WAF2Instance
 	ipSeq    uint32 // public addresses for auto-assigned EIPs
 	started  time.Time
+	delTasks map[string]*deletionTask // service-linked role deletion tasks
 }
 
 type tokenKey struct{ ak, action, token string }
@@ -67,67 +70,23 @@ type OperationLock struct {
 	LockReason string // why the lock is set
 }
 
-type lbState struct {
-	id, name, vpcID, addressType, ipVersion, edition, payType string
-	bwpID, resourceGroup, allocMode                           string
-	status, bizStatus                                         string
-	created                                                   time.Time
-	delProt                                                   bool
-	delProtTime                                               time.Time
-	modStatus, modReason                                      string
-	zones                                                     []*zoneState
-	tags                                                      []tagKV
-	locks                                                     []OperationLock
-	secGroups                                                 []string
-	pending                                                   *pending
-	failCreate                                                bool
-	token                                                     string
-	deleted                                                   bool
-	deletedAt                                                 time.Time
-}
-
-type zoneState struct {
-	zoneID, vswID string
-	vip           netip.Addr
-	local         []netip.Addr
-	ipv6          netip.Addr
-	eipID         string
-	eipType       string
-	eipAddr       string
-	autoEIP       bool
-}
-
-type tagKV struct{ k, v string }
-
-type pending struct {
-	phase string
-	t     Transition
-	start time.Time
-	polls int
-	jobID string
-}
-
-type job struct {
-	id, api, resourceID, resourceType, operate, status string
-	errCode, errMsg                                    string
-	created, modified                                  time.Time
-}
-
 func newState(w World) *state {
 	st := &state{
-		region:  w.Region,
-		world:   w,
-		regions: append([]Region(nil), w.Regions...),
-		zones:   append([]Zone(nil), w.Zones...),
-		vpcs:    map[string]*VPC{},
-		vsw:     map[string]*vswState{},
-		eips:    map[string]*eipState{},
-		cbwps:   map[string]*BandwidthPackage{},
-		lbs:     map[string]*lbState{},
-		jobs:    map[string]*job{},
-		tokens:  map[tokenKey]*tokenEntry{},
-		quota:   w.Quota,
-		started: time.Date(2024, 7, 1, 8, 0, 0, 0, time.UTC),
+		region:   w.Region,
+		world:    w,
+		regions:  append([]Region(nil), w.Regions...),
+		zones:    append([]Zone(nil), w.Zones...),
+		vpcs:     map[string]*VPC{},
+		vsw:      map[string]*vswState{},
+		eips:     map[string]*eipState{},
+		cbwps:    map[string]*BandwidthPackage{},
+		lbs:      map[string]*lbState{},
+		jobs:     map[string]*job{},
+		tracked:  map[string]*resource{},
+		delTasks: map[string]*deletionTask{},
+		tokens:   map[tokenKey]*tokenEntry{},
+		quota:    w.Quota,
+		started:  time.Date(2024, 7, 1, 8, 0, 0, 0, time.UTC),
 	}
 	for i := range w.VPCs {
 		v := w.VPCs[i]
@@ -297,106 +256,4 @@ func (st *state) liveCount() int {
 		}
 	}
 	return n
-}
-
-// settle completes lb's pending transition when it is due. poll counts the
-// call as a read of the instance (for AfterPolls).
-func (s *Server) settle(lb *lbState, now time.Time, poll bool) {
-	p := lb.pending
-	if p == nil {
-		return
-	}
-	done := false
-	switch p.t.Kind {
-	case KindImmediate:
-		done = true
-	case KindAfterDuration:
-		done = !now.Before(p.start.Add(p.t.Duration))
-	case KindAfterPolls:
-		if p.polls >= p.t.Polls {
-			done = true
-		} else if poll {
-			p.polls++
-		}
-	case KindManual:
-	}
-	if done {
-		s.complete(lb, now)
-	}
-}
-
-// complete ends lb's pending transition.
-func (s *Server) complete(lb *lbState, now time.Time) {
-	st := s.st
-	p := lb.pending
-	if p == nil {
-		return
-	}
-	lb.pending = nil
-	j := st.jobs[p.jobID]
-	switch p.phase {
-	case PhaseProvisioning:
-		if lb.failCreate {
-			lb.status = "CreateFailed"
-			if j != nil {
-				j.status, j.errCode, j.errMsg = "Failed", "InternalError", "The load balancer could not be created."
-			}
-		} else {
-			lb.status = "Active"
-		}
-	case PhaseConfiguring:
-		lb.status = "Active"
-	case PhaseDeleting:
-		st.release(lb, now)
-	}
-	if j != nil {
-		if j.status == "Processing" {
-			j.status = "Succeeded"
-		}
-		j.modified = now
-	}
-}
-
-// release frees the instance's addresses, releases its EIPs and removes it.
-func (st *state) release(lb *lbState, now time.Time) {
-	for _, z := range lb.zones {
-		if v := st.vsw[z.vswID]; v != nil {
-			for a, owner := range v.used {
-				if owner == lb.id {
-					delete(v.used, a)
-				}
-			}
-		}
-		if z.eipID != "" {
-			// Every associated EIP, auto-assigned or not, is disassociated
-			// and released, as the product documentation says.
-			st.removeEIP(z.eipID)
-		}
-	}
-	lb.deleted = true
-	lb.deletedAt = now
-	lb.status = "Deleted"
-	delete(st.lbs, lb.id)
-	for i, x := range st.lbOrder {
-		if x == lb.id {
-			st.lbOrder = append(st.lbOrder[:i], st.lbOrder[i+1:]...)
-			break
-		}
-	}
-}
-
-// startTransition puts lb in the pending status of phase.
-func (s *Server) startTransition(lb *lbState, phase, api, operate string, now time.Time) *job {
-	j := &job{
-		id: newJobID(), api: api, resourceID: lb.id, resourceType: "loadbalancer",
-		operate: operate, status: "Processing", created: now, modified: now,
-	}
-	s.st.jobs[j.id] = j
-	s.st.jobOrder = append(s.st.jobOrder, j.id)
-	lb.pending = &pending{phase: phase, t: s.transition(phase), start: now, jobID: j.id}
-	lb.status = phase
-	if lb.pending.t.Kind == KindImmediate {
-		s.complete(lb, now)
-	}
-	return j
 }

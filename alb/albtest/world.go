@@ -56,6 +56,10 @@ const (
 	// DefaultBandwidthPackageID is the Internet Shared Bandwidth package.
 	DefaultBandwidthPackageID = "cbwp-albtest0001"
 
+	// DefaultResourceGroupID is the resource group of every resource not
+	// given another one.
+	DefaultResourceGroupID = "rg-albtest-default"
+
 	// DefaultQuota is the number of ALB instances allowed per region.
 	DefaultQuota = 60
 
@@ -143,6 +147,11 @@ type EIP struct {
 	InstanceType       string `json:"instanceType,omitempty"`       // type of the associated instance, "" when Available
 	InstanceID         string `json:"instanceId,omitempty"`         // associated instance, "" when Available
 	ISP                string `json:"isp,omitempty"`                // line type, e.g. BGP
+	// ResourceGroupID is the EIP's resource group ("" means
+	// DefaultResourceGroupID); DescribeEipAddresses filters on it.
+	ResourceGroupID string `json:"resourceGroupId,omitempty"`
+	// Tags are the EIP's tags; DescribeEipAddresses filters on them (Tag.N).
+	Tags map[string]string `json:"tags,omitempty"`
 }
 
 // BandwidthPackage is an Internet Shared Bandwidth package.
@@ -170,11 +179,18 @@ type WAF2Instance struct {
 	InstanceID       string `json:"instanceId"`                 // instance ID
 	Version          string `json:"version,omitempty"`          // edition
 	PayType          int32  `json:"payType"`                    // 1 subscription, 2 pay-as-you-go
-	Status           int32  `json:"status"`                     // 0 expired, 1 valid
+	Status           int32  `json:"status"`                     // 1 valid; 0 (unset) also reports 1, see Expired
 	EndDate          int64  `json:"endDate,omitempty"`          // s since the epoch
-	InDebt           int32  `json:"inDebt"`                     // 0 overdue, 1 normal
+	InDebt           int32  `json:"inDebt"`                     // 1 normal; 0 (unset) also reports 1, see Overdue
 	Region           string `json:"region,omitempty"`           // cn | cn-hongkong
 	SubscriptionType string `json:"subscriptionType,omitempty"` // subscription type
+	// Expired makes DescribeInstanceInfo report Status 0 (expired). A
+	// minimal WAF2Instance is valid and not in debt: the API's 0 values mean
+	// expired and overdue, so the zero values of Status and InDebt stand for
+	// "unset", not for 0.
+	Expired bool `json:"expired,omitempty"`
+	// Overdue makes DescribeInstanceInfo report InDebt 0 (overdue).
+	Overdue bool `json:"overdue,omitempty"`
 }
 
 // DefaultWorld returns the world a Server starts with: region cn-hangzhou,

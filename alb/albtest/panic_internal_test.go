@@ -1,0 +1,88 @@
+package albtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
+	"github.com/alibabacloud-go/tea/dara"
+	"github.com/alibabacloud-go/tea/tea"
+
+	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
+)
+
+// lockedBuffer is a log sink the server goroutines and the test share.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// opPanicForTest is an operation with a bug.
+func opPanicForTest(s *Server, c *call) (any, *apiError) {
+	var m map[string]int
+	m["boom"]++ // assignment to entry in nil map
+	return nil, nil
+}
+
+// TestHandlerPanic checks that a panicking operation answers 500
+// InternalError in the service's error body, logs its stack, releases the
+// server lock and does not keep its ClientToken.
+func TestHandlerPanic(t *testing.T) {
+	var logs lockedBuffer
+	srv := NewServer(WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	defer srv.Close()
+	srv.routes["PanicForTest"] = map[string]*route{VersionALB: {action: "PanicForTest", prod: prodALB, fn: opPanicForTest, idempotent: true}}
+	oc := srv.OpenAPIClient()
+	params := &openapiutil.Params{
+		Action: dara.String("PanicForTest"), Version: dara.String(VersionALB), Protocol: dara.String("HTTP"),
+		Pathname: dara.String("/"), Method: dara.String("POST"), AuthType: dara.String("AK"),
+		Style: dara.String("RPC"), ReqBodyType: dara.String("formData"), BodyType: dara.String("json"),
+	}
+	req := &openapiutil.OpenApiRequest{Query: map[string]*string{"ClientToken": dara.String("panic-token")}}
+	for i := 0; i < 2; i++ { // the second call must not see IdempotenceProcessing
+		_, err := oc.CallApi(params, req, &dara.RuntimeOptions{Autoretry: dara.Bool(false)})
+		var se *tea.SDKError
+		if !errors.As(err, &se) || dara.StringValue(se.Code) != "InternalError" || dara.IntValue(se.StatusCode) != 500 {
+			t.Fatalf("call %d: want 500 InternalError, got %v", i, err)
+		}
+		var body map[string]string
+		if err := json.Unmarshal([]byte(dara.StringValue(se.Data)), &body); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"RequestId", "HostId", "Code", "Message", "Recommend"} {
+			if body[k] == "" {
+				t.Fatalf("error body lacks %s: %v", k, body)
+			}
+		}
+	}
+	log := logs.String()
+	for _, want := range []string{"operation panicked", "action=PanicForTest", "assignment to entry in nil map", "opPanicForTest", "panic_internal_test.go"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	if n := strings.Count(log, "operation panicked"); n != 2 {
+		t.Errorf("%d panics logged, want 2", n)
+	}
+	// The lock was released: an ordinary call still works.
+	if _, err := srv.ALBClient().DescribeZones(&albsdk.DescribeZonesRequest{}); err != nil {
+		t.Fatalf("after the panic: %v", err)
+	}
+}
