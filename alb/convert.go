@@ -19,7 +19,7 @@ func (s InstanceSpec) createRequest(token string, dryRun bool) *albsdk.CreateLoa
 		LoadBalancerEdition: dara.String(string(s.Edition)),
 		AddressIpVersion:    dara.String(string(s.ipVersion())),
 		LoadBalancerBillingConfig: &albsdk.CreateLoadBalancerRequestLoadBalancerBillingConfig{
-			PayType: dara.String(string(PayAsYouGo)),
+			PayType: dara.String(string(s.billing())),
 		},
 		ClientToken: dara.String(token),
 	}
