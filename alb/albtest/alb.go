@@ -165,6 +165,12 @@ func (s *Server) opCreateLoadBalancer(c *call) (any, *apiError) {
 	if len(zms) > 10 {
 		return nil, errf(400, "InvalidParameter", "The number of ZoneMappings must be between 1 and 10.")
 	}
+	// "If the selected region supports two or more zones, select at least
+	// two zones" (SDK CreateLoadBalancerRequest.ZoneMappings; api-metadata:
+	// 至少指定2个可用区).
+	if len(zms) < 2 && len(st.zones) >= 2 {
+		return nil, errf(400, "InvalidParameter", "The number of ZoneMappings must be at least 2 in a region with %d zones.", len(st.zones))
+	}
 	zreqs := make([]zoneReq, len(zms))
 	for i, m := range zms {
 		n := "ZoneMappings." + strconv.Itoa(i+1) + "."

@@ -137,8 +137,10 @@
 // Malformed input: 400 MissingParameter (VpcId, AddressType,
 // LoadBalancerEdition, LoadBalancerBillingConfig.PayType, ZoneMappings, a
 // zone's VSwitchId/ZoneId) or 400 InvalidParameter (bad enum, PayType other
-// than PostPay, more than 10 zones, bad name or reason, bad tag, more than 20
-// tags, non-ASCII or >64-byte ClientToken, malformed list index). Then:
+// than PostPay, more than 10 zones, one zone in a region of several, bad
+// name or reason, bad tag (key or value starting with acs: or aliyun, a
+// URL…), more than 20 tags, non-ASCII or >64-byte ClientToken, malformed
+// list index). Then:
 // 400 OperationDenyed.ServiceLinkedRoleNotExist; 404 ResourceNotFound.Vpc;
 // 400 DuplicatedParam.ZoneId; 400 OperationDenied.WafV2InstanceExist
 // (StandardWithWaf while a WAF 2.0 instance exists); per zone 404
