@@ -61,7 +61,7 @@ func (s InstanceSpec) request(token string, dryRun bool) *albsdk.CreateLoadBalan
 		LoadBalancerEdition: dara.String(string(s.Edition)),
 		AddressIpVersion:    dara.String(string(s.ipVersion())),
 		LoadBalancerBillingConfig: &albsdk.CreateLoadBalancerRequestLoadBalancerBillingConfig{
-			PayType: dara.String(string(PayAsYouGo)),
+			PayType: dara.String(string(s.billing())),
 		},
 		ClientToken: dara.String(token),
 	}

@@ -38,11 +38,15 @@
 //   - up to 20 tags per instance (from TagResources); albkit keeps one for
 //     its idempotency tag [TokenTagKey], so a spec may carry 19;
 //   - tag keys and values up to 128 characters;
-//   - the instance name and the read-only reason accept any Unicode letter
-//     (the Chinese metadata allows Chinese characters), digits, '.', '_'
-//     and '-', and start with a letter;
+//   - the instance name and the read-only reason are "English or Chinese
+//     characters" as the API metadata says: A–Z, a–z and Chinese characters
+//     (Unicode script Han), digits 0–9, '.', '_' and '-', starting with a
+//     letter or a Chinese character; other scripts and digits are refused;
 //   - the idempotency key is printable ASCII (the API says ASCII; control
-//     characters are refused too);
+//     characters are refused too), and as the value of [TokenTagKey] it
+//     follows the tag value rules (no acs:/aliyun prefix, no URL);
+//   - ALB assigns only Common EIPs automatically: an Anycast zone names its
+//     Anycast EIP;
 //   - fewer than eight free addresses in a vSwitch is reported as a
 //     violation with its own rule id (network.RuleAutoScalingAddresses), so
 //     a caller may choose to tolerate it.

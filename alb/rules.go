@@ -37,10 +37,13 @@ const (
 	RuleTagKeyLength                 = "tag-key-length"
 	RuleTagValueLength               = "tag-value-length"
 	RuleTagKeyReservedPrefix         = "tag-key-reserved-prefix"
+	RuleTagKeyAlbkitPrefix           = "tag-key-albkit-prefix"
+	RuleTagValueReservedPrefix       = "tag-value-reserved-prefix"
 	RuleTagNoURL                     = "tag-no-url"
 	RuleTagKeyUnique                 = "tag-key-unique"
 	RuleEIPInternetOnly              = eip.RuleInternetOnly
 	RuleEIPTypeConsistent            = eip.RuleConsistentType
+	RuleEIPAnycastNeedsEIP           = "eip-anycast-needs-eip"
 	RuleBandwidthPackageInternetOnly = "bandwidth-package-internet-only"
 	RuleBillingPayAsYouGo            = "billing-pay-as-you-go"
 	RuleReadOnlyReasonRequiresMode   = "readonly-reason-requires-mode"
@@ -49,6 +52,7 @@ const (
 	RuleReadOnlyReasonCharset        = "readonly-reason-charset"
 	RuleIdempotencyKeyASCII          = "idempotency-key-ascii"
 	RuleIdempotencyKeyLength         = "idempotency-key-length"
+	RuleIdempotencyKeyTagValue       = "idempotency-key-tag-value"
 	RuleVSwitchExists                = "vswitch-exists"
 	RuleEIPExists                    = "eip-exists"
 )
@@ -94,13 +98,14 @@ func Rules() []RuleInfo {
 		{RuleEditionEnum, LevelSpec, cr, "edition is Basic, Standard or StandardWithWaf (WAF Enabled)"},
 		{RuleAddressAllocatedModeEnum, LevelSpec, api, "address allocation mode is Fixed or Dynamic"},
 		{RuleNameLength, LevelSpec, cr + " (Instance Name)", "name is 2–128 characters"},
-		{RuleNameStartLetter, LevelSpec, cr + " (Instance Name)", "name starts with a letter"},
-		{RuleNameCharset, LevelSpec, cr + " (Instance Name)", "name has letters, digits, '.', '_', '-' only"},
+		{RuleNameStartLetter, LevelSpec, cr + " (Instance Name) + " + api, "name starts with an English letter or a Chinese character"},
+		{RuleNameCharset, LevelSpec, cr + " (Instance Name) + " + api, "name has English letters, Chinese characters, digits 0-9, '.', '_', '-' only"},
 		{RuleEIPInternetOnly, LevelSpec, cr + " (Zone)", "EIPs only on Internet-facing instances"},
 		{RuleEIPIDFormat, LevelSpec, cr + " (Zone)", "EIP allocation IDs look like eip-… or aeip-…"},
 		{RuleEIPUnique, LevelSpec, cr + " (Zone)", "one EIP per zone: an EIP is not reused across zones"},
 		{RuleEIPTypeEnum, LevelSpec, cr + " (EIP restrictions)", "EIP type is Common or Anycast"},
-		{RuleEIPTypeConsistent, LevelSpec + "+" + LevelFacts, cr + " (EIP restrictions)", "the EIP types of all zones of one instance are the same (a zone without an EIP gets a Common one; aeip-… is Anycast)"},
+		{RuleEIPTypeConsistent, LevelSpec + "+" + LevelFacts, cr + " (EIP restrictions)", "the EIP types of all zones of one instance are the same, and a declared type matches the EIP (a zone without an EIP gets a Common one; aeip-… is Anycast)"},
+		{RuleEIPAnycastNeedsEIP, LevelSpec, cr + " (Zone)", "an Anycast zone names its Anycast EIP: ALB assigns only Common pay-by-data-transfer EIPs automatically (GUESS: the product doc names no automatic Anycast EIP)"},
 		{RuleIntranetAddressIPv4, LevelSpec, api, "a fixed intranet address is an IPv4 address"},
 		{RuleBandwidthPackageInternetOnly, LevelSpec, cr + " (Associate with EIP Bandwidth Plan)", "an Internet Shared Bandwidth instance only for Internet-facing instances"},
 		{RuleBandwidthPackageIDFormat, LevelSpec, cr + " (Associate with EIP Bandwidth Plan)", "the bandwidth package ID looks like cbwp-…"},
@@ -112,15 +117,18 @@ func Rules() []RuleInfo {
 		{RuleTagKeyRequired, LevelSpec, api, "tag keys are not empty"},
 		{RuleTagKeyLength, LevelSpec, api, "tag keys are at most 128 characters"},
 		{RuleTagValueLength, LevelSpec, api, "tag values are at most 128 characters"},
-		{RuleTagKeyReservedPrefix, LevelSpec, api, "tag keys do not start with acs: or aliyun (nor albkit:, kept for albkit)"},
+		{RuleTagKeyReservedPrefix, LevelSpec, api, "tag keys do not start with acs: or aliyun"},
+		{RuleTagKeyAlbkitPrefix, LevelSpec, "albkit", "tag keys do not start with albkit:, kept for albkit's own tags (its idempotency tag " + TokenTagKey + ")"},
+		{RuleTagValueReservedPrefix, LevelSpec, api, "tag values do not start with acs: or aliyun"},
 		{RuleTagNoURL, LevelSpec, api, "tag keys and values do not contain http:// or https://"},
 		{RuleTagKeyUnique, LevelSpec, api, "each tag key at most once"},
 		{RuleReadOnlyReasonRequiresMode, LevelSpec, prt, "a read-only reason only with the configuration read-only mode"},
 		{RuleReadOnlyReasonLength, LevelSpec, prt, "the read-only reason is 2–128 characters"},
-		{RuleReadOnlyReasonStartLetter, LevelSpec, prt, "the read-only reason starts with a letter"},
-		{RuleReadOnlyReasonCharset, LevelSpec, prt, "the read-only reason has letters, digits, '.', '_', '-' only"},
+		{RuleReadOnlyReasonStartLetter, LevelSpec, prt + " + " + api, "the read-only reason starts with an English letter or a Chinese character"},
+		{RuleReadOnlyReasonCharset, LevelSpec, prt + " + " + api, "the read-only reason has English letters, Chinese characters, digits 0-9, '.', '_', '-' only"},
 		{RuleIdempotencyKeyASCII, LevelSpec, api + " ClientToken", "the idempotency key is printable ASCII"},
 		{RuleIdempotencyKeyLength, LevelSpec, api + " ClientToken", "the idempotency key is at most 64 characters"},
+		{RuleIdempotencyKeyTagValue, LevelSpec, api + " Tag.N.Value", "the idempotency key is also the value of albkit's token tag: it does not start with acs: or aliyun, nor contain http:// or https://"},
 		{RuleVSwitchExists, LevelFacts, pre + " (VPC and vSwitches)", "every vSwitch exists in the region"},
 		{network.RuleVPCMismatch, LevelFacts, cr + " (VPC)", "every vSwitch belongs to the instance's VPC"},
 		{network.RuleZoneMismatch, LevelFacts, cr + " (Zone)", "every vSwitch is in the zone it is mapped to"},

@@ -58,8 +58,8 @@ type ReadOnlyMode struct {
 	// Enabled turns the mode on (ConsoleProtection on the wire).
 	Enabled bool `json:"enabled"`
 	// Reason says why, shown in the console. Only allowed when Enabled:
-	// 2–128 characters of letters, digits, ".", "_", "-", starting with a
-	// letter.
+	// 2–128 characters of English letters, Chinese characters, digits 0–9,
+	// ".", "_", "-", starting with an English letter or a Chinese character.
 	Reason string `json:"reason,omitempty" validate:"omitempty,min=2,max=128,alb_startletter,alb_namechars"`
 }
 
@@ -68,8 +68,10 @@ type ReadOnlyMode struct {
 // (each returns a modified copy), or as a literal; check it with
 // [InstanceSpec.Validate].
 type InstanceSpec struct {
-	// Name is optional: 2–128 characters of letters, digits, ".", "_" and
-	// "-", starting with a letter.
+	// Name is optional: 2–128 characters of English letters (A–Z, a–z),
+	// Chinese characters, digits 0–9, ".", "_" and "-", starting with an
+	// English letter or a Chinese character. Other scripts ("café",
+	// "Ёлка") and other digits ("٣") are refused, as by the service.
 	Name string `json:"name,omitempty" validate:"omitempty,min=2,max=128,alb_startletter,alb_namechars"`
 	// VPCID is the VPC of the instance and of its server groups. Required.
 	VPCID string `json:"vpcId" validate:"required,startswith=vpc-"`
@@ -102,9 +104,11 @@ type InstanceSpec struct {
 	// idempotency tag, and an instance takes at most 20.
 	Tags []Tag `json:"tags,omitempty" validate:"dive"`
 	// IdempotencyKey identifies this logical create across retries and
-	// process restarts; it becomes the ClientToken. Printable ASCII, at most
-	// 64 characters. Empty means the client generates one.
-	IdempotencyKey string `json:"idempotencyKey,omitempty" validate:"omitempty,max=64,printascii"`
+	// process restarts; it becomes the ClientToken and the value of the
+	// TokenTagKey tag. Printable ASCII, at most 64 characters, not starting
+	// with "acs:" or "aliyun" and without "http://" or "https://" (the
+	// rules of a tag value). Empty means the client generates one.
+	IdempotencyKey string `json:"idempotencyKey,omitempty" validate:"omitempty,max=64,printascii,alb_tagprefix,alb_nourl"`
 }
 
 // NewInstanceSpec returns a pay-as-you-go IPv4 spec in vpcID with the given
@@ -174,6 +178,16 @@ func (s InstanceSpec) WithTag(key, value string) InstanceSpec {
 func (s InstanceSpec) WithIdempotencyKey(key string) InstanceSpec {
 	s.IdempotencyKey = key
 	return s
+}
+
+// billing returns the effective billing method: the spec's, PayAsYouGo
+// when empty. The request carries it as it is, so the service judges the
+// same value local validation did.
+func (s InstanceSpec) billing() BillingMethod {
+	if s.Billing == "" {
+		return PayAsYouGo
+	}
+	return s.Billing
 }
 
 // ipVersion returns the effective IP version.

@@ -149,8 +149,8 @@ type Tag struct {
 	// Key is 1–128 characters and must not start with "acs:" or "aliyun",
 	// nor contain "http://" or "https://". Keys starting with "albkit:" are
 	// reserved for albkit itself.
-	Key string `json:"key" validate:"required,max=128,alb_tagprefix,alb_nourl"`
-	// Value is at most 128 characters and must not contain "http://" or
-	// "https://". It may be empty.
-	Value string `json:"value" validate:"max=128,alb_nourl"`
+	Key string `json:"key" validate:"required,max=128,alb_tagprefix,alb_albkitprefix,alb_nourl"`
+	// Value is at most 128 characters, must not start with "acs:" or
+	// "aliyun", nor contain "http://" or "https://". It may be empty.
+	Value string `json:"value" validate:"max=128,alb_tagprefix,alb_nourl"`
 }

@@ -210,6 +210,12 @@ func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 				v.add(p+".EIPType", RuleEIPInternetOnly, "an EIP type applies only to an Internet-facing instance")
 			}
 		}
+		if internet && z.EIPType == eip.TypeAnycast && z.AllocationID == "" {
+			v.add(p+".EIPType", RuleEIPAnycastNeedsEIP, "ALB assigns a Common (pay-by-data-transfer) EIP to a zone without AllocationID; an Anycast zone needs an existing Anycast EIP (aeip-…) in AllocationID")
+		}
+		if z.AllocationID != "" && z.EIPType.Valid() && z.EIPType != idType(z.AllocationID) {
+			v.add(p+".EIPType", RuleEIPTypeConsistent, "EIPType is %s but EIP %q is %s by its ID (Anycast EIP IDs start with \"aeip-\")", z.EIPType, z.AllocationID, idType(z.AllocationID))
+		}
 		if t := z.effectiveEIPType(); t.Valid() { // an unknown type is reported on its own
 			eipTypes = append(eipTypes, t)
 		}
@@ -304,7 +310,9 @@ func (s InstanceSpec) checkFacts(v *violations, f Facts) {
 			}
 			if z.EIPType != "" && z.EIPType != t {
 				mismatch = true
-				v.add(p+".EIPType", RuleEIPTypeConsistent, "EIPType is %s but EIP %q is %s", z.EIPType, z.AllocationID, t)
+				if z.EIPType == idType(z.AllocationID) { // else the spec level reported it
+					v.add(p+".EIPType", RuleEIPTypeConsistent, "EIPType is %s but EIP %q is %s", z.EIPType, z.AllocationID, t)
+				}
 			}
 		}
 	}
@@ -334,6 +342,15 @@ func (z ZoneMapping) effectiveEIPType() eip.Type {
 	return eip.TypeCommon
 }
 
+// idType is the EIP type an allocation ID stands for: Anycast for "aeip-…",
+// else Common.
+func idType(allocationID string) eip.Type {
+	if strings.HasPrefix(allocationID, "aeip-") {
+		return eip.TypeAnycast
+	}
+	return eip.TypeCommon
+}
+
 // checkSpecTypesConsistent reports whether the spec-level EIP type check
 // passed, so that the fact level does not report the same problem twice.
 func (s InstanceSpec) checkSpecTypesConsistent() bool {
@@ -358,7 +375,7 @@ var specValidator = sync.OnceValue(func() *validator.Validate {
 	must(v.RegisterValidation("alb_startletter", func(fl validator.FieldLevel) bool {
 		s := fl.Field().String()
 		for _, r := range s {
-			return unicode.IsLetter(r)
+			return isNameLetter(r)
 		}
 		return true
 	}))
@@ -367,7 +384,10 @@ var specValidator = sync.OnceValue(func() *validator.Validate {
 	}))
 	must(v.RegisterValidation("alb_tagprefix", func(fl validator.FieldLevel) bool {
 		k := strings.ToLower(fl.Field().String())
-		return !strings.HasPrefix(k, "acs:") && !strings.HasPrefix(k, "aliyun") && !strings.HasPrefix(k, reservedTagPrefix)
+		return !strings.HasPrefix(k, "acs:") && !strings.HasPrefix(k, "aliyun")
+	}))
+	must(v.RegisterValidation("alb_albkitprefix", func(fl validator.FieldLevel) bool {
+		return !strings.HasPrefix(strings.ToLower(fl.Field().String()), reservedTagPrefix)
 	}))
 	must(v.RegisterValidation("alb_nourl", func(fl validator.FieldLevel) bool {
 		s := strings.ToLower(fl.Field().String())
@@ -385,11 +405,21 @@ var specValidator = sync.OnceValue(func() *validator.Validate {
 
 var eipIDPattern = regexp.MustCompile(`^a?eip-[0-9A-Za-z-]+$`)
 
-// validNameChars reports whether s holds only letters (including CJK),
-// digits, '.', '_' and '-'.
+// isNameLetter reports whether r is a letter in the sense of the API's
+// names and reasons: "英文或中文字符" (api-metadata CreateLoadBalancer
+// LoadBalancerName and ModificationProtectionConfig.Reason), an English
+// letter A–Z, a–z or a Chinese character (Unicode script Han). Other
+// letters (é, Ё, λ, kana…) are refused by the service.
+func isNameLetter(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || unicode.Is(unicode.Han, r)
+}
+
+// validNameChars reports whether s holds only English letters, Chinese
+// characters, the digits 0–9, '.', '_' and '-'. Other digits (٣, １) and
+// invalid UTF-8 are refused.
 func validNameChars(s string) bool {
 	for _, r := range s {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '.' || r == '_' || r == '-') {
+		if !(isNameLetter(r) || '0' <= r && r <= '9' || r == '.' || r == '_' || r == '-') {
 			return false
 		}
 	}
@@ -435,15 +465,15 @@ func describe(field string, fe validator.FieldError) (rule, msg string) {
 	case "Name:min", "Name:max":
 		return RuleNameLength, fmt.Sprintf("name %q must be 2 to 128 characters long", val)
 	case "Name:alb_startletter":
-		return RuleNameStartLetter, fmt.Sprintf("name %q must start with a letter", val)
+		return RuleNameStartLetter, fmt.Sprintf("name %q must start with an English letter or a Chinese character", val)
 	case "Name:alb_namechars":
-		return RuleNameCharset, fmt.Sprintf("name %q may contain only letters, digits, '.', '_' and '-'", val)
+		return RuleNameCharset, fmt.Sprintf("name %q may contain only English letters, Chinese characters, digits 0-9, '.', '_' and '-'", val)
 	case "ReadOnly.Reason:min", "ReadOnly.Reason:max":
 		return RuleReadOnlyReasonLength, fmt.Sprintf("read-only reason %q must be 2 to 128 characters long", val)
 	case "ReadOnly.Reason:alb_startletter":
-		return RuleReadOnlyReasonStartLetter, fmt.Sprintf("read-only reason %q must start with a letter", val)
+		return RuleReadOnlyReasonStartLetter, fmt.Sprintf("read-only reason %q must start with an English letter or a Chinese character", val)
 	case "ReadOnly.Reason:alb_namechars":
-		return RuleReadOnlyReasonCharset, fmt.Sprintf("read-only reason %q may contain only letters, digits, '.', '_' and '-'", val)
+		return RuleReadOnlyReasonCharset, fmt.Sprintf("read-only reason %q may contain only English letters, Chinese characters, digits 0-9, '.', '_' and '-'", val)
 	case "Tags.Key:required":
 		return RuleTagKeyRequired, "tag key must not be empty"
 	case "Tags.Key:max":
@@ -451,13 +481,19 @@ func describe(field string, fe validator.FieldError) (rule, msg string) {
 	case "Tags.Value:max":
 		return RuleTagValueLength, fmt.Sprintf("tag value %q is longer than 128 characters", val)
 	case "Tags.Key:alb_tagprefix":
-		return RuleTagKeyReservedPrefix, fmt.Sprintf("tag key %q must not start with \"acs:\", \"aliyun\" or \"albkit:\"", val)
+		return RuleTagKeyReservedPrefix, fmt.Sprintf("tag key %q must not start with \"acs:\" or \"aliyun\"", val)
+	case "Tags.Key:alb_albkitprefix":
+		return RuleTagKeyAlbkitPrefix, fmt.Sprintf("tag key %q must not start with \"albkit:\": albkit keeps that prefix for its own tags", val)
+	case "Tags.Value:alb_tagprefix":
+		return RuleTagValueReservedPrefix, fmt.Sprintf("tag value %q must not start with \"acs:\" or \"aliyun\"", val)
 	case "Tags.Key:alb_nourl", "Tags.Value:alb_nourl":
 		return RuleTagNoURL, fmt.Sprintf("tag %s %q must not contain \"http://\" or \"https://\"", strings.ToLower(lastPart(field)), val)
 	case "IdempotencyKey:max":
 		return RuleIdempotencyKeyLength, fmt.Sprintf("idempotency key is %d characters; at most 64 are allowed", len(val))
 	case "IdempotencyKey:printascii":
 		return RuleIdempotencyKeyASCII, "idempotency key must contain printable ASCII characters only"
+	case "IdempotencyKey:alb_tagprefix", "IdempotencyKey:alb_nourl":
+		return RuleIdempotencyKeyTagValue, "idempotency key becomes the value of albkit's tag " + TokenTagKey + ", so it must not start with \"acs:\" or \"aliyun\" nor contain \"http://\" or \"https://\""
 	}
 	return fe.Tag(), fmt.Sprintf("%s fails the %q check", field, fe.Tag())
 }

@@ -166,8 +166,9 @@ const (
 	seedZoneEIP  = "Create (Zone): For Internet-facing instances, you can associate an existing EIP."
 	seedEIPPay   = "Create (EIP restrictions): You can associate only pay-as-you-go (pay-by-data-transfer) EIPs that are not associated with an Internet Shared Bandwidth instance."
 	seedEIPType  = "Create (EIP restrictions): The EIP types associated with different zones of the same ALB instance must be consistent."
-	seedName     = "Create (Instance Name and Resource Group) + API LoadBalancerName: 2–128 characters, letters, digits, '.', '_', '-', starting with a letter."
+	seedName     = "Create (Instance Name and Resource Group) + API LoadBalancerName: 2–128 English or Chinese characters, digits, '.', '_', '-', starting with an English letter or a Chinese character (长度为2~128个英文或中文字符，必须以字母或中文开头)."
 	seedTag      = "API Tag.N.Key/Value: at most 128 characters; must not start with acs: or aliyun; must not contain http:// or https://."
+	seedTokenTag = "albkit: the idempotency key is the ClientToken and the value of the " + alb.TokenTagKey + " tag, so API Tag.N.Value applies."
 	seedReadOnly = "Enable deletion protection and modification protection + API ModificationProtectionConfig.Reason: 2–128 characters, same charset as the name, starts with a letter."
 	seedToken    = "API ClientToken: ASCII only, at most 64 characters."
 	seedVPC      = "Create (VPC): The instance and its server groups must be in the same VPC."
@@ -256,7 +257,14 @@ func invalidCases() []invalidCase {
 		{name: "EIP types differ", seed: seedEIPType, spec: spec(func(s *alb.InstanceSpec) {
 			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIPType(eip.TypeCommon)
 			s.ZoneMappings[1] = s.ZoneMappings[1].WithEIPType(eip.TypeAnycast)
-		}), field: "ZoneMappings", rule: alb.RuleEIPTypeConsistent},
+		}), field: "ZoneMappings", rule: alb.RuleEIPTypeConsistent, also: []fieldRule{{"ZoneMappings[1].EIPType", alb.RuleEIPAnycastNeedsEIP}}},
+		{name: "Anycast type without an Anycast EIP", seed: "Create (Zone): Automatically assign EIP creates a pay-as-you-go (pay-by-data-transfer) EIP (GUESS: never an Anycast one).", spec: spec(func(s *alb.InstanceSpec) {
+			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIPType(eip.TypeAnycast)
+			s.ZoneMappings[1] = s.ZoneMappings[1].WithEIPType(eip.TypeAnycast)
+		}), field: "ZoneMappings[0].EIPType", rule: alb.RuleEIPAnycastNeedsEIP, also: []fieldRule{{"ZoneMappings[1].EIPType", alb.RuleEIPAnycastNeedsEIP}}},
+		{name: "EIP type says Common, EIP ID is Anycast", seed: seedEIPType + " (an aeip-… ID is an Anycast EIP)", spec: spec(func(s *alb.InstanceSpec) {
+			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("aeip-h").WithEIPType(eip.TypeCommon)
+		}), field: "ZoneMappings[0].EIPType", rule: alb.RuleEIPTypeConsistent},
 		{name: "EIP without type (Common) beside Anycast", seed: seedEIPType, spec: spec(func(s *alb.InstanceSpec) {
 			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("eip-h")
 			s.ZoneMappings[1] = s.ZoneMappings[1].WithEIP("aeip-i").WithEIPType(eip.TypeAnycast)
@@ -273,6 +281,11 @@ func invalidCases() []invalidCase {
 		{name: "name starts with a dash", seed: seedName, spec: baseSpec().WithName("-web"), field: "Name", rule: alb.RuleNameStartLetter},
 		{name: "name with a space", seed: seedName, spec: baseSpec().WithName("web server"), field: "Name", rule: alb.RuleNameCharset},
 		{name: "name with a slash", seed: seedName, spec: baseSpec().WithName("web/1"), field: "Name", rule: alb.RuleNameCharset},
+		{name: "name with a Latin-1 letter", seed: seedName + " (issue 7 defect 5)", spec: baseSpec().WithName("café-lb"), field: "Name", rule: alb.RuleNameCharset},
+		{name: "name with Arabic-Indic digits", seed: seedName + " (issue 7 defect 5)", spec: baseSpec().WithName("lb-٣٣"), field: "Name", rule: alb.RuleNameCharset},
+		{name: "name in Cyrillic", seed: seedName + " (issue 7 defect 5)", spec: baseSpec().WithName("Ёлка"), field: "Name", rule: alb.RuleNameStartLetter},
+		{name: "name starts with a fullwidth letter", seed: seedName, spec: baseSpec().WithName("Ａlb"), field: "Name", rule: alb.RuleNameStartLetter},
+		{name: "name with a combining mark", seed: seedName, spec: baseSpec().WithName("e\u0301lb"), field: "Name", rule: alb.RuleNameCharset},
 
 		// --- Tags ---
 		{name: "nineteen tags", seed: "Create: add tags (20 per instance, GUESS from TagResources; albkit keeps two)", spec: spec(func(s *alb.InstanceSpec) { s.Tags = tags(19) }),
@@ -284,8 +297,10 @@ func invalidCases() []invalidCase {
 		{name: "tag key acs:", seed: seedTag, spec: baseSpec().WithTag("acs:owner", "x"), field: "Tags[0].Key", rule: alb.RuleTagKeyReservedPrefix},
 		{name: "tag key ACS: upper case", seed: seedTag, spec: baseSpec().WithTag("ACS:owner", "x"), field: "Tags[0].Key", rule: alb.RuleTagKeyReservedPrefix},
 		{name: "tag key aliyun", seed: seedTag, spec: baseSpec().WithTag("aliyun-team", "x"), field: "Tags[0].Key", rule: alb.RuleTagKeyReservedPrefix},
-		{name: "tag key albkit: (token tag)", seed: seedTag + " albkit: is kept for the idempotency tag", spec: baseSpec().WithTag(alb.TokenTagKey, "t"),
-			field: "Tags[0].Key", rule: alb.RuleTagKeyReservedPrefix},
+		{name: "tag key albkit: (token tag)", seed: "albkit: the albkit: prefix is kept for albkit's tags (" + alb.TokenTagKey + ")", spec: baseSpec().WithTag(alb.TokenTagKey, "t"),
+			field: "Tags[0].Key", rule: alb.RuleTagKeyAlbkitPrefix},
+		{name: "tag value acs:", seed: seedTag + " (Value too: api-metadata CreateLoadBalancer Tag.N.Value)", spec: baseSpec().WithTag("owner", "acs:x"), field: "Tags[0].Value", rule: alb.RuleTagValueReservedPrefix},
+		{name: "tag value Aliyun", seed: seedTag + " (Value too)", spec: baseSpec().WithTag("owner", "Aliyun-team"), field: "Tags[0].Value", rule: alb.RuleTagValueReservedPrefix},
 		{name: "tag key with URL", seed: seedTag, spec: baseSpec().WithTag("see http://x", "x"), field: "Tags[0].Key", rule: alb.RuleTagNoURL},
 		{name: "tag value with URL", seed: seedTag, spec: baseSpec().WithTag("doc", "HTTPS://example.com"), field: "Tags[0].Value", rule: alb.RuleTagNoURL},
 		{name: "tag key twice", seed: seedTag + " (keys are distinct)", spec: baseSpec().WithTag("env", "a").WithTag("team", "b").WithTag("env", "c"),
@@ -298,11 +313,15 @@ func invalidCases() []invalidCase {
 		{name: "read-only reason 129", seed: seedReadOnly, spec: baseSpec().WithReadOnly(long), field: "ReadOnly.Reason", rule: alb.RuleReadOnlyReasonLength},
 		{name: "read-only reason starts with a digit", seed: seedReadOnly, spec: baseSpec().WithReadOnly("2025freeze"), field: "ReadOnly.Reason", rule: alb.RuleReadOnlyReasonStartLetter},
 		{name: "read-only reason with a space", seed: seedReadOnly, spec: baseSpec().WithReadOnly("change freeze"), field: "ReadOnly.Reason", rule: alb.RuleReadOnlyReasonCharset},
+		{name: "read-only reason in Cyrillic", seed: seedReadOnly, spec: baseSpec().WithReadOnly("Ёлка"), field: "ReadOnly.Reason", rule: alb.RuleReadOnlyReasonStartLetter},
+		{name: "read-only reason with a Latin-1 letter", seed: seedReadOnly, spec: baseSpec().WithReadOnly("gelé"), field: "ReadOnly.Reason", rule: alb.RuleReadOnlyReasonCharset},
 
 		// --- Idempotency key (ClientToken) ---
 		{name: "idempotency key not ASCII", seed: seedToken, spec: baseSpec().WithIdempotencyKey("clé-1"), field: "IdempotencyKey", rule: alb.RuleIdempotencyKeyASCII},
 		{name: "idempotency key control character", seed: seedToken, spec: baseSpec().WithIdempotencyKey("key\n1"), field: "IdempotencyKey", rule: alb.RuleIdempotencyKeyASCII},
 		{name: "idempotency key 65", seed: seedToken, spec: baseSpec().WithIdempotencyKey(strings.Repeat("k", 65)), field: "IdempotencyKey", rule: alb.RuleIdempotencyKeyLength},
+		{name: "idempotency key with a URL", seed: seedTokenTag, spec: baseSpec().WithIdempotencyKey("http://key"), field: "IdempotencyKey", rule: alb.RuleIdempotencyKeyTagValue},
+		{name: "idempotency key starting with ACS:", seed: seedTokenTag, spec: baseSpec().WithIdempotencyKey("ACS:key"), field: "IdempotencyKey", rule: alb.RuleIdempotencyKeyTagValue},
 
 		// --- Fact level: vSwitches (package network) ---
 		{name: "vSwitch unknown", seed: "Prerequisites (VPC and vSwitches): Create a VPC in your target region ... create vSwitches", spec: spec(func(s *alb.InstanceSpec) { s.ZoneMappings[1].VSwitchID = "vsw-gone" }),
@@ -348,8 +367,8 @@ func invalidCases() []invalidCase {
 			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("aeip-h")
 		}), field: "ZoneMappings", rule: alb.RuleEIPTypeConsistent},
 		{name: "EIP type says Common, EIP is Anycast", seed: seedEIPType, spec: spec(func(s *alb.InstanceSpec) {
-			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("aeip-h").WithEIPType(eip.TypeCommon)
-		}), facts: withFacts(), field: "ZoneMappings[0].EIPType", rule: alb.RuleEIPTypeConsistent},
+			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("eip-h").WithEIPType(eip.TypeCommon)
+		}), facts: withFacts(setEIP("eip-h", func(a *eip.Address) { a.Type = eip.TypeAnycast })), field: "ZoneMappings[0].EIPType", rule: alb.RuleEIPTypeConsistent},
 		{name: "EIPs of different types", seed: seedEIPType, spec: spec(func(s *alb.InstanceSpec) {
 			s.ZoneMappings[0] = s.ZoneMappings[0].WithEIP("eip-h")
 			s.ZoneMappings[1] = s.ZoneMappings[1].WithEIP("eip-i")
@@ -578,6 +597,10 @@ func TestValidateAcceptsBoundaries(t *testing.T) {
 		{name: "name of two characters", spec: baseSpec().WithName("ab"), facts: withFacts()},
 		{name: "name of 128 characters", spec: baseSpec().WithName(name128)},
 		{name: "name with Chinese characters", spec: baseSpec().WithName("负载均衡-1.a_b")},
+		{name: "name of 128 Chinese characters", spec: baseSpec().WithName(strings.Repeat("负", 128))},
+		{name: "name starting with a Chinese numeral and iteration mark", spec: baseSpec().WithName("〇々号")},
+		{name: "read-only reason in Chinese", spec: baseSpec().WithReadOnly("变更冻结-2025")},
+		{name: "tag value containing acs: and aliyun later", spec: baseSpec().WithTag("owner", "team-acs:aliyun")},
 		{name: "eighteen tags, empty value, 128-character key and value", spec: spec(func(s *alb.InstanceSpec) {
 			s.Tags = tags(16)
 			s.Tags = append(s.Tags, alb.Tag{Key: "empty"}, alb.Tag{Key: strings.Repeat("k", 128), Value: strings.Repeat("v", 128)})

@@ -248,6 +248,9 @@ func (s *Server) opCreateLoadBalancer(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
+	if e := s.st.checkZoneCount(len(cp.zones)); e != nil {
+		return nil, e
+	}
 	if e := s.st.checkCreate(cp); e != nil {
 		return nil, e
 	}
@@ -478,4 +481,14 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// checkZoneCount applies "if the selected region supports two or more
+// zones, select at least two zones" (SDK CreateLoadBalancerRequest.ZoneMappings;
+// api-metadata: 至少指定2个可用区). The code is a GUESS.
+func (st *state) checkZoneCount(n int) *apiError {
+	if n < 2 && len(st.zones) >= 2 {
+		return errf(400, "InvalidParameter", "The number of ZoneMappings must be at least 2 in a region with %d zones.", len(st.zones))
+	}
+	return nil
 }

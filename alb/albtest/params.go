@@ -170,6 +170,8 @@ func validTag(s string, key bool, maxLen int) bool {
 		return false
 	}
 	ls := strings.ToLower(s)
+	// Keys and values alike must not start with aliyun or acs: (api-metadata
+	// CreateLoadBalancer/TagResources Tag.N.Key and Tag.N.Value).
 	if strings.HasPrefix(ls, "aliyun") || strings.HasPrefix(ls, "acs:") {
 		return false
 	}

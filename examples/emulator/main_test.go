@@ -121,7 +121,10 @@ func TestRun(t *testing.T) {
 	resp, err := c.CreateLoadBalancer(&albsdk.CreateLoadBalancerRequest{
 		VpcId: dara.String(albtest.DefaultVPCID), AddressType: dara.String("Intranet"), LoadBalancerEdition: dara.String("Basic"),
 		LoadBalancerBillingConfig: &albsdk.CreateLoadBalancerRequestLoadBalancerBillingConfig{PayType: dara.String("PostPay")},
-		ZoneMappings:              []*albsdk.CreateLoadBalancerRequestZoneMappings{{VSwitchId: dara.String(albtest.VSwitchJ), ZoneId: dara.String(albtest.ZoneJ)}},
+		ZoneMappings: []*albsdk.CreateLoadBalancerRequestZoneMappings{
+			{VSwitchId: dara.String(albtest.VSwitchH), ZoneId: dara.String(albtest.ZoneH)},
+			{VSwitchId: dara.String(albtest.VSwitchJ), ZoneId: dara.String(albtest.ZoneJ)},
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
