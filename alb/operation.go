@@ -108,7 +108,11 @@ func (c *Client) CreateDryRun(ctx context.Context, spec InstanceSpec) error {
 		return err
 	}
 	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		_, err := sdk.CreateLoadBalancerWithContext(ctx, spec.createRequest(c.newTok(), true), c.runtime)
+		token := spec.IdempotencyKey // checked like the real create's; a DryRun consumes no token
+		if token == "" {
+			token = c.newTok()
+		}
+		_, err := sdk.CreateLoadBalancerWithContext(ctx, spec.createRequest(token, true), c.runtime)
 		return err
 	})
 	var ae *APIError

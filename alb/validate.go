@@ -1,11 +1,14 @@
 package alb
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -139,7 +142,41 @@ func (v *violations) err() error {
 	if len(v.list) == 0 {
 		return nil
 	}
+	slices.SortStableFunc(v.list, func(a, b *FieldError) int {
+		ra, ia, ta := fieldOrder(a.Field)
+		rb, ib, tb := fieldOrder(b.Field)
+		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(ia, ib), cmp.Compare(ta, tb))
+	})
 	return &ValidationError{Errors: v.list}
+}
+
+// specFieldRank is the position of each InstanceSpec field, for sorting
+// violations in field order.
+var specFieldRank = sync.OnceValue(func() map[string]int {
+	t := reflect.TypeFor[InstanceSpec]()
+	m := make(map[string]int, t.NumField())
+	for i := range t.NumField() {
+		m[t.Field(i).Name] = i
+	}
+	return m
+})
+
+// fieldOrder splits a field path such as "ZoneMappings[1].VSwitchID" into
+// the spec field's position, the list index and the rest.
+func fieldOrder(path string) (rank, index int, rest string) {
+	top, rest, _ := strings.Cut(path, ".")
+	index = -1
+	if name, idx, ok := strings.Cut(top, "["); ok {
+		top = name
+		if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
+			index = n
+		}
+	}
+	rank, ok := specFieldRank()[top]
+	if !ok {
+		rank = len(specFieldRank())
+	}
+	return rank, index, rest
 }
 
 // reservedTagPrefix is the tag key prefix albkit keeps for itself.

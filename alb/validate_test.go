@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 
@@ -718,5 +719,26 @@ func TestEditionPredicates(t *testing.T) {
 		if got := p[0].CanUpgradeTo(p[1]); got != w {
 			t.Errorf("%s.CanUpgradeTo(%s) = %v, want %v", p[0], p[1], got, w)
 		}
+	}
+}
+
+// ValidationError lists violations in field order (the order of
+// InstanceSpec's fields, then list index), whatever order the checks ran in.
+func TestViolationsInFieldOrder(t *testing.T) {
+	s := baseSpec().WithName("-bad").WithTag("acs:x", "v")
+	s.VPCID = "not-a-vpc"
+	s.ZoneMappings[1].VSwitchID = "bad-1"
+	s.ZoneMappings[0].VSwitchID = "bad-0"
+	var ve *alb.ValidationError
+	if err := s.Validate(); !errors.As(err, &ve) {
+		t.Fatalf("Validate = %v", err)
+	}
+	var got []string
+	for _, fe := range ve.Errors {
+		got = append(got, fe.Field)
+	}
+	want := []string{"Name", "VPCID", "ZoneMappings[0].VSwitchID", "ZoneMappings[1].VSwitchID", "Tags[0].Key"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("fields %v, want %v", got, want)
 	}
 }
