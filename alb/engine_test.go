@@ -392,7 +392,7 @@ func TestTransportFailuresAreTyped(t *testing.T) {
 		MaxAttempts: 2, InitialInterval: time.Millisecond, MaxInterval: time.Millisecond}))
 	_, inst := createActive(t, c, basicSpec())
 	ctx := context.Background()
-	for _, fault := range []albtest.Fault{{DropConnection: true}, {Latency: 80 * time.Millisecond}} {
+	for _, fault := range []albtest.Fault{{DropConnection: true}, {Latency: 5 * time.Second}} {
 		srv.ClearFaults()
 		srv.InjectFault(fault)
 		for name, run := range map[string]func() error{
