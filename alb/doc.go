@@ -88,16 +88,45 @@
 //     if the release fails, and lists every side effect. An instance that
 //     is already gone is released successfully.
 //
-// Every API call is retried on Throttling*, ServiceUnavailable, 5xx,
-// SystemBusy, IdempotenceProcessing and IncorrectStatus.LoadBalancer, and on
-// network errors when the call is safe to repeat (reads, and writes that
-// carry a ClientToken), with exponential backoff and jitter, bounded
-// attempts and time, and a retry budget shared by the client. Validation
-// and permission errors are never retried. Every retry is logged with the
-// action, attempt, delay, code and RequestId. Errors answered by the service
-// are *[APIError] values; sentinels ([ErrNotFound], [ErrDeletionProtected],
-// [ErrThrottled], [ErrQuotaExceeded], [ErrCreateFailed], [ErrWaitTimeout],
-// [ErrInvalidSpec]) work with errors.Is.
+// Every API call is retried on the codes one table (internal/apierr) calls
+// retryable (throttling, ServiceUnavailable, 5xx, SystemBusy,
+// IdempotenceProcessing, IncorrectStatus.LoadBalancer, ... and the codes of
+// [WithRetryableCodes]), and on network errors and per-request timeouts
+// when the call is safe to repeat (reads, and writes that carry a
+// ClientToken), with exponential backoff and jitter, bounded attempts and
+// time, and a retry budget shared by the client. Throttling is the service
+// pacing the caller: it spends no budget, does not count against the
+// attempts, and its retry-after hint is honoured. Authentication,
+// permission and validation errors are never retried. Every retry is logged
+// with the action, attempt, delay, code and RequestId.
+//
+// Every error albkit returns matches an exported type or sentinel:
+// *[APIError] (the service's answer, with [APIError.NotFound],
+// [APIError.Auth], [APIError.Throttling], [APIError.Retryable]),
+// *[NetworkError] ([ErrNetwork]), *[MaxAttemptsError] (retries ran out),
+// [ErrRetryBudgetExhausted], *[ValidationError] ([ErrInvalidSpec]),
+// *[ArgumentError] ([ErrInvalidArgument]), *[StateError] ([ErrCreateFailed],
+// [ErrReleased], [ErrUnexpectedState]), *[WaitTimeoutError]
+// ([ErrWaitTimeout]), *[IdempotencyError] ([ErrIdempotencyKeyReused]), and
+// the sentinels [ErrNotFound], [ErrAuth], [ErrThrottled],
+// [ErrQuotaExceeded], [ErrDeletionProtected], [ErrReleaseFailed]. Not-found
+// comes only from codes that say a resource is absent: an authentication
+// failure ([ErrAuth]) never reads as "already gone".
+//
+// # Crash safety
+//
+// A caller that must survive a crash chooses the idempotency key and
+// persists it before calling [Client.Create] (which may retry for minutes),
+// then resumes with [Client.ResumeCreate] or finds the instance with
+// [Client.FindByToken]; the same for a release with
+// [ReleaseOptions].IdempotencyKey and [Client.ResumeRelease]. albkit tags
+// every instance it creates with the key ([TokenTagKey]) and a digest of the
+// spec ([SpecTagKey]), so a resumed create with another spec is refused.
+//
+// # Time
+//
+// Every delay and bound reads the client's [Clock] ([WithClock]); albtest's
+// ManualClock with AutoAdvance makes a wait of minutes run in milliseconds.
 //
 // No credential appears in any log line, error, or formatted value.
 package alb
