@@ -14,7 +14,8 @@ const (
 	// Beta is the multiplicative decrease: after a throttle the send rate
 	// becomes Beta times the rate that was throttled.
 	Beta = 0.7
-	// ScaleConstant is CUBIC's C: how fast the rate grows back.
+	// ScaleConstant is CUBIC's C, the default of [WithScaleConstant]: how
+	// fast the rate grows back, in requests per second per second cubed.
 	ScaleConstant = 0.4
 	// Smoothing is the weight of the newest half-second bucket in the
 	// measured send rate (an exponentially weighted moving average).
@@ -24,6 +25,9 @@ const (
 	// MaxSleepSlice is the longest single sleep inside Wait: a waiter
 	// re-reads the (possibly changed) rate at least this often.
 	MaxSleepSlice = time.Second
+	// MaxEpisode bounds how long after a cut further throttles may count as
+	// the same episode (see the package documentation).
+	MaxEpisode = 2 * time.Second
 	// increaseReportFactor is how much the rate must grow (or shrink through
 	// low demand) since the last OnChange report to be reported again.
 	increaseReportFactor = 1.1
@@ -52,6 +56,8 @@ type adaptiveConfig struct {
 	maxRate  float64
 	initial  float64
 	onChange func(class string, rate float64, reason string)
+	everyCut bool
+	scale    float64
 }
 
 // WithClock sets the time source (default [SystemClock]). A nil clock is
@@ -109,6 +115,30 @@ func WithOnChange(fn func(class string, rate float64, reason string)) AdaptiveOp
 	return func(cfg *adaptiveConfig) { cfg.onChange = fn }
 }
 
+// WithScaleConstant sets CUBIC's C (default [ScaleConstant], 0.4, as
+// aws-sdk-go-v2): the rate climbs back to the throttled rate W in
+// ∛(W·(1−β)/C) seconds and then grows by C·t³. C is absolute (requests per
+// second per second cubed), so the same C probes relatively harder at low
+// rates: a smaller C (0.05) halves the throttled fraction at 10 requests per
+// second and lowers it at 1–5 (see the package documentation's figures), at
+// the cost of finding spare capacity more slowly. Values <= 0 or not finite
+// are ignored.
+func WithScaleConstant(c float64) AdaptiveOption {
+	return func(cfg *adaptiveConfig) {
+		if c > 0 && !math.IsInf(c, 0) {
+			cfg.scale = c
+		}
+	}
+}
+
+// WithCutOnEveryThrottle makes every throttle cut the rate, as
+// aws-sdk-go-v2 does. By default only the first throttle of an episode cuts
+// it: the answers to requests that were already sent when the rate was cut
+// (at most [MaxEpisode] later) do not cut it again.
+func WithCutOnEveryThrottle() AdaptiveOption {
+	return func(cfg *adaptiveConfig) { cfg.everyCut = true }
+}
+
 // Adaptive is a [Limiter] that learns, per action class, the rate the service
 // accepts: aws-sdk-go-v2's adaptive retry mode (CUBIC), see the package
 // documentation. The zero value is not usable; call [NewAdaptive].
@@ -120,7 +150,7 @@ type Adaptive struct {
 // NewAdaptive returns an adaptive limiter. Every class starts unlimited and
 // is limited from its first throttle on, unless [WithInitialRate] is given.
 func NewAdaptive(opts ...AdaptiveOption) *Adaptive {
-	cfg := adaptiveConfig{clock: SystemClock(), minRate: DefaultMinRate, maxRate: math.Inf(1)}
+	cfg := adaptiveConfig{clock: SystemClock(), minRate: DefaultMinRate, maxRate: math.Inf(1), scale: ScaleConstant}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -159,9 +189,15 @@ type classState struct {
 	lastThrottle time.Time
 	window       float64 // CUBIC's K, seconds from lastThrottle to lastMax
 
+	sent       uint64    // requests Wait let through
+	observed   uint64    // outcomes observed
+	episodeEnd uint64    // observed count up to which throttles are the current episode's
+	episodeTil time.Time // and the time limit of that
+
 	reported  float64 // rate last passed to OnChange
 	throttles uint64
 	successes uint64
+	held      uint64 // throttles that did not cut (same episode)
 }
 
 func halfSecondBucket(t time.Time) int64 {
@@ -180,15 +216,15 @@ func (a *Adaptive) state(class string) *classState {
 		s.fill, s.calculated, s.lastMax, s.measured, s.reported = r, r, r, r, r
 		s.capacity = math.Max(r, 1)
 		s.released = s.capacity
-		s.window = cubicWindow(r)
+		s.window = a.cubicWindow(r)
 		s.lastThrottle = now.Add(-time.Duration(s.window * float64(time.Second)))
 	}
 	actual, _ := a.classes.LoadOrStore(class, s)
 	return actual.(*classState)
 }
 
-func cubicWindow(lastMax float64) float64 {
-	return math.Cbrt(lastMax * (1 - Beta) / ScaleConstant)
+func (a *Adaptive) cubicWindow(lastMax float64) float64 {
+	return math.Cbrt(lastMax * (1 - Beta) / a.cfg.scale)
 }
 
 // refill adds the tokens earned since the last refill.
@@ -214,6 +250,7 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	clock := a.cfg.clock
 	s.mu.Lock()
 	if !s.enabled {
+		s.sent++
 		s.mu.Unlock()
 		return nil
 	}
@@ -225,6 +262,7 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	deadline, hasDeadline := ctx.Deadline()
 	for {
 		if s.released >= ticket+1 || !s.enabled {
+			s.sent++
 			s.mu.Unlock()
 			return nil
 		}
@@ -267,14 +305,26 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 	now := a.cfg.clock.Now()
 	s.mu.Lock()
 	s.updateMeasured(now)
+	s.observed++
+	if throttled && !a.cfg.everyCut && s.enabled && s.observed <= s.episodeEnd && now.Before(s.episodeTil) {
+		// An answer to a request sent before the last cut: already paid for.
+		s.throttles++
+		s.held++
+		s.mu.Unlock()
+		return
+	}
 	if throttled {
 		s.throttles++
+		// The answers to everything in flight now are this episode's; twice
+		// that count allows for answers arriving out of order.
+		s.episodeEnd = s.sent + (s.sent - min(s.observed, s.sent))
+		s.episodeTil = now.Add(MaxEpisode)
 		use := s.measured
 		if s.enabled {
 			use = math.Min(s.measured, s.fill)
 		}
 		s.lastMax = use
-		s.window = cubicWindow(use)
+		s.window = a.cubicWindow(use)
 		s.lastThrottle = now
 		s.calculated = use * Beta
 		if !s.enabled {
@@ -286,7 +336,7 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 	} else {
 		s.successes++
 		dt := now.Sub(s.lastThrottle).Seconds()
-		s.calculated = ScaleConstant*math.Pow(dt-s.window, 3) + s.lastMax
+		s.calculated = a.cfg.scale*math.Pow(dt-s.window, 3) + s.lastMax
 	}
 	s.refill(now)
 	s.fill = math.Min(math.Max(math.Min(s.calculated, 2*s.measured), a.cfg.minRate), a.cfg.maxRate)
@@ -342,6 +392,11 @@ type Stats struct {
 	Tokens float64
 	// Throttles and Successes count the outcomes observed.
 	Throttles, Successes uint64
+	// HeldThrottles counts the throttles that did not cut the rate because
+	// the cut for their episode had already been made.
+	HeldThrottles uint64
+	// Sent counts the requests Wait let through.
+	Sent uint64
 }
 
 // Stats returns a snapshot of class's state (refilled to now). An unknown
@@ -358,6 +413,7 @@ func (a *Adaptive) Stats(class string) Stats {
 	st := Stats{
 		Enabled: s.enabled, Rate: s.fill, MeasuredRate: s.measured, LastMaxRate: s.lastMax,
 		Tokens: s.released - s.next, Throttles: s.throttles, Successes: s.successes,
+		HeldThrottles: s.held, Sent: s.sent,
 	}
 	if !s.enabled {
 		st.Rate = math.Inf(1)
