@@ -23,7 +23,10 @@ const (
 	// DefaultMinRate is the slowest send rate, in requests per second.
 	DefaultMinRate = 0.5
 	// MaxSleepSlice is the longest single sleep inside Wait: a waiter
-	// re-reads the (possibly changed) rate at least this often.
+	// re-reads the (possibly changed) rate at least this often, so that a
+	// rate increase reaches waiters deep in the queue within a second
+	// (sleeping longer, up to half the predicted wait, was measured to leave
+	// the service idle after increases: 58% of R instead of 99%).
 	MaxSleepSlice = time.Second
 	// MaxEpisode bounds how long after a cut further throttles may count as
 	// the same episode (see the package documentation).

@@ -16,10 +16,9 @@ type Limiter interface {
 	// context.Canceled) and errors.Is(err, context.DeadlineExceeded) work.
 	Wait(ctx context.Context, class string) error
 	// Observe reports the outcome of a request of class that Wait let
-	// through: throttled is true when the service answered with throttling,
-	// false for any other answer (success or a non-throttling error).
-	// Requests that never reached the service (a network error before
-	// sending) should not be observed.
+	// through, exactly once per such request: throttled is true when the
+	// service answered with throttling, false for any other outcome (success,
+	// another API error, a network error).
 	Observe(class string, throttled bool)
 }
 
@@ -49,6 +48,12 @@ func (e *WaitError) Error() string {
 
 // Unwrap returns the context's error.
 func (e *WaitError) Unwrap() error { return e.Err }
+
+var (
+	_ Limiter = (*Adaptive)(nil)
+	_ Limiter = (*Fixed)(nil)
+	_ Limiter = none{}
+)
 
 // None returns a Limiter that never limits: Wait returns at once (an error
 // only if ctx has already ended) and Observe does nothing.

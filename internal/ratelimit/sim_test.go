@@ -97,7 +97,7 @@ func simulate(clock *simClock, svc *simService, clients []simClient, warmup, tot
 	return counts
 }
 
-const simWarmup, simTotal = 30 * time.Second, 5 * time.Minute
+const simWarmup, simTotal = 30 * time.Second, 3 * time.Minute
 
 // simFigures returns the throttled fraction and the accepted rate of c.
 func simFigures(c simCount) (throttled, achieved float64) {
@@ -122,12 +122,12 @@ func TestAdaptiveSimulation(t *testing.T) {
 		minAchieved  float64 // fraction of R
 	}{
 		{"R=10,burst=10,N=20", 10, 10, 20, nil, 0.05, 0.85},
-		{"R=10,burst=10,N=300", 10, 10, 300, nil, 0.05, 0.85},
+		{"R=10,burst=10,N=150", 10, 10, 150, nil, 0.05, 0.85},
 		{"R=10,burst=2,N=100", 10, 2, 100, nil, 0.05, 0.85},
 		{"R=20,burst=5,N=50", 20, 5, 50, nil, 0.05, 0.85},
 		{"R=50,burst=50,N=100", 50, 50, 100, nil, 0.05, 0.85},
 		{"R=50,burst=10,N=100", 50, 10, 100, nil, 0.05, 0.80},
-		{"R=100,burst=100,N=300", 100, 100, 300, nil, 0.05, 0.85},
+		{"R=100,burst=100,N=150", 100, 100, 150, nil, 0.05, 0.85},
 		{"C=0.05,R=10,burst=10,N=20", 10, 10, 20, []AdaptiveOption{WithScaleConstant(0.05)}, 0.03, 0.85},
 		{"C=0.05,R=50,burst=10,N=100", 50, 10, 100, []AdaptiveOption{WithScaleConstant(0.05)}, 0.02, 0.85},
 		{"low:R=5,burst=2,N=10", 5, 2, 10, nil, 0.15, 0.80},
