@@ -171,8 +171,8 @@ func NewAdaptive(opts ...AdaptiveOption) *Adaptive {
 // once released >= k+1. released grows at fill tokens per second and never
 // exceeds next+capacity, so at most capacity unused tokens are banked. A
 // waiter whose ticket is not covered yet sleeps for the shortfall at the
-// current rate, so waiters are served first come, first served, and each one
-// wakes about once (more when the rate falls meanwhile).
+// current rate (at most MaxSleepSlice at a time), so waiters are served first
+// come, first served, without a thundering herd at each token.
 type classState struct {
 	mu sync.Mutex
 
@@ -203,8 +203,16 @@ type classState struct {
 	held      uint64 // throttles that did not cut (same episode)
 }
 
+// halfSecondBucket returns the index of t's half-second bucket (floored, also
+// before 1970).
 func halfSecondBucket(t time.Time) int64 {
-	return int64(math.Floor(float64(t.UnixNano()) / float64(500*time.Millisecond)))
+	const half = int64(500 * time.Millisecond)
+	ns := t.UnixNano()
+	b := ns / half
+	if ns%half < 0 {
+		b--
+	}
+	return b
 }
 
 func (a *Adaptive) state(class string) *classState {

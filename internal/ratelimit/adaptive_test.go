@@ -42,8 +42,21 @@ func TestAdaptiveUnlimitedUntilFirstThrottle(t *testing.T) {
 		t.Fatalf("Stats before a throttle = %+v, want not enabled, Rate +Inf, 1000 successes", st)
 	}
 	l.Observe("read:Get", true)
-	if st := l.Stats("read:Get"); !st.Enabled || math.IsInf(st.Rate, 0) || st.Throttles != 1 {
-		t.Fatalf("Stats after a throttle = %+v, want enabled with a finite rate", st)
+	st = l.Stats("read:Get")
+	if !st.Enabled || math.IsInf(st.Rate, 0) || st.Throttles != 1 || st.Tokens != 0 {
+		t.Fatalf("Stats after a throttle = %+v, want enabled with a finite rate and an empty bucket", st)
+	}
+	// The bucket starts empty: the next request waits one token's time.
+	if err := l.Wait(ctx, "read:Get"); err != nil {
+		t.Fatal(err)
+	}
+	want := time.Duration(float64(time.Second) / st.Rate)
+	var slept time.Duration
+	for _, d := range c.Sleeps() {
+		slept += d
+	}
+	if (slept - want).Abs() > time.Microsecond {
+		t.Fatalf("first Wait after the throttle slept %v, want %v in all", c.Sleeps(), want)
 	}
 }
 
@@ -489,5 +502,24 @@ func TestAdaptiveConcurrent(t *testing.T) {
 	}
 	if total != goroutines*iters {
 		t.Fatalf("observed %d outcomes, want %d", total, goroutines*iters)
+	}
+}
+
+func TestHalfSecondBucket(t *testing.T) {
+	for _, tc := range []struct {
+		t    time.Time
+		want int64
+	}{
+		{time.Unix(0, 0), 0},
+		{time.Unix(0, 499_999_999), 0},
+		{time.Unix(0, 500_000_000), 1},
+		{time.Unix(10, 250_000_000), 20},
+		{time.Unix(0, -1), -1},
+		{time.Unix(-1, 0), -2},
+		{time.Unix(-1, 1), -2},
+	} {
+		if got := halfSecondBucket(tc.t); got != tc.want {
+			t.Errorf("halfSecondBucket(%v) = %d, want %d", tc.t.UnixNano(), got, tc.want)
+		}
 	}
 }
