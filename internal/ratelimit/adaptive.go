@@ -168,7 +168,8 @@ func NewAdaptive(opts ...AdaptiveOption) *Adaptive {
 // classState is one class's CUBIC state and send bucket, guarded by mu.
 //
 // The bucket hands out tickets in order: ticket k (0, 1, 2, ...) may be sent
-// once released >= k+1. released grows at fill tokens per second and never
+// once released >= k+1; a waiter that gives up withdraws its ticket and the
+// later ones move up. released grows at fill tokens per second and never
 // exceeds next+capacity, so at most capacity unused tokens are banked. A
 // waiter whose ticket is not covered yet sleeps for the shortfall at the
 // current rate (at most MaxSleepSlice at a time), so waiters are served first
@@ -181,6 +182,7 @@ type classState struct {
 	capacity   float64 // max(fill, 1)
 	released   float64 // tokens released so far
 	next       float64 // next ticket number
+	waiters    map[*waiter]struct{}
 	lastRefill time.Time
 
 	measured   float64 // smoothed send rate
@@ -205,6 +207,9 @@ type classState struct {
 
 // halfSecondBucket returns the index of t's half-second bucket (floored, also
 // before 1970).
+// waiter is a Wait call that is sleeping for its ticket.
+type waiter struct{ ticket float64 }
+
 func halfSecondBucket(t time.Time) int64 {
 	const half = int64(500 * time.Millisecond)
 	ns := t.UnixNano()
@@ -268,21 +273,32 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	start := clock.Now()
 	now := start
 	s.refill(now)
-	ticket := s.next
+	if s.released >= s.next+1 { // a token is banked: the fast path
+		s.next++
+		s.sent++
+		s.mu.Unlock()
+		return nil
+	}
+	w := &waiter{ticket: s.next}
 	s.next++
+	if s.waiters == nil {
+		s.waiters = map[*waiter]struct{}{}
+	}
+	s.waiters[w] = struct{}{}
 	deadline, hasDeadline := ctx.Deadline()
 	for {
-		if s.released >= ticket+1 || !s.enabled {
+		if s.released >= w.ticket+1 {
+			delete(s.waiters, w)
 			s.sent++
 			s.mu.Unlock()
 			return nil
 		}
-		wait := time.Duration((ticket + 1 - s.released) / s.fill * float64(time.Second))
+		wait := time.Duration((w.ticket + 1 - s.released) / s.fill * float64(time.Second))
 		if wait < time.Nanosecond {
 			wait = time.Nanosecond
 		}
 		if hasDeadline && now.Add(wait).After(deadline) {
-			s.giveBack()
+			s.giveUp(w)
 			s.mu.Unlock()
 			return &WaitError{Class: class, Waited: now.Sub(start), Predicted: true, Err: context.DeadlineExceeded}
 		}
@@ -292,17 +308,23 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 		now = clock.Now()
 		s.refill(now)
 		if err != nil {
-			s.giveBack()
+			s.giveUp(w)
 			s.mu.Unlock()
 			return &WaitError{Class: class, Waited: now.Sub(start), Err: err}
 		}
 	}
 }
 
-// giveBack returns the token of a waiter that gave up, so the next waiter
-// takes its place.
-func (s *classState) giveBack() {
-	s.released = math.Min(s.released+1, s.next+s.capacity)
+// giveUp withdraws w's ticket: every later ticket moves one place forward,
+// so the waiters behind w take its place and nobody gets an extra token.
+func (s *classState) giveUp(w *waiter) {
+	delete(s.waiters, w)
+	for o := range s.waiters {
+		if o.ticket > w.ticket {
+			o.ticket--
+		}
+	}
+	s.next--
 }
 
 // Observe reports the outcome of a request of class. A throttle records the

@@ -231,3 +231,66 @@ func TestSharedLimiterOneBudget(t *testing.T) {
 		t.Errorf("two separate fixed 0.9R limiters: throttled only %.2f%%; want the service to refuse their excess (over 30%%)", 100*fxSep.thr)
 	}
 }
+
+// TestAdaptivePacingProperty: at a fixed rate r (no outcomes observed), N
+// goroutines waiting on the simulated clock, some with deadlines that make
+// Wait refuse at once, get exactly the tokens the bucket earns: in every
+// window [t1, t2] at most capacity + r·(t2−t1) grants, and over the whole
+// run no token is lost to refusals or to sliced sleeps.
+func TestAdaptivePacingProperty(t *testing.T) {
+	for seed := range uint64(6) {
+		r := rand.New(rand.NewPCG(seed, 7))
+		rps := []float64{0.7, 3, 10, 45}[seed%4]
+		n := 5 + r.IntN(60)
+		total := 60 * time.Second
+		clock := newSimClock()
+		lim := NewAdaptive(WithClock(clock), WithInitialRate(rps))
+		start := clock.Now()
+		var mu sync.Mutex
+		var grants []float64
+		refused := 0
+		for g := range n {
+			gr := rand.New(rand.NewPCG(seed, uint64(g)))
+			clock.Go(func() {
+				for clock.Now().Sub(start) < total {
+					ctx := context.Context(context.Background())
+					if gr.IntN(4) == 0 { // a deadline 0–3 s away: often refused
+						ctx = deadlineCtx{ctx, clock.Now().Add(time.Duration(gr.Int64N(int64(3 * time.Second))))}
+					}
+					if err := lim.Wait(ctx, "c"); err != nil {
+						mu.Lock()
+						refused++
+						mu.Unlock()
+						_ = clock.Sleep(context.Background(), time.Duration(gr.Int64N(int64(time.Second)))+time.Millisecond)
+						continue
+					}
+					mu.Lock()
+					grants = append(grants, clock.Now().Sub(start).Seconds())
+					mu.Unlock()
+					_ = clock.Sleep(context.Background(), time.Duration(gr.Int64N(int64(50*time.Millisecond)))+time.Millisecond)
+				}
+			})
+		}
+		clock.Wait()
+		capacity := math.Max(rps, 1)
+		// Grants are appended in time order (the clock only moves forward).
+		for i := range grants {
+			for j := i; j < len(grants); j++ {
+				if allowed := capacity + rps*(grants[j]-grants[i]) + 1e-6; float64(j-i+1) > allowed {
+					t.Fatalf("seed %d (r=%v, N=%d): %d grants in [%.3f, %.3f]s, at most %.3f allowed", seed, rps, n, j-i+1, grants[i], grants[j], allowed)
+				}
+			}
+		}
+		earned := capacity + rps*total.Seconds()
+		inTotal := 0 // waiters queued at the end are served after it
+		for _, g := range grants {
+			if g <= total.Seconds() {
+				inTotal++
+			}
+		}
+		if got := float64(inTotal); got < earned-2 || got > earned+1e-6 {
+			t.Fatalf("seed %d (r=%v, N=%d): %v grants in %v, want the %.1f the bucket earned (%d refusals)", seed, rps, n, got, total, earned, refused)
+		}
+		t.Logf("seed %d: r=%v N=%d: %d grants in %v (earned %.1f), %d refusals", seed, rps, n, inTotal, total, earned, refused)
+	}
+}
