@@ -113,7 +113,8 @@ func (c *fakeClock) waitSleepers(t *testing.T, n int) {
 
 // simClock is a discrete-event clock for simulations: goroutines started with
 // Go run on it; when every one of them is asleep, the time jumps to the
-// earliest wake-up. Blocking on anything but Sleep (other than briefly on a
+// earliest wake-up. The time stands still until Wait is called, so that all
+// the goroutines started before it begin at the same instant. Blocking on anything but Sleep (other than briefly on a
 // mutex) would stall it, so simulated goroutines only compute and Sleep.
 type simClock struct {
 	mu     sync.Mutex
@@ -124,7 +125,9 @@ type simClock struct {
 	done   chan struct{}
 }
 
-func newSimClock() *simClock { return &simClock{now: epoch, done: make(chan struct{})} }
+// newSimClock returns a clock held at epoch (active counts the caller's
+// setup phase) until Wait.
+func newSimClock() *simClock { return &simClock{now: epoch, active: 1, done: make(chan struct{})} }
 
 func (c *simClock) Now() time.Time {
 	c.mu.Lock()
@@ -148,8 +151,15 @@ func (c *simClock) Go(f func()) {
 	}()
 }
 
-// Wait blocks until every goroutine started with Go has returned.
-func (c *simClock) Wait() { <-c.done }
+// Wait lets the time run and blocks until every goroutine started with Go
+// has returned.
+func (c *simClock) Wait() {
+	c.mu.Lock()
+	c.active--
+	c.stepLocked()
+	c.mu.Unlock()
+	<-c.done
+}
 
 func (c *simClock) Sleep(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil || d <= 0 {
