@@ -368,8 +368,8 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		}
 	} else {
 		s.successes++
-		dt := now.Sub(s.lastThrottle).Seconds()
-		s.calculated = a.cfg.scale*math.Pow(dt-s.window, 3) + s.lastMax
+		d := now.Sub(s.lastThrottle).Seconds() - s.window
+		s.calculated = a.cfg.scale*d*d*d + s.lastMax
 	}
 	s.refill(now)
 	s.fill = math.Min(math.Max(math.Min(s.calculated, 2*s.measured), a.cfg.minRate), a.cfg.maxRate)
