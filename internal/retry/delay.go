@@ -3,6 +3,8 @@ package retry
 import (
 	"context"
 	"time"
+
+	"github.com/albkit/albkit/internal/clock"
 )
 
 // ComputeDelay is the waiter delay (smithy-go style) before poll number
@@ -66,20 +68,7 @@ func jitterSpan(span time.Duration, r float64) time.Duration {
 
 // SleepContext sleeps for d or until ctx is done, whichever comes first. It
 // returns ctx.Err() if ctx ended first (or had already ended), nil
-// otherwise. d <= 0 returns at once.
+// otherwise. d <= 0 returns at once. It is the wall clock's Sleep.
 func SleepContext(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return clock.Real{}.Sleep(ctx, d)
 }
