@@ -655,7 +655,9 @@ func TestEveryErrorIsTyped(t *testing.T) {
 				alb.WithRetryPolicy(alb.RetryPolicy{MaxAttempts: 2, InitialInterval: time.Millisecond, ThrottleInterval: time.Millisecond, MaxInterval: 2 * time.Millisecond, MaxElapsed: 100 * time.Millisecond}),
 				alb.WithWaitOptions(alb.WaitOptions{MinDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MaxWait: 150 * time.Millisecond}))
 			ctx := context.Background()
-			op, inst := createActive(t, c, basicSpec().WithIdempotencyKey("typed-"+name))
+			// The instance is made with the patient default client: the
+			// tight bounds above are for the operations under the fault.
+			op, inst := createActive(t, testClient(t, srv), basicSpec().WithIdempotencyKey("typed-"+name))
 			spec := basicSpec()
 			srv.InjectFault(fault)
 			ops := map[string]func() error{
