@@ -50,10 +50,16 @@
 //	SignatureDoesNotMatch                        400    ACS3 x-acs-content-sha256 differs from SHA-256 of the body; the message
 //	                                                    names x-acs-content-sha256. GUESS (the gateway's code for this is unknown).
 //	InvalidAccessKeyId.NotFound                  404    unknown access key ("Specified access key is not found.").
-//	InvalidTimeStamp.Expired                     400    x-acs-date / Timestamp more than MaxSkew (default 15 min) from now.
+//	InvalidTimeStamp.Expired                     400    x-acs-date / Timestamp more than MaxSkew (default 15 min; at most the
+//	                                                    NonceCache window) from now.
 //	InvalidTimeStamp.Format                      400    x-acs-date / Timestamp not "2006-01-02T15:04:05Z" (RFC 3339 with a
 //	                                                    zone is also accepted: GUESS).
-//	SignatureNonceUsed                           400    nonce seen before within the NonceCache TTL.
+//	SignatureNonceUsed                           400    nonce seen before (per access key) while a request carrying it can
+//	                                                    still be accepted (see NonceCache).
+//	InvalidTimeStamp.Expired                     400    also: the NonceCache is full and has forgotten the nonces of this
+//	                                                    timestamp, so it refuses it (the message says so). Our choice.
+//	ServiceUnavailable                           503    the NonceCache is full with nonces of this request's own time
+//	                                                    bucket (more than its capacity within MaxSkew/8). Our choice.
 //	Missing<Name>                                400    RPC parameter <Name> missing ("<Name> is mandatory for this action."), checked in
 //	                                                    the order Signature, AccessKeyId, SignatureMethod, SignatureNonce, Timestamp.
 //	                                                    The documented pattern is Missing{ParameterName}; its use for these
