@@ -350,3 +350,30 @@ func BenchmarkHandler(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkProfileStandalone runs testdata/emuprof (the emulator writing a CPU profile
+// to $EMUPROF) under sequential SDK calls. For investigation only: skipped unless
+// EMUPROF is set.
+func BenchmarkProfileStandalone(b *testing.B) {
+	out := os.Getenv("EMUPROF")
+	if out == "" {
+		b.Skip("EMUPROF not set")
+	}
+	bin := filepath.Join(b.TempDir(), "emuprof")
+	if o, err := exec.Command("go", "build", "-o", bin, "./testdata/emuprof").CombinedOutput(); err != nil {
+		b.Fatalf("%v\n%s", err, o)
+	}
+	emu := startProc(b, bin, out)
+	id, _ := activeLB(b, sdkConfig(emu.endpoint))
+	c := sdkClient(b, sdkConfig(emu.endpoint))
+	req := &albsdk.GetLoadBalancerAttributeRequest{LoadBalancerId: dara.String(id)}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := c.GetLoadBalancerAttribute(req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	_ = emu.cmd.Process.Signal(os.Interrupt)
+	_ = emu.cmd.Wait()
+}

@@ -199,7 +199,7 @@ type Server struct {
 	failNext int
 
 	logMu  sync.Mutex
-	log    []Request
+	log    []logEntry
 	counts map[string]int
 }
 
@@ -303,7 +303,7 @@ func New(opts ...Option) (*Server, error) {
 	s.st = newState(w)
 	s.resetLimiters()
 	if !c.noNonceCheck {
-		s.nonces = acs.NewNonceCache(2 * c.maxSkew)
+		s.nonces = acs.NewNonceCache(c.maxSkew)
 	}
 	s.verifier = &acs.Verifier{
 		Lookup:  s.lookup,

@@ -1,8 +1,10 @@
 package acs
 
 import (
+	"cmp"
 	"hash/maphash"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -52,12 +54,13 @@ type NonceCache struct {
 	mu       sync.Mutex
 	capacity int
 	n        int                    // nonces held
-	buckets  map[int64]*nonceBucket // by bucket index: signed time (Unix ns) / width
+	buckets  []nonceBucket          // in increasing idx order
 	floor    int64                  // Unix ns: signed times before it are refused
 	spare    map[[2]uint64]struct{} // an emptied map to reuse
 }
 
 type nonceBucket struct {
+	idx  int64 // signed time (Unix ns) / width
 	seen map[[2]uint64]struct{}
 }
 
@@ -77,7 +80,6 @@ func NewNonceCache(window time.Duration) *NonceCache {
 		width:    width,
 		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 		capacity: DefaultNonceCapacity,
-		buckets:  make(map[int64]*nonceBucket),
 	}
 }
 
@@ -132,59 +134,50 @@ func (c *NonceCache) Use(accessKeyID, nonce string, signed, now time.Time) *Erro
 			"Specified time stamp or date value is expired: the server's nonce cache is full and accepts only timestamps from "+
 				time.Unix(0, c.floor).UTC().Format(TimeFormat)+" on.")
 	}
-	for _, b := range c.buckets {
-		if _, ok := b.seen[k]; ok {
+	for i := range c.buckets {
+		if _, ok := c.buckets[i].seen[k]; ok {
 			return newError(http.StatusBadRequest, CodeSignatureNonceUsed, "Specified signature nonce was used already.")
 		}
 	}
 	for c.n >= c.capacity {
-		oldest, ok := c.oldest()
-		if !ok || oldest >= idx {
+		if len(c.buckets) == 0 || c.buckets[0].idx >= idx {
 			return newError(http.StatusServiceUnavailable, CodeServiceUnavailable,
 				"The request has failed due to a temporary failure of the server: its signature nonce cache is full.")
 		}
-		c.drop(oldest)
+		c.drop(0)
 	}
-	b := c.buckets[idx]
-	if b == nil {
-		b = &nonceBucket{seen: c.spare}
-		c.spare = nil
-		if b.seen == nil {
-			b.seen = make(map[[2]uint64]struct{})
-		}
-		c.buckets[idx] = b
-	}
-	b.seen[k] = struct{}{}
+	c.bucket(idx)[k] = struct{}{}
 	c.n++
 	return nil
 }
 
+// bucket returns the set of bucket idx, adding it in order if needed.
+func (c *NonceCache) bucket(idx int64) map[[2]uint64]struct{} {
+	i, found := slices.BinarySearchFunc(c.buckets, idx, func(b nonceBucket, idx int64) int { return cmp.Compare(b.idx, idx) })
+	if !found {
+		seen := c.spare
+		c.spare = nil
+		if seen == nil {
+			seen = make(map[[2]uint64]struct{})
+		}
+		c.buckets = slices.Insert(c.buckets, i, nonceBucket{idx: idx, seen: seen})
+	}
+	return c.buckets[i].seen
+}
+
 // expire drops the buckets whose every timestamp is more than window before now.
 func (c *NonceCache) expire(now int64) {
-	for idx := range c.buckets {
-		if (idx+1)*c.width+int64(c.window) <= now {
-			c.drop(idx)
-		}
+	for len(c.buckets) > 0 && (c.buckets[0].idx+1)*c.width+int64(c.window) <= now {
+		c.drop(0)
 	}
 }
 
-func (c *NonceCache) oldest() (int64, bool) {
-	var min int64
-	found := false
-	for idx := range c.buckets {
-		if !found || idx < min {
-			min, found = idx, true
-		}
-	}
-	return min, found
-}
-
-// drop forgets a bucket and refuses from then on every timestamp before its end.
-func (c *NonceCache) drop(idx int64) {
-	b := c.buckets[idx]
-	delete(c.buckets, idx)
+// drop forgets bucket i and refuses from then on every timestamp before its end.
+func (c *NonceCache) drop(i int) {
+	b := c.buckets[i]
+	c.buckets = slices.Delete(c.buckets, i, i+1)
 	c.n -= len(b.seen)
-	if end := (idx + 1) * c.width; end > c.floor {
+	if end := (b.idx + 1) * c.width; end > c.floor {
 		c.floor = end
 	}
 	if len(b.seen) <= 4096 { // reuse small maps; let big ones go back to the runtime
