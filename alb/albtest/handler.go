@@ -422,11 +422,18 @@ var jsonPool = sync.Pool{New: func() any {
 	return j
 }}
 
-// encode renders v as json.Marshal does (without the encoder's trailing newline) into
-// a pooled buffer; release it with done.
+// encode renders v as json.Marshal does (see appendJSON; without the encoder's
+// trailing newline) into a pooled buffer; release it with done.
 func encode(v any) (*jsonBuf, []byte, error) {
 	j := jsonPool.Get().(*jsonBuf)
 	j.buf.Reset()
+	if b, ok := appendJSON(j.buf.AvailableBuffer(), v); ok {
+		j.buf.Write(b) // b is j.buf's own spare capacity when it fitted: no copy then
+		if checkEncoding != nil {
+			checkEncoding(v, j.buf.Bytes())
+		}
+		return j, j.buf.Bytes(), nil
+	}
 	if err := j.enc.Encode(v); err != nil {
 		j.done()
 		return nil, nil, err
@@ -434,6 +441,10 @@ func encode(v any) (*jsonBuf, []byte, error) {
 	b := j.buf.Bytes()
 	return j, b[:len(b)-1], nil
 }
+
+// checkEncoding, set by the package's tests, compares every fast encoding with
+// json.Marshal.
+var checkEncoding func(v any, got []byte)
 
 func (j *jsonBuf) done() {
 	if j.buf.Cap() > 256<<10 {
