@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -175,6 +176,12 @@ func startProc(b *testing.B, path string, args ...string) *proc {
 	return p
 }
 
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
 // status reads a "Name:   N kB" field of /proc/PID/status, in kB.
 func (p *proc) status(b *testing.B, field string) float64 {
 	b.Helper()
@@ -228,9 +235,11 @@ func standalone(b *testing.B) (emu, triv *proc, id string) {
 // BenchmarkStandalone measures sequential SDK GetLoadBalancerAttribute calls
 // against the standalone emulator and the replay server, each in its own
 // process. The sub-benchmarks "emulator" and "trivial" feed benchstat; the
-// "interleaved" one alternates one call to each and reports the rate ratio
-// (emulator rate / trivial rate), which the machine's load drifts affect
-// equally, and each server's CPU time per call.
+// "interleaved" one alternates one call to each, so that drifts in the
+// machine's load hit both alike, and reports each one's median call time,
+// the rate ratio (emulator rate / trivial rate, from the medians, which
+// scheduling spikes do not move) and each server's CPU time per call (from
+// /proc/PID/stat, 10 ms ticks).
 func BenchmarkStandalone(b *testing.B) {
 	emu, triv, id := standalone(b)
 	b.Run("emulator", func(b *testing.B) { sequential(b, sdkClient(b, sdkConfig(emu.endpoint)), id) })
@@ -243,7 +252,7 @@ func BenchmarkStandalone(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		var de, dt time.Duration
+		de, dt := make([]time.Duration, b.N), make([]time.Duration, b.N)
 		cpuE, cpuT := emu.cpu(b), triv.cpu(b)
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
@@ -255,14 +264,14 @@ func BenchmarkStandalone(b *testing.B) {
 			if _, err := ct.GetLoadBalancerAttribute(req); err != nil {
 				b.Fatal(err)
 			}
-			de += t1.Sub(t0)
-			dt += time.Since(t1)
+			de[i], dt[i] = t1.Sub(t0), time.Since(t1)
 		}
 		b.StopTimer()
 		n := float64(b.N)
-		b.ReportMetric(float64(de.Microseconds())/n, "emu-µs/call")
-		b.ReportMetric(float64(dt.Microseconds())/n, "trivial-µs/call")
-		b.ReportMetric(float64(dt)/float64(de), "rate-ratio")
+		me, mt := median(de), median(dt)
+		b.ReportMetric(float64(me.Nanoseconds())/1e3, "emu-µs/call")
+		b.ReportMetric(float64(mt.Nanoseconds())/1e3, "trivial-µs/call")
+		b.ReportMetric(float64(mt)/float64(me), "rate-ratio")
 		b.ReportMetric(float64((emu.cpu(b)-cpuE).Microseconds())/n, "emu-cpu-µs/call")
 		b.ReportMetric(float64((triv.cpu(b)-cpuT).Microseconds())/n, "trivial-cpu-µs/call")
 	})
@@ -364,7 +373,14 @@ func BenchmarkProfileStandalone(b *testing.B) {
 		b.Fatalf("%v\n%s", err, o)
 	}
 	emu := startProc(b, bin, out)
-	id, _ := activeLB(b, sdkConfig(emu.endpoint))
+	id, body := activeLB(b, sdkConfig(emu.endpoint))
+	if os.Getenv("EMUPROF_REPLAY") != "" {
+		file := filepath.Join(b.TempDir(), "answer.json")
+		if err := os.WriteFile(file, body, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		emu = startProc(b, bin, out+".replay", file)
+	}
 	c := sdkClient(b, sdkConfig(emu.endpoint))
 	req := &albsdk.GetLoadBalancerAttributeRequest{LoadBalancerId: dara.String(id)}
 	b.ResetTimer()

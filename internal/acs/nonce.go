@@ -158,7 +158,13 @@ func (c *NonceCache) bucket(idx int64) map[[2]uint64]struct{} {
 		seen := c.spare
 		c.spare = nil
 		if seen == nil {
-			seen = make(map[[2]uint64]struct{})
+			// Size a new bucket like the newest one: steady traffic then fills it
+			// without growing (and rehashing) it on the request path.
+			hint := 0
+			if n := len(c.buckets); n > 0 {
+				hint = min(len(c.buckets[n-1].seen), 1<<16)
+			}
+			seen = make(map[[2]uint64]struct{}, hint)
 		}
 		c.buckets = slices.Insert(c.buckets, i, nonceBucket{idx: idx, seen: seen})
 	}

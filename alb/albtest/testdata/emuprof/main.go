@@ -4,7 +4,10 @@ package main
 
 import (
 	"fmt"
+	"net"
+	"net/http"
 	"os"
+	"strconv"
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
@@ -17,11 +20,25 @@ func main() {
 	if err != nil {
 		panic(err)
 	}
-	srv, err := albtest.Start(albtest.WithAddr("127.0.0.1:0"))
-	if err != nil {
-		panic(err)
+	if len(os.Args) > 2 { // replay mode: answer the bytes of os.Args[2]
+		body, _ := os.ReadFile(os.Args[2])
+		ln, _ := net.Listen("tcp", "127.0.0.1:0")
+		fmt.Printf("endpoint: %s\n", ln.Addr())
+		n := strconv.Itoa(len(body))
+		go http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			h := w.Header()
+			h.Set("Content-Type", "application/json;charset=utf-8")
+			h.Set("x-acs-request-id", "8A5C1F0E-2B1D-4C3E-9F10-000000000001")
+			h.Set("Content-Length", n)
+			_, _ = w.Write(body)
+		}))
+	} else {
+		srv, err := albtest.Start(albtest.WithAddr("127.0.0.1:0"))
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("endpoint: %s\n", srv.Endpoint())
 	}
-	fmt.Printf("endpoint: %s\n", srv.Endpoint())
 	_ = pprof.StartCPUProfile(f)
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, syscall.SIGTERM, os.Interrupt)
