@@ -590,7 +590,7 @@ func (s *Server) record(c *call, status int, code string) {
 			Time:        c.now,
 			Action:      c.action,
 			Version:     c.version,
-			AccessKeyID: c.ak,
+			AccessKeyID: strings.Clone(c.ak), // c.ak may be a piece of the whole Authorization header
 			RequestID:   c.requestID,
 			Status:      status,
 			Code:        code,

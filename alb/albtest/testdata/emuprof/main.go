@@ -1,5 +1,8 @@
 // Command emuprof runs the emulator like examples/emulator with the default options
-// and writes a CPU profile to the file named by its argument until it gets SIGTERM.
+// and writes a CPU profile to the file named by its first argument (and a heap profile
+// to that name + ".heap") when it gets SIGTERM or SIGINT. With a second argument it
+// serves that file's bytes instead, like testdata/replay. Used by
+// BenchmarkProfileStandalone.
 package main
 
 import (
@@ -7,9 +10,10 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strconv"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"syscall"
 
 	"github.com/albkit/albkit/alb/albtest"
@@ -45,4 +49,9 @@ func main() {
 	<-c
 	pprof.StopCPUProfile()
 	_ = f.Close()
+	if h, err := os.Create(os.Args[1] + ".heap"); err == nil {
+		runtime.GC()
+		_ = pprof.WriteHeapProfile(h)
+		_ = h.Close()
+	}
 }
