@@ -20,6 +20,23 @@
 // Verifier.Verify checks a received request; SignACS3 and SignRPC produce signatures for
 // tools and tests that do not use the SDK. Credential never prints its secret or token.
 //
+// A server that parses the parameters itself hands them over with ParseParams and
+// Verifier.VerifyParams, so the query is parsed once. Verification does not allocate
+// beyond the parsed parameters: the canonical request is built in a pooled buffer and
+// hashed there, and HMAC states keyed by a secret are pooled per secret.
+//
+// # Replay detection and memory
+//
+// NonceCache remembers nonces only as long as a request carrying them can still be
+// accepted: its window is the verifier's skew (a request signed at t is accepted while
+// |now−t| <= MaxSkew), so a nonce is kept until now−t exceeds it, filed by signed time in
+// buckets of MaxSkew/8. It holds 128-bit keyed hashes, not the nonces, and at most
+// DefaultNonceCapacity of them (about 20 MB). When full it never forgets a nonce whose
+// request could still be replayed: it drops its oldest bucket early and refuses from then
+// on every timestamp that bucket covered (InvalidTimeStamp.Expired, the message says the
+// cache is full), and if only the request's own bucket is left it refuses new nonces with
+// 503 ServiceUnavailable. A Verifier never accepts a larger skew than its cache covers.
+//
 // # Scheme selection
 //
 // A request whose Authorization header starts with "ACS3-" is checked as ACS3; every other
