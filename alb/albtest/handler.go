@@ -2,6 +2,7 @@ package albtest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -580,23 +581,12 @@ func (s *Server) throttle(w http.ResponseWriter, c *call) *apiError {
 // counted, requests naming an action the emulator does not serve are counted under "".
 const maxCountedActions = 1024
 
-// record appends to the request log and the counters. The log keeps the parsed
-// parameters and Requests builds each entry's Params from them, so that a request costs
-// one log slot and no map.
+// record appends to the request log and the counters. A log slot holds the
+// request's strings packed into one string (one object for the garbage
+// collector to mark instead of a dozen), and Requests unpacks it.
 func (s *Server) record(c *call, status int, code string) {
 	c.recorded = true
-	req := logEntry{
-		Request: Request{
-			Time:        c.now,
-			Action:      c.action,
-			Version:     c.version,
-			AccessKeyID: strings.Clone(c.ak), // c.ak may be a piece of the whole Authorization header
-			RequestID:   c.requestID,
-			Status:      status,
-			Code:        code,
-		},
-		p: c.p,
-	}
+	req := logEntry{time: c.now, status: status, packed: packRequest(c, code)}
 	counted := c.action
 	s.logMu.Lock()
 	if _, ok := s.counts[counted]; !ok && s.routes[counted] == nil && len(s.counts) >= maxCountedActions {
@@ -616,21 +606,57 @@ func (s *Server) record(c *call, status int, code string) {
 	s.logMu.Unlock()
 }
 
-// logEntry is a request log slot: the entry without Params, and the parameters.
+// logEntry is a request log slot.
 type logEntry struct {
-	Request
-	p url.Values
+	time   time.Time
+	status int
+	packed string // see packRequest
 }
 
-// request returns the entry with its Params.
-func (e *logEntry) request() Request {
-	r := e.Request
-	r.Params = make(map[string]string, len(e.p))
-	for k, v := range e.p {
-		if commonParams[k] || len(v) == 0 {
-			continue
+// packRequest packs the strings of a log entry, each preceded by its length
+// (uvarint): action, version, access key ID, request ID, code, then the
+// business parameters as name, value pairs (first value of each).
+func packRequest(c *call, code string) string {
+	n := len(c.action) + len(c.version) + len(c.ak) + len(c.requestID) + len(code) + 5*binary.MaxVarintLen32
+	for k, v := range c.p {
+		if !commonParams[k] && len(v) > 0 {
+			n += len(k) + len(v[0]) + 2*binary.MaxVarintLen32
 		}
-		r.Params[k] = v[0]
+	}
+	var b strings.Builder // one allocation: String does not copy
+	b.Grow(n)
+	put := func(f string) {
+		var v [binary.MaxVarintLen64]byte
+		b.Write(v[:binary.PutUvarint(v[:], uint64(len(f)))])
+		b.WriteString(f)
+	}
+	for _, f := range [...]string{c.action, c.version, c.ak, c.requestID, code} {
+		put(f)
+	}
+	for k, v := range c.p {
+		if !commonParams[k] && len(v) > 0 {
+			put(k)
+			put(v[0])
+		}
+	}
+	return b.String()
+}
+
+// request unpacks the entry.
+func (e *logEntry) request() Request {
+	rest := e.packed
+	next := func() string {
+		n, w := binary.Uvarint([]byte(rest[:min(len(rest), binary.MaxVarintLen64)]))
+		v := rest[w : w+int(n)]
+		rest = rest[w+int(n):]
+		return v
+	}
+	r := Request{Time: e.time, Status: e.status}
+	r.Action, r.Version, r.AccessKeyID, r.RequestID, r.Code = next(), next(), next(), next(), next()
+	r.Params = map[string]string{}
+	for rest != "" {
+		k := next()
+		r.Params[k] = next()
 	}
 	return r
 }
