@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The reference definitions below are the straightforward (allocating) forms of the
@@ -143,4 +144,34 @@ func FuzzQueryEscape(f *testing.F) {
 			t.Fatalf("appendRFC3986String(%q) = %q, want %q", s, got, rfc3986.Replace(s))
 		}
 	})
+}
+
+func TestParseTimeFormatMatchesTimeParse(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	check := func(s string) {
+		got, ok := parseTimeFormat(s)
+		want, err := time.Parse(TimeFormat, s)
+		if ok && (err != nil || !got.Equal(want) || got.Location() != want.Location()) {
+			t.Fatalf("%q: fast %v, time.Parse %v %v", s, got, want, err)
+		}
+		if !ok && err == nil && len(s) == len(TimeFormat) {
+			t.Fatalf("%q: fast path refused what time.Parse accepts (%v)", s, want)
+		}
+	}
+	for _, s := range []string{"2024-02-29T23:59:59Z", "2023-02-29T00:00:00Z", "2024-04-31T00:00:00Z",
+		"0000-01-01T00:00:00Z", "9999-12-31T23:59:60Z", "2024-13-01T00:00:00Z", "2024-00-10T00:00:00Z",
+		"2024-01-01T24:00:00Z", "2024-01-01 00:00:00Z", "2024-1-01T00:00:00Z", "+024-01-01T00:00:00Z"} {
+		check(s)
+	}
+	const digits = "0123456789"
+	for range 200000 {
+		b := []byte(TimeFormat)
+		for _, i := range []int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
+			b[i] = digits[r.IntN(10)]
+		}
+		if r.IntN(50) == 0 {
+			b[r.IntN(len(b))] = "x-:TZ +"[r.IntN(7)]
+		}
+		check(string(b))
+	}
 }
