@@ -170,7 +170,7 @@ func appendCanonicalHeaders(b []byte, h http.Header, host string, names []string
 
 // acs3StringToSignInto writes the ACS3 string to sign ("ACS3-HMAC-SHA256\n" + hex SHA-256
 // of the canonical request) into sts and returns its length.
-func acs3StringToSignInto(sts *[len(SchemeACS3) + 1 + 64]byte, method, path string, q url.Values, h http.Header,
+func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Values, h http.Header,
 	host string, names []string, signed, payloadHash string) {
 	bp, sp := getBuf(), getBuf()
 	b := (*bp)[:0]
@@ -205,9 +205,13 @@ type macPool struct {
 }
 
 type macState struct {
-	h   hash.Hash
-	sum [32]byte
+	h       hash.Hash
+	sum     [32]byte
+	scratch [acs3STSLen]byte // the message, copied here so that the caller's stays on its stack
 }
+
+// acs3STSLen is the length of an ACS3 string to sign.
+const acs3STSLen = len(SchemeACS3) + 1 + 64
 
 // macCache pools HMAC states per (algorithm, key). It holds at most maxMacKeys keys;
 // beyond that, states are built for each use.
@@ -257,6 +261,17 @@ func (c *macCache) mac(k macKey, msg []byte, out []byte) int {
 		p.pool.Put(s)
 	}
 	return n
+}
+
+// macACS3 returns HMAC-SHA256(key, sts) in out.
+func (c *macCache) macACS3(key string, sts *[acs3STSLen]byte, out *[32]byte) {
+	p, s := c.get(macKey{key: key})
+	s.scratch = *sts
+	s.h.Write(s.scratch[:])
+	copy(out[:], s.h.Sum(s.sum[:0]))
+	if p != nil {
+		p.pool.Put(s)
+	}
 }
 
 // decodeHex decodes a hex string (either case) into out; it reports false unless s is

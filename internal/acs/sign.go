@@ -151,7 +151,7 @@ func acs3Signature(stringToSign, secret string) string {
 }
 
 func acs3StringToSign(method, path string, q url.Values, h http.Header, host string, names []string, signed, payloadHash string) string {
-	var sts [len(SchemeACS3) + 1 + 64]byte
+	var sts [acs3STSLen]byte
 	acs3StringToSignInto(&sts, method, path, q, h, host, names, signed, payloadHash)
 	return string(sts[:])
 }

@@ -345,10 +345,10 @@ func (v *Verifier) verifyACS3(r *http.Request, body []byte, q url.Values, qerr *
 		return Verified{}, newError(http.StatusBadRequest, CodeSignatureDoesNotMatch,
 			"Specified signature is not matched with our calculation. The x-acs-content-sha256 header does not match the SHA-256 of the request body.")
 	}
-	var sts [len(SchemeACS3) + 1 + 64]byte
+	var sts [acs3STSLen]byte
 	acs3StringToSignInto(&sts, r.Method, r.URL.Path, q, r.Header, r.Host, names, signedList, payload)
 	var want, claimed [sha256.Size]byte
-	v.macs.mac(macKey{key: cred.AccessKeySecret}, sts[:], want[:])
+	v.macs.macACS3(cred.AccessKeySecret, &sts, &want)
 	if !decodeHex(claimed[:], sig) || subtle.ConstantTimeCompare(want[:], claimed[:]) != 1 {
 		return Verified{}, errMismatch(string(sts[:]))
 	}
