@@ -1,7 +1,6 @@
 package alb
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -143,40 +142,41 @@ func (v *violations) err() error {
 		return nil
 	}
 	slices.SortStableFunc(v.list, func(a, b *FieldError) int {
-		ra, ia, ta := fieldOrder(a.Field)
-		rb, ib, tb := fieldOrder(b.Field)
-		return cmp.Or(cmp.Compare(ra, rb), cmp.Compare(ia, ib), cmp.Compare(ta, tb))
+		return slices.Compare(fieldOrder(a.Field), fieldOrder(b.Field))
 	})
 	return &ValidationError{Errors: v.list}
 }
 
-// specFieldRank is the position of each InstanceSpec field, for sorting
-// violations in field order.
-var specFieldRank = sync.OnceValue(func() map[string]int {
+// fieldOrder turns a field path such as "ZoneMappings[1].VSwitchID" into a
+// sort key: each name's position among its struct's fields (following
+// InstanceSpec's types) and each list index, so violations sort in the
+// order the fields are declared. Unknown names sort last.
+func fieldOrder(path string) []int {
+	var key []int
 	t := reflect.TypeFor[InstanceSpec]()
-	m := make(map[string]int, t.NumField())
-	for i := range t.NumField() {
-		m[t.Field(i).Name] = i
-	}
-	return m
-})
-
-// fieldOrder splits a field path such as "ZoneMappings[1].VSwitchID" into
-// the spec field's position, the list index and the rest.
-func fieldOrder(path string) (rank, index int, rest string) {
-	top, rest, _ := strings.Cut(path, ".")
-	index = -1
-	if name, idx, ok := strings.Cut(top, "["); ok {
-		top = name
-		if n, err := strconv.Atoi(strings.TrimSuffix(idx, "]")); err == nil {
-			index = n
+	for seg := range strings.SplitSeq(path, ".") {
+		name, idx, hasIdx := strings.Cut(seg, "[")
+		rank := 1 << 20
+		if t != nil && t.Kind() == reflect.Struct {
+			if f, ok := t.FieldByName(name); ok && len(f.Index) == 1 {
+				rank, t = f.Index[0], f.Type
+			} else {
+				t = nil
+			}
+		}
+		key = append(key, rank)
+		if hasIdx {
+			n, err := strconv.Atoi(strings.TrimSuffix(idx, "]"))
+			if err != nil {
+				n = 1 << 20
+			}
+			key = append(key, n)
+			if t != nil && t.Kind() == reflect.Slice {
+				t = t.Elem()
+			}
 		}
 	}
-	rank, ok := specFieldRank()[top]
-	if !ok {
-		rank = len(specFieldRank())
-	}
-	return rank, index, rest
+	return key
 }
 
 // reservedTagPrefix is the tag key prefix albkit keeps for itself.

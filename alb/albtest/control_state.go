@@ -305,5 +305,9 @@ func (s *Server) requestLog() (first int, log []Request) {
 	for _, n := range s.counts {
 		total += n
 	}
-	return total - len(s.log), append([]Request(nil), s.log...)
+	out := make([]Request, len(s.log))
+	for i := range s.log {
+		out[i] = s.log[i].request()
+	}
+	return total - len(s.log), out
 }

@@ -162,6 +162,9 @@ func (s *Server) pickFault(action string) *faultState {
 // answerFault writes the fault's error or drops the connection.
 func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, c *call, f *faultState) (int, string) {
 	if f.DropConnection {
+		// Log the request before the client can see the connection go, so
+		// that a test reading the log right after its failed call finds it.
+		s.record(c, 0, "DroppedConnection")
 		if hj, ok := w.(http.Hijacker); ok {
 			if conn, _, err := hj.Hijack(); err == nil {
 				_ = conn.Close()

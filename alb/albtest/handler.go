@@ -1,6 +1,8 @@
 package albtest
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,7 +14,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/albkit/albkit/internal/acs"
 )
 
 // API versions served, one per product.
@@ -62,6 +67,7 @@ type call struct {
 	now       time.Time
 	dryRun    bool
 	token     string
+	recorded  bool // the request is in the log already (see record)
 }
 
 // apiError is an error answered to the client.
@@ -164,7 +170,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if rec := recover(); rec != nil {
 			if rec == http.ErrAbortHandler {
-				s.record(c, 0, "DroppedConnection")
+				if !c.recorded {
+					s.record(c, 0, "DroppedConnection")
+				}
 				panic(rec)
 			}
 			// A bug in the emulator, never the client's input: keep the
@@ -174,7 +182,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			status, code = 500, "InternalError"
 			s.writeError(w, c, &apiError{Status: 500, Code: "InternalError", Message: "The request processing has failed due to some unknown error."})
 		}
-		if c.action != "" || status != 0 {
+		if !c.recorded && (c.action != "" || status != 0) {
 			s.record(c, status, code)
 		}
 	}()
@@ -190,41 +198,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	if r.Method != http.MethodPost && r.Method != http.MethodGet {
 		return fail(errf(400, "UnsupportedHTTPMethod", "This http method %s is not supported.", r.Method))
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	body, err := readBody(r)
 	if err != nil {
-		return fail(errf(400, "InvalidParameter", "The request body cannot be read."))
+		return fail(err)
 	}
-	if len(body) > maxBody {
-		return fail(errf(400, "InvalidParameter", "The request body is too large."))
+	// The parameters are parsed once, here, and handed to the signature check.
+	params, perr := acs.ParseParams(r, body)
+	if perr != nil {
+		return fail(&apiError{Status: perr.Status, Code: perr.Code, Message: perr.Message})
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return fail(errf(400, "InvalidParameter", "The request query string is malformed."))
-	}
-	if len(body) > 0 && strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/x-www-form-urlencoded") {
-		form, err := url.ParseQuery(string(body))
-		if err != nil {
-			return fail(errf(400, "InvalidParameter", "The request body is malformed."))
-		}
-		for k, vs := range form {
-			q[k] = append(q[k], vs...)
-		}
-	}
+	q := params.All
 	c.p = q
-	c.action = r.Header.Get("x-acs-action")
-	if c.action == "" {
-		c.action = q.Get("Action")
-	}
-	c.version = r.Header.Get("x-acs-version")
-	if c.version == "" {
-		c.version = q.Get("Version")
-	}
-	c.ak = r.Header.Get("x-acs-accesskey-id")
+	c.action = firstOf(r.Header["X-Acs-Action"], q["Action"])
+	c.version = firstOf(r.Header["X-Acs-Version"], q["Version"])
+	c.ak = firstOf(r.Header["X-Acs-Accesskey-Id"], q["AccessKeyId"])
 	if c.ak == "" {
-		c.ak = q.Get("AccessKeyId")
-	}
-	if c.ak == "" {
-		c.ak = credentialFromAuthorization(r.Header.Get("Authorization"))
+		c.ak = credentialFromAuthorization(firstOf(r.Header["Authorization"], nil))
 	}
 
 	versions := s.routes[c.action]
@@ -247,7 +236,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	c.prod = rt.prod
 
 	if !s.cfg.noAuth {
-		v, aerr := s.verifier.Verify(r, body)
+		v, aerr := s.verifier.VerifyParams(r, body, params)
 		if aerr != nil {
 			return fail(&apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message})
 		}
@@ -362,6 +351,39 @@ func (s *Server) run(rt *route, c *call, useToken bool, tk tokenKey) (res any, a
 	return res, aerr
 }
 
+// readBody reads the request body (at most maxBody bytes).
+func readBody(r *http.Request) ([]byte, *apiError) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return nil, nil
+	}
+	var body []byte
+	var err error
+	if r.ContentLength > 0 && r.ContentLength <= maxBody {
+		body = make([]byte, r.ContentLength)
+		_, err = io.ReadFull(r.Body, body)
+	} else {
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	}
+	if err != nil {
+		return nil, errf(400, "InvalidParameter", "The request body cannot be read.")
+	}
+	if len(body) > maxBody || r.ContentLength > maxBody {
+		return nil, errf(400, "InvalidParameter", "The request body is too large.")
+	}
+	return body, nil
+}
+
+// firstOf returns the first value of a, else of b, else "".
+func firstOf(a, b []string) string {
+	if len(a) > 0 && a[0] != "" {
+		return a[0]
+	}
+	if len(b) > 0 {
+		return b[0]
+	}
+	return ""
+}
+
 func anyRoute(m map[string]*route) *route {
 	for _, r := range m {
 		return r
@@ -410,37 +432,90 @@ func (s *Server) hostID(c *call) string {
 	return p.host + "." + s.region + ".aliyuncs.com"
 }
 
+// Response headers, shared read-only by every answer.
+var contentTypeJSON = []string{"application/json;charset=utf-8"}
+
+// jsonBuf is a pooled buffer with an encoder writing into it.
+type jsonBuf struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonPool = sync.Pool{New: func() any {
+	j := &jsonBuf{}
+	j.enc = json.NewEncoder(&j.buf)
+	return j
+}}
+
+// encode renders v as json.Marshal does (see appendJSON; without the encoder's
+// trailing newline) into a pooled buffer; release it with done.
+func encode(v any) (*jsonBuf, []byte, error) {
+	j := jsonPool.Get().(*jsonBuf)
+	j.buf.Reset()
+	if b, ok := appendJSON(j.buf.AvailableBuffer(), v); ok {
+		j.buf.Write(b) // b is j.buf's own spare capacity when it fitted: no copy then
+		if checkEncoding != nil {
+			checkEncoding(v, j.buf.Bytes())
+		}
+		return j, j.buf.Bytes(), nil
+	}
+	if err := j.enc.Encode(v); err != nil {
+		j.done()
+		return nil, nil, err
+	}
+	b := j.buf.Bytes()
+	return j, b[:len(b)-1], nil
+}
+
+// checkEncoding, set by the package's tests, compares every fast encoding with
+// json.Marshal.
+var checkEncoding func(v any, got []byte)
+
+func (j *jsonBuf) done() {
+	if j.buf.Cap() > 256<<10 {
+		return // let an unusually large answer's buffer go
+	}
+	jsonPool.Put(j)
+}
+
 func (s *Server) writeError(w http.ResponseWriter, c *call, e *apiError) {
 	p := c.prod
 	if p == nil {
 		p = prodALB
 	}
-	b, _ := json.Marshal(errorBody{
+	j, b, err := encode(errorBody{
 		RequestID: c.requestID,
 		HostID:    s.hostID(c),
 		Code:      e.Code,
 		Message:   e.Message,
 		Recommend: "https://api.aliyun.com/troubleshoot?q=" + url.QueryEscape(e.Code) + "&product=" + p.name + "&requestId=" + c.requestID,
 	})
+	if err != nil { // cannot happen: every field is a string
+		b = nil
+	}
+	writeBody(w, c, e.Status, b)
+	if j != nil {
+		j.done()
+	}
+}
+
+func writeBody(w http.ResponseWriter, c *call, status int, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json;charset=utf-8")
-	h.Set("x-acs-request-id", c.requestID)
-	w.WriteHeader(e.Status)
+	h["Content-Type"] = contentTypeJSON
+	h["X-Acs-Request-Id"] = []string{c.requestID}
+	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
 
 func (s *Server) writeJSON(w http.ResponseWriter, c *call, v any) (int, string) {
-	b, err := json.Marshal(v)
+	j, b, err := encode(v)
 	if err != nil {
 		e := errf(500, "InternalError", "The request processing has failed due to some unknown error.")
 		s.writeError(w, c, e)
 		return 500, e.Code
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json;charset=utf-8")
-	h.Set("x-acs-request-id", c.requestID)
-	w.WriteHeader(200)
-	_, _ = w.Write(b)
+	writeBody(w, c, 200, b)
+	j.done()
 	return 200, ""
 }
 
@@ -526,27 +601,22 @@ func (s *Server) throttle(w http.ResponseWriter, c *call) *apiError {
 	return errf(400, "Throttling.User", "Request was denied due to user flow control.")
 }
 
-// record appends to the request log and the counters.
+// maxCountedActions bounds the per-action counters: once that many action names are
+// counted, requests naming an action the emulator does not serve are counted under "".
+const maxCountedActions = 1024
+
+// record appends to the request log and the counters. A log slot holds the
+// request's strings packed into one string (one object for the garbage
+// collector to mark instead of a dozen), and Requests unpacks it.
 func (s *Server) record(c *call, status int, code string) {
-	params := make(map[string]string, len(c.p))
-	for k, v := range c.p {
-		if commonParams[k] || len(v) == 0 {
-			continue
-		}
-		params[k] = v[0]
-	}
-	req := Request{
-		Time:        c.now,
-		Action:      c.action,
-		Version:     c.version,
-		AccessKeyID: c.ak,
-		RequestID:   c.requestID,
-		Params:      params,
-		Status:      status,
-		Code:        code,
-	}
+	c.recorded = true
+	req := logEntry{time: c.now, status: status, packed: packRequest(c, code)}
+	counted := c.action
 	s.logMu.Lock()
-	s.counts[c.action]++
+	if _, ok := s.counts[counted]; !ok && s.routes[counted] == nil && len(s.counts) >= maxCountedActions {
+		counted = ""
+	}
+	s.counts[counted]++
 	if s.cfg.logLimit > 0 {
 		if len(s.log) >= s.cfg.logLimit {
 			// Drop the oldest half: amortised O(1) per request.
@@ -558,4 +628,59 @@ func (s *Server) record(c *call, status int, code string) {
 		s.log = append(s.log, req)
 	}
 	s.logMu.Unlock()
+}
+
+// logEntry is a request log slot.
+type logEntry struct {
+	time   time.Time
+	status int
+	packed string // see packRequest
+}
+
+// packRequest packs the strings of a log entry, each preceded by its length
+// (uvarint): action, version, access key ID, request ID, code, then the
+// business parameters as name, value pairs (first value of each).
+func packRequest(c *call, code string) string {
+	n := len(c.action) + len(c.version) + len(c.ak) + len(c.requestID) + len(code) + 5*binary.MaxVarintLen32
+	for k, v := range c.p {
+		if !commonParams[k] && len(v) > 0 {
+			n += len(k) + len(v[0]) + 2*binary.MaxVarintLen32
+		}
+	}
+	var b strings.Builder // one allocation: String does not copy
+	b.Grow(n)
+	put := func(f string) {
+		var v [binary.MaxVarintLen64]byte
+		b.Write(v[:binary.PutUvarint(v[:], uint64(len(f)))])
+		b.WriteString(f)
+	}
+	for _, f := range [...]string{c.action, c.version, c.ak, c.requestID, code} {
+		put(f)
+	}
+	for k, v := range c.p {
+		if !commonParams[k] && len(v) > 0 {
+			put(k)
+			put(v[0])
+		}
+	}
+	return b.String()
+}
+
+// request unpacks the entry.
+func (e *logEntry) request() Request {
+	rest := e.packed
+	next := func() string {
+		n, w := binary.Uvarint([]byte(rest[:min(len(rest), binary.MaxVarintLen64)]))
+		v := rest[w : w+int(n)]
+		rest = rest[w+int(n):]
+		return v
+	}
+	r := Request{Time: e.time, Status: e.status}
+	r.Action, r.Version, r.AccessKeyID, r.RequestID, r.Code = next(), next(), next(), next(), next()
+	r.Params = map[string]string{}
+	for rest != "" {
+		k := next()
+		r.Params[k] = next()
+	}
+	return r
 }

@@ -30,11 +30,17 @@ type Request struct {
 func (s *Server) Requests() []Request {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	return append([]Request(nil), s.log...)
+	out := make([]Request, len(s.log))
+	for i := range s.log {
+		out[i] = s.log[i].request()
+	}
+	return out
 }
 
 // Count returns how many requests named action have been received
-// (whatever their outcome).
+// (whatever their outcome). Requests naming an action the emulator does not
+// serve are counted under their name for the first 1024 distinct names and
+// under "" beyond, so the counters stay bounded.
 func (s *Server) Count(action string) int {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()

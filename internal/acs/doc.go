@@ -20,6 +20,23 @@
 // Verifier.Verify checks a received request; SignACS3 and SignRPC produce signatures for
 // tools and tests that do not use the SDK. Credential never prints its secret or token.
 //
+// A server that parses the parameters itself hands them over with ParseParams and
+// Verifier.VerifyParams, so the query is parsed once. Verification does not allocate
+// beyond the parsed parameters: the canonical request is built in a pooled buffer and
+// hashed there, and HMAC states keyed by a secret are pooled per secret.
+//
+// # Replay detection and memory
+//
+// NonceCache remembers nonces only as long as a request carrying them can still be
+// accepted: its window is the verifier's skew (a request signed at t is accepted while
+// |now−t| <= MaxSkew), so a nonce is kept until now−t exceeds it, filed by signed time in
+// buckets of MaxSkew/8. It holds 128-bit keyed hashes, not the nonces, and at most
+// DefaultNonceCapacity of them (about 25 MB). When full it never forgets a nonce whose
+// request could still be replayed: it drops its oldest bucket early and refuses from then
+// on every timestamp that bucket covered (InvalidTimeStamp.Expired, the message says the
+// cache is full), and if only the request's own bucket is left it refuses new nonces with
+// 503 ServiceUnavailable. A Verifier never accepts a larger skew than its cache covers.
+//
 // # Scheme selection
 //
 // A request whose Authorization header starts with "ACS3-" is checked as ACS3; every other
@@ -50,10 +67,16 @@
 //	SignatureDoesNotMatch                        400    ACS3 x-acs-content-sha256 differs from SHA-256 of the body; the message
 //	                                                    names x-acs-content-sha256. GUESS (the gateway's code for this is unknown).
 //	InvalidAccessKeyId.NotFound                  404    unknown access key ("Specified access key is not found.").
-//	InvalidTimeStamp.Expired                     400    x-acs-date / Timestamp more than MaxSkew (default 15 min) from now.
+//	InvalidTimeStamp.Expired                     400    x-acs-date / Timestamp more than MaxSkew (default 15 min; at most the
+//	                                                    NonceCache window) from now.
 //	InvalidTimeStamp.Format                      400    x-acs-date / Timestamp not "2006-01-02T15:04:05Z" (RFC 3339 with a
 //	                                                    zone is also accepted: GUESS).
-//	SignatureNonceUsed                           400    nonce seen before within the NonceCache TTL.
+//	SignatureNonceUsed                           400    nonce seen before (per access key) while a request carrying it can
+//	                                                    still be accepted (see NonceCache).
+//	InvalidTimeStamp.Expired                     400    also: the NonceCache is full and has forgotten the nonces of this
+//	                                                    timestamp, so it refuses it (the message says so). Our choice.
+//	ServiceUnavailable                           503    the NonceCache is full with nonces of this request's own time
+//	                                                    bucket (more than its capacity within MaxSkew/8). Our choice.
 //	Missing<Name>                                400    RPC parameter <Name> missing ("<Name> is mandatory for this action."), checked in
 //	                                                    the order Signature, AccessKeyId, SignatureMethod, SignatureNonce, Timestamp.
 //	                                                    The documented pattern is Missing{ParameterName}; its use for these

@@ -1,88 +1,201 @@
 package acs
 
 import (
+	"cmp"
+	"hash/maphash"
+	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
 
-// DefaultNonceTTL is the TTL NewNonceCache uses when given a non-positive one: twice the
-// default clock skew, so that a request cannot be replayed anywhere in its ±15 minute
-// validity window.
-const DefaultNonceTTL = 30 * time.Minute
+// DefaultNonceWindow is the window NewNonceCache covers when given a non-positive one:
+// DefaultMaxSkew.
+const DefaultNonceWindow = DefaultMaxSkew
 
-// NonceCache remembers signature nonces for a TTL to reject replays. It is safe for
-// concurrent use and its memory is bounded by the number of nonces used within one TTL:
-// expired entries are dropped as new ones arrive. Use a TTL of at least twice
-// Verifier.MaxSkew, otherwise a request can be replayed after its nonce has expired but
-// while its timestamp is still accepted.
+// DefaultNonceCapacity is the number of nonces a NonceCache holds at most unless
+// NonceCache.SetCapacity says otherwise. Each takes about 47 bytes (a 128-bit hash in a
+// map, measured), so the cache stays under about 25 MB whatever the request rate.
+const DefaultNonceCapacity = 1 << 19
+
+// CodeServiceUnavailable is returned when the nonce cache is full with nonces of the
+// current time bucket only (see NonceCache).
+const CodeServiceUnavailable = "ServiceUnavailable"
+
+// nonceBuckets is the number of buckets per window: a bucket spans window/nonceBuckets of
+// signed time.
+const nonceBuckets = 8
+
+// NonceCache remembers signature nonces to reject replays. It is safe for concurrent use.
+//
+// A request is accepted only while its signed timestamp t is within ±window of the
+// server clock (Verifier.MaxSkew), so a replay of it can only succeed while now-t <=
+// window: a nonce has to be remembered until then and no longer. The cache files each
+// nonce (a 128-bit keyed hash of access key and nonce, not the nonce itself) in a bucket
+// of signed time (window/8 wide) and drops a bucket once every timestamp in it is out of
+// the window, so it holds the nonces of about one window of traffic (two for clients
+// whose clocks run ahead).
+//
+// Its size is bounded by a capacity (DefaultNonceCapacity). The cache never accepts a
+// replay inside the window it covers: when it is full, it drops its oldest bucket early
+// and from then on refuses every request signed before that bucket's end with
+// InvalidTimeStamp.Expired (the accepted window shrinks on its old side until real time
+// catches up). If the buckets older than the request's are all gone and it is still full
+// (more than the capacity of requests signed within window/8), it refuses the request
+// with 503 ServiceUnavailable without remembering it.
+//
+// Once a bucket is dropped (in time or early), timestamps before its end stay refused
+// even if the server clock goes backwards.
 type NonceCache struct {
-	ttl time.Duration
+	window time.Duration
+	width  int64 // bucket width in nanoseconds
+	seeds  [2]maphash.Seed
 
-	mu    sync.Mutex
-	seen  map[string]time.Time // nonce → expiry
-	queue []nonceEntry         // insertion order, for expiry
-	head  int
+	mu       sync.Mutex
+	capacity int
+	n        int                    // nonces held
+	buckets  []nonceBucket          // in increasing idx order
+	floor    int64                  // Unix ns: signed times before it are refused
+	spare    map[[2]uint64]struct{} // an emptied map to reuse
 }
 
-type nonceEntry struct {
-	nonce  string
-	expiry time.Time
+type nonceBucket struct {
+	idx  int64 // signed time (Unix ns) / width
+	seen map[[2]uint64]struct{}
 }
 
-// NewNonceCache returns a cache that remembers each nonce for ttl (DefaultNonceTTL if
-// ttl <= 0).
-func NewNonceCache(ttl time.Duration) *NonceCache {
-	if ttl <= 0 {
-		ttl = DefaultNonceTTL
+// NewNonceCache returns a cache that covers signed timestamps within ±window of the server
+// clock (DefaultNonceWindow if window <= 0). Give it the Verifier's MaxSkew: the Verifier
+// never accepts a larger skew than its cache covers.
+func NewNonceCache(window time.Duration) *NonceCache {
+	if window <= 0 {
+		window = DefaultNonceWindow
 	}
-	return &NonceCache{ttl: ttl, seen: make(map[string]time.Time)}
+	width := int64(window) / nonceBuckets
+	if width < 1 {
+		width = 1
+	}
+	return &NonceCache{
+		window:   window,
+		width:    width,
+		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		capacity: DefaultNonceCapacity,
+	}
 }
 
-// Use records nonce at time now and reports whether it was fresh (false = replay).
-// A nonce becomes fresh again once its TTL has passed.
-func (c *NonceCache) Use(nonce string, now time.Time) bool {
+// Window returns the skew the cache covers.
+func (c *NonceCache) Window() time.Duration { return c.window }
+
+// SetCapacity sets the number of nonces the cache holds at most (DefaultNonceCapacity if
+// n <= 0). A smaller capacity takes effect at the next Use.
+func (c *NonceCache) SetCapacity(n int) {
+	if n <= 0 {
+		n = DefaultNonceCapacity
+	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.expire(now)
-	if exp, ok := c.seen[nonce]; ok && now.Before(exp) {
-		return false
-	}
-	exp := now.Add(c.ttl)
-	c.seen[nonce] = exp
-	c.queue = append(c.queue, nonceEntry{nonce: nonce, expiry: exp})
-	return true
+	c.capacity = n
+	c.mu.Unlock()
 }
 
-// Len returns the number of nonces currently remembered (including ones that expired
-// since the last Use).
+// Len returns the number of nonces currently remembered.
 func (c *NonceCache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.seen)
+	return c.n
 }
 
-// expire drops entries from the front of the queue whose expiry has passed. The queue is
-// in insertion order; with a monotonic clock that is expiry order. If the injected clock
-// goes backwards, entries may live longer than ttl, never shorter.
-func (c *NonceCache) expire(now time.Time) {
-	for c.head < len(c.queue) {
-		e := c.queue[c.head]
-		if now.Before(e.expiry) {
-			break
-		}
-		if exp, ok := c.seen[e.nonce]; ok && exp.Equal(e.expiry) {
-			delete(c.seen, e.nonce)
-		}
-		c.queue[c.head] = nonceEntry{}
-		c.head++
+func (c *NonceCache) key(accessKeyID, nonce string) [2]uint64 {
+	var k [2]uint64
+	for i := range k {
+		var h maphash.Hash
+		h.SetSeed(c.seeds[i])
+		_, _ = h.WriteString(accessKeyID)
+		_ = h.WriteByte(0)
+		_, _ = h.WriteString(nonce)
+		k[i] = h.Sum64()
 	}
-	if c.head > 0 && c.head*2 >= len(c.queue) {
-		n := copy(c.queue, c.queue[c.head:])
-		clear(c.queue[n:])
-		c.queue = c.queue[:n]
-		c.head = 0
-		if cap(c.queue) > 1024 && n*4 < cap(c.queue) {
-			c.queue = append([]nonceEntry(nil), c.queue...) // give back the memory of a past burst
+	return k
+}
+
+// Use records the nonce of a request by accessKeyID signed at signed and received at now.
+// It returns nil if the nonce is fresh, SignatureNonceUsed if it was seen within the
+// window, InvalidTimeStamp.Expired if signed is before the window the cache still covers,
+// and ServiceUnavailable if the cache is full (see NonceCache). The caller has checked
+// that signed is within the window of now.
+func (c *NonceCache) Use(accessKeyID, nonce string, signed, now time.Time) *Error {
+	k := c.key(accessKeyID, nonce)
+	st := signed.UnixNano()
+	idx := floorDiv(st, c.width)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.expire(now.UnixNano())
+	if st < c.floor {
+		return newError(http.StatusBadRequest, CodeTimeStampExpired,
+			"Specified time stamp or date value is expired: the server's nonce cache is full and accepts only timestamps from "+
+				time.Unix(0, c.floor).UTC().Format(TimeFormat)+" on.")
+	}
+	for i := range c.buckets {
+		if _, ok := c.buckets[i].seen[k]; ok {
+			return newError(http.StatusBadRequest, CodeSignatureNonceUsed, "Specified signature nonce was used already.")
 		}
 	}
+	for c.n >= c.capacity {
+		if len(c.buckets) == 0 || c.buckets[0].idx >= idx {
+			return newError(http.StatusServiceUnavailable, CodeServiceUnavailable,
+				"The request has failed due to a temporary failure of the server: its signature nonce cache is full.")
+		}
+		c.drop(0)
+	}
+	c.bucket(idx)[k] = struct{}{}
+	c.n++
+	return nil
+}
+
+// bucket returns the set of bucket idx, adding it in order if needed.
+func (c *NonceCache) bucket(idx int64) map[[2]uint64]struct{} {
+	i, found := slices.BinarySearchFunc(c.buckets, idx, func(b nonceBucket, idx int64) int { return cmp.Compare(b.idx, idx) })
+	if !found {
+		seen := c.spare
+		c.spare = nil
+		if seen == nil {
+			// Size a new bucket like the newest one: steady traffic then fills it
+			// without growing (and rehashing) it on the request path.
+			hint := 0
+			if n := len(c.buckets); n > 0 {
+				hint = min(len(c.buckets[n-1].seen), 1<<16)
+			}
+			seen = make(map[[2]uint64]struct{}, hint)
+		}
+		c.buckets = slices.Insert(c.buckets, i, nonceBucket{idx: idx, seen: seen})
+	}
+	return c.buckets[i].seen
+}
+
+// expire drops the buckets whose every timestamp is more than window before now.
+func (c *NonceCache) expire(now int64) {
+	for len(c.buckets) > 0 && (c.buckets[0].idx+1)*c.width+int64(c.window) <= now {
+		c.drop(0)
+	}
+}
+
+// drop forgets bucket i and refuses from then on every timestamp before its end.
+func (c *NonceCache) drop(i int) {
+	b := c.buckets[i]
+	c.buckets = slices.Delete(c.buckets, i, i+1)
+	c.n -= len(b.seen)
+	if end := (b.idx + 1) * c.width; end > c.floor {
+		c.floor = end
+	}
+	if len(b.seen) <= 4096 { // reuse small maps; let big ones go back to the runtime
+		clear(b.seen)
+		c.spare = b.seen
+	}
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }

@@ -116,7 +116,7 @@ func SignACS3(r *http.Request, body []byte, cred Credential, now time.Time, nonc
 	if method == "" {
 		method = http.MethodGet
 	}
-	sts := acs3StringToSign(method, r.URL.Path, r.URL.Query(), canonicalHeaders(r.Header, host, names),
+	sts := acs3StringToSign(method, r.URL.Path, r.URL.Query(), r.Header, host, names,
 		strings.Join(names, ";"), r.Header.Get(HeaderContentSHA256))
 	r.Header.Set("Authorization", SchemeACS3+" Credential="+cred.AccessKeyID+",SignedHeaders="+
 		strings.Join(names, ";")+",Signature="+acs3Signature(sts, cred.AccessKeySecret))
@@ -150,68 +150,8 @@ func acs3Signature(stringToSign, secret string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// canonicalHeaders renders "name:value\n" for each name in order, using host for "host";
-// several values of one header are trimmed, sorted and joined with ",".
-func canonicalHeaders(h http.Header, host string, names []string) string {
-	var b strings.Builder
-	for _, n := range names {
-		b.WriteString(n)
-		b.WriteByte(':')
-		if n == "host" {
-			b.WriteString(strings.TrimSpace(host))
-		} else {
-			vals := h.Values(n)
-			if len(vals) == 1 {
-				b.WriteString(strings.TrimSpace(vals[0]))
-			} else {
-				vs := make([]string, len(vals))
-				for i, v := range vals {
-					vs[i] = strings.TrimSpace(v)
-				}
-				sort.Strings(vs)
-				b.WriteString(strings.Join(vs, ","))
-			}
-		}
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-// canonicalQuery follows darabonba-openapi getCanonicalQueryString: raw keys sorted
-// bytewise, "key=QueryEscape(value)" ("key=" when empty) joined by "&", then the RFC 3986
-// replacements applied to the whole string (keys included). Every value of a repeated
-// key is emitted, in received order.
-func canonicalQuery(q url.Values) string {
-	if len(q) == 0 {
-		return ""
-	}
-	keys := make([]string, 0, len(q))
-	for k := range q {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range q[k] {
-			if b.Len() > 0 {
-				b.WriteByte('&')
-			}
-			b.WriteString(k)
-			b.WriteByte('=')
-			b.WriteString(url.QueryEscape(v))
-		}
-	}
-	return rfc3986.Replace(b.String())
-}
-
-func canonicalURI(path string) string {
-	if path == "" {
-		path = "/"
-	}
-	return rfc3986.Replace(path)
-}
-
-func acs3StringToSign(method, path string, q url.Values, headers, signed, payloadHash string) string {
-	cr := method + "\n" + canonicalURI(path) + "\n" + canonicalQuery(q) + "\n" + headers + "\n" + signed + "\n" + payloadHash
-	return SchemeACS3 + "\n" + sha256Hex([]byte(cr))
+func acs3StringToSign(method, path string, q url.Values, h http.Header, host string, names []string, signed, payloadHash string) string {
+	var sts [acs3STSLen]byte
+	acs3StringToSignInto(&sts, method, path, q, h, host, names, signed, payloadHash)
+	return string(sts[:])
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -202,30 +203,152 @@ func TestRedaction(t *testing.T) {
 	}
 }
 
+func code(e *acs.Error) string {
+	if e == nil {
+		return "ok"
+	}
+	return e.Code
+}
+
 func TestNonceCache(t *testing.T) {
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	c := acs.NewNonceCache(time.Minute)
-	if !c.Use("a", t0) {
-		t.Fatal("first use of a not fresh")
+	use := func(nonce string, signed, now time.Time, want string) {
+		t.Helper()
+		if got := code(c.Use("ak", nonce, signed, now)); got != want {
+			t.Fatalf("Use(%s, signed %v, now %v) = %s, want %s", nonce, signed.Sub(t0), now.Sub(t0), got, want)
+		}
 	}
-	if c.Use("a", t0.Add(59*time.Second)) {
-		t.Fatal("replay within ttl accepted")
+	use("a", t0, t0, "ok")
+	use("a", t0, t0.Add(59*time.Second), acs.CodeSignatureNonceUsed)                     // replay within the window
+	use("a", t0.Add(30*time.Second), t0.Add(30*time.Second), acs.CodeSignatureNonceUsed) // reuse, other signed time
+	use("b", t0.Add(59*time.Second), t0.Add(59*time.Second), "ok")
+	if code(c.Use("other-ak", "a", t0, t0)) != "ok" {
+		t.Fatal("nonces are not per access key")
 	}
-	if !c.Use("b", t0.Add(59*time.Second)) {
-		t.Fatal("b not fresh")
-	}
-	if !c.Use("a", t0.Add(61*time.Second)) {
-		t.Fatal("a not fresh after ttl")
-	}
-	// Memory stays bounded: one nonce per second for a day with a one-minute TTL.
+	// Once every timestamp of its bucket is out of the window, "a" is forgotten: a new
+	// request may use it, and a replay of the old one is refused by its timestamp.
+	use("a", t0.Add(2*time.Minute), t0.Add(2*time.Minute), "ok")
+	use("a", t0, t0.Add(2*time.Minute), acs.CodeTimeStampExpired)
+	// Memory stays bounded: one nonce per second for a day with a one-minute window holds
+	// about one window (plus one bucket) of nonces.
 	for i := range 86400 {
-		c.Use(fmt.Sprint("n", i), t0.Add(time.Duration(i)*time.Second))
+		at := t0.Add(time.Duration(i) * time.Second)
+		c.Use("ak", fmt.Sprint("n", i), at, at)
 	}
-	if n := c.Len(); n > 61 {
-		t.Fatalf("cache holds %d nonces, want <= 61", n)
+	if n := c.Len(); n > 60+8 {
+		t.Fatalf("cache holds %d nonces, want <= 68", n)
 	}
-	if acs.NewNonceCache(0).Use("x", t0) != true {
-		t.Fatal("default cache")
+	if acs.NewNonceCache(0).Window() != acs.DefaultMaxSkew {
+		t.Fatal("default window")
+	}
+}
+
+// TestNonceCacheCapacity: a full cache drops its oldest bucket early and from then on
+// refuses the timestamps that bucket covered, so a replay is never accepted; when only
+// the request's own bucket is left it refuses new nonces with 503.
+func TestNonceCacheCapacity(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	c := acs.NewNonceCache(15 * time.Minute)
+	c.SetCapacity(100)
+	old := t0.Add(-10 * time.Minute)
+	for i := range 100 {
+		if e := c.Use("ak", fmt.Sprint("old", i), old, t0); e != nil {
+			t.Fatal(e)
+		}
+	}
+	if e := c.Use("ak", "new0", t0, t0); e != nil {
+		t.Fatalf("new nonce with a full cache of older buckets: %v", e)
+	}
+	if n := c.Len(); n != 1 {
+		t.Fatalf("Len = %d after dropping the old bucket, want 1", n)
+	}
+	e := c.Use("ak", "old7", old, t0)
+	if code(e) != acs.CodeTimeStampExpired || e.Status != 400 || !strings.Contains(e.Message, "nonce cache is full") {
+		t.Fatalf("replay of a dropped nonce = %v, want InvalidTimeStamp.Expired naming the full cache", e)
+	}
+	for i := 1; i < 100; i++ {
+		if e := c.Use("ak", fmt.Sprint("new", i), t0, t0); e != nil {
+			t.Fatal(e)
+		}
+	}
+	e = c.Use("ak", "new100", t0, t0)
+	if code(e) != acs.CodeServiceUnavailable || e.Status != 503 {
+		t.Fatalf("full cache, one bucket = %v, want 503 ServiceUnavailable", e)
+	}
+	if code(c.Use("ak", "new5", t0, t0)) != acs.CodeSignatureNonceUsed {
+		t.Fatal("replay in a full cache not refused as a replay")
+	}
+	if n := c.Len(); n != 100 {
+		t.Fatalf("Len = %d, want 100", n)
+	}
+	// A dropped bucket stays refused when the clock goes backwards.
+	if code(c.Use("ak", "old8", old, old)) != acs.CodeTimeStampExpired {
+		t.Fatal("clock going backwards reopened a dropped bucket")
+	}
+}
+
+// TestNonceCacheNeverAcceptsReplay drives a small cache with random traffic (clients
+// with skewed clocks, replays of accepted requests) and checks the one property that
+// matters: a replay whose timestamp is within the window is never accepted.
+func TestNonceCacheNeverAcceptsReplay(t *testing.T) {
+	const window = time.Minute
+	r := rand.New(rand.NewPCG(3, 4))
+	c := acs.NewNonceCache(window)
+	c.SetCapacity(200)
+	type req struct {
+		nonce  string
+		signed time.Time
+	}
+	var accepted []req
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	refusedFull := 0
+	for i := range 50000 {
+		now = now.Add(time.Duration(r.IntN(20)) * time.Millisecond)
+		if len(accepted) > 0 && r.IntN(4) == 0 {
+			old := accepted[r.IntN(len(accepted))]
+			if d := now.Sub(old.signed); d > window || d < -window {
+				continue // the Verifier refuses it by its timestamp before asking the cache
+			}
+			if e := c.Use("ak", old.nonce, old.signed, now); e == nil {
+				t.Fatalf("replay of %s signed %v accepted at %v", old.nonce, old.signed, now)
+			}
+			continue
+		}
+		signed := now.Add(time.Duration(r.Int64N(int64(2*window))) - window)
+		n := fmt.Sprint("n", i)
+		switch e := c.Use("ak", n, signed, now); {
+		case e == nil:
+			accepted = append(accepted, req{n, signed})
+		case e.Code == acs.CodeServiceUnavailable || e.Code == acs.CodeTimeStampExpired:
+			refusedFull++
+		default:
+			t.Fatalf("fresh nonce: %v", e)
+		}
+		if c.Len() > 200 {
+			t.Fatalf("Len %d over capacity", c.Len())
+		}
+	}
+	if refusedFull == 0 {
+		t.Fatal("the capacity was never reached: the test does not exercise it")
+	}
+}
+
+func TestVerifierSkewCappedByNonceWindow(t *testing.T) {
+	now := time.Now()
+	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }, MaxSkew: time.Hour, Nonces: acs.NewNonceCache(15 * time.Minute)}
+	cred := acs.Credential{AccessKeyID: testAK, AccessKeySecret: testSecret}
+	for _, tc := range []struct {
+		age  time.Duration
+		want string
+	}{{14 * time.Minute, "ok"}, {20 * time.Minute, acs.CodeTimeStampExpired}} {
+		r := httptest.NewRequest("POST", "http://h/", nil)
+		if err := acs.SignACS3(r, nil, cred, now.Add(-tc.age), ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, e := v.Verify(r, nil); code(e) != tc.want {
+			t.Fatalf("signed %v ago: %v, want %s", tc.age, e, tc.want)
+		}
 	}
 }
 
@@ -239,10 +362,10 @@ func TestNonceCacheConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range 200 {
-				if c.Use("shared", now) {
+				if c.Use("ak", "shared", now, now) == nil {
 					fresh.Add(1)
 				}
-				c.Use(fmt.Sprint(i, "-", j), now)
+				c.Use("ak", fmt.Sprint(i, "-", j), now, now)
 			}
 		}()
 	}

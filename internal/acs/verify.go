@@ -1,10 +1,14 @@
 package acs
 
 import (
+	"crypto/sha1"
+	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/base64"
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -13,13 +17,16 @@ import (
 const DefaultMaxSkew = 15 * time.Minute
 
 // Verifier checks signatures. Zero MaxSkew means DefaultMaxSkew (15 minutes). Now nil
-// means time.Now. Nonces nil means no replay check. A Verifier is safe for concurrent use
-// if Lookup is.
+// means time.Now. Nonces nil means no replay check; with Nonces, the accepted skew is at
+// most the window the cache covers (NonceCache.Window). A Verifier is safe for concurrent
+// use if Lookup is; do not copy one after first use.
 type Verifier struct {
 	Lookup  Lookup
 	Now     func() time.Time
 	MaxSkew time.Duration
 	Nonces  *NonceCache
+
+	macs macCache // keyed HMAC states, pooled per secret
 }
 
 // Verify checks r, whose body the caller has already read into body. It accepts either
@@ -35,12 +42,107 @@ type Verifier struct {
 // modified.
 func (v *Verifier) Verify(r *http.Request, body []byte) (Verified, *Error) {
 	if v == nil || v.Lookup == nil {
-		return Verified{}, newError(http.StatusInternalServerError, CodeInternalError, "The request processing has failed due to some unknown error.")
+		return Verified{}, errNoLookup()
 	}
-	if strings.HasPrefix(r.Header.Get("Authorization"), "ACS3-") {
-		return v.verifyACS3(r, body)
+	if isACS3(r) {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return v.verifyACS3(r, body, nil, errQuery())
+		}
+		return v.verifyACS3(r, body, q, nil)
 	}
-	return v.verifyRPC(r, body)
+	p, e := ParseParams(r, body)
+	if e != nil {
+		return Verified{}, e
+	}
+	return v.verifyRPC(r, p.All)
+}
+
+func isACS3(r *http.Request) bool {
+	auth := r.Header["Authorization"]
+	return len(auth) > 0 && strings.HasPrefix(auth[0], "ACS3-")
+}
+
+func errQuery() *Error {
+	return newError(http.StatusBadRequest, CodeInvalidParameter, "The query string is malformed.")
+}
+
+// Params are a request's parameters, parsed once for the verifier and the server.
+type Params struct {
+	// Query is the URL query (r.URL.RawQuery parsed).
+	Query url.Values
+	// All is Query plus, for a form-encoded body, the body parameters (appended after the
+	// query values of the same key): what the classic RPC signature covers. It is Query
+	// itself when there is no form body; do not modify either.
+	All url.Values
+}
+
+// ParseParams parses r's query and, when the Content-Type is
+// application/x-www-form-urlencoded, its form body (already read into body).
+func ParseParams(r *http.Request, body []byte) (Params, *Error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return Params{}, errQuery()
+	}
+	p := Params{Query: q, All: q}
+	if len(body) == 0 || !isFormContent(r.Header["Content-Type"]) {
+		return p, nil
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return Params{}, newError(http.StatusBadRequest, CodeInvalidParameter, "The form-encoded request body is malformed.")
+	}
+	if len(form) == 0 {
+		return p, nil
+	}
+	p.All = make(url.Values, len(q)+len(form))
+	for k, vs := range q {
+		p.All[k] = vs
+	}
+	for k, vs := range form {
+		p.All[k] = append(p.All[k][:len(p.All[k]):len(p.All[k])], vs...)
+	}
+	return p, nil
+}
+
+func isFormContent(ct []string) bool {
+	if len(ct) == 0 {
+		return false
+	}
+	if ct[0] == "application/x-www-form-urlencoded" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct[0])
+	return err == nil && mt == "application/x-www-form-urlencoded"
+}
+
+// VerifyParams is Verify for a request whose parameters the caller has parsed with
+// ParseParams (r and body unchanged since).
+func (v *Verifier) VerifyParams(r *http.Request, body []byte, p Params) (Verified, *Error) {
+	if v == nil || v.Lookup == nil {
+		return Verified{}, errNoLookup()
+	}
+	if isACS3(r) {
+		return v.verifyACS3(r, body, p.Query, nil)
+	}
+	return v.verifyRPC(r, p.All)
+}
+
+func errNoLookup() *Error {
+	return newError(http.StatusInternalServerError, CodeInternalError, "The request processing has failed due to some unknown error.")
+}
+
+// skew returns the accepted skew: MaxSkew (DefaultMaxSkew if zero), and no more than the
+// window the nonce cache covers.
+func (v *Verifier) skew() time.Duration {
+	skew := v.MaxSkew
+	if skew <= 0 {
+		skew = DefaultMaxSkew
+	}
+	if v.Nonces != nil && v.Nonces.Window() < skew {
+		skew = v.Nonces.Window()
+	}
+	return skew
 }
 
 func (v *Verifier) now() time.Time {
@@ -52,7 +154,11 @@ func (v *Verifier) now() time.Time {
 
 // checkTime parses a timestamp and checks it against the allowed skew.
 func (v *Verifier) checkTime(s string, now time.Time) (time.Time, *Error) {
-	t, err := time.Parse(TimeFormat, s)
+	t, ok := parseTimeFormat(s)
+	var err error
+	if !ok {
+		t, err = time.Parse(TimeFormat, s)
+	}
 	if err != nil {
 		t, err = time.Parse(time.RFC3339, s)
 	}
@@ -60,10 +166,7 @@ func (v *Verifier) checkTime(s string, now time.Time) (time.Time, *Error) {
 		return time.Time{}, newError(http.StatusBadRequest, CodeTimeStampFormat,
 			"Specified time stamp or date value is not well formatted.")
 	}
-	skew := v.MaxSkew
-	if skew <= 0 {
-		skew = DefaultMaxSkew
-	}
+	skew := v.skew()
 	if d := now.Sub(t); d > skew || d < -skew {
 		return time.Time{}, newError(http.StatusBadRequest, CodeTimeStampExpired,
 			"Specified time stamp or date value is expired.")
@@ -92,22 +195,71 @@ func checkToken(cred Credential, got string) *Error {
 	return nil
 }
 
-func (v *Verifier) checkNonce(ak, nonce string, now time.Time) *Error {
-	if v.Nonces != nil && !v.Nonces.Use(ak+"\x00"+nonce, now) {
-		return newError(http.StatusBadRequest, CodeSignatureNonceUsed, "Specified signature nonce was used already.")
+func (v *Verifier) checkNonce(ak, nonce string, signed, now time.Time) *Error {
+	if v.Nonces == nil {
+		return nil
 	}
-	return nil
+	return v.Nonces.Use(ak, nonce, signed, now)
 }
 
-func (v *Verifier) verifyACS3(r *http.Request, body []byte) (Verified, *Error) {
-	auth := r.Header.Get("Authorization")
+// Canonical forms of the header names Verify reads (net/http canonicalizes received
+// header names), so that lookups do not allocate.
+const (
+	hAuthorization = "Authorization"
+	hDate          = "X-Acs-Date"
+	hNonce         = "X-Acs-Signature-Nonce"
+	hContentSHA256 = "X-Acs-Content-Sha256"
+	hAccessKeyID   = "X-Acs-Accesskey-Id"
+	hSecurityToken = "X-Acs-Security-Token"
+)
+
+func header(h http.Header, canonical string) string {
+	if v := h[canonical]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// isLower reports whether s == strings.ToLower(s).
+func isLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x80 {
+			return s == strings.ToLower(s)
+		}
+		if 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// signedHas reports whether the lowercase form of header name k is in names.
+func signedHas(names []string, k string) bool {
+	for i := 0; i < len(k); i++ {
+		if k[i] >= 0x80 {
+			return slices.Contains(names, strings.ToLower(k))
+		}
+	}
+	for _, n := range names {
+		if asciiEqualFold(k, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *Verifier) verifyACS3(r *http.Request, body []byte, q url.Values, qerr *Error) (Verified, *Error) {
+	auth := header(r.Header, hAuthorization)
 	alg, rest, _ := strings.Cut(auth, " ")
 	if alg != SchemeACS3 {
 		return Verified{}, newError(http.StatusBadRequest, CodeInvalidSignatureMethod,
 			"Specified signature method is not supported. Only "+SchemeACS3+" is accepted.")
 	}
 	var ak, signedList, sig string
-	for _, part := range strings.Split(rest, ",") {
+	for rest != "" {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
 		if !ok {
 			return Verified{}, errIncomplete("The Authorization header is malformed.")
@@ -124,29 +276,48 @@ func (v *Verifier) verifyACS3(r *http.Request, body []byte) (Verified, *Error) {
 	if ak == "" || signedList == "" || sig == "" {
 		return Verified{}, errIncomplete("The Authorization header needs Credential, SignedHeaders and Signature.")
 	}
-	names := strings.Split(signedList, ";")
-	signed := make(map[string]bool, len(names))
-	for _, n := range names {
-		if n == "" || n != strings.ToLower(n) || signed[n] {
+	var nb [16]string
+	names := nb[:0]
+	var many map[string]bool // duplicate check for long lists (a short one is searched)
+	for list := signedList; ; {
+		n, more, found := strings.Cut(list, ";")
+		dup := false
+		if len(names) < 32 {
+			dup = slices.Contains(names, n)
+		} else {
+			if many == nil {
+				many = make(map[string]bool)
+				for _, x := range names {
+					many[x] = true
+				}
+			}
+			dup = many[n]
+			many[n] = true
+		}
+		if n == "" || !isLower(n) || dup {
 			return Verified{}, errIncomplete("SignedHeaders is malformed.")
 		}
-		signed[n] = true
+		names = append(names, n)
+		if !found {
+			break
+		}
+		list = more
 	}
-	for _, h := range []string{HeaderDate, HeaderNonce, HeaderContentSHA256} {
-		if r.Header.Get(h) == "" {
-			return Verified{}, errMissingHeader(h)
+	for _, h := range [...][2]string{{HeaderDate, hDate}, {HeaderNonce, hNonce}, {HeaderContentSHA256, hContentSHA256}} {
+		if header(r.Header, h[1]) == "" {
+			return Verified{}, errMissingHeader(h[0])
 		}
 	}
-	if !signed["host"] {
+	if !slices.Contains(names, "host") {
 		return Verified{}, errIncomplete("The header host is not signed.")
 	}
 	for k := range r.Header {
-		if lk := strings.ToLower(k); strings.HasPrefix(lk, "x-acs-") && !signed[lk] {
-			return Verified{}, errIncomplete("The header " + lk + " is not signed.")
+		if asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
+			return Verified{}, errIncomplete("The header " + strings.ToLower(k) + " is not signed.")
 		}
 	}
 	now := v.now()
-	t, e := v.checkTime(r.Header.Get(HeaderDate), now)
+	t, e := v.checkTime(header(r.Header, hDate), now)
 	if e != nil {
 		return Verified{}, e
 	}
@@ -154,67 +325,89 @@ func (v *Verifier) verifyACS3(r *http.Request, body []byte) (Verified, *Error) {
 	if e != nil {
 		return Verified{}, e
 	}
-	if hak := r.Header.Get(HeaderAccessKeyID); hak != "" && hak != ak {
+	if hak := header(r.Header, hAccessKeyID); hak != "" && hak != ak {
 		return Verified{}, errTokenMismatch()
 	}
-	if e := checkToken(cred, r.Header.Get(HeaderSecurityToken)); e != nil {
+	if e := checkToken(cred, header(r.Header, hSecurityToken)); e != nil {
 		return Verified{}, e
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return Verified{}, newError(http.StatusBadRequest, CodeInvalidParameter, "The query string is malformed.")
+	if qerr != nil {
+		return Verified{}, qerr
 	}
-	payload := r.Header.Get(HeaderContentSHA256)
-	if !strings.EqualFold(payload, sha256Hex(body)) {
+	payload := header(r.Header, hContentSHA256)
+	var got, sum [sha256.Size]byte
+	if len(body) == 0 {
+		sum = emptySHA256
+	} else {
+		sum = sha256.Sum256(body)
+	}
+	if !decodeHex(got[:], payload) || got != sum {
 		return Verified{}, newError(http.StatusBadRequest, CodeSignatureDoesNotMatch,
 			"Specified signature is not matched with our calculation. The x-acs-content-sha256 header does not match the SHA-256 of the request body.")
 	}
-	sts := acs3StringToSign(r.Method, r.URL.Path, q, canonicalHeaders(r.Header, r.Host, names), signedList, payload)
-	want := acs3Signature(sts, cred.AccessKeySecret)
-	if subtle.ConstantTimeCompare([]byte(want), []byte(strings.ToLower(sig))) != 1 {
-		return Verified{}, errMismatch(sts)
+	var sts [acs3STSLen]byte
+	acs3StringToSignInto(&sts, r.Method, r.URL.Path, q, r.Header, r.Host, names, signedList, payload)
+	var want, claimed [sha256.Size]byte
+	v.macs.macACS3(cred.AccessKeySecret, &sts, &want)
+	if !decodeHex(claimed[:], sig) || subtle.ConstantTimeCompare(want[:], claimed[:]) != 1 {
+		return Verified{}, errMismatch(string(sts[:]))
 	}
-	nonce := r.Header.Get(HeaderNonce)
-	if e := v.checkNonce(ak, nonce, now); e != nil {
+	nonce := header(r.Header, hNonce)
+	if e := v.checkNonce(ak, nonce, t, now); e != nil {
 		return Verified{}, e
 	}
 	return Verified{Scheme: SchemeACS3, AccessKeyID: ak, Nonce: nonce, Time: t, STS: cred.SecurityToken != ""}, nil
 }
 
-// rpcParams returns the query parameters plus, for a form-encoded body, the body
-// parameters (appended after the query values of the same key).
-func rpcParams(r *http.Request, body []byte) (url.Values, *Error) {
-	params, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return nil, newError(http.StatusBadRequest, CodeInvalidParameter, "The query string is malformed.")
+var emptySHA256 = sha256.Sum256(nil)
+
+// parseTimeFormat parses "YYYY-MM-DDTHH:MM:SSZ" (TimeFormat) without time.Parse; it
+// reports false for anything else, including out-of-range fields, which time.Parse then
+// judges. When it reports true, time.Parse(TimeFormat, s) gives the same time.
+func parseTimeFormat(s string) (time.Time, bool) {
+	if len(s) != len(TimeFormat) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' {
+		return time.Time{}, false
 	}
-	if len(body) == 0 {
-		return params, nil
+	num := func(i, n int) (int, bool) {
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-		return params, nil
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 2)
+	d, ok3 := num(8, 2)
+	h, ok4 := num(11, 2)
+	mi, ok5 := num(14, 2)
+	sec, ok6 := num(17, 2)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
 	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, newError(http.StatusBadRequest, CodeInvalidParameter, "The form-encoded request body is malformed.")
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
+	if t.Day() != d { // day past the end of the month
+		return time.Time{}, false
 	}
-	for k, vs := range form {
-		params[k] = append(params[k], vs...)
-	}
-	return params, nil
+	return t, true
 }
 
-func (v *Verifier) verifyRPC(r *http.Request, body []byte) (Verified, *Error) {
-	params, e := rpcParams(r, body)
-	if e != nil {
-		return Verified{}, e
+func first(p url.Values, k string) string {
+	if vs := p[k]; len(vs) > 0 {
+		return vs[0]
 	}
-	for _, name := range []string{"Signature", "AccessKeyId", "SignatureMethod", "SignatureNonce", "Timestamp"} {
-		if params.Get(name) == "" {
+	return ""
+}
+
+func (v *Verifier) verifyRPC(r *http.Request, params url.Values) (Verified, *Error) {
+	for _, name := range [...]string{"Signature", "AccessKeyId", "SignatureMethod", "SignatureNonce", "Timestamp"} {
+		if first(params, name) == "" {
 			return Verified{}, errMissing(name)
 		}
 	}
-	if m := params.Get("SignatureMethod"); m != SchemeRPC {
+	if m := first(params, "SignatureMethod"); m != SchemeRPC {
 		return Verified{}, newError(http.StatusBadRequest, CodeInvalidSignatureMethod,
 			"Specified signature method is not supported. Only "+SchemeRPC+" is accepted.")
 	}
@@ -223,22 +416,24 @@ func (v *Verifier) verifyRPC(r *http.Request, body []byte) (Verified, *Error) {
 			`The specified parameter "SignatureVersion" is not valid.`)
 	}
 	now := v.now()
-	t, e := v.checkTime(params.Get("Timestamp"), now)
+	t, e := v.checkTime(first(params, "Timestamp"), now)
 	if e != nil {
 		return Verified{}, e
 	}
-	ak := params.Get("AccessKeyId")
+	ak := first(params, "AccessKeyId")
 	cred, e := v.lookup(ak)
 	if e != nil {
 		return Verified{}, e
 	}
-	token := params.Get("SecurityToken")
-	if e := checkToken(cred, token); e != nil {
+	if e := checkToken(cred, first(params, "SecurityToken")); e != nil {
 		return Verified{}, e
 	}
-	sig := params.Get("Signature")
 	sts := rpcStringToSign(r.Method, params)
-	if subtle.ConstantTimeCompare([]byte(signRPC(sts, cred.AccessKeySecret)), []byte(sig)) != 1 {
+	var want [sha1.Size]byte
+	v.macs.mac(macKey{sha1: true, key: cred.AccessKeySecret + "&"}, []byte(sts), want[:])
+	var b64 [28]byte // base64 of 20 bytes
+	base64.StdEncoding.Encode(b64[:], want[:])
+	if subtle.ConstantTimeCompare(b64[:], []byte(first(params, "Signature"))) != 1 {
 		if _, ok := params["SecurityToken"]; ok {
 			shown := make(url.Values, len(params))
 			for k, vs := range params {
@@ -249,8 +444,8 @@ func (v *Verifier) verifyRPC(r *http.Request, body []byte) (Verified, *Error) {
 		}
 		return Verified{}, errMismatch(sts)
 	}
-	nonce := params.Get("SignatureNonce")
-	if e := v.checkNonce(ak, nonce, now); e != nil {
+	nonce := first(params, "SignatureNonce")
+	if e := v.checkNonce(ak, nonce, t, now); e != nil {
 		return Verified{}, e
 	}
 	return Verified{Scheme: SchemeRPC, AccessKeyID: ak, Nonce: nonce, Time: t, STS: cred.SecurityToken != ""}, nil

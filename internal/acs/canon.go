@@ -1,0 +1,328 @@
+package acs
+
+import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"crypto/sha256"
+	"hash"
+	"net/http"
+	"net/textproto"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// This file holds the allocation-free building blocks of both signatures: the canonical
+// request is written into a pooled buffer and hashed there, and HMAC states keyed by a
+// secret are pooled per secret. sign.go and verify.go use them; reference_test.go checks
+// them against the straightforward definitions on random input.
+
+const upperHex = "0123456789ABCDEF"
+const lowerHex = "0123456789abcdef"
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
+
+func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuf(b *[]byte) {
+	if cap(*b) > 64<<10 {
+		return // do not keep the buffer of an unusually large request
+	}
+	*b = (*b)[:0]
+	bufPool.Put(b)
+}
+
+// appendQueryEscape appends url.QueryEscape(s): A–Z a–z 0–9 - _ . ~ stay, space becomes
+// "+", every other byte %XX (uppercase).
+func appendQueryEscape(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return b
+}
+
+// appendRFC3986 appends s with the replacements of rfc3986 (strings.Replacer semantics:
+// leftmost first, no overlaps): "+" → "%20", "*" → "%2A", "%7E" → "~".
+func appendRFC3986(b []byte, s []byte) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, "%20"...)
+		case c == '*':
+			b = append(b, "%2A"...)
+		case c == '%' && i+2 < len(s) && s[i+1] == '7' && s[i+2] == 'E':
+			b = append(b, '~')
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+func appendRFC3986String(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '+':
+			b = append(b, "%20"...)
+		case c == '*':
+			b = append(b, "%2A"...)
+		case c == '%' && i+2 < len(s) && s[i+1] == '7' && s[i+2] == 'E':
+			b = append(b, '~')
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
+}
+
+// sortedKeys returns the keys of q sorted bytewise, in buf when it is large enough.
+func sortedKeys(q url.Values, buf []string) []string {
+	keys := buf[:0]
+	for k := range q {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// appendCanonicalQuery appends canonicalQuery(q) (see sign.go) using scratch.
+func appendCanonicalQuery(b []byte, q url.Values, scratch *[]byte) []byte {
+	if len(q) == 0 {
+		return b
+	}
+	var kb [16]string
+	raw := (*scratch)[:0]
+	for _, k := range sortedKeys(q, kb[:]) {
+		for _, v := range q[k] {
+			if len(raw) > 0 {
+				raw = append(raw, '&')
+			}
+			raw = append(raw, k...)
+			raw = append(raw, '=')
+			raw = appendQueryEscape(raw, v)
+		}
+	}
+	*scratch = raw
+	return appendRFC3986(b, raw)
+}
+
+// headerValues returns h's values for a lowercase header name, as h.Values(name) does,
+// without allocating for names made of a–z, 0–9 and '-'.
+func headerValues(h http.Header, name string) []string {
+	var kb [64]byte
+	if len(name) > len(kb) {
+		return h.Values(name)
+	}
+	upper := true
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z':
+			if upper {
+				c -= 'a' - 'A'
+			}
+		case '0' <= c && c <= '9', c == '-':
+		default:
+			return h[textproto.CanonicalMIMEHeaderKey(name)]
+		}
+		kb[i] = c
+		upper = c == '-'
+	}
+	return h[string(kb[:len(name)])]
+}
+
+// appendCanonicalHeaders appends "name:value\n" for each name in order, using host for
+// "host"; several values of one header are trimmed, sorted and joined with ",".
+func appendCanonicalHeaders(b []byte, h http.Header, host string, names []string) []byte {
+	for _, n := range names {
+		b = append(b, n...)
+		b = append(b, ':')
+		if n == "host" {
+			b = append(b, strings.TrimSpace(host)...)
+		} else {
+			vals := headerValues(h, n)
+			if len(vals) == 1 {
+				b = append(b, strings.TrimSpace(vals[0])...)
+			} else {
+				vs := make([]string, len(vals))
+				for i, v := range vals {
+					vs[i] = strings.TrimSpace(v)
+				}
+				slices.Sort(vs)
+				b = append(b, strings.Join(vs, ",")...)
+			}
+		}
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// acs3StringToSignInto writes the ACS3 string to sign ("ACS3-HMAC-SHA256\n" + hex SHA-256
+// of the canonical request) into sts and returns its length.
+func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Values, h http.Header,
+	host string, names []string, signed, payloadHash string) {
+	bp, sp := getBuf(), getBuf()
+	b := (*bp)[:0]
+	b = append(b, method...)
+	b = append(b, '\n')
+	if path == "" {
+		path = "/"
+	}
+	b = appendRFC3986String(b, path)
+	b = append(b, '\n')
+	b = appendCanonicalQuery(b, q, sp)
+	b = append(b, '\n')
+	b = appendCanonicalHeaders(b, h, host, names)
+	b = append(b, '\n')
+	b = append(b, signed...)
+	b = append(b, '\n')
+	b = append(b, payloadHash...)
+	sum := sha256.Sum256(b)
+	*bp = b
+	putBuf(bp)
+	putBuf(sp)
+	n := copy(sts[:], SchemeACS3+"\n")
+	for i, c := range sum {
+		sts[n+2*i], sts[n+2*i+1] = lowerHex[c>>4], lowerHex[c&15]
+	}
+}
+
+// macPool hands out HMAC states keyed by one secret; Reset restores the keyed state
+// without rehashing the key.
+type macPool struct {
+	pool sync.Pool
+}
+
+type macState struct {
+	h       hash.Hash
+	sum     [32]byte
+	scratch [acs3STSLen]byte // the message, copied here so that the caller's stays on its stack
+}
+
+// acs3STSLen is the length of an ACS3 string to sign.
+const acs3STSLen = len(SchemeACS3) + 1 + 64
+
+// macCache pools HMAC states per (algorithm, key). It holds at most maxMacKeys keys;
+// beyond that, states are built for each use.
+type macCache struct {
+	mu sync.Mutex
+	m  map[macKey]*macPool
+}
+
+type macKey struct {
+	sha1 bool
+	key  string
+}
+
+const maxMacKeys = 256
+
+func (c *macCache) get(k macKey) (*macPool, *macState) {
+	c.mu.Lock()
+	p := c.m[k]
+	if p == nil && len(c.m) < maxMacKeys {
+		if c.m == nil {
+			c.m = make(map[macKey]*macPool)
+		}
+		p = &macPool{}
+		c.m[k] = p
+	}
+	c.mu.Unlock()
+	if p != nil {
+		if s, ok := p.pool.Get().(*macState); ok {
+			s.h.Reset()
+			return p, s
+		}
+	}
+	h := sha256.New
+	if k.sha1 {
+		h = sha1.New
+	}
+	return p, &macState{h: hmac.New(h, []byte(k.key))}
+}
+
+// mac returns HMAC(key, msg) in out (32 bytes for SHA-256, 20 for SHA-1).
+func (c *macCache) mac(k macKey, msg []byte, out []byte) int {
+	p, s := c.get(k)
+	s.h.Write(msg)
+	sum := s.h.Sum(s.sum[:0])
+	n := copy(out, sum)
+	if p != nil {
+		p.pool.Put(s)
+	}
+	return n
+}
+
+// macACS3 returns HMAC-SHA256(key, sts) in out.
+func (c *macCache) macACS3(key string, sts *[acs3STSLen]byte, out *[32]byte) {
+	p, s := c.get(macKey{key: key})
+	s.scratch = *sts
+	s.h.Write(s.scratch[:])
+	copy(out[:], s.h.Sum(s.sum[:0]))
+	if p != nil {
+		p.pool.Put(s)
+	}
+}
+
+// decodeHex decodes a hex string (either case) into out; it reports false unless s is
+// exactly 2*len(out) hex digits.
+func decodeHex(out []byte, s string) bool {
+	if len(s) != 2*len(out) {
+		return false
+	}
+	for i := range out {
+		hi, ok1 := unhex(s[2*i])
+		lo, ok2 := unhex(s[2*i+1])
+		if !ok1 || !ok2 {
+			return false
+		}
+		out[i] = hi<<4 | lo
+	}
+	return true
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// asciiHasPrefixFold reports whether s starts with the lowercase ASCII prefix, ignoring
+// ASCII case.
+func asciiHasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && asciiEqualFold(s[:len(prefix)], prefix)
+}
+
+// asciiEqualFold reports whether a and lower are equal ignoring ASCII case (lower is all
+// lowercase); non-ASCII bytes must match exactly.
+func asciiEqualFold(a, lower string) bool {
+	if len(a) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
+}
