@@ -148,6 +148,7 @@ func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...Ensu
 		p.Create = true
 		p.Plan = Diff(spec, createdLike(spec))
 		p.Plan.ID = "(new)"
+		p.Warnings = append(p.Warnings, createEffects(spec)...)
 		if spec.Edition == EditionStandardWithWAF {
 			if f, err := c.wafFacts(ctx); err == nil {
 				p.Warnings = append(p.Warnings, wafWarning(waf.Decide(f))...)
@@ -166,6 +167,23 @@ func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...Ensu
 		}
 	}
 	return p, nil
+}
+
+// createEffects lists the billed effects of creating spec that Diff does
+// not show: the EIPs ALB assigns and the shared bandwidth.
+func createEffects(spec InstanceSpec) []string {
+	var out []string
+	if spec.AddressType == Internet {
+		for _, z := range spec.ZoneMappings {
+			if z.AllocationID == "" {
+				out = append(out, "zone "+z.ZoneID+" gets an automatically assigned pay-as-you-go EIP (billed by data transfer, released with the instance)")
+			}
+		}
+	}
+	if spec.BandwidthPackageID != "" {
+		out = append(out, "the instance's EIPs join the shared bandwidth "+spec.BandwidthPackageID)
+	}
+	return out
 }
 
 func wafWarning(d waf.Decision) []string {

@@ -380,3 +380,22 @@ func TestUpgradeToWAFEditionChecksWAF(t *testing.T) {
 		}
 	})
 }
+
+// TestWAFEditionActivatesWAF3Once: the emulator activates a pay-as-you-go
+// WAF 3.0 instance with the first WAF-enabled instance, as documented, so
+// the second upgrade reports usage billed on it instead of a new
+// activation.
+func TestWAFEditionActivatesWAF3Once(t *testing.T) {
+	ctx := context.Background()
+	_, c := mgEnv(t)
+	first := mustActive(t, c, basicSpec())
+	second := mustActive(t, c, basicSpec())
+	up, err := c.UpgradeEdition(ctx, first.ID, alb.EditionStandardWithWAF)
+	if err != nil || up.WAF.Outcome != waf.OutcomeActivatePayAsYouGo {
+		t.Fatalf("%+v %v", up, err)
+	}
+	up, err = c.UpgradeEdition(ctx, second.ID, alb.EditionStandardWithWAF)
+	if err != nil || up.WAF.Outcome != waf.OutcomeUsePayAsYouGo || len(up.SideEffects) != 1 || !strings.Contains(up.SideEffects[0], "existing pay-as-you-go WAF 3.0 instance") {
+		t.Fatalf("%+v %v", up, err)
+	}
+}
