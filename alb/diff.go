@@ -23,7 +23,7 @@ type Change struct {
 	// itself (an EIP assigned or released, WAF 3.0 billing, ...).
 	SideEffects []string
 
-	apply func(ctx context.Context, c *Client, id string) error
+	apply func(ctx context.Context, c *Client, id string, w []WaitOption) error
 }
 
 // String is one line: field, from → to, calls.
@@ -143,13 +143,16 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	if spec.Name != "" && spec.Name != inst.Name {
 		name := spec.Name
 		add(Change{Field: "Name", From: inst.Name, To: name, Calls: []string{"UpdateLoadBalancerAttribute"},
-			apply: func(ctx context.Context, c *Client, id string) error { _, err := c.Rename(ctx, id, name); return err }})
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				_, err := c.Rename(ctx, id, name, w...)
+				return err
+			}})
 	}
 	if spec.ResourceGroupID != "" && spec.ResourceGroupID != inst.ResourceGroupID {
 		rg := spec.ResourceGroupID
 		add(Change{Field: "ResourceGroupID", From: inst.ResourceGroupID, To: rg, Calls: []string{"MoveResourceGroup"},
-			apply: func(ctx context.Context, c *Client, id string) error {
-				_, err := c.MoveResourceGroup(ctx, id, rg)
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				_, err := c.MoveResourceGroup(ctx, id, rg, w...)
 				return err
 			}})
 	}
@@ -168,14 +171,17 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	}
 	if len(drop) > 0 {
 		add(Change{Field: "Tags", From: strings.Join(drop, ","), To: "(removed)", Calls: []string{"UnTagResources"},
-			apply: func(ctx context.Context, c *Client, id string) error {
-				_, err := c.RemoveTags(ctx, id, drop)
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				_, err := c.RemoveTags(ctx, id, drop, w...)
 				return err
 			}})
 	}
 	if len(set) > 0 {
 		add(Change{Field: "Tags", From: tagsString(have, set), To: tagsString(set, nil), Calls: []string{"TagResources"},
-			apply: func(ctx context.Context, c *Client, id string) error { _, err := c.AddTags(ctx, id, set); return err }})
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				_, err := c.AddTags(ctx, id, set, w...)
+				return err
+			}})
 	}
 
 	// Edition.
@@ -186,8 +192,8 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 				"an instance cannot go down to Basic (the API answers OperationDenied.Downgrade)", "create a new "+string(to)+" instance and move the traffic to it")
 		} else {
 			ch := Change{Field: "Edition", From: string(inst.Edition), To: string(to), Calls: []string{"UpdateLoadBalancerEdition"},
-				apply: func(ctx context.Context, c *Client, id string) error {
-					_, err := c.UpgradeEdition(ctx, id, to)
+				apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+					_, err := c.UpgradeEdition(ctx, id, to, w...)
 					return err
 				}}
 			if to == EditionStandardWithWAF {
@@ -203,8 +209,8 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	if spec.BandwidthPackageID != inst.BandwidthPackageID && inst.BandwidthPackageID != "" {
 		add(Change{Field: "BandwidthPackageID", From: inst.BandwidthPackageID, To: "", Calls: []string{"DetachCommonBandwidthPackageFromLoadBalancer"},
 			SideEffects: []string{"the instance's EIPs leave the shared bandwidth and fall back to the default bandwidth, billed by data transfer"},
-			apply: func(ctx context.Context, c *Client, id string) error {
-				_, err := c.DetachBandwidthPackage(ctx, id)
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				_, err := c.DetachBandwidthPackage(ctx, id, w...)
 				return err
 			}})
 	}
@@ -222,8 +228,8 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 		bwp := spec.BandwidthPackageID
 		add(Change{Field: "BandwidthPackageID", From: inst.BandwidthPackageID, To: bwp, Calls: []string{"AttachCommonBandwidthPackageToLoadBalancer"},
 			SideEffects: []string{"the instance's EIPs join the shared bandwidth " + bwp + " and are billed with it"},
-			apply: func(ctx context.Context, c *Client, id string) error {
-				_, err := c.AttachBandwidthPackage(ctx, id, bwp)
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				_, err := c.AttachBandwidthPackage(ctx, id, bwp, w...)
 				return err
 			}})
 	}
@@ -234,14 +240,14 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 		if cur := inst.IPv6AddressType == "Internet"; cur != on {
 			ch := Change{Field: "IPv6Internet", From: fmt.Sprint(cur), To: fmt.Sprint(on), Calls: []string{"DisableLoadBalancerIpv6Internet"},
 				SideEffects: []string{"the IPv6 addresses become private: IPv6 clients on the Internet lose access"},
-				apply: func(ctx context.Context, c *Client, id string) error {
-					_, err := c.DisableIPv6Internet(ctx, id)
+				apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+					_, err := c.DisableIPv6Internet(ctx, id, w...)
 					return err
 				}}
 			if on {
 				ch.Calls, ch.SideEffects = []string{"EnableLoadBalancerIpv6Internet"}, []string{"the IPv6 addresses become reachable from the Internet"}
-				ch.apply = func(ctx context.Context, c *Client, id string) error {
-					_, err := c.EnableIPv6Internet(ctx, id)
+				ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+					_, err := c.EnableIPv6Internet(ctx, id, w...)
 					return err
 				}
 			}
@@ -251,19 +257,27 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	if spec.DeletionProtection != inst.DeletionProtection {
 		on := spec.DeletionProtection
 		ch := Change{Field: "DeletionProtection", From: fmt.Sprint(inst.DeletionProtection), To: fmt.Sprint(on), Calls: []string{"DisableDeletionProtection"},
-			apply: func(ctx context.Context, c *Client, id string) error { return c.DisableDeletionProtection(ctx, id) }}
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				return c.DisableDeletionProtection(ctx, id, w...)
+			}}
 		if on {
 			ch.Calls = []string{"EnableDeletionProtection"}
-			ch.apply = func(ctx context.Context, c *Client, id string) error { return c.EnableDeletionProtection(ctx, id) }
+			ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				return c.EnableDeletionProtection(ctx, id, w...)
+			}
 		}
 		add(ch)
 	}
 	if spec.ReadOnly.Enabled != inst.ReadOnly.Enabled || spec.ReadOnly.Enabled && spec.ReadOnly.Reason != inst.ReadOnly.Reason {
 		mode := spec.ReadOnly
 		ch := Change{Field: "ReadOnly", From: readOnlyString(inst.ReadOnly), To: readOnlyString(mode), Calls: []string{"UpdateLoadBalancerAttribute"},
-			apply: func(ctx context.Context, c *Client, id string) error { return c.DisableReadOnly(ctx, id) }}
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				return c.DisableReadOnly(ctx, id, w...)
+			}}
 		if mode.Enabled {
-			ch.apply = func(ctx context.Context, c *Client, id string) error { return c.EnableReadOnly(ctx, id, mode.Reason) }
+			ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				return c.EnableReadOnly(ctx, id, mode.Reason, w...)
+			}
 		}
 		add(ch)
 	}
@@ -347,8 +361,8 @@ func (p *Plan) zoneChange(spec InstanceSpec) *Change {
 	}
 	zones := slices.Clone(target)
 	return &Change{Field: "ZoneMappings", From: strings.Join(from, ","), To: desc, Calls: []string{"DescribeVSwitches", "UpdateLoadBalancerZones"}, SideEffects: effects,
-		apply: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.UpdateZones(ctx, id, zones)
+		apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			_, err := c.UpdateZones(ctx, id, zones, w...)
 			return err
 		}}
 }
@@ -383,8 +397,8 @@ func (p *Plan) addressChanges(spec InstanceSpec) (typeChange, eipChange *Change)
 			effects = append(effects, "every EIP leaves the instance (released if ALB assigned it, disassociated otherwise); the DNS name resolves to private addresses")
 		}
 		return &Change{Field: "AddressType", From: string(inst.AddressType), To: string(to), Calls: []string{"UpdateLoadBalancerAddressTypeConfig"}, SideEffects: effects,
-			apply: func(ctx context.Context, c *Client, id string) error {
-				_, err := c.UpdateAddressType(ctx, id, to, eips)
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				_, err := c.UpdateAddressType(ctx, id, to, eips, w...)
 				return err
 			}}, nil
 	}
@@ -413,8 +427,8 @@ func (p *Plan) addressChanges(spec InstanceSpec) (typeChange, eipChange *Change)
 	}
 	return nil, &Change{Field: "ZoneMappings.AllocationID", From: strings.Join(from, ","), To: strings.Join(to, ","),
 		Calls: []string{"DescribeEipAddresses", "UpdateLoadBalancerAddressTypeConfig"}, SideEffects: effects,
-		apply: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.UpdateAddressType(ctx, id, Internet, eips)
+		apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			_, err := c.UpdateAddressType(ctx, id, Internet, eips, w...)
 			return err
 		}}
 }

@@ -280,7 +280,7 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 	}
 	for _, ch := range plan.Changes {
 		c.emit(Event{Kind: EventStep, Operation: "ensure", ID: inst.ID, Message: "applying " + ch.Field + ": " + ch.To})
-		if err := ch.apply(ctx, c, inst.ID); err != nil {
+		if err := ch.apply(ctx, c, inst.ID, cfg.wait); err != nil {
 			return res, fmt.Errorf("alb: Ensure %s: %s: %w", inst.ID, ch.Field, err)
 		}
 		res.Applied = append(res.Applied, ch)

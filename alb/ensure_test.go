@@ -397,3 +397,39 @@ func TestEnsureNeedsAKey(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 }
+
+// TestEnsureConcurrentConvergence: two concurrent Ensure calls of one new
+// spec on an existing instance both succeed (a write refused because the
+// other made the change already is taken as done) and converge it.
+func TestEnsureConcurrentConvergence(t *testing.T) {
+	srv, c := mgEnv(t)
+	ctx := context.Background()
+	a := basicSpec().WithIdempotencyKey("conc-conv")
+	if _, err := c.Ensure(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	b := a.WithName("both").WithTag("team", "web").WithBandwidthPackage(albtest.DefaultBandwidthPackageID).
+		WithZones(alb.Zone(albtest.ZoneJ, albtest.VSwitchJ)).WithDeletionProtection()
+	b.Edition = alb.EditionStandardWithWAF
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Go(func() { _, errs[i] = c.Ensure(ctx, b) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	inst, err := c.FindByToken(ctx, "conc-conv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := alb.Diff(b, inst); !p.Empty() {
+		t.Fatalf("not converged:\n%s", p)
+	}
+	if srv.Live() != 1 {
+		t.Fatalf("%d instances", srv.Live())
+	}
+}

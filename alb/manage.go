@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
@@ -74,6 +75,26 @@ func (e *RefusedError) Is(target error) bool {
 // Unwrap returns the underlying rule error.
 func (e *RefusedError) Unwrap() error { return e.Err }
 
+// change is writeThenWait for the management operations, tolerant of a
+// concurrent writer: when the write is refused by the service (for example
+// EditionNotChanged or AlreadyAttached because another process made the
+// same change between the read and the write), the instance is waited for
+// until Active and, if it then shows the change, that is success.
+func (c *Client) change(ctx context.Context, id, action, waiting string, opts []WaitOption,
+	send func(ctx context.Context, sdk *albsdk.Client, token string) error, shows func(*Instance) bool) (*Instance, error) {
+	inst, err := c.writeThenWait(ctx, id, action, waiting, opts, send, shows)
+	var ae *APIError
+	if err == nil || !errors.As(err, &ae) || ae.Retryable() || ae.Auth() || ae.NotFound() {
+		return inst, err
+	}
+	now, werr := c.waitFor(ctx, action, id, "Active", c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil))
+	if werr != nil || !shows(now) {
+		return nil, err
+	}
+	c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " answered " + ae.Code + " but the change is there already"})
+	return now, nil
+}
+
 // fieldsOnly validates spec and keeps the violations of fields starting
 // with one of prefixes.
 func fieldsOnly(spec InstanceSpec, prefixes ...string) error {
@@ -118,7 +139,7 @@ func (c *Client) Rename(ctx context.Context, id, name string, opts ...WaitOption
 	if err != nil || inst.Name == name {
 		return inst, err
 	}
-	return c.writeThenWait(ctx, id, "UpdateLoadBalancerAttribute", "Active named "+name, opts,
+	return c.change(ctx, id, "UpdateLoadBalancerAttribute", "Active named "+name, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
 				LoadBalancerId: tea.String(id), LoadBalancerName: tea.String(name), ClientToken: tea.String(token)}, c.runtime)
@@ -156,7 +177,7 @@ func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...Wai
 	if err != nil || has(inst) {
 		return inst, err
 	}
-	return c.writeThenWait(ctx, id, "TagResources", "Active with the new tags", opts,
+	return c.change(ctx, id, "TagResources", "Active with the new tags", opts,
 		func(ctx context.Context, sdk *albsdk.Client, _ string) error { // TagResources takes no ClientToken; setting tags is idempotent
 			req := &albsdk.TagResourcesRequest{ResourceType: tea.String("loadbalancer"), ResourceId: []*string{tea.String(id)}}
 			for _, t := range tags {
@@ -196,7 +217,7 @@ func (c *Client) RemoveTags(ctx context.Context, id string, keys []string, opts 
 	if err != nil || gone(inst) {
 		return inst, err
 	}
-	return c.writeThenWait(ctx, id, "UnTagResources", "Active without the tags", opts,
+	return c.change(ctx, id, "UnTagResources", "Active without the tags", opts,
 		func(ctx context.Context, sdk *albsdk.Client, _ string) error { // no ClientToken; removing tags is idempotent
 			_, err := sdk.UnTagResourcesWithContext(ctx, &albsdk.UnTagResourcesRequest{ResourceType: tea.String("loadbalancer"),
 				ResourceId: []*string{tea.String(id)}, TagKey: tea.StringSlice(keys)}, c.runtime)
@@ -292,7 +313,7 @@ func (c *Client) UpgradeEdition(ctx context.Context, id string, to Edition, opts
 	if err != nil || up.From == to {
 		return up, err
 	}
-	inst, err := c.writeThenWait(ctx, id, "UpdateLoadBalancerEdition", "Active as "+string(to), opts,
+	inst, err := c.change(ctx, id, "UpdateLoadBalancerEdition", "Active as "+string(to), opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.UpdateLoadBalancerEditionWithContext(ctx, &albsdk.UpdateLoadBalancerEditionRequest{
 				LoadBalancerId: tea.String(id), LoadBalancerEdition: tea.String(string(to)), ClientToken: tea.String(token)}, c.runtime)
@@ -334,7 +355,7 @@ func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID strin
 		return nil, &RefusedError{Operation: "AttachBandwidthPackage", ID: id, Field: "BandwidthPackageID", Rule: RuleBandwidthAttached,
 			Reason: "the instance is associated with " + inst.BandwidthPackageID + " already", Instead: "detach it first"}
 	}
-	return c.writeThenWait(ctx, id, "AttachCommonBandwidthPackageToLoadBalancer", "Active in "+packageID, opts,
+	return c.change(ctx, id, "AttachCommonBandwidthPackageToLoadBalancer", "Active in "+packageID, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.AttachCommonBandwidthPackageToLoadBalancerWithContext(ctx, &albsdk.AttachCommonBandwidthPackageToLoadBalancerRequest{
 				RegionId: tea.String(c.region), LoadBalancerId: tea.String(id), BandwidthPackageId: tea.String(packageID), ClientToken: tea.String(token)}, c.runtime)
@@ -353,7 +374,7 @@ func (c *Client) DetachBandwidthPackage(ctx context.Context, id string, opts ...
 		return inst, err
 	}
 	bwp := inst.BandwidthPackageID
-	return c.writeThenWait(ctx, id, "DetachCommonBandwidthPackageFromLoadBalancer", "Active without "+bwp, opts,
+	return c.change(ctx, id, "DetachCommonBandwidthPackageFromLoadBalancer", "Active without "+bwp, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.DetachCommonBandwidthPackageFromLoadBalancerWithContext(ctx, &albsdk.DetachCommonBandwidthPackageFromLoadBalancerRequest{
 				RegionId: tea.String(c.region), LoadBalancerId: tea.String(id), BandwidthPackageId: tea.String(bwp), ClientToken: tea.String(token)}, c.runtime)
@@ -398,7 +419,7 @@ func (c *Client) setIPv6Internet(ctx context.Context, id string, on bool, opts [
 	case inst.IPv6AddressType == want:
 		return inst, nil
 	}
-	return c.writeThenWait(ctx, id, action, "Active with IPv6 "+want, opts,
+	return c.change(ctx, id, action, "Active with IPv6 "+want, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			// The pinned SDK has no model for these two actions: they are
 			// sent through its generic RPC call.
@@ -436,7 +457,7 @@ func (c *Client) MoveResourceGroup(ctx context.Context, id, groupID string, opts
 	if err != nil || inst.ResourceGroupID == groupID {
 		return inst, err
 	}
-	return c.writeThenWait(ctx, id, "MoveResourceGroup", "Active in "+groupID, opts,
+	return c.change(ctx, id, "MoveResourceGroup", "Active in "+groupID, opts,
 		func(ctx context.Context, sdk *albsdk.Client, _ string) error {
 			_, err := sdk.MoveResourceGroupWithContext(ctx, &albsdk.MoveResourceGroupRequest{ResourceType: tea.String("loadbalancer"),
 				ResourceId: tea.String(id), NewResourceGroupId: tea.String(groupID)}, c.runtime)
@@ -509,7 +530,7 @@ func (c *Client) UpdateZones(ctx context.Context, id string, zones []ZoneMapping
 		return nil, err
 	}
 	want := slices.Clone(zones)
-	return c.writeThenWait(ctx, id, "UpdateLoadBalancerZones", "Active in the new zones", opts,
+	return c.change(ctx, id, "UpdateLoadBalancerZones", "Active in the new zones", opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			var wire []zoneWire
 			for _, z := range want {
@@ -734,7 +755,7 @@ func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressTyp
 		}
 	}
 	asked := maps2(eips)
-	return c.writeThenWait(ctx, id, "UpdateLoadBalancerAddressTypeConfig", "Active as "+string(to), opts,
+	return c.change(ctx, id, "UpdateLoadBalancerAddressTypeConfig", "Active as "+string(to), opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			req := &albsdk.UpdateLoadBalancerAddressTypeConfigRequest{LoadBalancerId: tea.String(id), AddressType: tea.String(string(to)), ClientToken: tea.String(token)}
 			for _, zid := range slices.Sorted(mapKeys(asked)) {

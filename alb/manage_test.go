@@ -399,3 +399,23 @@ func TestWAFEditionActivatesWAF3Once(t *testing.T) {
 		t.Fatalf("%+v %v", up, err)
 	}
 }
+
+// TestChangeMadeByAnotherWriterIsDone: a write the service refuses after
+// the change was made (here: applied, then answered with a
+// non-retryable code, as when a concurrent writer won the race) is taken
+// as done once the instance shows the change.
+func TestChangeMadeByAnotherWriterIsDone(t *testing.T) {
+	ctx := context.Background()
+	srv, c := mgEnv(t)
+	inst := mustActive(t, c, basicSpec())
+	srv.InjectFault(albtest.Fault{Action: "UpdateLoadBalancerEdition", Code: "OperationDenied.EditionNotChanged", Status: 400, Times: 1, ApplyThenFail: true})
+	up, err := c.UpgradeEdition(ctx, inst.ID, alb.EditionStandardWithWAF)
+	if err != nil || up.Instance.Edition != alb.EditionStandardWithWAF || up.Instance.Status != alb.StatusActive {
+		t.Fatalf("%+v %v", up, err)
+	}
+	// A refusal whose change is not there stays an error.
+	srv.InjectFault(albtest.Fault{Action: "UpdateLoadBalancerAttribute", Code: "OperationDenied.Other", Status: 400, Times: 1})
+	if _, err := c.Rename(ctx, inst.ID, "never"); err == nil {
+		t.Fatal("a refused rename succeeded")
+	}
+}
