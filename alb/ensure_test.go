@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -431,5 +432,24 @@ func TestEnsureConcurrentConvergence(t *testing.T) {
 	}
 	if srv.Live() != 1 {
 		t.Fatalf("%d instances", srv.Live())
+	}
+}
+
+// TestEnsureRefusesWAFEditionWithWAF2: creating a WAF-enabled instance
+// while a WAF 2.0 instance exists is refused before the create, and the
+// plan says so.
+func TestEnsureRefusesWAFEditionWithWAF2(t *testing.T) {
+	srv, c := mgEnv(t, albtest.WithWAF2(albtest.WAF2Instance{InstanceID: "waf_v2_x", PayType: 1, Status: 1, InDebt: 1}))
+	ctx := context.Background()
+	spec := basicSpec().WithIdempotencyKey("waf-1")
+	spec.Edition = alb.EditionStandardWithWAF
+	plan, err := c.PlanEnsure(ctx, spec)
+	if err != nil || !plan.Create || len(plan.Warnings) < 2 || !strings.Contains(plan.String(), "will be refused") {
+		t.Fatalf("%v %v", plan, err)
+	}
+	_, err = c.Ensure(ctx, spec)
+	var re *alb.RefusedError
+	if !errors.As(err, &re) || re.Rule != alb.RuleWAF2Present || writes(srv) != 0 {
+		t.Fatalf("%v (writes %d)", err, writes(srv))
 	}
 }
