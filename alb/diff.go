@@ -59,12 +59,10 @@ func orDash(s string) string {
 // Plan is the result of [Diff]: the ordered in-place changes and the
 // differences that cannot be made in place.
 type Plan struct {
-	ID        string       // the instance
-	Changes   []Change     // in the order Ensure applies them
-	Blocked   []Difference // differences no in-place change can make
-	inst      *Instance
-	wantSpec  InstanceSpec
-	wantZones []ZoneMapping
+	ID      string       // the instance
+	Changes []Change     // in the order Ensure applies them
+	Blocked []Difference // differences no in-place change can make
+	inst    *Instance
 }
 
 // Empty reports whether the instance already matches the spec.
@@ -109,7 +107,7 @@ func (p *Plan) String() string {
 // groups, a zone's vSwitch and an edition downgrade cannot be changed in
 // place: they are in Blocked with the reason and what to do instead.
 func Diff(spec InstanceSpec, inst *Instance) *Plan {
-	p := &Plan{ID: inst.ID, inst: inst, wantSpec: spec}
+	p := &Plan{ID: inst.ID, inst: inst}
 	block := func(field, from, to, rule, reason, instead string) {
 		p.Blocked = append(p.Blocked, Difference{Field: field, From: from, To: to, Rule: rule, Reason: reason, Instead: instead})
 	}
@@ -347,7 +345,6 @@ func (p *Plan) zoneChange(spec InstanceSpec) *Change {
 	if len(added)+len(removed)+len(readdr) == 0 {
 		return nil
 	}
-	p.wantZones = target
 	var from, to []string
 	for _, z := range inst.Zones {
 		from = append(from, z.ZoneID)

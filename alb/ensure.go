@@ -74,8 +74,8 @@ type EnsureResult struct {
 // differs from the spec in ways no in-place change can make; nothing is
 // changed. errors.Is(err, [ErrChangeRefused]) and [ErrInvalidArgument] hold.
 type NotChangeableError struct {
-	ID          string
-	Differences []Difference
+	ID          string       // the instance
+	Differences []Difference // what differs, why it cannot change, what to do instead
 }
 
 // Error lists the differences with their reasons.

@@ -237,7 +237,8 @@ func tagLookup(tags []Tag, key string) (string, bool) {
 // EditionUpgrade is the result of [Client.UpgradeEdition].
 type EditionUpgrade struct {
 	Instance *Instance // the instance as it shows the new edition
-	From, To Edition
+	From     Edition   // the edition before
+	To       Edition   // the edition asked for
 	// WAF is the WAF decision for an upgrade to StandardWithWaf (nil
 	// otherwise).
 	WAF *waf.Decision

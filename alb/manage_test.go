@@ -419,3 +419,73 @@ func TestChangeMadeByAnotherWriterIsDone(t *testing.T) {
 		t.Fatal("a refused rename succeeded")
 	}
 }
+
+// TestManageErrorsAreTyped: under a refusal, an authentication failure, a
+// dropped connection and a 5xx that does not end, every operation fails
+// with one of albkit's exported types or sentinels.
+func TestManageErrorsAreTyped(t *testing.T) {
+	faults := map[string]albtest.Fault{
+		"refused":      {Code: "OperationDenied.Test", Status: 400},
+		"auth":         {Code: "Forbidden.RAM", Status: 403},
+		"dropped":      {DropConnection: true},
+		"5xx-forever":  {Code: "ServiceUnavailable", Status: 503},
+		"read-refused": {Code: "InvalidParameter", Status: 400},
+	}
+	for _, tc := range manageCases() {
+		for fname, f := range faults {
+			t.Run(tc.name+"/"+fname, func(t *testing.T) {
+				t.Parallel()
+				srv, c := mgEnv(t)
+				ctx := context.Background()
+				inst := mustActive(t, c, tc.spec)
+				if tc.prepare != nil {
+					if err := tc.prepare(ctx, c, inst.ID); err != nil {
+						t.Fatal(err)
+					}
+				}
+				f.Action = tc.api
+				if fname == "read-refused" {
+					f.Action = "GetLoadBalancerAttribute"
+				}
+				srv.InjectFault(f)
+				err := tc.do(ctx, c, inst.ID)
+				if err == nil {
+					t.Fatal("succeeded under a permanent fault")
+				}
+				if !isAlbkitError(err) {
+					t.Fatalf("untyped error %T: %v", err, err)
+				}
+			})
+		}
+	}
+}
+
+// TestBindEIPNeverUsesUpdateZones: an EIP rebinding goes through
+// UpdateLoadBalancerAddressTypeConfig with ZoneMappings.AllocationId, never
+// through UpdateLoadBalancerZones (the Terraform provider's bug #9309),
+// and the auto-assigned EIP it replaces is released.
+func TestBindEIPNeverUsesUpdateZones(t *testing.T) {
+	ctx := context.Background()
+	srv, c := mgEnv(t)
+	inst := mustActive(t, c, basicSpec())
+	auto := inst.Zones[0].Addresses[0].AllocationID
+	res, err := c.Ensure(ctx, alb.SpecFromInstance(inst).WithIdempotencyKey(inst.Token()), alb.EnsureInstance(inst.ID))
+	if err != nil || len(res.Applied) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	spec := alb.SpecFromInstance(inst)
+	spec.ZoneMappings[0].AllocationID = albtest.EIPTraffic1
+	res, err = c.Ensure(ctx, spec)
+	if err != nil || len(res.Applied) != 1 || res.Applied[0].Calls[1] != "UpdateLoadBalancerAddressTypeConfig" {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if srv.Count("UpdateLoadBalancerZones") != 0 || srv.Count("UpdateLoadBalancerAddressTypeConfig") != 1 {
+		t.Fatalf("calls %v", srv.Calls())
+	}
+	if liveEIPs(srv)[auto] {
+		t.Fatalf("the auto-assigned EIP %s was not released", auto)
+	}
+	if got := res.Instance.Zones[0].Addresses[0].AllocationID; got != albtest.EIPTraffic1 {
+		t.Fatalf("zone EIP %s", got)
+	}
+}
