@@ -75,24 +75,48 @@ func (e *RefusedError) Is(target error) bool {
 // Unwrap returns the underlying rule error.
 func (e *RefusedError) Unwrap() error { return e.Err }
 
-// change is writeThenWait for the management operations, tolerant of a
-// concurrent writer: when the write is refused by the service (for example
-// EditionNotChanged or AlreadyAttached because another process made the
-// same change between the read and the write), the instance is waited for
-// until Active and, if it then shows the change, that is success.
+// change is writeThenWait for the management operations, with two
+// additions for an instance other writers change at the same time:
+//
+//   - when the write's own retries run out on a busy instance
+//     (IncorrectStatus.LoadBalancer while another change is Configuring,
+//     throttling), it waits until the instance is Active and sends the write
+//     again, with the same ClientToken, a few times;
+//   - when the service refuses the write (for example EditionNotChanged or
+//     AlreadyAttached because another process made the same change between
+//     the read and the write), it waits until the instance is Active and, if
+//     it then shows the change, that is success.
 func (c *Client) change(ctx context.Context, id, action, waiting string, opts []WaitOption,
 	send func(ctx context.Context, sdk *albsdk.Client, token string) error, shows func(*Instance) bool) (*Instance, error) {
-	inst, err := c.writeThenWait(ctx, id, action, waiting, opts, send, shows)
-	var ae *APIError
-	if err == nil || !errors.As(err, &ae) || ae.Retryable() || ae.Auth() || ae.NotFound() {
-		return inst, err
+	token := c.newTok() // one token for every attempt of every round
+	const rounds = 4
+	for round := 1; ; round++ {
+		sent := false
+		inst, err := c.writeThenWait(ctx, id, action, waiting, opts, func(ctx context.Context, sdk *albsdk.Client, _ string) error {
+			err := send(ctx, sdk, token)
+			sent = sent || err == nil
+			return err
+		}, shows)
+		if err == nil {
+			return inst, nil
+		}
+		if !sent && retryable(err) && round < rounds && ctx.Err() == nil {
+			if _, werr := c.waitFor(ctx, action, id, "Active", c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil)); werr == nil {
+				c.emit(Event{Kind: EventStep, Operation: action, ID: id, Attempt: round, Message: action + " sent again: the instance was busy"})
+				continue
+			}
+		}
+		var ae *APIError
+		if sent || !errors.As(err, &ae) || ae.Retryable() || ae.Auth() || ae.NotFound() {
+			return inst, err
+		}
+		now, werr := c.waitFor(ctx, action, id, "Active", c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil))
+		if werr != nil || !shows(now) {
+			return nil, err
+		}
+		c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " answered " + ae.Code + " but the change is there already"})
+		return now, nil
 	}
-	now, werr := c.waitFor(ctx, action, id, "Active", c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil))
-	if werr != nil || !shows(now) {
-		return nil, err
-	}
-	c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " answered " + ae.Code + " but the change is there already"})
-	return now, nil
 }
 
 // fieldsOnly validates spec and keeps the violations of fields starting

@@ -489,3 +489,30 @@ func TestBindEIPNeverUsesUpdateZones(t *testing.T) {
 		t.Fatalf("zone EIP %s", got)
 	}
 }
+
+// TestBusyInstanceIsWaitedOutWithOneToken: when every retry of a write
+// meets a busy instance, the operation waits until it is Active and sends
+// again, with the same ClientToken in every request; the change is made
+// once.
+func TestBusyInstanceIsWaitedOutWithOneToken(t *testing.T) {
+	ctx := context.Background()
+	srv, c := mgEnv(t)
+	inst := mustActive(t, c, basicSpec())
+	srv.InjectFault(albtest.Fault{Action: "UpdateLoadBalancerEdition", Code: "IncorrectStatus.LoadBalancer", Status: 400, Times: 7})
+	up, err := c.UpgradeEdition(ctx, inst.ID, alb.EditionStandardWithWAF)
+	if err != nil || up.Instance.Edition != alb.EditionStandardWithWAF {
+		t.Fatalf("%+v %v", up, err)
+	}
+	tokens := map[string]bool{}
+	for _, r := range srv.Requests() {
+		if r.Action == "UpdateLoadBalancerEdition" {
+			tokens[r.Params["ClientToken"]] = true
+		}
+	}
+	if srv.Count("UpdateLoadBalancerEdition") != 8 || len(tokens) != 1 || tokens[""] {
+		t.Fatalf("%d requests with tokens %v", srv.Count("UpdateLoadBalancerEdition"), tokens)
+	}
+	if n := jobs(srv, "UpdateLoadBalancerEdition"); n != 1 {
+		t.Fatalf("%d jobs", n)
+	}
+}
