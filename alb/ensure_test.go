@@ -453,3 +453,23 @@ func TestEnsureRefusesWAFEditionWithWAF2(t *testing.T) {
 		t.Fatalf("%v (writes %d)", err, writes(srv))
 	}
 }
+
+// TestEnsureAfterACrashDuringCreate: a process that sent the create and
+// died before the wait leaves a Provisioning instance; the next Ensure
+// finds it by its key, waits for it and creates nothing.
+func TestEnsureAfterACrashDuringCreate(t *testing.T) {
+	srv, c := mgEnv(t, albtest.WithTransition(albtest.PhaseProvisioning, albtest.AfterPolls(3)))
+	ctx := context.Background()
+	spec := basicSpec().WithIdempotencyKey("crash-create").WithTag("team", "web")
+	op, err := c.Create(ctx, spec) // the "crash": no Wait
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Ensure(ctx, spec)
+	if err != nil || res.Created || res.ID != op.ID() || res.Instance.Status != alb.StatusActive || len(res.Applied) != 0 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if srv.Count("CreateLoadBalancer") != 1 || srv.Created() != 1 {
+		t.Fatalf("%d creates", srv.Count("CreateLoadBalancer"))
+	}
+}

@@ -330,6 +330,8 @@ func TestManageRefusals(t *testing.T) {
 		})
 		// The new vSwitch passes the network checks with live facts.
 		refusal(t, srv, network.RuleVPCMismatch, func() error { _, err := c.AddZone(ctx, id, alb.Zone(albtest.ZoneK, albtest.VSwitchOther)); return err })
+		dual := mustActive(t, c, basicSpec().WithIPVersion(alb.DualStack))
+		refusal(t, srv, network.RuleIPv6Required, func() error { _, err := c.AddZone(ctx, dual.ID, alb.Zone(albtest.ZoneJ, albtest.VSwitchJ)); return err })
 		refusal(t, srv, network.RuleNotEnoughAddresses, func() error { _, err := c.AddZone(ctx, id, alb.Zone(albtest.ZoneK, albtest.VSwitchKFull)); return err })
 		refusal(t, srv, alb.RuleZoneUnique, func() error {
 			_, err := c.UpdateZones(ctx, id, []alb.ZoneMapping{alb.Zone(albtest.ZoneH, albtest.VSwitchH), alb.Zone(albtest.ZoneH, albtest.VSwitchH)})
