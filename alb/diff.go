@@ -94,8 +94,9 @@ func (p *Plan) String() string {
 //   - a zone without AllocationID on an Internet-facing instance is
 //     satisfied by any EIP (ALB assigns one); an empty IntranetAddress by
 //     any address;
-//   - tags whose key starts with "albkit:" (albkit's own) are ignored; the
-//     spec's other tags are the instance's complete set of user tags;
+//   - tags whose key starts with "albkit:" (albkit's own), "acs:" or
+//     "aliyun" (the system's) are ignored; the spec's other tags are the
+//     instance's complete set of user tags;
 //   - BandwidthPackageID, DeletionProtection, ReadOnly and IPv6Internet
 //     are declarative: empty or false means none or off.
 //
@@ -437,11 +438,13 @@ func effectiveType(t eip.Type) eip.Type {
 	return t
 }
 
-// userTags drops albkit's own tags.
+// userTags drops albkit's own tags and the system's ("acs:", "aliyun"
+// prefixes, which users cannot set or remove).
 func userTags(tags []Tag) []Tag {
 	var out []Tag
 	for _, t := range tags {
-		if !strings.HasPrefix(strings.ToLower(t.Key), reservedTagPrefix) {
+		k := strings.ToLower(t.Key)
+		if !strings.HasPrefix(k, reservedTagPrefix) && !strings.HasPrefix(k, "acs:") && !strings.HasPrefix(k, "aliyun") {
 			out = append(out, t)
 		}
 	}

@@ -473,3 +473,18 @@ func TestEnsureAfterACrashDuringCreate(t *testing.T) {
 		t.Fatalf("%d creates", srv.Count("CreateLoadBalancer"))
 	}
 }
+
+// TestDiffIgnoresAlbkitAndSystemTags: albkit's own tags and system tags
+// are not the spec's business; other tags are declarative.
+func TestDiffIgnoresAlbkitAndSystemTags(t *testing.T) {
+	inst := &alb.Instance{ID: "alb-1", VPCID: "vpc-1", AddressType: alb.Intranet, IPVersion: alb.IPv4, Edition: alb.EditionBasic,
+		Tags: []alb.Tag{{Key: alb.TokenTagKey, Value: "k"}, {Key: alb.SpecTagKey, Value: "d"}, {Key: "acs:rm:rgId", Value: "rg-1"}, {Key: "team", Value: "web"}, {Key: "stale", Value: "1"}}}
+	spec := alb.InstanceSpec{VPCID: "vpc-1", AddressType: alb.Intranet, Edition: alb.EditionBasic, Tags: []alb.Tag{{Key: "team", Value: "web"}}}
+	p := alb.Diff(spec, inst)
+	if len(p.Changes) != 1 || p.Changes[0].Calls[0] != "UnTagResources" || p.Changes[0].From != "stale" {
+		t.Fatalf("%s", p)
+	}
+	if s := alb.SpecFromInstance(inst); len(s.Tags) != 2 || s.IdempotencyKey != "k" {
+		t.Fatalf("%+v", s)
+	}
+}
