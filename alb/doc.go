@@ -88,6 +88,27 @@
 //     if the release fails, and lists every side effect. An instance that
 //     is already gone is released successfully.
 //
+// # Managing and converging an instance
+//
+// After create, [Client.Rename], [Client.AddTags] and [Client.RemoveTags],
+// [Client.UpgradeEdition] (with the WAF 2.0/3.0 check and its billed side
+// effect), [Client.AttachBandwidthPackage] and
+// [Client.DetachBandwidthPackage], [Client.EnableIPv6Internet] and
+// [Client.DisableIPv6Internet], [Client.MoveResourceGroup],
+// [Client.UpdateZones] ([Client.AddZone], [Client.RemoveZone]) and
+// [Client.UpdateAddressType] ([Client.BindEIP]) change it. Each validates
+// locally first (a *[ValidationError] or a *[RefusedError] with the field,
+// the rule, the documented reason and what to do instead; no API call),
+// sends one ClientToken across its retries and waits until the instance
+// shows the change.
+//
+// [Diff] compares a spec with an instance (pure): the ordered changes,
+// each with its calls and side effects, and the differences no in-place
+// change can make. [SpecFromInstance] reads a spec back. [Client.Ensure]
+// finds the instance by the spec's idempotency key, creates it or applies
+// the diff, and makes no write when nothing differs; [Client.PlanEnsure]
+// shows what it would do.
+//
 // Every API call is retried on the codes one table (internal/apierr) calls
 // retryable (throttling, ServiceUnavailable, 5xx, SystemBusy,
 // IdempotenceProcessing, IncorrectStatus.LoadBalancer, ... and the codes of

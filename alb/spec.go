@@ -103,6 +103,12 @@ type InstanceSpec struct {
 	// Tags are attached at creation. At most 19: albkit adds its own
 	// idempotency tag, and an instance takes at most 20.
 	Tags []Tag `json:"tags,omitempty" validate:"dive"`
+	// IPv6Internet gives a dual-stack instance's IPv6 addresses Internet
+	// access (Ipv6AddressType Internet); false keeps them private. It is not
+	// an input of CreateLoadBalancer: [Client.Ensure] applies it after the
+	// create with EnableLoadBalancerIpv6Internet, and [Client.Create]
+	// ignores it. DualStack only.
+	IPv6Internet bool `json:"ipv6Internet,omitempty"`
 	// IdempotencyKey identifies this logical create across retries and
 	// process restarts; it becomes the ClientToken and the value of the
 	// TokenTagKey tag. Printable ASCII, at most 64 characters, not starting

@@ -258,6 +258,9 @@ func (s *Server) opCreateLoadBalancer(c *call) (any, *apiError) {
 		return nil, errDryRun
 	}
 	lb := s.newLB(cp, c)
+	if cp.edition == "StandardWithWaf" {
+		s.st.activateWAF3(c.now)
+	}
 	s.begin(&lb.resource, c.now, change{phase: PhaseProvisioning, api: "CreateLoadBalancer", operate: "Create",
 		done: func(time.Time) outcome {
 			if lb.failCreate {

@@ -2,6 +2,7 @@ package albtest
 
 import (
 	"strings"
+	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 )
@@ -108,8 +109,24 @@ func (s *Server) opUpdateLoadBalancerEdition(c *call) (any, *apiError) {
 	if c.dryRun {
 		return nil, errDryRun
 	}
-	s.update(lb, c, "UpdateLoadBalancerEdition", func() { lb.edition = ed })
+	s.update(lb, c, "UpdateLoadBalancerEdition", func() {
+		lb.edition = ed
+		if ed == "StandardWithWaf" {
+			s.st.activateWAF3(c.now)
+		}
+	})
 	return &albsdk.UpdateLoadBalancerEditionResponseBody{RequestId: sp(c.requestID)}, nil
+}
+
+// activateWAF3 is the documented side effect of the WAF Enabled edition:
+// "If no WAF instance exists, a pay-as-you-go WAF 3.0 instance is
+// automatically activated." An existing WAF 3.0 instance (not released) is
+// kept. The ID is fixed (GUESS: the real one is random).
+func (st *state) activateWAF3(now time.Time) {
+	if st.waf3 != nil && st.waf3.Status != 3 {
+		return
+	}
+	st.waf3 = &WAF3Instance{InstanceID: "waf_v3prepaid_public_cn-albtest", Edition: "payasyougo", PayType: "POSTPAY", Status: 1, InDebt: "0", StartTime: now.UnixMilli()}
 }
 
 // accessLogWritable is writable for the access-log operations, whose

@@ -91,6 +91,10 @@
 // SetLoadBalancerStatus forces a status. The engine works on any resource
 // (resource.go), so new resource types get transitions and jobs for free.
 //
+// Creating or upgrading an instance to StandardWithWaf activates a
+// pay-as-you-go WAF 3.0 instance when the account has none, as the product
+// documentation says.
+//
 // Each zone takes three addresses from its vSwitch; an Internet zone binds
 // the given EIP or a new auto-assigned one. On release every EIP of the
 // instance is released, as the product documentation says; a zone removed

@@ -1,0 +1,294 @@
+package alb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/albkit/albkit/waf"
+)
+
+// EnsureOption adjusts [Client.Ensure] and [Client.PlanEnsure].
+type EnsureOption func(*ensureConfig)
+
+type ensureConfig struct {
+	id   string
+	wait []WaitOption
+}
+
+// EnsureInstance makes Ensure manage the existing instance id instead of
+// finding it by the spec's idempotency key (adoption of an instance albkit
+// did not create). The instance must exist: it is never created.
+func EnsureInstance(id string) EnsureOption { return func(c *ensureConfig) { c.id = id } }
+
+// EnsureWait adjusts the waits of the create and of every change.
+func EnsureWait(opts ...WaitOption) EnsureOption {
+	return func(c *ensureConfig) { c.wait = append(c.wait, opts...) }
+}
+
+// EnsurePlan is what [Client.Ensure] would do, from [Client.PlanEnsure].
+type EnsurePlan struct {
+	// Create is true when no instance carries the spec's idempotency key:
+	// Ensure creates it (then applies Changes, computed against the spec
+	// itself, e.g. IPv6 Internet access).
+	Create bool
+	// Spec is the spec planned for.
+	Spec InstanceSpec
+	// Instance is the instance found (nil when it is to be created).
+	Instance *Instance
+	// Plan is the diff of the instance against the spec (for a create: the
+	// changes after it).
+	Plan *Plan
+	// Warnings are facts worth a look before applying (the WAF 3.0 billing
+	// of an upgrade to StandardWithWaf, ...).
+	Warnings []string
+}
+
+// String is the plan a person reads before applying.
+func (p *EnsurePlan) String() string {
+	var b strings.Builder
+	if p.Create {
+		fmt.Fprintf(&b, "+ create %s (%s, %s, %d zones, key %s)", orDash(p.Spec.Name), p.Spec.AddressType, p.Spec.Edition, len(p.Spec.ZoneMappings), p.Spec.IdempotencyKey)
+		for _, ch := range p.Plan.Changes {
+			b.WriteString("\n  then ~ " + ch.String())
+		}
+	} else {
+		b.WriteString(p.Plan.String())
+	}
+	for _, w := range p.Warnings {
+		b.WriteString("\n  warning: " + w)
+	}
+	return b.String()
+}
+
+// EnsureResult is what [Client.Ensure] did.
+type EnsureResult struct {
+	ID       string    // the instance
+	Created  bool      // Ensure created it
+	Applied  []Change  // the changes made, in order
+	Instance *Instance // the instance at the end
+}
+
+// NotChangeableError is returned by [Client.Ensure] when the instance
+// differs from the spec in ways no in-place change can make; nothing is
+// changed. errors.Is(err, [ErrChangeRefused]) and [ErrInvalidArgument] hold.
+type NotChangeableError struct {
+	ID          string       // the instance
+	Differences []Difference // what differs, why it cannot change, what to do instead
+}
+
+// Error lists the differences with their reasons.
+func (e *NotChangeableError) Error() string {
+	var parts []string
+	for _, d := range e.Differences {
+		parts = append(parts, d.String())
+	}
+	return "alb: Ensure " + e.ID + ": " + strings.Join(parts, "; ")
+}
+
+// Is matches ErrChangeRefused and ErrInvalidArgument.
+func (e *NotChangeableError) Is(target error) bool {
+	return target == ErrChangeRefused || target == ErrInvalidArgument
+}
+
+// checkEnsureSpec validates the spec for Ensure: the create rules, the
+// idempotency key (unless an ID is given) and the IPv6 rule.
+func checkEnsureSpec(spec InstanceSpec, cfg ensureConfig) error {
+	if err := spec.Validate(); err != nil {
+		return err
+	}
+	var fes []*FieldError
+	if spec.IdempotencyKey == "" && cfg.id == "" {
+		fes = append(fes, &FieldError{Field: "IdempotencyKey", Rule: RuleRequired,
+			Message: "Ensure finds the instance by its idempotency key: set one (and keep it) or pass EnsureInstance(id)"})
+	}
+	if spec.IPv6Internet && spec.ipVersion() != DualStack {
+		fes = append(fes, &FieldError{Field: "IPv6Internet", Rule: RuleIPv6NeedsDualStack,
+			Message: "IPv6 Internet access needs a dual-stack instance; an IPv4 instance cannot be upgraded: create a new dual-stack instance"})
+	}
+	if len(fes) > 0 {
+		return &ValidationError{Errors: fes}
+	}
+	return nil
+}
+
+// find returns the instance of the spec: by ID, or by the idempotency key
+// (TokenTagKey). nil, nil when none carries the key.
+func (c *Client) findForEnsure(ctx context.Context, spec InstanceSpec, cfg ensureConfig) (*Instance, error) {
+	if cfg.id != "" {
+		return c.Get(ctx, cfg.id)
+	}
+	inst, err := c.FindByToken(ctx, spec.IdempotencyKey)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return inst, err
+}
+
+// PlanEnsure shows what [Client.Ensure] would do, without changing
+// anything: whether it creates the instance, the ordered changes with
+// their calls and side effects, and the differences it cannot make. For an
+// upgrade to StandardWithWaf it reads the account's WAF state and puts the
+// exact billed effect (or the refusal) in Warnings.
+func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (*EnsurePlan, error) {
+	var cfg ensureConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := checkEnsureSpec(spec, cfg); err != nil {
+		return nil, err
+	}
+	inst, err := c.findForEnsure(ctx, spec, cfg)
+	if err != nil {
+		return nil, err
+	}
+	p := &EnsurePlan{Spec: spec, Instance: inst}
+	if inst == nil {
+		p.Create = true
+		p.Plan = Diff(spec, createdLike(spec))
+		p.Plan.ID = "(new)"
+		p.Warnings = append(p.Warnings, createEffects(spec)...)
+		if spec.Edition == EditionStandardWithWAF {
+			if f, err := c.wafFacts(ctx); err == nil {
+				p.Warnings = append(p.Warnings, wafWarning(waf.Decide(f))...)
+			}
+		}
+		return p, nil
+	}
+	p.Plan = Diff(spec, inst)
+	for _, ch := range p.Plan.Changes {
+		if ch.Field == "Edition" && ch.To == string(EditionStandardWithWAF) {
+			f, err := c.wafFacts(ctx)
+			if err != nil {
+				return nil, err
+			}
+			p.Warnings = append(p.Warnings, wafWarning(waf.Decide(f))...)
+		}
+	}
+	return p, nil
+}
+
+// createEffects lists the billed effects of creating spec that Diff does
+// not show: the EIPs ALB assigns and the shared bandwidth.
+func createEffects(spec InstanceSpec) []string {
+	var out []string
+	if spec.AddressType == Internet {
+		for _, z := range spec.ZoneMappings {
+			if z.AllocationID == "" {
+				out = append(out, "zone "+z.ZoneID+" gets an automatically assigned pay-as-you-go EIP (billed by data transfer, released with the instance)")
+			}
+		}
+	}
+	if spec.BandwidthPackageID != "" {
+		out = append(out, "the instance's EIPs join the shared bandwidth "+spec.BandwidthPackageID)
+	}
+	return out
+}
+
+func wafWarning(d waf.Decision) []string {
+	if !d.Allowed {
+		return []string{"the WAF-enabled edition will be refused: " + d.Guidance}
+	}
+	return d.SideEffects
+}
+
+// createdLike is the instance a create of spec leads to, as far as Diff
+// looks: what Create cannot set (IPv6 Internet access) stays at its
+// default.
+func createdLike(spec InstanceSpec) *Instance {
+	inst := &Instance{
+		Name: spec.Name, VPCID: spec.VPCID, AddressType: spec.AddressType, IPVersion: spec.ipVersion(), Edition: spec.Edition,
+		AddressAllocatedMode: spec.AddressAllocatedMode, BandwidthPackageID: spec.BandwidthPackageID, ResourceGroupID: spec.ResourceGroupID,
+		SecurityGroupIDs: spec.SecurityGroupIDs, DeletionProtection: spec.DeletionProtection, ReadOnly: spec.ReadOnly, Tags: spec.Tags,
+	}
+	if inst.IPVersion == DualStack {
+		inst.IPv6AddressType = "Intranet"
+	}
+	for _, z := range spec.ZoneMappings {
+		inst.Zones = append(inst.Zones, InstanceZone{ZoneID: z.ZoneID, VSwitchID: z.VSwitchID,
+			Addresses: []InstanceAddress{{AllocationID: z.AllocationID, EIPType: z.EIPType, IntranetAddress: z.IntranetAddress}}})
+	}
+	return inst
+}
+
+// Ensure makes the instance of spec exist and match it, and returns what
+// it did.
+//
+// It finds the instance by the spec's idempotency key (the [TokenTagKey]
+// tag albkit puts on every instance it creates; the key is required), or
+// by ID with [EnsureInstance]. A missing instance is created (Create with
+// the key as ClientToken, then Wait), so two concurrent Ensure calls of
+// one spec end with one instance: the service answers the second create
+// with the first instance. Otherwise the live state is diffed against the
+// spec ([Diff]) and the changes are applied in a safe order, each with its
+// own local checks, one ClientToken across its retries and a wait until
+// the change shows. A difference that cannot be made in place is refused
+// before any write (*[NotChangeableError]).
+//
+// The [SpecTagKey] digest on the instance records the spec it was created
+// from; Ensure does not compare it (a later spec is expected to differ):
+// the key finds the instance, the live state decides the changes.
+//
+// Ensure is convergent: a second Ensure of the same spec makes no write
+// call, and an Ensure interrupted in the middle (crash, error) is finished
+// by the next one, which diffs the live state again. On an error the
+// result lists the changes made before it.
+func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (*EnsureResult, error) {
+	var cfg ensureConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := checkEnsureSpec(spec, cfg); err != nil {
+		return nil, err
+	}
+	inst, err := c.findForEnsure(ctx, spec, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res := &EnsureResult{}
+	if inst == nil {
+		if spec.Edition == EditionStandardWithWAF {
+			f, err := c.wafFacts(ctx)
+			if err != nil {
+				return nil, err
+			}
+			if d := waf.Decide(f); !d.Allowed {
+				return nil, &RefusedError{Operation: "Ensure", Field: "Edition", Rule: RuleWAF2Present,
+					Reason: "a WAF 2.0 instance exists in the account", Instead: d.Guidance, Err: d.Err()}
+			}
+		}
+		op, err := c.Create(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		res.Created = true
+		if inst, err = op.Wait(ctx, cfg.wait...); err != nil {
+			res.ID = op.ID()
+			return res, err
+		}
+		c.emit(Event{Kind: EventStep, Operation: "ensure", ID: inst.ID, Message: "created " + inst.ID})
+	} else if inst.Status != StatusActive {
+		if inst, err = c.WaitUntilActive(ctx, inst.ID, cfg.wait...); err != nil {
+			return res, err
+		}
+	}
+	res.ID, res.Instance = inst.ID, inst
+	plan := Diff(spec, inst)
+	if len(plan.Blocked) > 0 {
+		return res, &NotChangeableError{ID: inst.ID, Differences: plan.Blocked}
+	}
+	for _, ch := range plan.Changes {
+		c.emit(Event{Kind: EventStep, Operation: "ensure", ID: inst.ID, Message: "applying " + ch.Field + ": " + ch.To})
+		if err := ch.apply(ctx, c, inst.ID, cfg.wait); err != nil {
+			return res, fmt.Errorf("alb: Ensure %s: %s: %w", inst.ID, ch.Field, err)
+		}
+		res.Applied = append(res.Applied, ch)
+	}
+	if len(plan.Changes) > 0 {
+		if res.Instance, err = c.Get(ctx, inst.ID); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
