@@ -2,6 +2,7 @@ package albtest
 
 import (
 	"net/url"
+	"slices"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 )
@@ -26,84 +27,133 @@ func optStr(s string) *string {
 }
 
 func (s *Server) attribute(lb *lbState, requestID string) *albsdk.GetLoadBalancerAttributeResponseBody {
-	b := &albsdk.GetLoadBalancerAttributeResponseBody{
-		RequestId:                   sp(requestID),
-		LoadBalancerId:              sp(lb.id),
-		LoadBalancerName:            sp(lb.name),
-		RegionId:                    sp(s.st.region),
-		VpcId:                       sp(lb.vpcID),
-		ResourceGroupId:             sp(lb.resourceGroup),
-		CreateTime:                  sp(ts(lb.created)),
-		DNSName:                     sp(lb.id + "." + s.st.region + ".alb.aliyuncs.com"),
-		AddressType:                 sp(lb.addressType),
-		AddressAllocatedMode:        sp(lb.allocMode),
-		AddressIpVersion:            sp(lb.ipVersion),
-		BandwidthPackageId:          optStr(lb.bwpID),
-		LoadBalancerEdition:         sp(lb.edition),
-		LoadBalancerStatus:          sp(lb.status),
-		LoadBalancerBussinessStatus: sp(lb.bizStatus),
-		LoadBalancerBillingConfig:   &albsdk.GetLoadBalancerAttributeResponseBodyLoadBalancerBillingConfig{PayType: sp(lb.payType)},
-		DeletionProtectionConfig:    &albsdk.GetLoadBalancerAttributeResponseBodyDeletionProtectionConfig{Enabled: &lb.delProt},
-		ModificationProtectionConfig: &albsdk.GetLoadBalancerAttributeResponseBodyModificationProtectionConfig{
-			Status: sp(lb.modStatus), Reason: optStr(lb.modReason),
-		},
+	// Every string and struct of the answer lives in one block: one
+	// allocation instead of one per field (this read is the hot path of
+	// every poll).
+	type block struct {
+		body                                              albsdk.GetLoadBalancerAttributeResponseBody
+		billing                                           albsdk.GetLoadBalancerAttributeResponseBodyLoadBalancerBillingConfig
+		delProt                                           albsdk.GetLoadBalancerAttributeResponseBodyDeletionProtectionConfig
+		modProt                                           albsdk.GetLoadBalancerAttributeResponseBodyModificationProtectionConfig
+		requestID, id, name, region, vpc, rg, created     string
+		dns, addrType, allocMode, ipVersion, bwp, edition string
+		status, biz, payType, modStatus, modReason        string
+		ipv6Type, delProtTime                             string
+		enabled                                           bool
+	}
+	v := &block{
+		requestID: requestID, id: lb.id, name: lb.name, region: s.st.region, vpc: lb.vpcID, rg: lb.resourceGroup,
+		created: ts(lb.created), dns: lb.id + "." + s.st.region + ".alb.aliyuncs.com", addrType: lb.addressType,
+		allocMode: lb.allocMode, ipVersion: lb.ipVersion, bwp: lb.bwpID, edition: lb.edition, status: lb.status,
+		biz: lb.bizStatus, payType: lb.payType, modStatus: lb.modStatus, modReason: lb.modReason, ipv6Type: lb.ipv6Type,
+		enabled: lb.delProt,
+	}
+	v.billing.PayType = &v.payType
+	v.delProt.Enabled = &v.enabled
+	v.modProt.Status = &v.modStatus
+	if v.modReason != "" {
+		v.modProt.Reason = &v.modReason
+	}
+	b := &v.body
+	*b = albsdk.GetLoadBalancerAttributeResponseBody{
+		RequestId: &v.requestID, LoadBalancerId: &v.id, LoadBalancerName: &v.name, RegionId: &v.region, VpcId: &v.vpc,
+		ResourceGroupId: &v.rg, CreateTime: &v.created, DNSName: &v.dns, AddressType: &v.addrType,
+		AddressAllocatedMode: &v.allocMode, AddressIpVersion: &v.ipVersion, LoadBalancerEdition: &v.edition,
+		LoadBalancerStatus: &v.status, LoadBalancerBussinessStatus: &v.biz,
+		LoadBalancerBillingConfig: &v.billing, DeletionProtectionConfig: &v.delProt, ModificationProtectionConfig: &v.modProt,
 		LoadBalancerOperationLocks: []*albsdk.GetLoadBalancerAttributeResponseBodyLoadBalancerOperationLocks{},
 		Tags:                       []*albsdk.GetLoadBalancerAttributeResponseBodyTags{},
 		SecurityGroupIds:           []*string{},
 	}
-	b.DeletionProtectionConfig.Enabled = boolPtr(lb.delProt)
+	if v.bwp != "" {
+		b.BandwidthPackageId = &v.bwp
+	}
+	if v.ipv6Type != "" {
+		b.Ipv6AddressType = &v.ipv6Type
+	}
 	// Optional objects are absent when not configured: a client such as
 	// Terraform reads any AccessLogConfig object as a configured access log.
 	if lb.logProject != "" {
 		b.AccessLogConfig = &albsdk.GetLoadBalancerAttributeResponseBodyAccessLogConfig{LogProject: sp(lb.logProject), LogStore: sp(lb.logStore)}
 	}
 	if lb.delProt {
-		b.DeletionProtectionConfig.EnabledTime = sp(ts(lb.delProtTime))
+		v.delProtTime = ts(lb.delProtTime)
+		v.delProt.EnabledTime = &v.delProtTime
 	}
-	b.Ipv6AddressType = optStr(lb.ipv6Type)
 	for _, l := range lb.locks {
 		b.LoadBalancerOperationLocks = append(b.LoadBalancerOperationLocks, &albsdk.GetLoadBalancerAttributeResponseBodyLoadBalancerOperationLocks{LockType: sp(l.LockType), LockReason: sp(l.LockReason)})
 	}
-	for _, t := range lb.tags {
-		b.Tags = append(b.Tags, &albsdk.GetLoadBalancerAttributeResponseBodyTags{Key: sp(t.k), Value: sp(t.v)})
+	if len(lb.tags) > 0 {
+		tags := make([]albsdk.GetLoadBalancerAttributeResponseBodyTags, len(lb.tags))
+		kv := make([]string, 2*len(lb.tags))
+		b.Tags = make([]*albsdk.GetLoadBalancerAttributeResponseBodyTags, len(lb.tags))
+		for i, t := range lb.tags {
+			kv[2*i], kv[2*i+1] = t.k, t.v
+			tags[i] = albsdk.GetLoadBalancerAttributeResponseBodyTags{Key: &kv[2*i], Value: &kv[2*i+1]}
+			b.Tags[i] = &tags[i]
+		}
 	}
-	for _, g := range lb.secGroups {
-		b.SecurityGroupIds = append(b.SecurityGroupIds, sp(g))
+	if len(lb.secGroups) > 0 {
+		ids := slices.Clone(lb.secGroups)
+		b.SecurityGroupIds = make([]*string, len(ids))
+		for i := range ids {
+			b.SecurityGroupIds[i] = &ids[i]
+		}
 	}
 	b.ZoneMappings = zoneMappings(lb)
 	return b
 }
 
-// zoneMappings renders the zones of lb with their addresses.
+// zoneMappings renders the zones of lb with their addresses, each zone's
+// strings and structs in one block.
 func zoneMappings(lb *lbState) []*albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings {
-	var out []*albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings
+	type zoneBlock struct {
+		zone                                                  albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings
+		addr                                                  albsdk.GetLoadBalancerAttributeResponseBodyZoneMappingsLoadBalancerAddresses
+		addrs                                                 [1]*albsdk.GetLoadBalancerAttributeResponseBodyZoneMappingsLoadBalancerAddresses
+		zoneID, vswID, status, vip, healthy, address, allocID string
+		eipType, ipv6                                         string
+		local                                                 [2]string
+		localPtrs                                             [2]*string
+	}
 	zoneStatus := "Active"
 	if lb.status == "Provisioning" {
 		zoneStatus = "Starting"
 	}
-	for _, z := range lb.zones {
-		a := &albsdk.GetLoadBalancerAttributeResponseBodyZoneMappingsLoadBalancerAddresses{
-			IntranetAddress:         sp(z.vip.String()),
-			IntranetAddressHcStatus: sp("Healthy"),
-			Ipv4LocalAddresses:      make([]*string, 0, len(z.local)),
-		}
-		for _, l := range z.local {
-			a.Ipv4LocalAddresses = append(a.Ipv4LocalAddresses, sp(l.String()))
+	blocks := make([]zoneBlock, len(lb.zones))
+	out := make([]*albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings, len(lb.zones))
+	for i, z := range lb.zones {
+		v := &blocks[i]
+		v.zoneID, v.vswID, v.status, v.vip, v.healthy = z.zoneID, z.vswID, zoneStatus, z.vip.String(), "Healthy"
+		a := &v.addr
+		a.IntranetAddress, a.IntranetAddressHcStatus = &v.vip, &v.healthy
+		if len(z.local) <= len(v.local) {
+			for j, l := range z.local {
+				v.local[j] = l.String()
+				v.localPtrs[j] = &v.local[j]
+			}
+			a.Ipv4LocalAddresses = v.localPtrs[:len(z.local)]
+		} else {
+			for _, l := range z.local {
+				a.Ipv4LocalAddresses = append(a.Ipv4LocalAddresses, sp(l.String()))
+			}
 		}
 		if lb.addressType == "Internet" {
-			a.Address, a.AllocationId, a.EipType = sp(z.eipAddr), sp(z.eipID), sp(z.eipType)
+			v.address, v.allocID, v.eipType = z.eipAddr, z.eipID, z.eipType
+			a.Address, a.AllocationId, a.EipType = &v.address, &v.allocID, &v.eipType
 		} else {
-			a.Address = sp(z.vip.String())
+			a.Address = &v.vip
 		}
 		if z.ipv6.IsValid() {
-			a.Ipv6Address = sp(z.ipv6.String())
-			a.Ipv6AddressHcStatus = sp("Healthy")
+			v.ipv6 = z.ipv6.String()
+			a.Ipv6Address, a.Ipv6AddressHcStatus = &v.ipv6, &v.healthy
 			a.Ipv6LocalAddresses = []*string{}
 		}
-		out = append(out, &albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings{
-			ZoneId: sp(z.zoneID), VSwitchId: sp(z.vswID), Status: sp(zoneStatus),
-			LoadBalancerAddresses: []*albsdk.GetLoadBalancerAttributeResponseBodyZoneMappingsLoadBalancerAddresses{a},
-		})
+		v.addrs[0] = a
+		v.zone = albsdk.GetLoadBalancerAttributeResponseBodyZoneMappings{
+			ZoneId: &v.zoneID, VSwitchId: &v.vswID, Status: &v.status, LoadBalancerAddresses: v.addrs[:],
+		}
+		out[i] = &v.zone
 	}
 	return out
 }
