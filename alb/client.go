@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -37,9 +36,9 @@ import (
 type Client struct {
 	// sdks lends each call its own SDK client: the official client is not
 	// safe for concurrent use (darabonba-openapi writes its Headers field
-	// on every call).
-	sdks    sync.Pool
-	sdkCfg  *openapiutil.Config
+	// on every call). The same pool type lends the VPC, WAF and
+	// ResourceManager clients inside cloud.
+	sdks    *cloudapi.Pool[*albsdk.Client]
 	cloud   *cloudapi.Clients
 	region  string
 	log     *slog.Logger
@@ -344,7 +343,15 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{
-		sdkCfg:  sdkCfg,
+		sdks: cloudapi.NewPool(func() (*albsdk.Client, error) {
+			cfg := *sdkCfg // the SDK's Init may write to its config
+			sdk, err := albsdk.NewClient(&cfg)
+			if err != nil {
+				return nil, err
+			}
+			sdk.Client.DisableSDKError = tea.Bool(true)
+			return sdk, nil
+		}),
 		cloud:   cloud,
 		region:  cfg.region,
 		log:     logger,
@@ -482,14 +489,9 @@ func retryable(err error) bool {
 
 // withSDK lends fn an SDK client of its own.
 func (c *Client) withSDK(fn func(sdk *albsdk.Client) error) error {
-	sdk, ok := c.sdks.Get().(*albsdk.Client)
-	if !ok {
-		var err error
-		cfg := *c.sdkCfg // the SDK's Init may write to its config
-		if sdk, err = albsdk.NewClient(&cfg); err != nil {
-			return err
-		}
-		sdk.Client.DisableSDKError = tea.Bool(true)
+	sdk, err := c.sdks.Get()
+	if err != nil {
+		return err
 	}
 	defer c.sdks.Put(sdk)
 	return fn(sdk)

@@ -115,7 +115,7 @@ func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, erro
 		var addrs []eip.Address
 		if list, err := c.listEIPs(ctx, ids); err == nil {
 			for _, e := range list {
-				addrs = append(addrs, e.Facts())
+				addrs = append(addrs, cloudapi.EIPFacts(e))
 			}
 		} else {
 			p.Warnings = append(p.Warnings, Warning{Code: WarningEIPDetailsUnavailable, Detail: "could not read the EIPs' details: " + err.Error()})
@@ -144,8 +144,8 @@ func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, erro
 	return p, nil
 }
 
-func (c *Client) listEIPs(ctx context.Context, ids []string) ([]cloudapi.EipAddress, error) {
-	var out []cloudapi.EipAddress
+func (c *Client) listEIPs(ctx context.Context, ids []string) ([]*cloudapi.EipAddress, error) {
+	var out []*cloudapi.EipAddress
 	err := c.do(ctx, "DescribeEipAddresses", true, func(ctx context.Context) error {
 		var err error
 		out, err = c.cloud.VPC.ListEIPs(ctx, ids...)
@@ -509,7 +509,7 @@ func (c *Client) confirmEIPsReleased(ctx context.Context, o *ReleaseOperation) {
 		return
 	}
 	for _, e := range plan.EIPs {
-		if slices.ContainsFunc(left, func(x cloudapi.EipAddress) bool { return x.AllocationId == e.AllocationID }) {
+		if slices.ContainsFunc(left, func(x *cloudapi.EipAddress) bool { return tea.StringValue(x.AllocationId) == e.AllocationID }) {
 			continue
 		}
 		o.addEffect(SideEffect{Kind: SideEffectEIPReleased, ResourceID: e.AllocationID,
