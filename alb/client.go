@@ -1,6 +1,7 @@
 package alb
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -22,6 +23,7 @@ import (
 	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/internal/retry"
 	"github.com/albkit/albkit/internal/transport"
+	"github.com/albkit/albkit/network"
 )
 
 // Client creates and manages ALB instances in one region. It is safe for
@@ -51,6 +53,11 @@ type Client struct {
 	clock   clock.Clock
 	// extra are the codes WithRetryableCodes made retryable.
 	extra map[string]bool
+	// quota, preflightTimeout and resolver serve the create plan and the
+	// custom-domain checks (preflight.go, domain.go).
+	quota            int
+	preflightTimeout time.Duration
+	resolver         network.Resolver
 }
 
 // String describes the client without any credential.
@@ -82,6 +89,10 @@ type clientConfig struct {
 	wait           WaitOptions
 	clock          Clock
 	retryable      []string
+	// quota, preflightTimeout and resolver: see preflight.go and domain.go.
+	quota            int
+	preflightTimeout time.Duration
+	resolver         network.Resolver
 }
 
 // Option configures a Client.
@@ -361,6 +372,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		newTok:  newToken,
 		clock:   clock.Or(cfg.clock),
 		extra:   map[string]bool{},
+
+		quota:            cmp.Or(cfg.quota, DefaultLoadBalancerQuota),
+		preflightTimeout: cmp.Or(cfg.preflightTimeout, DefaultPreflightTimeout),
+		resolver:         cfg.resolver,
 	}
 	for _, code := range cfg.retryable {
 		c.extra[code] = true
