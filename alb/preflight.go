@@ -37,11 +37,11 @@ const ServiceLinkedRoleName = cloudapi.ALBServiceLinkedRole
 // Rule identifiers reported only by the create plan (the others are the
 // Rule* constants of [Rules] and of packages network, eip and waf).
 const (
-	RuleRegionOffersALB     = "region-offers-alb"        // DescribeRegions lists the client's region
-	RuleZoneAvailable       = "zone-alb-available"       // DescribeZones lists every zone of the spec
-	RuleServiceLinkedRole   = "service-linked-role"      // AliyunServiceRoleForAlb exists (or will be created)
-	RuleQuota               = "quota-load-balancers"     // the region's instance count is below the quota
-	RuleServiceDryRun       = "service-dry-run"          // the service's own DryRun create passed
+	RuleRegionOffersALB   = "region-offers-alb"    // DescribeRegions lists the client's region
+	RuleZoneAvailable     = "zone-alb-available"   // DescribeZones lists every zone of the spec
+	RuleServiceLinkedRole = "service-linked-role"  // AliyunServiceRoleForAlb exists (or will be created)
+	RuleQuota             = "quota-load-balancers" // the region's instance count is below the quota
+	RuleServiceDryRun     = "service-dry-run"      // the service's own DryRun create passed
 )
 
 // Severity says whether a finding stops a create.
