@@ -76,8 +76,25 @@
 //     mode ([Client.EnableReadOnly], [Client.DisableReadOnly]).
 //     Configuration read-only mode protects an instance from changes made
 //     in the console only; API calls, albkit's included, still change it.
+//   - [Client.PlanCreate] checks a spec against live facts (regions and
+//     zones, vSwitches, EIPs, WAF 2.0/3.0, the service-linked role, the
+//     instance count against [DefaultLoadBalancerQuota]), gathered
+//     concurrently within [WithPreflightTimeout], and returns a
+//     [CreatePlan]: every [Finding] (blocking or warning, with rule,
+//     resource, message and fix), every side effect (auto-assigned EIPs,
+//     the three addresses taken from each vSwitch, a billed WAF 3.0
+//     activation, bandwidth) and the BackendAllowList. [Client.Create] runs
+//     it first and refuses a blocked plan with a *[PlanError] without
+//     calling CreateLoadBalancer ([SkipPreflight] opts out;
+//     [WithServiceDryRun], [CreateServiceLinkedRole] and [StrictAddresses]
+//     shape it).
+//   - [Client.CheckDomain] follows a custom domain's CNAME chain to the
+//     instance's DNS name ([CNAMERecord] is the record to add); the
+//     resolver is injectable ([WithResolver]).
 //   - [Client.PlanRelease] says what a release does (protection state,
-//     read-only mode, every EIP released with the instance, the status);
+//     read-only mode, every EIP released with the instance and whether ALB
+//     assigned it or the user brought it, the custom domains the caller
+//     names and whether they still resolve to the instance, the status);
 //     [Client.Release] refuses a protected instance unless asked to turn
 //     protection off, deletes with one ClientToken across retries, waits
 //     for the job and for the instance to be gone, turns protection back on
@@ -93,7 +110,8 @@
 // action, attempt, delay, code and RequestId. Errors answered by the service
 // are *[APIError] values; sentinels ([ErrNotFound], [ErrDeletionProtected],
 // [ErrThrottled], [ErrQuotaExceeded], [ErrCreateFailed], [ErrWaitTimeout],
-// [ErrInvalidSpec]) work with errors.Is.
+// [ErrInvalidSpec], [ErrPreflightFailed], [ErrServiceLinkedRoleMissing],
+// [ErrDomainStillResolves], [ErrUserEIPNotAcknowledged]) work with errors.Is.
 //
 // No credential appears in any log line, error, or formatted value.
 package alb

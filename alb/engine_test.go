@@ -611,7 +611,7 @@ func isAlbkitError(err error) bool {
 	for _, s := range []error{alb.ErrNotFound, alb.ErrAuth, alb.ErrDeletionProtected, alb.ErrThrottled, alb.ErrQuotaExceeded,
 		alb.ErrCreateFailed, alb.ErrWaitTimeout, alb.ErrUnexpectedState, alb.ErrReleaseFailed, alb.ErrReleased,
 		alb.ErrIdempotencyKeyReused, alb.ErrNetwork, alb.ErrRetryBudgetExhausted, alb.ErrInvalidArgument, alb.ErrInvalidSpec,
-		alb.ErrPreflightFailed, alb.ErrServiceLinkedRoleMissing,
+		alb.ErrPreflightFailed, alb.ErrServiceLinkedRoleMissing, alb.ErrDomainStillResolves, alb.ErrUserEIPNotAcknowledged,
 		context.Canceled, context.DeadlineExceeded} {
 		if errors.Is(err, s) {
 			return true
