@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/albkit/albkit/alb"
 	"github.com/albkit/albkit/alb/albtest"
@@ -325,5 +326,40 @@ func TestPreflightFactErrorsAreTyped(t *testing.T) {
 	}
 	if n := srv.Count("CreateLoadBalancer"); n != 0 {
 		t.Fatalf("%d CreateLoadBalancer calls", n)
+	}
+}
+
+// TestPreflightIsBoundedAndConcurrent: the whole fact gathering ends at
+// the preflight bound (a hanging fact does not hold the create), and the
+// facts are read concurrently (two slow facts cost one delay, not two).
+func TestPreflightIsBoundedAndConcurrent(t *testing.T) {
+	srv := albtest.NewServer(albtest.WithFaults(albtest.Fault{Action: "DescribeVSwitches", Latency: 3 * time.Second}))
+	defer srv.Close()
+	c := testClient(t, srv, alb.WithPreflightTimeout(200*time.Millisecond), alb.WithTimeouts(time.Second, 5*time.Second))
+	start := time.Now()
+	_, err := c.Create(context.Background(), intranet(zh, zi))
+	if took := time.Since(start); took > 2*time.Second {
+		t.Fatalf("the preflight bound of 200ms ended after %s", took)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) || !isAlbkitError(err) {
+		t.Fatalf("got %v, want the preflight's deadline", err)
+	}
+	if n := srv.Count("CreateLoadBalancer"); n != 0 {
+		t.Fatalf("%d CreateLoadBalancer calls", n)
+	}
+
+	const delay = 400 * time.Millisecond
+	slow := albtest.NewServer(albtest.WithFaults(
+		albtest.Fault{Action: "DescribeVSwitches", Latency: delay},
+		albtest.Fault{Action: "GetRole", Latency: delay},
+		albtest.Fault{Action: "DescribeZones", Latency: delay}))
+	defer slow.Close()
+	c = testClient(t, slow)
+	start = time.Now()
+	if _, err := c.PlanCreate(context.Background(), intranet(zh, zi)); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took >= 3*delay {
+		t.Fatalf("three facts of %s each took %s: not gathered concurrently", delay, took)
 	}
 }
