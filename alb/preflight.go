@@ -667,3 +667,36 @@ func (c *Client) preflight(ctx context.Context, spec InstanceSpec, cfg createCon
 	}
 	return p, nil
 }
+
+// RuleIPVersionUpgrade is the rule of [CheckIPVersionChange].
+const RuleIPVersionUpgrade = "ipv4-to-dual-stack-needs-new-instance"
+
+// ErrIPVersionUpgrade: an existing IPv4 instance cannot be turned into a
+// dual-stack one; the documented answer is to create a new dual-stack
+// instance (and move the traffic to it).
+var ErrIPVersionUpgrade = errors.New("alb: an IPv4 instance cannot become dual-stack: create a new dual-stack instance")
+
+// CheckIPVersionChange refuses asking an existing instance for another IP
+// version: IPv4 → DualStack gives a *FieldError (rule
+// [RuleIPVersionUpgrade]) matching [ErrIPVersionUpgrade] and
+// [ErrInvalidSpec], whose message gives the documented answer. No API path
+// changes the IP version of an instance; code that reconciles an instance
+// with a spec calls this before anything else.
+func CheckIPVersionChange(inst *Instance, want IPVersion) error {
+	if inst == nil || want == "" || inst.IPVersion == "" || inst.IPVersion == want {
+		return nil
+	}
+	return &ipVersionError{FieldError{Field: "IPVersion", Rule: RuleIPVersionUpgrade,
+		Message: fmt.Sprintf("instance %s is %s and cannot become %s: create a new %s instance and move the traffic to it", inst.ID, inst.IPVersion, want, want)}}
+}
+
+// ipVersionError is a FieldError that also matches ErrIPVersionUpgrade.
+type ipVersionError struct{ FieldError }
+
+// Is matches ErrIPVersionUpgrade and ErrInvalidSpec.
+func (e *ipVersionError) Is(target error) bool {
+	return target == ErrIPVersionUpgrade || target == ErrInvalidSpec
+}
+
+// Unwrap gives the *FieldError.
+func (e *ipVersionError) Unwrap() error { return &e.FieldError }

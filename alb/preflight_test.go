@@ -363,3 +363,21 @@ func TestPreflightIsBoundedAndConcurrent(t *testing.T) {
 		t.Fatalf("three facts of %s each took %s: not gathered concurrently", delay, took)
 	}
 }
+
+// TestIPVersionUpgradeRefused: IPv4 → dual stack on an existing instance
+// is refused with the documented answer.
+func TestIPVersionUpgradeRefused(t *testing.T) {
+	srv := albtest.NewServer()
+	defer srv.Close()
+	c := testClient(t, srv)
+	inst := activeInstance(t, c, intranet(zh, zi))
+	err := alb.CheckIPVersionChange(inst, alb.DualStack)
+	var fe *alb.FieldError
+	if !errors.Is(err, alb.ErrIPVersionUpgrade) || !errors.Is(err, alb.ErrInvalidSpec) || !errors.As(err, &fe) ||
+		fe.Rule != alb.RuleIPVersionUpgrade || !strings.Contains(fe.Message, "create a new DualStack instance") {
+		t.Fatalf("got %v", err)
+	}
+	if err := alb.CheckIPVersionChange(inst, alb.IPv4); err != nil {
+		t.Fatalf("same version: %v", err)
+	}
+}

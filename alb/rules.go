@@ -177,6 +177,7 @@ func Rules() []RuleInfo {
 		{SideEffectWAFActivated, LevelLive, cr + " (WAF Enabled edition details)", "no WAF instance: a pay-as-you-go WAF 3.0 instance is activated and billed (a 3.0 subscription: no extra fee)"},
 		{SideEffectBandwidth, LevelLive, cr + " (Associate with EIP Bandwidth Plan)", "public traffic is billed per EIP, or shared through an Internet Shared Bandwidth instance"},
 		{"backend-allow-list", LevelLive, pre + " (security groups)", "backend security groups must allow the vSwitch CIDR blocks (IPv4, and IPv6 for dual stack): CreatePlan.BackendAllowList"},
+		{RuleIPVersionUpgrade, LevelLive, cr + " (IP Version)", "an existing IPv4 instance cannot become dual-stack: create a new dual-stack instance (CheckIPVersionChange)"},
 		{RuleDomainStillResolves, LevelLive, "Release an ALB instance", "a custom domain that still resolves (CNAME chain) to the instance blocks the release unless overridden; the caller names the domains"},
 		{RuleUserEIPReleased, LevelLive, "Release an ALB instance", "EIPs are released with the instance: each is marked auto-assigned or the user's own, and a user's own needs AcknowledgeUserEIPs; after release DescribeEipAddresses confirms they are gone"},
 	}
