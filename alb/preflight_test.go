@@ -100,6 +100,11 @@ func TestPreflightEveryCheck(t *testing.T) {
 		{"vSwitch in the zone", network.RuleZoneMismatch,
 			preflightWorld{spec: intranet(zh, alb.Zone(albtest.ZoneJ, albtest.VSwitchI))},
 			preflightWorld{spec: intranet(zh, zi)}},
+		{"vSwitch Available", network.RuleVSwitchNotAvailable,
+			preflightWorld{opts: []albtest.Option{seeded(func(w *albtest.World) {
+				w.VSwitches = append(w.VSwitches, albtest.VSwitch{VSwitchID: "vsw-pending", VpcID: albtest.DefaultVPCID, ZoneID: albtest.ZoneK, CidrBlock: "10.0.9.0/24", Status: "Pending"})
+			})}, spec: intranet(zh, alb.Zone(albtest.ZoneK, "vsw-pending"))},
+			preflightWorld{spec: intranet(zh, zi)}},
 		{"vSwitch prefix /28 or shorter", network.RulePrefixTooLong,
 			preflightWorld{spec: intranet(zh, alb.Zone(albtest.ZoneK, albtest.VSwitchKSmall))},
 			preflightWorld{spec: intranet(zh, zi)}},
@@ -135,6 +140,9 @@ func TestPreflightEveryCheck(t *testing.T) {
 		{"EIP available", eip.RuleAvailable,
 			preflightWorld{spec: internet(zh.WithEIP(albtest.EIPInUse), zi)},
 			preflightWorld{spec: internet(zh.WithEIP(albtest.EIPTraffic1), zi)}},
+		{"EIP type as declared", alb.RuleEIPTypeConsistent,
+			preflightWorld{spec: internet(zh.WithEIP(albtest.EIPAnycast1).WithEIPType(eip.TypeCommon), zi)},
+			preflightWorld{spec: internet(zh.WithEIP(albtest.EIPAnycast1), zi.WithEIP(albtest.EIPAnycast2))}},
 		{"no WAF 2.0 for the WAF-enabled edition", waf.RuleWAF2Present,
 			preflightWorld{opts: []albtest.Option{albtest.WithWAF2(albtest.WAF2Instance{InstanceID: "waf-cn-old", PayType: 1})},
 				spec: withWAF(intranet(zh, zi))},
