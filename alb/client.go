@@ -1,6 +1,7 @@
 package alb
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,7 +10,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -23,6 +23,7 @@ import (
 	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/internal/retry"
 	"github.com/albkit/albkit/internal/transport"
+	"github.com/albkit/albkit/network"
 )
 
 // Client creates and manages ALB instances in one region. It is safe for
@@ -37,9 +38,9 @@ import (
 type Client struct {
 	// sdks lends each call its own SDK client: the official client is not
 	// safe for concurrent use (darabonba-openapi writes its Headers field
-	// on every call).
-	sdks    sync.Pool
-	sdkCfg  *openapiutil.Config
+	// on every call). The same pool type lends the VPC, WAF and
+	// ResourceManager clients inside cloud.
+	sdks    *cloudapi.Pool[*albsdk.Client]
 	cloud   *cloudapi.Clients
 	region  string
 	log     *slog.Logger
@@ -52,6 +53,11 @@ type Client struct {
 	clock   clock.Clock
 	// extra are the codes WithRetryableCodes made retryable.
 	extra map[string]bool
+	// quota, preflightTimeout and resolver serve the create plan and the
+	// custom-domain checks (preflight.go, domain.go).
+	quota            int
+	preflightTimeout time.Duration
+	resolver         network.Resolver
 }
 
 // String describes the client without any credential.
@@ -83,6 +89,10 @@ type clientConfig struct {
 	wait           WaitOptions
 	clock          Clock
 	retryable      []string
+	// quota, preflightTimeout and resolver: see preflight.go and domain.go.
+	quota            int
+	preflightTimeout time.Duration
+	resolver         network.Resolver
 }
 
 // Option configures a Client.
@@ -344,7 +354,15 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{
-		sdkCfg:  sdkCfg,
+		sdks: cloudapi.NewPool(func() (*albsdk.Client, error) {
+			cfg := *sdkCfg // the SDK's Init may write to its config
+			sdk, err := albsdk.NewClient(&cfg)
+			if err != nil {
+				return nil, err
+			}
+			sdk.Client.DisableSDKError = tea.Bool(true)
+			return sdk, nil
+		}),
 		cloud:   cloud,
 		region:  cfg.region,
 		log:     logger,
@@ -354,6 +372,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		newTok:  newToken,
 		clock:   clock.Or(cfg.clock),
 		extra:   map[string]bool{},
+
+		quota:            cmp.Or(cfg.quota, DefaultLoadBalancerQuota),
+		preflightTimeout: cmp.Or(cfg.preflightTimeout, DefaultPreflightTimeout),
+		resolver:         cfg.resolver,
 	}
 	for _, code := range cfg.retryable {
 		c.extra[code] = true
@@ -482,14 +504,9 @@ func retryable(err error) bool {
 
 // withSDK lends fn an SDK client of its own.
 func (c *Client) withSDK(fn func(sdk *albsdk.Client) error) error {
-	sdk, ok := c.sdks.Get().(*albsdk.Client)
-	if !ok {
-		var err error
-		cfg := *c.sdkCfg // the SDK's Init may write to its config
-		if sdk, err = albsdk.NewClient(&cfg); err != nil {
-			return err
-		}
-		sdk.Client.DisableSDKError = tea.Bool(true)
+	sdk, err := c.sdks.Get()
+	if err != nil {
+		return err
 	}
 	defer c.sdks.Put(sdk)
 	return fn(sdk)

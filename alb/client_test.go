@@ -112,7 +112,7 @@ func TestLifecycle(t *testing.T) {
 					if n := srv.Count("DeleteLoadBalancer"); n != 0 {
 						t.Fatalf("refused release sent %d DeleteLoadBalancer", n)
 					}
-					res, err := c.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true})
+					res, err := c.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true, AcknowledgeUserEIPs: true})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -483,10 +483,11 @@ func TestServiceChecksSurfaceAsAPIErrors(t *testing.T) {
 	if srv.Created() != 0 {
 		t.Fatal("dry run created an instance")
 	}
-	if _, err := c.Create(ctx, basicSpec()); err != nil {
+	// SkipPreflight: the service's own checks, not the create plan's.
+	if _, err := c.Create(ctx, basicSpec(), alb.SkipPreflight()); err != nil {
 		t.Fatal(err)
 	}
-	_, err := c.Create(ctx, basicSpec())
+	_, err := c.Create(ctx, basicSpec(), alb.SkipPreflight())
 	var ae *alb.APIError
 	if !errors.Is(err, alb.ErrQuotaExceeded) || !errors.As(err, &ae) || ae.RequestID == "" || ae.HTTPStatus != 400 || ae.Operation != "CreateLoadBalancer" {
 		t.Fatalf("got %#v", err)
@@ -498,7 +499,7 @@ func TestServiceChecksSurfaceAsAPIErrors(t *testing.T) {
 	full := alb.NewInstanceSpec(albtest.DefaultVPCID, alb.Intranet, alb.EditionBasic,
 		alb.Zone(albtest.ZoneH, albtest.VSwitchH), alb.Zone(albtest.ZoneK, albtest.VSwitchKFull))
 	srv.SetQuota(10)
-	if _, err := c.Create(ctx, full); !errors.As(err, &ae) || ae.Code != "ResourceNotEnough.VSwitchIp" {
+	if _, err := c.Create(ctx, full, alb.SkipPreflight()); !errors.As(err, &ae) || ae.Code != "ResourceNotEnough.VSwitchIp" {
 		t.Fatalf("got %v", err)
 	}
 }
@@ -515,14 +516,15 @@ func TestListFollowsNextToken(t *testing.T) {
 		want[op.ID()] = true
 	}
 	got := map[string]bool{}
+	before := srv.Count("ListLoadBalancers") // the create plans count instances too
 	for inst, err := range c.List(ctx, alb.ListFilter{VPCIDs: []string{albtest.DefaultVPCID}, PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
 		got[inst.ID] = true
 	}
-	if len(got) != 5 || srv.Count("ListLoadBalancers") != 3 {
-		t.Fatalf("got %d instances in %d pages", len(got), srv.Count("ListLoadBalancers"))
+	if len(got) != 5 || srv.Count("ListLoadBalancers")-before != 3 {
+		t.Fatalf("got %d instances in %d pages", len(got), srv.Count("ListLoadBalancers")-before)
 	}
 	for id := range want {
 		if !got[id] {
@@ -530,7 +532,7 @@ func TestListFollowsNextToken(t *testing.T) {
 		}
 	}
 	// Breaking out of the loop stops fetching.
-	before := srv.Count("ListLoadBalancers")
+	before = srv.Count("ListLoadBalancers")
 	for range c.List(ctx, alb.ListFilter{PageSize: 2}) {
 		break
 	}

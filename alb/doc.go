@@ -80,8 +80,25 @@
 //     mode ([Client.EnableReadOnly], [Client.DisableReadOnly]).
 //     Configuration read-only mode protects an instance from changes made
 //     in the console only; API calls, albkit's included, still change it.
+//   - [Client.PlanCreate] checks a spec against live facts (regions and
+//     zones, vSwitches, EIPs, WAF 2.0/3.0, the service-linked role, the
+//     instance count against [DefaultLoadBalancerQuota]), gathered
+//     concurrently within [WithPreflightTimeout], and returns a
+//     [CreatePlan]: every [Finding] (blocking or warning, with rule,
+//     resource, message and fix), every side effect (auto-assigned EIPs,
+//     the three addresses taken from each vSwitch, a billed WAF 3.0
+//     activation, bandwidth) and the BackendAllowList. [Client.Create] runs
+//     it first and refuses a blocked plan with a *[PlanError] without
+//     calling CreateLoadBalancer ([SkipPreflight] opts out;
+//     [WithServiceDryRun], [CreateServiceLinkedRole] and [StrictAddresses]
+//     shape it).
+//   - [Client.CheckDomain] follows a custom domain's CNAME chain to the
+//     instance's DNS name ([CNAMERecord] is the record to add); the
+//     resolver is injectable ([WithResolver]).
 //   - [Client.PlanRelease] says what a release does (protection state,
-//     read-only mode, every EIP released with the instance, the status);
+//     read-only mode, every EIP released with the instance and whether ALB
+//     assigned it or the user brought it, the custom domains the caller
+//     names and whether they still resolve to the instance, the status);
 //     [Client.Release] refuses a protected instance unless asked to turn
 //     protection off, deletes with one ClientToken across retries, waits
 //     for the job and for the instance to be gone, turns protection back on
@@ -130,7 +147,9 @@
 // [ErrReleased], [ErrUnexpectedState]), *[WaitTimeoutError]
 // ([ErrWaitTimeout]), *[IdempotencyError] ([ErrIdempotencyKeyReused]), and
 // the sentinels [ErrNotFound], [ErrAuth], [ErrThrottled],
-// [ErrQuotaExceeded], [ErrDeletionProtected], [ErrReleaseFailed]. Not-found
+// [ErrQuotaExceeded], [ErrDeletionProtected], [ErrReleaseFailed],
+// [ErrPreflightFailed], [ErrServiceLinkedRoleMissing],
+// [ErrDomainStillResolves], [ErrUserEIPNotAcknowledged]. Not-found
 // comes only from codes that say a resource is absent: an authentication
 // failure ([ErrAuth]) never reads as "already gone".
 //

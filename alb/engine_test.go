@@ -264,7 +264,7 @@ func TestCrashSafeCreateFindsInstanceByPersistedKey(t *testing.T) {
 	srv.InjectFault(albtest.Fault{Action: "CreateLoadBalancer", DropConnection: true, ApplyThenFail: true, Times: 1})
 	srv.InjectFault(albtest.Fault{Action: "ListLoadBalancers", Code: "ServiceUnavailable", Status: 503})
 	dead := testClient(t, srv, alb.WithRetryPolicy(alb.RetryPolicy{MaxAttempts: 1}))
-	if _, err := dead.Create(ctx, basicSpec().WithIdempotencyKey(key)); err == nil {
+	if _, err := dead.Create(ctx, basicSpec().WithIdempotencyKey(key), alb.SkipPreflight()); err == nil {
 		t.Fatal("the interrupted create reported success")
 	}
 	srv.ClearFaults()
@@ -611,6 +611,7 @@ func isAlbkitError(err error) bool {
 	for _, s := range []error{alb.ErrNotFound, alb.ErrAuth, alb.ErrDeletionProtected, alb.ErrThrottled, alb.ErrQuotaExceeded,
 		alb.ErrCreateFailed, alb.ErrWaitTimeout, alb.ErrUnexpectedState, alb.ErrReleaseFailed, alb.ErrReleased,
 		alb.ErrIdempotencyKeyReused, alb.ErrNetwork, alb.ErrRetryBudgetExhausted, alb.ErrInvalidArgument, alb.ErrInvalidSpec,
+		alb.ErrPreflightFailed, alb.ErrServiceLinkedRoleMissing, alb.ErrDomainStillResolves, alb.ErrUserEIPNotAcknowledged,
 		context.Canceled, context.DeadlineExceeded} {
 		if errors.Is(err, s) {
 			return true

@@ -157,6 +157,8 @@ func (e *APIError) Is(target error) bool {
 		return k.Has(apierr.Invalid)
 	case ErrIdempotencyKeyReused:
 		return k.Has(apierr.TokenReused)
+	case ErrServiceLinkedRoleMissing:
+		return k.Has(apierr.ServiceLinkedRoleMissing)
 	}
 	return false
 }

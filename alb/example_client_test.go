@@ -108,7 +108,7 @@ func ExampleAPIError() {
 	ctx := context.Background()
 
 	// Invalid input: a typed error naming field and rule, and no API call.
-	_, err := client.Create(ctx, alb.NewInstanceSpec("vpc-1", alb.Intranet, alb.EditionBasic, alb.Zone("cn-hangzhou-h", "vsw-1")))
+	_, err := client.Create(ctx, alb.NewInstanceSpec("vpc-1", alb.Intranet, alb.EditionBasic, alb.Zone("cn-hangzhou-h", "vsw-1")).WithName("1st"))
 	var ve *alb.ValidationError
 	if errors.As(err, &ve) {
 		for _, fe := range ve.Errors {
@@ -125,6 +125,7 @@ func ExampleAPIError() {
 	}
 	fmt.Println("not found:", errors.Is(err, alb.ErrNotFound))
 	// Output:
+	// invalid: Name name-start-letter
 	// invalid: ZoneMappings zones-min-2
 	// API calls so far: 0
 	// api error: ResourceNotFound.LoadBalancer 404 true

@@ -94,6 +94,6 @@ func ExampleRules() {
 	}
 	// Output:
 	// true
-	// zones-min-2 (spec, Prerequisites/Create): select at least two zones (vSwitches in at least two zones); one only in a single-zone region
+	// zones-min-2 (spec, Prerequisites/Create): select at least two zones (vSwitches in at least two zones); one only in a single-zone region (DescribeZones lists one ALB zone)
 	// zones-max-10 (spec, API (CreateLoadBalancer parameters)): at most 10 zone mappings
 }

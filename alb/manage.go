@@ -14,6 +14,7 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/albkit/albkit/eip"
+	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/network"
 	"github.com/albkit/albkit/waf"
 )
@@ -312,12 +313,17 @@ func (c *Client) planEdition(ctx context.Context, inst *Instance, to Edition) (*
 	return up, nil
 }
 
-// wafFacts reads the account's WAF 2.0/3.0 state.
+// wafFacts reads the account's WAF 2.0/3.0 state (the WAF client is built
+// on first use).
 func (c *Client) wafFacts(ctx context.Context) (waf.Facts, error) {
+	w, err := c.cloud.WAF()
+	if err != nil {
+		return waf.Facts{}, &NetworkError{Operation: "DescribeInstance", Err: err}
+	}
 	var f waf.Facts
-	err := c.do(ctx, "DescribeInstance", true, func(ctx context.Context) error {
+	err = c.do(ctx, "DescribeInstance", true, func(ctx context.Context) error {
 		var err error
-		f, err = c.cloud.WAF.Facts(ctx)
+		f, err = w.Facts(ctx)
 		return err
 	})
 	return f, err
@@ -684,11 +690,11 @@ func (c *Client) checkNewZones(ctx context.Context, target InstanceSpec, added [
 			return err
 		}
 		for _, v := range list {
-			f, ferr := v.Facts()
+			f, ferr := cloudapi.VSwitchFacts(v)
 			if ferr != nil {
 				return ferr
 			}
-			facts.VSwitches[v.VSwitchId] = f
+			facts.VSwitches[f.ID] = f
 		}
 		return nil
 	})
@@ -701,7 +707,8 @@ func (c *Client) checkNewZones(ctx context.Context, target InstanceSpec, added [
 			return err
 		}
 		for _, e := range list {
-			facts.EIPs[e.AllocationId] = e.Facts()
+			f := cloudapi.EIPFacts(e)
+			facts.EIPs[f.AllocationID] = f
 		}
 	}
 	v := &violations{}
@@ -814,7 +821,8 @@ func (c *Client) checkEIPs(ctx context.Context, ids []string) error {
 	}
 	got := map[string]eip.Address{}
 	for _, e := range list {
-		got[e.AllocationId] = e.Facts()
+		f := cloudapi.EIPFacts(e)
+		got[f.AllocationID] = f
 	}
 	var fes []*FieldError
 	for _, id := range ids {

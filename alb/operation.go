@@ -82,8 +82,21 @@ func (o *CreateOperation) Result() (*Instance, error) {
 // giving up. On such an error the returned operation is non-nil: resume it
 // with its Token. See [CreateOperation] for the crash-safe pattern (persist
 // the idempotency key before calling Create).
-func (c *Client) Create(ctx context.Context, spec InstanceSpec) (*CreateOperation, error) {
-	if err := spec.Validate(); err != nil {
+//
+// Before that, Create runs [Client.PlanCreate] and refuses a plan with a
+// blocking finding with a *[PlanError] carrying the plan, without calling
+// CreateLoadBalancer; [SkipPreflight] opts out, and the other
+// [CreateOption]s shape the plan.
+func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOption) (*CreateOperation, error) {
+	var cfg createConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.skip {
+		if err := spec.Validate(); err != nil {
+			return nil, err
+		}
+	} else if _, err := c.preflight(ctx, spec, cfg); err != nil {
 		return nil, err
 	}
 	token := spec.IdempotencyKey

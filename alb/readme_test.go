@@ -15,9 +15,9 @@ var updateReadme = flag.Bool("update-readme", false, "rewrite the rule table in 
 // rulesTable renders alb.Rules() as the README's feature table.
 func rulesTable() string {
 	var b strings.Builder
-	b.WriteString("| rule | level | source (product doc section) | what it says |\n|---|---|---|---|\n")
+	b.WriteString("| rule | how albkit checks it | level | source (product doc section) | what it says |\n|---|---|---|---|---|\n")
 	for _, r := range alb.Rules() {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", r.ID, r.Level, r.Source, r.Text)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Check, r.Level, r.Source, r.Text)
 	}
 	return b.String()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/albkit/albkit/eip"
 	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/internal/waiter"
+	"github.com/albkit/albkit/network"
 )
 
 // ReleasePlan says what releasing an instance will do, for a person to
@@ -39,9 +40,57 @@ type ReleasePlan struct {
 	// every EIP or Anycast EIP associated with it, including those chosen
 	// at creation.
 	EIPs []eip.ReleaseEffect
+	// EIPOrigins says, by allocation ID, whether each EIP was assigned by
+	// ALB ([EIPAutoAssigned]) or brought by the user ([EIPUserOwned]), or
+	// [EIPOriginUnknown] when its details could not be read.
+	EIPOrigins map[string]EIPOrigin
+	// Domains are the checks of the custom domains the caller gave (DNS
+	// cannot list the names that point at an instance, so only those are
+	// checked).
+	Domains []network.DomainCheck
+	// Findings are what stops the release unless the caller overrides
+	// it: a custom domain that still resolves to the instance
+	// ([RuleDomainStillResolves], blocking) and a user's own EIP that
+	// will be released ([RuleUserEIPReleased], to acknowledge).
+	Findings []Finding
 	// Warnings a person should read and code can act on.
 	Warnings []Warning
 }
+
+// EIPOrigin says where an EIP released with an instance came from.
+type EIPOrigin string
+
+// EIP origins of a [ReleasePlan].
+const (
+	// EIPAutoAssigned: ALB assigned the EIP (DescribeEipAddresses reports
+	// it managed by the service, ServiceManaged 1; GUESS).
+	EIPAutoAssigned EIPOrigin = "auto-assigned"
+	// EIPUserOwned: the user brought the EIP; releasing the instance
+	// releases it too.
+	EIPUserOwned EIPOrigin = "user-owned"
+	// EIPOriginUnknown: the EIP's details could not be read.
+	EIPOriginUnknown EIPOrigin = "unknown"
+)
+
+// Rules of a release plan.
+const (
+	// RuleDomainStillResolves: a custom domain still resolves, through
+	// its CNAME chain, to the instance (or the check could not prove it
+	// does not). Blocking unless ReleaseOptions.AllowResolvingDomains.
+	RuleDomainStillResolves = "domain-still-resolves"
+	// RuleUserEIPReleased: an EIP the user brought is released with the
+	// instance. Refused unless ReleaseOptions.AcknowledgeUserEIPs.
+	RuleUserEIPReleased = "user-eip-released"
+)
+
+// ErrDomainStillResolves: a release was refused because a custom domain
+// still resolves to the instance (see [RuleDomainStillResolves]).
+var ErrDomainStillResolves = errors.New("alb: a custom domain still resolves to the instance")
+
+// ErrUserEIPNotAcknowledged: a release was refused because it would
+// release EIPs the user brought, and the caller did not acknowledge it
+// (ReleaseOptions.AcknowledgeUserEIPs).
+var ErrUserEIPNotAcknowledged = errors.New("alb: releasing the instance releases the user's own EIPs (not acknowledged)")
 
 // Warning is something a person should know before a release. Code is
 // stable for code to act on; Detail is for people.
@@ -84,7 +133,17 @@ func (p *ReleasePlan) String() string {
 		s += "\n  EIPs released with it: none"
 	}
 	for _, e := range p.EIPs {
-		s += fmt.Sprintf("\n  EIP released with it: %s %s (%s)", e.AllocationID, e.IPAddress, e.Type)
+		s += fmt.Sprintf("\n  EIP released with it: %s %s (%s", e.AllocationID, e.IPAddress, e.Type)
+		if o := p.EIPOrigins[e.AllocationID]; o != "" {
+			s += ", " + string(o)
+		}
+		s += ")"
+	}
+	for _, d := range p.Domains {
+		s += "\n  domain " + d.Domain + ": " + d.Verdict.String()
+	}
+	for _, f := range p.Findings {
+		s += "\n  " + f.String()
 	}
 	for _, w := range p.Warnings {
 		s += "\n  warning: " + w.Detail
@@ -98,7 +157,16 @@ var managedTagPrefixes = []string{"ack.aliyun.com", "ingress.k8s.alibaba/", "alb
 
 // PlanRelease reads the instance and says what [Client.Release] would do.
 // It changes nothing.
-func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, error) {
+//
+// domains are the caller's custom domain names that may point (CNAME) at
+// the instance: DNS cannot list the names that point at an instance, so
+// albkit checks only those given. Each is checked with [Client.CheckDomain]
+// (the resolver of [WithResolver]); one that still resolves to the
+// instance, or whose check cannot prove it does not, is a blocking
+// finding ([RuleDomainStillResolves]). Every EIP released with the
+// instance is listed with its origin; a user's own EIP is a finding
+// ([RuleUserEIPReleased]) the caller must acknowledge.
+func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) (*ReleasePlan, error) {
 	if err := requireID("PlanRelease", "id", id); err != nil {
 		return nil, err
 	}
@@ -113,9 +181,22 @@ func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, erro
 		DeletionProtection: inst.DeletionProtection, ReadOnly: inst.ReadOnly}
 	if ids := inst.EIPs(); len(ids) > 0 {
 		var addrs []eip.Address
+		p.EIPOrigins = map[string]EIPOrigin{}
+		for _, id := range ids {
+			p.EIPOrigins[id] = EIPOriginUnknown
+		}
 		if list, err := c.listEIPs(ctx, ids); err == nil {
 			for _, e := range list {
-				addrs = append(addrs, e.Facts())
+				a := cloudapi.EIPFacts(e)
+				addrs = append(addrs, a)
+				if tea.Int32Value(e.ServiceManaged) == 1 {
+					p.EIPOrigins[a.AllocationID] = EIPAutoAssigned
+				} else {
+					p.EIPOrigins[a.AllocationID] = EIPUserOwned
+					p.Findings = append(p.Findings, Finding{Rule: RuleUserEIPReleased, Severity: SeverityWarning, Resource: a.AllocationID,
+						Message: fmt.Sprintf("EIP %s (%s) was brought by the user and is released with the instance", a.AllocationID, a.IPAddress),
+						Fix:     "set ReleaseOptions.AcknowledgeUserEIPs to release it, or move the EIP off the instance first"})
+				}
 			}
 		} else {
 			p.Warnings = append(p.Warnings, Warning{Code: WarningEIPDetailsUnavailable, Detail: "could not read the EIPs' details: " + err.Error()})
@@ -141,11 +222,20 @@ func (c *Client) PlanRelease(ctx context.Context, id string) (*ReleasePlan, erro
 	if inst.DNSName != "" {
 		p.Warnings = append(p.Warnings, Warning{Code: WarningDNS, Detail: "make sure no business domain name still resolves (CNAME) to " + inst.DNSName})
 	}
+	for _, d := range domains {
+		chk := c.CheckDomain(ctx, d, inst)
+		p.Domains = append(p.Domains, chk)
+		if chk.BlocksRelease() {
+			p.Findings = append(p.Findings, Finding{Rule: RuleDomainStillResolves, Severity: SeverityBlocking, Resource: d,
+				Message: fmt.Sprintf("%s may still send traffic to %s (%s: %s)", d, inst.DNSName, chk.Verdict, chk.Detail),
+				Fix:     "point " + d + " elsewhere and wait for its TTL, or set ReleaseOptions.AllowResolvingDomains"})
+		}
+	}
 	return p, nil
 }
 
-func (c *Client) listEIPs(ctx context.Context, ids []string) ([]cloudapi.EipAddress, error) {
-	var out []cloudapi.EipAddress
+func (c *Client) listEIPs(ctx context.Context, ids []string) ([]*cloudapi.EipAddress, error) {
+	var out []*cloudapi.EipAddress
 	err := c.do(ctx, "DescribeEipAddresses", true, func(ctx context.Context) error {
 		var err error
 		out, err = c.cloud.VPC.ListEIPs(ctx, ids...)
@@ -167,6 +257,15 @@ type ReleaseOptions struct {
 	IdempotencyKey string
 	// Wait adjusts the waits for the delete job and the instance to disappear.
 	Wait []WaitOption
+	// Domains are the caller's custom domains to check before releasing
+	// (see [Client.PlanRelease]).
+	Domains []string
+	// AllowResolvingDomains releases even when a custom domain still
+	// resolves to the instance.
+	AllowResolvingDomains bool
+	// AcknowledgeUserEIPs releases even when EIPs the user brought are
+	// released with the instance.
+	AcknowledgeUserEIPs bool
 }
 
 // SideEffect is one change a release made.
@@ -185,6 +284,9 @@ const (
 	SideEffectDeletionProtectionRestored = "deletion-protection-restored"
 	SideEffectInstanceReleased           = "instance-released"
 	SideEffectEIPReleased                = "eip-released"
+	// SideEffectEIPStillPresent: after the release, DescribeEipAddresses
+	// still lists an EIP that should have been released with the instance.
+	SideEffectEIPStillPresent = "eip-still-present"
 )
 
 // ReleaseResult reports what a release did.
@@ -200,6 +302,9 @@ type ReleaseResult struct {
 	Token string
 	// SideEffects lists every change made, in order.
 	SideEffects []SideEffect
+	// EIPsStillPresent are EIPs of the plan that DescribeEipAddresses still
+	// lists after the release (each also a SideEffectEIPStillPresent).
+	EIPsStillPresent []string
 }
 
 // ReleaseOperation is the handle of one release: its delete was sent with
@@ -272,7 +377,7 @@ func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (*
 // returns once the service accepted the delete; call Wait on the operation.
 // An instance that is already gone gives a finished operation.
 func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOptions) (*ReleaseOperation, error) {
-	plan, err := c.PlanRelease(ctx, id)
+	plan, err := c.PlanRelease(ctx, id, opts.Domains...)
 	if err != nil {
 		return nil, err
 	}
@@ -287,6 +392,10 @@ func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOption
 	}
 	if plan.DeletionProtection && !opts.DisableDeletionProtection {
 		err := fmt.Errorf("alb: release %s refused: deletion protection is enabled (set ReleaseOptions.DisableDeletionProtection to turn it off first): %w", id, ErrDeletionProtected)
+		op.finish(err)
+		return op, err
+	}
+	if err := plan.refusal(opts); err != nil {
 		op.finish(err)
 		return op, err
 	}
@@ -509,10 +618,39 @@ func (c *Client) confirmEIPsReleased(ctx context.Context, o *ReleaseOperation) {
 		return
 	}
 	for _, e := range plan.EIPs {
-		if slices.ContainsFunc(left, func(x cloudapi.EipAddress) bool { return x.AllocationId == e.AllocationID }) {
+		if slices.ContainsFunc(left, func(x *cloudapi.EipAddress) bool { return tea.StringValue(x.AllocationId) == e.AllocationID }) {
+			o.mu.Lock()
+			o.res.EIPsStillPresent = append(o.res.EIPsStillPresent, e.AllocationID)
+			o.mu.Unlock()
+			o.addEffect(SideEffect{Kind: SideEffectEIPStillPresent, ResourceID: e.AllocationID,
+				Detail: fmt.Sprintf("EIP %s %s is still listed after the release: check it and release it yourself if it is no longer needed", e.AllocationID, e.IPAddress)})
 			continue
 		}
 		o.addEffect(SideEffect{Kind: SideEffectEIPReleased, ResourceID: e.AllocationID,
 			Detail: fmt.Sprintf("EIP %s %s disassociated and released", e.AllocationID, e.IPAddress)})
 	}
+}
+
+// refusal returns the error that refuses a release under opts, if any: a
+// custom domain that still resolves (unless AllowResolvingDomains), a
+// user's own EIP (unless AcknowledgeUserEIPs).
+func (p *ReleasePlan) refusal(opts ReleaseOptions) error {
+	var doms, eips []string
+	for _, f := range p.Findings {
+		switch f.Rule {
+		case RuleDomainStillResolves:
+			doms = append(doms, f.Resource)
+		case RuleUserEIPReleased:
+			eips = append(eips, f.Resource)
+		}
+	}
+	if len(doms) > 0 && !opts.AllowResolvingDomains {
+		return fmt.Errorf("alb: release %s refused: %s still resolve(s) to %s (point them elsewhere, or set ReleaseOptions.AllowResolvingDomains): %w",
+			p.ID, strings.Join(doms, ", "), p.DNSName, ErrDomainStillResolves)
+	}
+	if len(eips) > 0 && !opts.AcknowledgeUserEIPs {
+		return fmt.Errorf("alb: release %s refused: it releases the user's own EIP(s) %s (set ReleaseOptions.AcknowledgeUserEIPs): %w",
+			p.ID, strings.Join(eips, ", "), ErrUserEIPNotAcknowledged)
+	}
+	return nil
 }

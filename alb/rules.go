@@ -66,14 +66,43 @@ const (
 	LevelSpec Level = "spec"
 	// LevelFacts rules need live facts: [InstanceSpec.ValidateFacts].
 	LevelFacts Level = "facts"
+	// LevelLive rules need the APIs themselves: [Client.PlanCreate] and
+	// [Client.PlanRelease] check them (each has an emulator world that
+	// fails it and one that passes it in the tests).
+	LevelLive Level = "live"
+)
+
+// Check says how albkit checks a rule of the product documentation.
+type Check string
+
+// How rules are checked.
+const (
+	// CheckedLocally: from the spec alone, before any API call
+	// ([InstanceSpec.Validate]).
+	CheckedLocally Check = "checked locally"
+	// CheckedLive: against live facts read through the APIs
+	// ([Client.PlanCreate], [Client.PlanRelease]).
+	CheckedLive Check = "checked live"
+	// ReportedSideEffect: not a refusal but a consequence the plan reports
+	// ([CreatePlan.SideEffects], [ReleasePlan.EIPs]).
+	ReportedSideEffect Check = "reported as a side effect"
 )
 
 // RuleInfo documents one validation rule and where it comes from.
 type RuleInfo struct {
-	ID     string // the value found in FieldError.Rule
+	ID     string // the value found in FieldError.Rule, Finding.Rule or SideEffect.Kind
 	Level  Level  // spec or facts
 	Source string // the product documentation (seed) section, or "API" for API parameter constraints
 	Text   string // what the rule says
+	Check  Check  // how albkit checks it: locally, live, or reported as a side effect
+}
+
+// ruleRow is one row of Rules before its Check is derived.
+type ruleRow struct {
+	ID     string
+	Level  Level
+	Source string
+	Text   string
 }
 
 // Rules returns every validation rule albkit applies, with its source, in
@@ -85,8 +114,8 @@ func Rules() []RuleInfo {
 		api = "API (CreateLoadBalancer parameters)"
 		prt = "Enable deletion protection and modification protection"
 	)
-	return []RuleInfo{
-		{RuleZonesMin, LevelSpec, pre + "/" + cr, "select at least two zones (vSwitches in at least two zones); one only in a single-zone region"},
+	rows := []ruleRow{
+		{RuleZonesMin, LevelSpec, pre + "/" + cr, "select at least two zones (vSwitches in at least two zones); one only in a single-zone region (DescribeZones lists one ALB zone)"},
 		{RuleZonesMax, LevelSpec, api, "at most 10 zone mappings"},
 		{RuleZoneUnique, LevelSpec, api, "each zone at most once"},
 		{RuleVSwitchUnique, LevelSpec, cr, "one vSwitch per zone: a vSwitch is not reused across zones"},
@@ -135,7 +164,7 @@ func Rules() []RuleInfo {
 		{network.RuleVSwitchNotAvailable, LevelFacts, pre + " (VPC and vSwitches)", "every vSwitch is Available"},
 		{network.RulePrefixTooLong, LevelFacts, pre + " (IP address planning)", "vSwitch network prefix no longer than /28"},
 		{network.RuleNotEnoughAddresses, LevelFacts, pre + " (IP address planning)", "ALB takes three addresses from each vSwitch"},
-		{network.RuleAutoScalingAddresses, LevelFacts, pre + " (IP address planning)", "at least eight free addresses per vSwitch for auto scaling"},
+		{network.RuleAutoScalingAddresses, LevelFacts, pre + " (IP address planning)", "at least eight free addresses per vSwitch for auto scaling (a warning; blocking with StrictAddresses)"},
 		{network.RuleIPv6Required, LevelFacts, cr + " (IP Version)", "dual-stack needs IPv6 enabled on every vSwitch"},
 		{network.RuleIntranetOutsideCIDR, LevelFacts, pre + " (IP address planning)", "a fixed intranet address is inside the vSwitch CIDR block"},
 		{network.RuleIntranetReserved, LevelFacts, pre + " (IP address planning)", "a fixed intranet address is not the first one or the last three of the vSwitch"},
@@ -146,5 +175,36 @@ func Rules() []RuleInfo {
 		{eip.RuleEIPTypeValid, LevelFacts, cr + " (EIP restrictions)", "the EIP is of a known type, Common or Anycast"},
 		{eip.RuleAvailable, LevelFacts, cr + " (Zone)", "the EIP is available, not associated with another resource"},
 		{waf.RuleWAF2Present, LevelFacts, cr + " (WAF Enabled edition details)", "WAF Enabled edition refused while a WAF 2.0 instance exists: release it or migrate to WAF 3.0, then enable X-Forwarded-Proto on listeners"},
+		{RuleRegionOffersALB, LevelLive, cr + " (Region)", "the region offers ALB (DescribeRegions)"},
+		{RuleZoneAvailable, LevelLive, cr + " (Zone)", "every zone is one where ALB is available (DescribeZones)"},
+		{RuleServiceLinkedRole, LevelLive, cr, "the service-linked role AliyunServiceRoleForAlb exists, or is created when the caller opts in (CreateServiceLinkedRole)"},
+		{RuleQuota, LevelLive, cr, "the region's instance count is below the quota (default 60, WithLoadBalancerQuota); the service's QuotaExceeded.LoadBalancersNum is ErrQuotaExceeded"},
+		{RuleServiceDryRun, LevelLive, api + " DryRun", "optional (WithServiceDryRun): the service's own DryRun create passes"},
+		{SideEffectEIPAutoAssigned, LevelLive, cr + " (Zone)", "a zone of an Internet-facing instance without an EIP gets a pay-as-you-go, pay-by-data-transfer EIP"},
+		{SideEffectVSwitchAddresses, LevelLive, pre + " (IP address planning)", "ALB takes three addresses from each vSwitch; the plan says how many stay free"},
+		{SideEffectWAFActivated, LevelLive, cr + " (WAF Enabled edition details)", "no WAF instance: a pay-as-you-go WAF 3.0 instance is activated and billed (a 3.0 subscription: no extra fee)"},
+		{SideEffectBandwidth, LevelLive, cr + " (Associate with EIP Bandwidth Plan)", "public traffic is billed per EIP, or shared through an Internet Shared Bandwidth instance"},
+		{"backend-allow-list", LevelLive, pre + " (security groups)", "backend security groups must allow the vSwitch CIDR blocks (IPv4, and IPv6 for dual stack): CreatePlan.BackendAllowList"},
+		{RuleIPVersionUpgrade, LevelLive, cr + " (IP Version)", "an existing IPv4 instance cannot become dual-stack: create a new dual-stack instance (CheckIPVersionChange)"},
+		{RuleDomainStillResolves, LevelLive, "Release an ALB instance", "a custom domain that still resolves (CNAME chain) to the instance blocks the release unless overridden; the caller names the domains"},
+		{RuleUserEIPReleased, LevelLive, "Release an ALB instance", "EIPs are released with the instance: each is marked auto-assigned or the user's own, and a user's own needs AcknowledgeUserEIPs; after release DescribeEipAddresses confirms they are gone"},
 	}
+	sideEffects := map[string]bool{SideEffectEIPAutoAssigned: true, SideEffectVSwitchAddresses: true, SideEffectWAFActivated: true,
+		SideEffectBandwidth: true, "backend-allow-list": true, RuleUserEIPReleased: true}
+	out := make([]RuleInfo, len(rows))
+	for i, r := range rows {
+		ck := CheckedLive
+		switch {
+		case sideEffects[r.ID]:
+			ck = ReportedSideEffect
+		case r.ID == RuleZonesMin:
+			ck = CheckedLocally + " + " + CheckedLive // the single-zone allowance comes from DescribeZones
+		case r.Level == LevelSpec:
+			ck = CheckedLocally
+		case r.Level != LevelFacts && r.Level != LevelLive:
+			ck = CheckedLocally + " + " + CheckedLive
+		}
+		out[i] = RuleInfo{ID: r.ID, Level: r.Level, Source: r.Source, Text: r.Text, Check: ck}
+	}
+	return out
 }

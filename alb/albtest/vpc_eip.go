@@ -218,7 +218,7 @@ func (f *eipFilter) match(x *eipState) bool {
 		return false
 	}
 	if f.rg != "" && or(x.ResourceGroupID, DefaultResourceGroupID) != f.rg ||
-		f.lock != "" || f.segment != "" || f.pool != "" || f.protectedSet && f.protected || f.managedSet && f.managed ||
+		f.lock != "" || f.segment != "" || f.pool != "" || f.protectedSet && f.protected || f.managedSet && f.managed != x.auto ||
 		!f.createdFrom.IsZero() && x.allocated.Before(f.createdFrom) || !f.createdTo.IsZero() && x.allocated.After(f.createdTo) {
 		return false
 	}
@@ -253,6 +253,11 @@ func (s *Server) renderEIP(x *eipState) eipJSON {
 	}
 	if x.InstanceID != "" {
 		j.InstanceRegionID = st.region
+	}
+	if x.auto {
+		// GUESS: an EIP ALB assigned itself is reported as managed by the
+		// service (ServiceManaged 1); albkit reads it as auto-assigned.
+		j.ServiceManaged = 1
 	}
 	if x.BandwidthPackageID != "" {
 		j.BandwidthPackageType = "CommonBandwidthPackage"

@@ -119,7 +119,7 @@ func routeTableID(vpcID string) string { return "vtb-" + strings.TrimPrefix(vpcI
 func vswitchJSONOf(v *vswState) vswitchJSON {
 	j := vswitchJSON{
 		VSwitchID: v.VSwitchID, VpcID: v.VpcID, ZoneID: v.ZoneID, CidrBlock: v.prefix.String(),
-		EnabledIpv6: v.prefix6.IsValid(), AvailableIPAddressCount: int64(v.available()), Status: "Available",
+		EnabledIpv6: v.prefix6.IsValid(), AvailableIPAddressCount: int64(v.available()), Status: or(v.Status, "Available"),
 		VSwitchName: v.Name, CreationTime: ts(v.creation), ResourceGroupID: DefaultResourceGroupID, OwnerID: accountID,
 		Tags: vpcTags{Tag: []vpcTag{}},
 	}

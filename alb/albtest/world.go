@@ -131,6 +131,7 @@ type VSwitch struct {
 	Ipv6CidrBlock string `json:"ipv6CidrBlock,omitempty"` // empty: IPv6 not enabled
 	Name          string `json:"name,omitempty"`          // VSwitchName
 	OccupiedIPs   int    `json:"occupiedIps,omitempty"`   // addresses taken by other resources
+	Status        string `json:"status,omitempty"`        // DescribeVSwitches Status: Available (default) or Pending
 }
 
 // EIP is an elastic IP address (or an Anycast EIP when Type is Anycast).

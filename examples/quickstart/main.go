@@ -1,7 +1,9 @@
 // Command quickstart runs the whole albkit lifecycle: validate a spec,
-// create an ALB instance, wait until it is Active, turn on deletion
-// protection and the configuration read-only mode, plan the release and
-// release it.
+// print its create plan (findings, side effects, the CIDR blocks backend
+// security groups must allow), create an ALB instance, wait until it is
+// Active, print the CNAME record that points a custom domain at it, turn on
+// deletion protection and the configuration read-only mode, print the
+// release plan and release it.
 //
 // With no flags it starts the albtest emulator in-process and never touches
 // the network:
@@ -13,7 +15,10 @@
 // ALIBABA_CLOUD_ACCESS_KEY_SECRET, the profile file, an ECS RAM role, OIDC):
 //
 //	go run ./examples/quickstart -live -region cn-hangzhou -vpc vpc-… \
-//	    -zone cn-hangzhou-h:vsw-… -zone cn-hangzhou-i:vsw-…
+//	    -zone cn-hangzhou-h:vsw-… -zone cn-hangzhou-i:vsw-… [-domain www.example.com]
+//
+// With -domain, the custom domain's CNAME chain is checked after the create
+// (through the system's DNS resolver) and again in the release plan.
 //
 // This creates a real, billed instance and releases it at the end.
 package main
@@ -49,14 +54,19 @@ func main() {
 	vpc := flag.String("vpc", "", "VPC ID (with -live)")
 	var zones zoneFlags
 	flag.Var(&zones, "zone", "ZONE:VSWITCH, at least twice (with -live)")
+	domain := flag.String("domain", "", "your custom domain to check (with -live)")
 	flag.Parse()
-	if err := run(*live, *region, *vpc, zones); err != nil {
+	if err := runDomain(*live, *region, *vpc, zones, *domain); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
 
 func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
+	return runDomain(live, region, vpc, zones, "")
+}
+
+func runDomain(live bool, region, vpc string, zones []alb.ZoneMapping, domain string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 
@@ -94,6 +104,18 @@ func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
 	}
 	fmt.Printf("validate:   spec is valid (Internet, Standard, IPv4, %d zones)\n", len(spec.ZoneMappings))
 
+	// The create plan, from live facts: every finding (blocking or
+	// warning), every side effect, and the backend allow-list. Create runs
+	// it again and refuses a blocked plan with a *alb.PlanError.
+	cplan, err := client.PlanCreate(ctx, spec)
+	if err != nil {
+		return err
+	}
+	fmt.Println("plan:      ", strings.ReplaceAll(cplan.String(), "\n", "\n            "))
+	if err := cplan.Err(); err != nil {
+		return err
+	}
+
 	// Crash safety: choose the idempotency key and persist it BEFORE
 	// Create (Create may retry for minutes). After a crash,
 	// client.ResumeCreate(ctx, key, &spec) or client.FindByToken(ctx, key)
@@ -115,6 +137,17 @@ func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
 			fmt.Printf("            zone %s: %s (EIP %s)\n", z.ZoneID, a.Address, a.AllocationID)
 		}
 	}
+	// Instances are reached through the user's own domain: add this record.
+	shown := domain
+	if shown == "" {
+		shown = "www.example.com"
+	}
+	fmt.Printf("dns:        add the record  %s\n", alb.CNAMERecord(shown, inst))
+	var domains []string
+	if domain != "" {
+		fmt.Println("dns:       ", strings.ReplaceAll(client.CheckDomain(ctx, domain, inst).String(), "\n", "\n            "))
+		domains = append(domains, domain)
+	}
 
 	if err := client.EnableDeletionProtection(ctx, inst.ID); err != nil {
 		return err
@@ -125,7 +158,7 @@ func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
 	}
 	fmt.Println("read-only:  configuration read-only mode on (console only)")
 
-	plan, err := client.PlanRelease(ctx, inst.ID)
+	plan, err := client.PlanRelease(ctx, inst.ID, domains...)
 	if err != nil {
 		return err
 	}
@@ -137,7 +170,7 @@ func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
 	}
 	// The delete's key too is persisted first: client.ResumeRelease
 	// finishes a release that a crash interrupted.
-	res, err := client.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true, IdempotencyKey: key + "-release"})
+	res, err := client.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true, IdempotencyKey: key + "-release", Domains: domains})
 	if err != nil {
 		return err
 	}

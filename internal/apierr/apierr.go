@@ -40,6 +40,9 @@ const (
 	// InstanceNotFound: the load balancer itself does not exist (a
 	// subset of NotFound: other NotFound codes name other resources).
 	InstanceNotFound
+	// ServiceLinkedRoleMissing: the service-linked role the service needs
+	// (AliyunServiceRoleForAlb) does not exist.
+	ServiceLinkedRoleMissing
 )
 
 // Has reports whether k includes every class of c.
@@ -87,10 +90,11 @@ var exact = map[string]Kind{
 	"TaskConflict.AssociateGlobalAccelerationInstance": Retryable, // META "Operate too frequent"
 
 	// Refusals with a meaning of their own.
-	"OperationDenied.DeletionProtectionEnabled": DeletionProtected, // META
-	"InvalidOperation.DeletionProtection":       DeletionProtected, // META (VPC)
-	"DryRunOperation":                           DryRunPassed,      // META
-	"IdempotentParameterMismatch":               TokenReused,       // GUESS (documented for another ALB operation)
+	"OperationDenied.DeletionProtectionEnabled": DeletionProtected,        // META
+	"InvalidOperation.DeletionProtection":       DeletionProtected,        // META (VPC)
+	"DryRunOperation":                           DryRunPassed,             // META
+	"IdempotentParameterMismatch":               TokenReused,              // GUESS (documented for another ALB operation)
+	"OperationDenyed.ServiceLinkedRoleNotExist": ServiceLinkedRoleMissing, // META (sic: "Denyed")
 }
 
 // prefixes classify families of codes; the first match wins, after exact.

@@ -33,13 +33,6 @@ const (
 	DefaultReadTimeout    = 10 * time.Second
 )
 
-// ErrNotFound is matched (errors.Is) by the error of a call whose target does
-// not exist, as albkit's one code table (internal/apierr) says:
-// InvalidVSwitchId.NotFound, InvalidAllocationId.NotFound, EntityNotExist.Role,
-// ResourceNotFound.*, ... The same error also unwraps to the SDK's
-// *tea.SDKError.
-var ErrNotFound = errors.New("cloudapi: not found")
-
 // Config says where and how to call.
 //
 // Its String, GoString and Format methods never print the credential.
@@ -72,14 +65,25 @@ func (c Config) GoString() string { return c.String() }
 // Format writes String for every verb, so no fmt verb prints the credential.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-// Clients holds one typed client per product. They are safe for concurrent use.
+// Clients holds one typed client per product. They are safe for
+// concurrent use. The VPC client is built by New; the WAF and
+// ResourceManager clients are built on first use (most callers never need
+// them).
 type Clients struct {
-	VPC *VPC             // VPC 2016-04-28: vSwitches, EIPs, bandwidth packages
-	WAF *WAF             // WAF 3.0 and 2.0: instance lookup
-	RM  *ResourceManager // ResourceManager 2020-03-31: the service-linked role
+	VPC *VPC // VPC 2016-04-28: vSwitches, EIPs, bandwidth packages
+
+	cfg   Config
+	proto string
+
+	wafOnce sync.Once
+	waf     *WAF
+	wafErr  error
+	rmOnce  sync.Once
+	rm      *ResourceManager
+	rmErr   error
 }
 
-// New builds the three product clients. It makes no network call.
+// New checks cfg and builds the VPC client. It makes no network call.
 func New(cfg Config) (*Clients, error) {
 	if cfg.Region == "" {
 		return nil, errors.New("cloudapi: Config.Region is empty")
@@ -99,32 +103,61 @@ func New(cfg Config) (*Clients, error) {
 		return nil, errors.New("cloudapi: negative timeout")
 	}
 	vpcEndpoint := VPCEndpoint(cfg.Region)
-	wafEndpoint, wafRegion := WAFEndpoint(cfg.Region)
-	rmEndpoint := ResourceManagerEndpoint
 	if cfg.Endpoint != "" {
-		vpcEndpoint, wafEndpoint, rmEndpoint = cfg.Endpoint, cfg.Endpoint, cfg.Endpoint
+		vpcEndpoint = cfg.Endpoint
 	}
 	vpcRPC, err := newRPC(cfg, proto, vpcEndpoint, VPCVersion)
 	if err != nil {
 		return nil, err
 	}
-	waf3RPC, err := newRPC(cfg, proto, wafEndpoint, WAF3Version)
-	if err != nil {
-		return nil, err
-	}
-	waf2RPC, err := newRPC(cfg, proto, wafEndpoint, WAF2Version)
-	if err != nil {
-		return nil, err
-	}
-	rmRPC, err := newRPC(cfg, proto, rmEndpoint, ResourceManagerVersion)
-	if err != nil {
-		return nil, err
-	}
-	return &Clients{
-		VPC: &VPC{rpc: vpcRPC, region: cfg.Region},
-		WAF: &WAF{v3: waf3RPC, v2: waf2RPC, region: wafRegion},
-		RM:  &ResourceManager{rpc: rmRPC},
-	}, nil
+	return &Clients{VPC: &VPC{rpc: vpcRPC, region: cfg.Region}, cfg: cfg, proto: proto}, nil
+}
+
+// String names the region and endpoint; it never prints the credential.
+func (c *Clients) String() string {
+	return "cloudapi.Clients{" + c.cfg.Region + " " + c.VPC.rpc.endpoint + "}"
+}
+
+// Format writes String for every verb, so no fmt verb prints the credential.
+func (c *Clients) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// WAF returns the WAF client, building it on the first call.
+func (c *Clients) WAF() (*WAF, error) {
+	c.wafOnce.Do(func() {
+		endpoint, region := WAFEndpoint(c.cfg.Region)
+		if c.cfg.Endpoint != "" {
+			endpoint = c.cfg.Endpoint
+		}
+		v3, err := newRPC(c.cfg, c.proto, endpoint, WAF3Version)
+		if err != nil {
+			c.wafErr = err
+			return
+		}
+		v2, err := newRPC(c.cfg, c.proto, endpoint, WAF2Version)
+		if err != nil {
+			c.wafErr = err
+			return
+		}
+		c.waf = &WAF{v3: v3, v2: v2, region: region}
+	})
+	return c.waf, c.wafErr
+}
+
+// RM returns the ResourceManager client, building it on the first call.
+func (c *Clients) RM() (*ResourceManager, error) {
+	c.rmOnce.Do(func() {
+		endpoint := ResourceManagerEndpoint
+		if c.cfg.Endpoint != "" {
+			endpoint = c.cfg.Endpoint
+		}
+		r, err := newRPC(c.cfg, c.proto, endpoint, ResourceManagerVersion)
+		if err != nil {
+			c.rmErr = err
+			return
+		}
+		c.rm = &ResourceManager{rpc: r}
+	})
+	return c.rm, c.rmErr
 }
 
 // VPCEndpoint returns the VPC endpoint of a region: "vpc.<region>.aliyuncs.com".
@@ -152,24 +185,36 @@ func WAFEndpoint(region string) (endpoint, wafRegion string) {
 // service is global; the regional endpoints are not used).
 const ResourceManagerEndpoint = "resourcemanager.aliyuncs.com"
 
-// rpc calls one endpoint and API version. The darabonba-openapi client is
-// not safe for concurrent use (every call writes its Headers field in
-// GetRpcHeaders), so rpc keeps a pool of clients built from one config and
-// lends each call its own.
-type rpc struct {
-	cfg      *openapiutil.Config
-	pool     sync.Pool
-	version  string
-	endpoint string
+// Pool lends SDK clients of one kind, one per call: the darabonba-openapi
+// client (and every product client built on it) is not safe for concurrent
+// use, because every call writes its Headers field. albkit's ALB client and
+// the clients of this package all use it.
+type Pool[T any] struct {
+	p     sync.Pool
+	build func() (T, error)
 }
 
-// client borrows an SDK client from the pool; give it back with r.pool.Put.
-func (r *rpc) client() (*openapi.Client, error) {
-	if c, ok := r.pool.Get().(*openapi.Client); ok {
+// NewPool returns a pool that builds a client with build when none is free.
+func NewPool[T any](build func() (T, error)) *Pool[T] {
+	return &Pool[T]{build: build}
+}
+
+// Get borrows a client; give it back with Put.
+func (p *Pool[T]) Get() (T, error) {
+	if c, ok := p.p.Get().(T); ok {
 		return c, nil
 	}
-	cfg := *r.cfg // the SDK's Init may write to its config
-	return openapi.NewClient(&cfg)
+	return p.build()
+}
+
+// Put gives a client back.
+func (p *Pool[T]) Put(c T) { p.p.Put(c) }
+
+// rpc calls one endpoint and API version with clients from one pool.
+type rpc struct {
+	pool     *Pool[*openapi.Client]
+	version  string
+	endpoint string
 }
 
 func newRPC(cfg Config, proto, endpoint, version string) (*rpc, error) {
@@ -201,7 +246,10 @@ func newRPC(cfg Config, proto, endpoint, version string) (*rpc, error) {
 		// The SDK's Init fails only on a nil config; keep the text free of the config.
 		return nil, fmt.Errorf("cloudapi: creating %s client for %s: %w", version, endpoint, err)
 	}
-	r := &rpc{cfg: oc, version: version, endpoint: endpoint}
+	r := &rpc{version: version, endpoint: endpoint, pool: NewPool(func() (*openapi.Client, error) {
+		cfg := *oc // the SDK's Init may write to its config
+		return openapi.NewClient(&cfg)
+	})}
 	r.pool.Put(api)
 	return r, nil
 }
@@ -221,7 +269,7 @@ func (r *rpc) call(ctx context.Context, action string, query any, out any) error
 		ReqBodyType: dara.String("formData"),
 		BodyType:    dara.String("json"),
 	}
-	api, err := r.client()
+	api, err := r.pool.Get()
 	if err != nil {
 		return fmt.Errorf("cloudapi: %s: creating client: %w", action, err)
 	}
@@ -231,6 +279,42 @@ func (r *rpc) call(ctx context.Context, action string, query any, out any) error
 		return wrapErr(action, err)
 	}
 	return decodeBody(action, res, out)
+}
+
+// callSDK sends one RPC action whose request and response are models of
+// an official SDK: the query is built from the request's wire names exactly
+// as the generated client builds it (after the model's own Validate), and
+// the answer is converted into out (a *XxxResponse with Headers, StatusCode
+// and Body) with the SDK's own conversion.
+func (r *rpc) callSDK(ctx context.Context, action string, request interface{ Validate() error }, out any) error {
+	if err := request.Validate(); err != nil {
+		return fmt.Errorf("cloudapi: %s: invalid request: %w", action, err)
+	}
+	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(request)}
+	params := &openapiutil.Params{
+		Action:      dara.String(action),
+		Version:     dara.String(r.version),
+		Protocol:    dara.String("HTTPS"), // overridden by Config.Protocol
+		Pathname:    dara.String("/"),
+		Method:      dara.String("POST"),
+		AuthType:    dara.String("AK"),
+		Style:       dara.String("RPC"),
+		ReqBodyType: dara.String("formData"),
+		BodyType:    dara.String("json"),
+	}
+	api, err := r.pool.Get()
+	if err != nil {
+		return fmt.Errorf("cloudapi: %s: creating client: %w", action, err)
+	}
+	res, err := api.CallApiWithCtx(ctx, params, req, &dara.RuntimeOptions{})
+	r.pool.Put(api)
+	if err != nil {
+		return &callError{action: action, err: err}
+	}
+	if err := dara.Convert(res, out); err != nil {
+		return fmt.Errorf("cloudapi: %s: decoding response: %w", action, err)
+	}
+	return nil
 }
 
 // decodeBody converts the "body" of a CallApi result (a map decoded from JSON
@@ -251,12 +335,12 @@ func decodeBody(action string, res map[string]any, out any) error {
 	return nil
 }
 
-// callError wraps an SDK error with the action name; it unwraps to the SDK
-// error and, for the not-found codes, to ErrNotFound.
+// callError wraps an SDK error with the action name and unwraps to it. It
+// does not classify the error: alb maps it, through the one code table
+// (internal/apierr), like the errors of the ALB SDK.
 type callError struct {
-	action   string
-	err      error
-	notFound bool
+	action string
+	err    error
 }
 
 func (e *callError) Error() string {
@@ -268,18 +352,18 @@ func (e *callError) Error() string {
 	return "cloudapi: " + e.action + ": " + e.err.Error()
 }
 
-func (e *callError) Unwrap() []error {
-	if e.notFound {
-		return []error{e.err, ErrNotFound}
-	}
-	return []error{e.err}
+func (e *callError) Unwrap() error { return e.err }
+
+func wrapErr(action string, err error) error { return &callError{action: action, err: err} }
+
+// IsNotFound reports whether err is a service answer whose code says the
+// resource asked for is absent (InvalidVSwitchId.NotFound,
+// InvalidAllocationId.NotFound, EntityNotExist.Role, ...), read from
+// albkit's one code table (internal/apierr).
+func IsNotFound(err error) bool {
+	var se *tea.SDKError
+	return errors.As(err, &se) && apierr.Classify(tea.StringValue(se.Code), tea.IntValue(se.StatusCode)).Has(apierr.NotFound)
 }
 
-func wrapErr(action string, err error) error {
-	ce := &callError{action: action, err: err}
-	var se *tea.SDKError
-	if errors.As(err, &se) && apierr.Classify(tea.StringValue(se.Code), tea.IntValue(se.StatusCode)).Has(apierr.NotFound) {
-		ce.notFound = true
-	}
-	return ce
-}
+// isNotFound is IsNotFound.
+func isNotFound(err error) bool { return IsNotFound(err) }

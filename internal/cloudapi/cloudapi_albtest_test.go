@@ -2,7 +2,6 @@ package cloudapi_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/alibabacloud-go/tea/dara"
@@ -49,15 +48,15 @@ func TestEmulatorListVSwitches(t *testing.T) {
 		t.Errorf("%d vSwitches in %s, want 5", len(all), albtest.DefaultVPCID)
 	}
 	for _, v := range all {
-		f, err := v.Facts()
+		f, err := cloudapi.VSwitchFacts(v)
 		if err != nil {
-			t.Errorf("Facts(%s): %v", v.VSwitchId, err)
+			t.Errorf("Facts(%s): %v", dara.StringValue(v.VSwitchId), err)
 			continue
 		}
 		if f.VPCID != albtest.DefaultVPCID || !f.CIDR.IsValid() || f.Status != "Available" {
 			t.Errorf("facts %+v", f)
 		}
-		if v.VSwitchId == albtest.VSwitchH && (!f.IPv6Enabled || !f.IPv6CIDR.IsValid() || f.AvailableIPs != 252) {
+		if dara.StringValue(v.VSwitchId) == albtest.VSwitchH && (!f.IPv6Enabled || !f.IPv6CIDR.IsValid() || f.AvailableIPs != 252) {
 			t.Errorf("%s facts %+v", albtest.VSwitchH, f)
 		}
 	}
@@ -65,7 +64,7 @@ func TestEmulatorListVSwitches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(some) != 2 || some[0].VSwitchId != albtest.VSwitchI || some[1].VSwitchId != albtest.VSwitchH {
+	if len(some) != 2 || dara.StringValue(some[0].VSwitchId) != albtest.VSwitchI || dara.StringValue(some[1].VSwitchId) != albtest.VSwitchH {
 		t.Errorf("by ID: %+v", some)
 	}
 }
@@ -86,7 +85,7 @@ func TestEmulatorListEIPs(t *testing.T) {
 	}
 	facts := map[string]eip.Address{}
 	for _, e := range got {
-		facts[e.AllocationId] = e.Facts()
+		facts[dara.StringValue(e.AllocationId)] = cloudapi.EIPFacts(e)
 	}
 	if len(facts) != 3 {
 		t.Fatalf("got %d EIPs: %+v", len(got), got)
@@ -109,14 +108,14 @@ func TestEmulatorReleaseEIP(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := c.VPC.ReleaseEipAddress(ctx, "eip-does-not-exist")
-	if !errors.Is(err, cloudapi.ErrNotFound) {
+	if !cloudapi.IsNotFound(err) {
 		t.Errorf("releasing a missing EIP: %v, want ErrNotFound", err)
 	}
 }
 
 func TestEmulatorGetRole(t *testing.T) {
 	_, c := emulatorClients(t)
-	role, err := c.RM.GetRole(context.Background(), cloudapi.ALBServiceLinkedRole)
+	role, err := mustRM(t, c).GetRole(context.Background(), cloudapi.ALBServiceLinkedRole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,21 +124,21 @@ func TestEmulatorGetRole(t *testing.T) {
 	}
 
 	_, c = emulatorClients(t, albtest.WithoutServiceLinkedRole())
-	_, err = c.RM.GetRole(context.Background(), cloudapi.ALBServiceLinkedRole)
-	if !errors.Is(err, cloudapi.ErrNotFound) {
+	_, err = mustRM(t, c).GetRole(context.Background(), cloudapi.ALBServiceLinkedRole)
+	if !cloudapi.IsNotFound(err) {
 		t.Fatalf("GetRole without the role: %v, want ErrNotFound", err)
 	}
-	if _, err := c.RM.CreateServiceLinkedRole(context.Background(), cloudapi.ALBServiceName); err != nil {
+	if _, err := mustRM(t, c).CreateServiceLinkedRole(context.Background(), cloudapi.ALBServiceName); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.RM.GetRole(context.Background(), cloudapi.ALBServiceLinkedRole); err != nil {
+	if _, err := mustRM(t, c).GetRole(context.Background(), cloudapi.ALBServiceLinkedRole); err != nil {
 		t.Errorf("GetRole after CreateServiceLinkedRole: %v", err)
 	}
 }
 
 func TestEmulatorWAFFacts(t *testing.T) {
 	_, c := emulatorClients(t)
-	f, err := c.WAF.Facts(context.Background())
+	f, err := mustWAF(t, c).Facts(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +148,7 @@ func TestEmulatorWAFFacts(t *testing.T) {
 	_, c = emulatorClients(t,
 		albtest.WithWAF3(albtest.WAF3Instance{InstanceID: "waf_v3-1", PayType: "POSTPAY", Status: 1}),
 		albtest.WithWAF2(albtest.WAF2Instance{InstanceID: "waf-cn-2", PayType: 1, Status: 1, InDebt: 1}))
-	f, err = c.WAF.Facts(context.Background())
+	f, err = mustWAF(t, c).Facts(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

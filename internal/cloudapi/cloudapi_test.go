@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alibabacloud-go/tea/tea"
+	vpcsdk "github.com/alibabacloud-go/vpc-20160428/v6/client"
 
 	"github.com/albkit/albkit/internal/cloudapi"
 )
@@ -53,10 +54,10 @@ func TestEndpointSelection(t *testing.T) {
 		if got := c.VPC.String(); got != tc.vpc {
 			t.Errorf("%s VPC: %s, want %s", tc.region, got, tc.vpc)
 		}
-		if got := c.WAF.String(); got != tc.waf {
+		if got := mustWAF(t, c).String(); got != tc.waf {
 			t.Errorf("%s WAF: %s, want %s", tc.region, got, tc.waf)
 		}
-		if got := c.RM.String(); got != "cloudapi.ResourceManager{resourcemanager.aliyuncs.com}" {
+		if got := mustRM(t, c).String(); got != "cloudapi.ResourceManager{resourcemanager.aliyuncs.com}" {
 			t.Errorf("%s RM: %s", tc.region, got)
 		}
 	}
@@ -72,10 +73,10 @@ func TestEndpointSelection(t *testing.T) {
 	})
 	c := f.clients(t)
 	ctx := context.Background()
-	if _, err := c.RM.GetRole(ctx, "r"); err != nil {
+	if _, err := mustRM(t, c).GetRole(ctx, "r"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.WAF.Facts(ctx); err != nil {
+	if _, err := mustWAF(t, c).Facts(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range f.requests() {
@@ -91,7 +92,7 @@ func TestConfigNeverPrintsTheSecret(t *testing.T) {
 	c := f.clients(t)
 	var out []string
 	for _, format := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
-		out = append(out, fmt.Sprintf(format, cfg), fmt.Sprintf(format, &cfg), fmt.Sprintf(format, c), fmt.Sprintf(format, *c))
+		out = append(out, fmt.Sprintf(format, cfg), fmt.Sprintf(format, &cfg), fmt.Sprintf(format, c))
 	}
 	out = append(out, cfg.GoString())
 	joined := strings.Join(out, "\n")
@@ -115,7 +116,7 @@ func TestErrorsAreNotRetriedAndKeepTheSDKError(t *testing.T) {
 	if !strings.Contains(tea.StringValue(se.Data), `"RequestId":"R-T"`) {
 		t.Errorf("SDKError.Data = %q", tea.StringValue(se.Data))
 	}
-	if errors.Is(err, cloudapi.ErrNotFound) {
+	if cloudapi.IsNotFound(err) {
 		t.Error("throttling matches ErrNotFound")
 	}
 	if n := len(f.requests()); n != 1 {
@@ -125,7 +126,7 @@ func TestErrorsAreNotRetriedAndKeepTheSDKError(t *testing.T) {
 
 func TestEmptyBodyIsAnError(t *testing.T) {
 	f := newFake(t, func(r recorded) reply { return reply{200, ""} })
-	_, err := f.clients(t).VPC.DescribeVSwitches(context.Background(), cloudapi.DescribeVSwitchesRequest{})
+	_, err := f.clients(t).VPC.DescribeVSwitches(context.Background(), &vpcsdk.DescribeVSwitchesRequest{})
 	if err == nil {
 		t.Fatal("no error for an empty body")
 	}

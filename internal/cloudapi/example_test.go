@@ -59,13 +59,13 @@ func Example() {
 		return
 	}
 	for _, e := range eips {
-		f := e.Facts()
-		fmt.Println(f.AllocationID, f.Type, f.ChargeType, f.Status, "bandwidth", e.Bandwidth)
+		f := cloudapi.EIPFacts(e)
+		fmt.Println(f.AllocationID, f.Type, f.ChargeType, f.Status, "bandwidth", tea.StringValue(e.Bandwidth))
 	}
 
 	err = clients.VPC.ReleaseEipAddress(ctx, "eip-gone")
 	var sdkErr *tea.SDKError
-	fmt.Println(errors.Is(err, cloudapi.ErrNotFound), errors.As(err, &sdkErr) && *sdkErr.Code == "InvalidAllocationId.NotFound")
+	fmt.Println(cloudapi.IsNotFound(err), errors.As(err, &sdkErr) && *sdkErr.Code == "InvalidAllocationId.NotFound")
 	// Output:
 	// eip-1 Common PostPaid Available bandwidth 5
 	// aeip-2 Anycast PostPaid InUse bandwidth 200

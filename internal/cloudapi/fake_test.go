@@ -191,3 +191,23 @@ func checkSigned(t *testing.T, r recorded, action, version string) {
 		t.Errorf("%s: the access key secret travels in the request", action)
 	}
 }
+
+// mustWAF returns the lazily built WAF client.
+func mustWAF(t testing.TB, c *cloudapi.Clients) *cloudapi.WAF {
+	t.Helper()
+	w, err := c.WAF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// mustRM returns the lazily built ResourceManager client.
+func mustRM(t testing.TB, c *cloudapi.Clients) *cloudapi.ResourceManager {
+	t.Helper()
+	r, err := c.RM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -48,8 +48,8 @@ func TestResourceManager(t *testing.T) {
 	c := f.clients(t)
 	ctx := context.Background()
 
-	_, err := c.RM.GetRole(ctx, cloudapi.ALBServiceLinkedRole)
-	if !errors.Is(err, cloudapi.ErrNotFound) {
+	_, err := mustRM(t, c).GetRole(ctx, cloudapi.ALBServiceLinkedRole)
+	if !cloudapi.IsNotFound(err) {
 		t.Errorf("GetRole of a missing role: %v, want ErrNotFound", err)
 	}
 	var se *tea.SDKError
@@ -57,11 +57,11 @@ func TestResourceManager(t *testing.T) {
 		t.Errorf("GetRole error %v is not the SDK error", err)
 	}
 
-	created, err := c.RM.CreateServiceLinkedRole(ctx, cloudapi.ALBServiceName)
+	created, err := mustRM(t, c).CreateServiceLinkedRole(ctx, cloudapi.ALBServiceName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := c.RM.GetRole(ctx, cloudapi.ALBServiceLinkedRole)
+	got, err := mustRM(t, c).GetRole(ctx, cloudapi.ALBServiceLinkedRole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,17 +82,17 @@ func TestResourceManager(t *testing.T) {
 	checkSigned(t, reqs[1], "CreateServiceLinkedRole", "2020-03-31")
 	wantQuery(t, reqs[1].Query, map[string]string{"ServiceName": "alb.aliyuncs.com"})
 
-	if _, err := c.RM.GetRole(ctx, ""); err == nil {
+	if _, err := mustRM(t, c).GetRole(ctx, ""); err == nil {
 		t.Error("empty role name accepted")
 	}
-	if _, err := c.RM.CreateServiceLinkedRole(ctx, ""); err == nil {
+	if _, err := mustRM(t, c).CreateServiceLinkedRole(ctx, ""); err == nil {
 		t.Error("empty service name accepted")
 	}
 }
 
 func TestGetRoleWithoutRole(t *testing.T) {
 	f := newFake(t, func(r recorded) reply { return reply{200, map[string]any{"RequestId": "R"}} })
-	if _, err := f.clients(t).RM.GetRole(context.Background(), "x"); err == nil {
+	if _, err := mustRM(t, f.clients(t)).GetRole(context.Background(), "x"); err == nil {
 		t.Error("a body without Role accepted")
 	}
 }

@@ -73,7 +73,7 @@ func TestWAFCallsWire(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v3, err := c.WAF.DescribeInstance(context.Background())
+			v3, err := mustWAF(t, c).DescribeInstance(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,7 +84,7 @@ func TestWAFCallsWire(t *testing.T) {
 			if !reflect.DeepEqual(v3, want3) {
 				t.Errorf("DescribeInstance = %+v, want %+v", v3, want3)
 			}
-			v2, err := c.WAF.DescribeInstanceInfo(context.Background())
+			v2, err := mustWAF(t, c).DescribeInstanceInfo(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,11 +113,11 @@ func TestWAFNone(t *testing.T) {
 		return reply{200, waf2Body("")}
 	})
 	c := f.clients(t)
-	v3, err := c.WAF.DescribeInstance(context.Background())
+	v3, err := mustWAF(t, c).DescribeInstance(context.Background())
 	if v3 != nil || err != nil {
 		t.Errorf("DescribeInstance = %+v, %v; want nil, nil", v3, err)
 	}
-	v2, err := c.WAF.DescribeInstanceInfo(context.Background())
+	v2, err := mustWAF(t, c).DescribeInstanceInfo(context.Background())
 	if v2 != nil || err != nil {
 		t.Errorf("DescribeInstanceInfo = %+v, %v; want nil, nil", v2, err)
 	}
@@ -155,7 +155,7 @@ func TestWAFFacts(t *testing.T) {
 				}
 				return reply{200, waf2Body(tc.v2)}
 			})
-			got, err := f.clients(t).WAF.Facts(context.Background())
+			got, err := mustWAF(t, f.clients(t)).Facts(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -169,7 +169,7 @@ func TestWAFFacts(t *testing.T) {
 func TestWAFFactsErrors(t *testing.T) {
 	t.Run("unknown PayType", func(t *testing.T) {
 		f := newFake(t, func(r recorded) reply { return reply{200, waf3Body("FREE", 1)} })
-		_, err := f.clients(t).WAF.Facts(context.Background())
+		_, err := mustWAF(t, f.clients(t)).Facts(context.Background())
 		if err == nil || !strings.Contains(err.Error(), `"FREE"`) {
 			t.Errorf("err = %v", err)
 		}
@@ -181,7 +181,7 @@ func TestWAFFactsErrors(t *testing.T) {
 			}
 			return reply{403, errBody("Forbbiden", "User not authorized to operate on the specified resource.", "R403")}
 		})
-		_, err := f.clients(t).WAF.Facts(context.Background())
+		_, err := mustWAF(t, f.clients(t)).Facts(context.Background())
 		var se *tea.SDKError
 		if !errors.As(err, &se) || tea.StringValue(se.Code) != "Forbbiden" || !strings.Contains(err.Error(), "DescribeInstanceInfo") {
 			t.Errorf("err = %v", err)
@@ -191,9 +191,9 @@ func TestWAFFactsErrors(t *testing.T) {
 		f := newFake(t, func(r recorded) reply {
 			return reply{500, errBody("InternalError", "The request processing has failed due to some unknown error.", "R500")}
 		})
-		_, err := f.clients(t).WAF.Facts(context.Background())
+		_, err := mustWAF(t, f.clients(t)).Facts(context.Background())
 		var se *tea.SDKError
-		if !errors.As(err, &se) || tea.IntValue(se.StatusCode) != 500 || errors.Is(err, cloudapi.ErrNotFound) {
+		if !errors.As(err, &se) || tea.IntValue(se.StatusCode) != 500 || cloudapi.IsNotFound(err) {
 			t.Errorf("err = %v", err)
 		}
 		if n := len(f.requests()); n != 1 {
