@@ -394,15 +394,18 @@ func NewServer(opts ...Option) *Server {
 // Close stops the server and closes its connections.
 func (s *Server) Close() {
 	s.closeMu.Do(func() {
+		s.endHolds() // held requests finish rather than block the shutdown
 		if s.hs != nil {
-			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			// Requests in flight get a moment to finish. A connection a
+			// client opened but never used (StateNew) would hold a graceful
+			// Shutdown for its whole timeout, so the rest is closed.
+			ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 			defer cancel()
 			if err := s.hs.Shutdown(ctx); err != nil {
 				_ = s.hs.Close()
 			}
 		}
 		s.httpc.c.CloseIdleConnections()
-		s.endHolds()
 	})
 }
 
