@@ -16,8 +16,9 @@ import (
 )
 
 var (
-	chaosN    = flag.Int("chaos.n", 24, "lifecycles of TestChaosSoak (500+ for the soak)")
-	chaosSeed = flag.Uint64("chaos.seed", 11, "seed of TestChaosSoak's faults")
+	chaosN      = flag.Int("chaos.n", 24, "lifecycles of TestChaosSoak (500+ for the soak)")
+	chaosSeed   = flag.Uint64("chaos.seed", 11, "seed of TestChaosSoak's faults")
+	chaosBudget = flag.Int("chaos.budget", 0, "retry budget of TestChaosSoak's client (0: the default; -1: none)")
 )
 
 // Big vSwitches for the soak: each zone of an instance takes three
@@ -79,7 +80,11 @@ func TestChaosSoak(t *testing.T) {
 		}
 	}
 	eipsBefore := len(srv.EIPs())
-	c, err := srv.Client(alb.WithTimeouts(time.Second, readTimeout))
+	copts := []alb.Option{alb.WithTimeouts(time.Second, readTimeout)}
+	if *chaosBudget != 0 {
+		copts = append(copts, alb.WithRetryBudget(*chaosBudget))
+	}
+	c, err := srv.Client(copts...)
 	if err != nil {
 		t.Fatal(err)
 	}
