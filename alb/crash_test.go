@@ -305,18 +305,21 @@ func TestCrashDuringCreateResumesFromSavedKey(t *testing.T) {
 	}
 }
 
-// A child running CreateMany saves each item's key through OnToken and is
-// killed while the second item's create is held; running the bulk again
-// with the saved keys and Resume gives exactly one instance per item.
+// A child running CreateMany (one item at a time) saves each item's key
+// through OnToken and is killed while the second item's create is held;
+// running the bulk again with the saved keys and Resume gives exactly one
+// instance per item.
 func TestCrashDuringCreateManyResumes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
 	srv := crashServer(t)
 	dir := t.TempDir()
-	ch := startChild(t, srv, dir, "bulk", "")
-	ch.until(t, "step item") // the first item is Active
+	// The first create passes (a fault that does nothing, once); the
+	// second is held.
+	srv.InjectFault(albtest.Fault{Action: "CreateLoadBalancer", Times: 1})
 	reached, release := holdAt(srv, "CreateLoadBalancer")
+	ch := startChild(t, srv, dir, "bulk", "")
 	ch.reached(t, reached)
 	ch.kill(t)
 	release()
