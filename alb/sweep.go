@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -80,9 +81,9 @@ type SweepOptions struct {
 	// (see [WarningManagedByService]). Without it they are refused with
 	// [ErrManagedByService].
 	AllowManagedByService bool
-	// Bulk sets the concurrency, progress, key reporting (OnToken receives
-	// each delete's ClientToken before its first call) and waits of the
-	// releases.
+	// Bulk sets the concurrency (of the plans and of the releases), and the
+	// progress, key reporting (OnToken receives each delete's ClientToken
+	// before its first call) and waits of the releases.
 	Bulk BulkOptions
 }
 
@@ -196,33 +197,25 @@ func (c *Client) Sweep(ctx context.Context, f SweepFilter, opts SweepOptions) (*
 			res.Items = append(res.Items, item)
 		}
 	}
-	// Plan each selected instance (reads only) and apply the safety rules.
+	// Plan each selected instance (reads only, opts.Bulk.Concurrency at a
+	// time) and apply the safety rules.
+	sem := make(chan struct{}, opts.Bulk.concurrency(len(res.Items)))
+	var wg sync.WaitGroup
+	for i := range res.Items {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			res.Items[i].plan(ctx, c, opts)
+		})
+	}
+	wg.Wait()
 	var (
 		reqs []ReleaseRequest
 		at   []int
 	)
-	for i := range res.Items {
-		it := &res.Items[i]
-		plan, err := c.PlanRelease(ctx, it.Instance.ID)
-		it.Plan = plan
-		switch {
-		case err != nil:
-			it.Action, it.Err, it.State = SweepFailed, err, ItemNotReleased
-		case !plan.Exists:
-			it.Action, it.State = SweepReleased, ItemReleased // gone meanwhile
-			if !opts.Release {
-				it.Action, it.State = SweepWouldRelease, ""
-			}
-		case plan.DeletionProtection && !opts.AllowDeletionProtected:
-			it.Action, it.Err = SweepRefused, &RefusedError{ID: it.Instance.ID, kind: ErrDeletionProtected,
-				Reason: "deletion protection is enabled (set SweepOptions.AllowDeletionProtected to turn it off and release)"}
-		case managed(plan) != "" && !opts.AllowManagedByService:
-			it.Action, it.Err = SweepRefused, &RefusedError{ID: it.Instance.ID, kind: ErrManagedByService,
-				Reason: managed(plan) + " (set SweepOptions.AllowManagedByService to release it anyway)"}
-		case !opts.Release:
-			it.Action = SweepWouldRelease
-		default:
-			reqs = append(reqs, ReleaseRequest{ID: it.Instance.ID, Options: ReleaseOptions{DisableDeletionProtection: plan.DeletionProtection}})
+	for i, it := range res.Items {
+		if it.Action == "" {
+			reqs = append(reqs, ReleaseRequest{ID: it.Instance.ID, Options: ReleaseOptions{DisableDeletionProtection: it.Plan.DeletionProtection}})
 			at = append(at, i)
 		}
 	}
@@ -251,6 +244,30 @@ func (c *Client) Sweep(ctx context.Context, f SweepFilter, opts SweepOptions) (*
 	c.log.Info("alb: sweep", "dry_run", res.DryRun, "selected", len(res.Items), "would_release", res.WouldRelease,
 		"released", res.Released, "refused", res.Refused, "failed", res.Failed)
 	return res, nil
+}
+
+// plan reads the item's release plan and decides its action; an item
+// left without an action is to be released.
+func (it *SweepItem) plan(ctx context.Context, c *Client, opts SweepOptions) {
+	plan, err := c.PlanRelease(ctx, it.Instance.ID)
+	it.Plan = plan
+	switch {
+	case err != nil:
+		it.Action, it.Err, it.State = SweepFailed, err, ItemNotReleased
+	case !plan.Exists:
+		it.Action, it.State = SweepReleased, ItemReleased // gone meanwhile
+		if !opts.Release {
+			it.Action, it.State = SweepWouldRelease, ""
+		}
+	case plan.DeletionProtection && !opts.AllowDeletionProtected:
+		it.Action, it.Err = SweepRefused, &RefusedError{ID: it.Instance.ID, kind: ErrDeletionProtected,
+			Reason: "deletion protection is enabled (set SweepOptions.AllowDeletionProtected to turn it off and release)"}
+	case managed(plan) != "" && !opts.AllowManagedByService:
+		it.Action, it.Err = SweepRefused, &RefusedError{ID: it.Instance.ID, kind: ErrManagedByService,
+			Reason: managed(plan) + " (set SweepOptions.AllowManagedByService to release it anyway)"}
+	case !opts.Release:
+		it.Action = SweepWouldRelease
+	}
 }
 
 // exactTags keeps the tags with a value for the service-side filter (a
