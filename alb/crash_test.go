@@ -29,9 +29,9 @@ const (
 	envArg      = "ALBKIT_ARG"
 )
 
-// childClient is the client of a child process: the parent's emulator,
+// crashChildClient is the client of a child process: the parent's emulator,
 // the emulator's default key, fast retries and waits.
-func childClient(t *testing.T, extra ...alb.Option) *alb.Client {
+func crashChildClient(t *testing.T, extra ...alb.Option) *alb.Client {
 	t.Helper()
 	opts := append([]alb.Option{
 		alb.WithRegion(albtest.DefaultRegion), alb.WithEndpoint(os.Getenv(envEndpoint)), alb.WithProtocol("http"),
@@ -46,9 +46,9 @@ func childClient(t *testing.T, extra ...alb.Option) *alb.Client {
 	return c
 }
 
-// persist writes a line to a file of the shared directory and syncs it,
+// crashPersist writes a line to a file of the shared directory and syncs it,
 // as a caller persists a key before a call.
-func persist(t *testing.T, name, value string) {
+func crashPersist(t *testing.T, name, value string) {
 	t.Helper()
 	f, err := os.OpenFile(filepath.Join(os.Getenv(envDir), name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
@@ -65,7 +65,7 @@ func persist(t *testing.T, name, value string) {
 	}
 }
 
-func readLines(t *testing.T, dir, name string) []string {
+func crashReadLines(t *testing.T, dir, name string) []string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, name))
 	if err != nil {
@@ -74,7 +74,7 @@ func readLines(t *testing.T, dir, name string) []string {
 	return strings.Fields(string(b))
 }
 
-func randomKey(prefix string) string {
+func crashKey(prefix string) string {
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return prefix + "-" + hex.EncodeToString(b[:])
@@ -88,12 +88,12 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("run by the crash tests as a child process")
 	}
 	ctx := context.Background()
-	c := childClient(t)
+	c := crashChildClient(t)
 	step := func(s string) { fmt.Printf("step %s\n", s); _ = os.Stdout.Sync() }
 	switch part {
 	case "create":
-		key := randomKey("crash")
-		persist(t, "key", key) // persisted BEFORE Create
+		key := crashKey("crash")
+		crashPersist(t, "key", key) // persisted BEFORE Create
 		step("persisted")
 		op, err := c.Create(ctx, crashSpec().WithIdempotencyKey(key))
 		if err != nil {
@@ -110,7 +110,7 @@ func TestCrashChild(t *testing.T) {
 			specs[i] = crashSpec().WithName(fmt.Sprintf("crash-bulk-%d", i))
 		}
 		for out, err := range c.CreateMany(ctx, specs, alb.BulkOptions{Concurrency: 1, OnToken: func(i int, tok string) error {
-			persist(t, "keys", strconv.Itoa(i)+"="+tok)
+			crashPersist(t, "keys", strconv.Itoa(i)+"="+tok)
 			return nil
 		}}) {
 			if err != nil {
@@ -120,8 +120,8 @@ func TestCrashChild(t *testing.T) {
 		}
 	case "release":
 		id := os.Getenv(envArg)
-		key := randomKey("crash-release")
-		persist(t, "key", key) // persisted BEFORE the release
+		key := crashKey("crash-release")
+		crashPersist(t, "key", key) // persisted BEFORE the release
 		step("persisted")
 		if _, err := c.Release(ctx, id, alb.ReleaseOptions{IdempotencyKey: key, DisableDeletionProtection: true}); err != nil {
 			t.Fatal(err)
@@ -136,14 +136,14 @@ func crashSpec() alb.InstanceSpec {
 	return alb.NewInstanceSpec(albtest.DefaultVPCID, alb.Internet, alb.EditionStandard, twoZones()...).WithName("crash")
 }
 
-// child is a running child process.
-type child struct {
+// crashChild is a running child process.
+type crashChild struct {
 	cmd   *exec.Cmd
 	lines chan string
 }
 
-// startChild re-executes the test binary as the child playing part.
-func startChild(t *testing.T, srv *albtest.Server, dir, part, arg string) *child {
+// startCrashChild re-executes the test binary as the child playing part.
+func startCrashChild(t *testing.T, srv *albtest.Server, dir, part, arg string) *crashChild {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1", "-test.timeout=2m")
 	cmd.Env = append(os.Environ(), envChild+"="+part, envEndpoint+"="+srv.Endpoint(), envDir+"="+dir, envArg+"="+arg)
@@ -155,7 +155,7 @@ func startChild(t *testing.T, srv *albtest.Server, dir, part, arg string) *child
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	ch := &child{cmd: cmd, lines: make(chan string, 64)}
+	ch := &crashChild{cmd: cmd, lines: make(chan string, 64)}
 	go func() {
 		defer close(ch.lines)
 		sc := bufio.NewScanner(out)
@@ -168,7 +168,7 @@ func startChild(t *testing.T, srv *albtest.Server, dir, part, arg string) *child
 }
 
 // until reads the child's output until a line starts with prefix.
-func (ch *child) until(t *testing.T, prefix string) string {
+func (ch *crashChild) until(t *testing.T, prefix string) string {
 	t.Helper()
 	timeout := time.After(time.Minute)
 	var seen []string
@@ -189,7 +189,7 @@ func (ch *child) until(t *testing.T, prefix string) string {
 }
 
 // reached waits until the held request arrives.
-func (ch *child) reached(t *testing.T, r <-chan string) {
+func (ch *crashChild) reached(t *testing.T, r <-chan string) {
 	t.Helper()
 	select {
 	case <-r:
@@ -203,7 +203,7 @@ func (ch *child) reached(t *testing.T, r <-chan string) {
 }
 
 // kill sends SIGKILL and reaps the child.
-func (ch *child) kill(t *testing.T) {
+func (ch *crashChild) kill(t *testing.T) {
 	t.Helper()
 	if err := ch.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -211,10 +211,10 @@ func (ch *child) kill(t *testing.T) {
 	_ = ch.cmd.Wait()
 }
 
-// holdAt makes the next request of action block (after its ClientToken is
+// crashHoldAt makes the next request of action block (after its ClientToken is
 // registered); the returned channel says when one arrived, and release
 // removes the fault and lets held requests go.
-func holdAt(srv *albtest.Server, action string) (reached <-chan string, release func()) {
+func crashHoldAt(srv *albtest.Server, action string) (reached <-chan string, release func()) {
 	hold := make(chan struct{})
 	r := make(chan string)
 	id := srv.InjectFault(albtest.Fault{Action: action, Hold: hold, Reached: r})
@@ -259,14 +259,14 @@ func TestCrashDuringCreateResumesFromSavedKey(t *testing.T) {
 			var reached <-chan string
 			release := func() {}
 			if p.action != "" {
-				reached, release = holdAt(srv, p.action)
+				reached, release = crashHoldAt(srv, p.action)
 			}
 			if name == "create applied, answers lost" {
 				drop := srv.InjectFault(albtest.Fault{Action: "CreateLoadBalancer", DropConnection: true, ApplyThenFail: true})
 				unhold := release
 				release = func() { srv.RemoveFault(drop); unhold() }
 			}
-			ch := startChild(t, srv, dir, "create", "")
+			ch := startCrashChild(t, srv, dir, "create", "")
 			if reached != nil {
 				ch.reached(t, reached)
 			} else {
@@ -274,7 +274,7 @@ func TestCrashDuringCreateResumesFromSavedKey(t *testing.T) {
 			}
 			ch.kill(t)
 			release()
-			keys := readLines(t, dir, "key")
+			keys := crashReadLines(t, dir, "key")
 			if len(keys) != 1 {
 				t.Fatalf("keys %v", keys)
 			}
@@ -318,13 +318,13 @@ func TestCrashDuringCreateManyResumes(t *testing.T) {
 	// The first create passes (a fault that does nothing, once); the
 	// second is held.
 	srv.InjectFault(albtest.Fault{Action: "CreateLoadBalancer", Times: 1})
-	reached, release := holdAt(srv, "CreateLoadBalancer")
-	ch := startChild(t, srv, dir, "bulk", "")
+	reached, release := crashHoldAt(srv, "CreateLoadBalancer")
+	ch := startCrashChild(t, srv, dir, "bulk", "")
 	ch.reached(t, reached)
 	ch.kill(t)
 	release()
 	saved := map[int]string{}
-	for _, l := range readLines(t, dir, "keys") {
+	for _, l := range crashReadLines(t, dir, "keys") {
 		i, tok, _ := strings.Cut(l, "=")
 		n, _ := strconv.Atoi(i)
 		saved[n] = tok
@@ -379,12 +379,12 @@ func TestCrashDuringReleaseResumesFromSavedKey(t *testing.T) {
 			ctx := context.Background()
 			_, inst := createActive(t, c, crashSpec().WithDeletionProtection())
 			dir := t.TempDir()
-			reached, release := holdAt(srv, action)
-			ch := startChild(t, srv, dir, "release", inst.ID)
+			reached, release := crashHoldAt(srv, action)
+			ch := startCrashChild(t, srv, dir, "release", inst.ID)
 			ch.reached(t, reached)
 			ch.kill(t)
 			release()
-			keys := readLines(t, dir, "key")
+			keys := crashReadLines(t, dir, "key")
 			if len(keys) != 1 {
 				t.Fatalf("keys %v", keys)
 			}

@@ -26,7 +26,7 @@ func TestFleetChild(t *testing.T) {
 	}
 	n, _ := strconv.Atoi(os.Getenv(envFleetN))
 	proc := os.Getenv(envArg)
-	c := childClient(t, alb.WithWaitOptions(alb.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 200 * time.Millisecond, MaxWait: time.Minute}))
+	c := crashChildClient(t, alb.WithWaitOptions(alb.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 200 * time.Millisecond, MaxWait: time.Minute}))
 	ctx := context.Background()
 	specs := make([]alb.InstanceSpec, n)
 	for i := range specs {

@@ -30,7 +30,7 @@ func TestNoSecretLeaksEveryOperation(t *testing.T) {
 		texts  []string
 		tmu    sync.Mutex
 	)
-	logger := slog.New(slog.NewTextHandler(lockedWriter{&logs, &logsMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger := slog.New(slog.NewTextHandler(secretLogWriter{&logs, &logsMu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	check := func(vals ...any) {
 		tmu.Lock()
 		defer tmu.Unlock()
@@ -196,13 +196,13 @@ func TestNoSecretLeaksEveryOperation(t *testing.T) {
 	}
 }
 
-// lockedWriter serialises writes to a buffer.
-type lockedWriter struct {
+// secretLogWriter serialises writes to a buffer.
+type secretLogWriter struct {
 	b  *bytes.Buffer
 	mu *sync.Mutex
 }
 
-func (w lockedWriter) Write(p []byte) (int, error) {
+func (w secretLogWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)

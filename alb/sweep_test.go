@@ -10,9 +10,9 @@ import (
 	"github.com/albkit/albkit/alb/albtest"
 )
 
-// clockEnv starts an emulator and a client on one manual clock (sleeps
+// sweepClockEnv starts an emulator and a client on one manual clock (sleeps
 // advance it), so that instances can be aged.
-func clockEnv(t *testing.T) (*albtest.Server, *alb.Client, *albtest.ManualClock) {
+func sweepClockEnv(t *testing.T) (*albtest.Server, *alb.Client, *albtest.ManualClock) {
 	t.Helper()
 	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
 	// Signatures carry wall time; the server checks them against its clock.
@@ -25,7 +25,7 @@ func clockEnv(t *testing.T) (*albtest.Server, *alb.Client, *albtest.ManualClock)
 	return srv, c, clk
 }
 
-func mustActive(t *testing.T, c *alb.Client, spec alb.InstanceSpec) *alb.Instance {
+func sweepActive(t *testing.T, c *alb.Client, spec alb.InstanceSpec) *alb.Instance {
 	t.Helper()
 	_, inst := createActive(t, c, spec)
 	return inst
@@ -35,14 +35,14 @@ func mustActive(t *testing.T, c *alb.Client, spec alb.InstanceSpec) *alb.Instanc
 // changes nothing; protected and managed instances are refused unless
 // allowed, with typed errors; released ones take their EIPs with them.
 func TestSweepDryRunThenRelease(t *testing.T) {
-	srv, c, _ := clockEnv(t)
+	srv, c, _ := sweepClockEnv(t)
 	ctx := context.Background()
 	eipsBefore := len(srv.EIPs())
-	plain1 := mustActive(t, c, basicSpec().WithName("sw-a").WithTag("team", "blue"))
-	plain2 := mustActive(t, c, basicSpec().WithName("sw-b").WithTag("team", "blue"))
-	protected := mustActive(t, c, basicSpec().WithName("sw-c").WithTag("team", "blue").WithDeletionProtection())
-	ackd := mustActive(t, c, basicSpec().WithName("sw-d").WithTag("team", "blue").WithTag("ack.aliyun.com", "c-123"))
-	other := mustActive(t, c, basicSpec().WithName("sw-e").WithTag("team", "red"))
+	plain1 := sweepActive(t, c, basicSpec().WithName("sw-a").WithTag("team", "blue"))
+	plain2 := sweepActive(t, c, basicSpec().WithName("sw-b").WithTag("team", "blue"))
+	protected := sweepActive(t, c, basicSpec().WithName("sw-c").WithTag("team", "blue").WithDeletionProtection())
+	ackd := sweepActive(t, c, basicSpec().WithName("sw-d").WithTag("team", "blue").WithTag("ack.aliyun.com", "c-123"))
+	other := sweepActive(t, c, basicSpec().WithName("sw-e").WithTag("team", "red"))
 
 	deletesBefore := srv.Count("DeleteLoadBalancer")
 	res, err := c.Sweep(ctx, alb.SweepFilter{Tags: []alb.Tag{{Key: "team", Value: "blue"}}}, alb.SweepOptions{})
@@ -105,12 +105,12 @@ func TestSweepDryRunThenRelease(t *testing.T) {
 // Name prefix and age select together; age is read from CreatedAt and the
 // client's clock.
 func TestSweepByNamePrefixAndAge(t *testing.T) {
-	srv, c, clk := clockEnv(t)
+	srv, c, clk := sweepClockEnv(t)
 	ctx := context.Background()
-	old := mustActive(t, c, basicSpec().WithName("ci-old"))
+	old := sweepActive(t, c, basicSpec().WithName("ci-old"))
 	clk.Advance(3 * time.Hour)
-	young := mustActive(t, c, basicSpec().WithName("ci-young"))
-	keep := mustActive(t, c, basicSpec().WithName("prod-old"))
+	young := sweepActive(t, c, basicSpec().WithName("ci-young"))
+	keep := sweepActive(t, c, basicSpec().WithName("prod-old"))
 	_ = keep
 	res, err := c.Sweep(ctx, alb.SweepFilter{NamePrefix: "ci-", OlderThan: 2 * time.Hour}, alb.SweepOptions{Release: true})
 	if err != nil {
@@ -132,11 +132,11 @@ func TestSweepByNamePrefixAndAge(t *testing.T) {
 // owned (no owner tag, not claimed by Owned); a CreateFailed one is an
 // orphan whatever its tags.
 func TestSweepFindsOrphans(t *testing.T) {
-	srv, c, clk := clockEnv(t)
+	srv, c, clk := sweepClockEnv(t)
 	ctx := context.Background()
-	owned := mustActive(t, c, basicSpec().WithName("owned").WithTag("owner", "ctrl-1"))
-	orphan := mustActive(t, c, basicSpec().WithName("orphan"))
-	claimed := mustActive(t, c, basicSpec().WithName("claimed"))
+	owned := sweepActive(t, c, basicSpec().WithName("owned").WithTag("owner", "ctrl-1"))
+	orphan := sweepActive(t, c, basicSpec().WithName("orphan"))
+	claimed := sweepActive(t, c, basicSpec().WithName("claimed"))
 	srv.FailNextCreate()
 	op, err := c.Create(ctx, basicSpec().WithName("failed").WithTag("owner", "ctrl-1"))
 	if err != nil {
@@ -146,7 +146,7 @@ func TestSweepFindsOrphans(t *testing.T) {
 		t.Fatalf("want CreateFailed, got %v", err)
 	}
 	clk.Advance(2 * time.Hour)
-	young := mustActive(t, c, basicSpec().WithName("young"))
+	young := sweepActive(t, c, basicSpec().WithName("young"))
 	_ = young
 	rule := &alb.OrphanRule{MinAge: time.Hour, OwnerTagKey: "owner", Owned: func(i *alb.Instance) bool { return i.Token() == claimed.Token() }}
 	res, err := c.Sweep(ctx, alb.SweepFilter{Orphans: rule}, alb.SweepOptions{})
@@ -172,7 +172,7 @@ func TestSweepFindsOrphans(t *testing.T) {
 // A filter that would select everything, or an orphan rule that cannot
 // tell owners, is refused before any call.
 func TestSweepRefusesUnboundedFilters(t *testing.T) {
-	srv, c, _ := clockEnv(t)
+	srv, c, _ := sweepClockEnv(t)
 	for name, f := range map[string]alb.SweepFilter{
 		"empty":    {},
 		"age only": {OlderThan: time.Hour},
