@@ -104,6 +104,11 @@
 //     for the job and for the instance to be gone, turns protection back on
 //     if the release fails, and lists every side effect. An instance that
 //     is already gone is released successfully.
+//   - [Client.CreateMany] and [Client.ReleaseMany] run many creates or
+//     releases with bounded concurrency, yield each item's outcome as it
+//     finishes, and report each key before the item's first call;
+//     [Client.Sweep] finds instances by tag, name prefix, age or as orphans
+//     and releases them (a dry run by default) with the same safety rules.
 //
 // # Managing and converging an instance
 //
