@@ -46,7 +46,9 @@ const (
 var ErrChangeRefused = errors.New("alb: change refused")
 
 // RefusedError is a change refused locally, with the field and rule, the
-// documented reason and what to do instead.
+// documented reason and what to do instead. [Client.Sweep] reports the
+// instances it keeps with it too (Err is then [ErrDeletionProtected] or
+// [ErrManagedByService]).
 type RefusedError struct {
 	Operation string // e.g. "UpgradeEdition"
 	ID        string // instance ID
@@ -61,7 +63,14 @@ type RefusedError struct {
 
 // Error implements error.
 func (e *RefusedError) Error() string {
-	s := "alb: " + e.Operation + " " + e.ID + ": " + e.Field + ": " + e.Reason + " [" + e.Rule + "]"
+	s := "alb: " + e.Operation + " " + e.ID + ": "
+	if e.Field != "" {
+		s += e.Field + ": "
+	}
+	s += e.Reason
+	if e.Rule != "" {
+		s += " [" + e.Rule + "]"
+	}
 	if e.Instead != "" {
 		s += "; instead: " + e.Instead
 	}

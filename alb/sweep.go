@@ -146,22 +146,6 @@ type SweepResult struct {
 	WouldRelease, Released, Refused, Failed int
 }
 
-// RefusedError is why a sweep kept an instance: it matches
-// [ErrDeletionProtected] or [ErrManagedByService].
-type RefusedError struct {
-	// ID of the instance.
-	ID string
-	// Reason says which rule and how to allow it.
-	Reason string
-	kind   error
-}
-
-// Error implements error.
-func (e *RefusedError) Error() string { return "alb: sweep kept " + e.ID + ": " + e.Reason }
-
-// Unwrap returns the sentinel.
-func (e *RefusedError) Unwrap() error { return e.kind }
-
 // Sweep finds the instances f selects (by tag, name prefix, age, and the
 // orphan rule), plans their release, and, with opts.Release, releases them
 // with the safety rules of [Client.Release]: instances with deletion
@@ -260,11 +244,11 @@ func (it *SweepItem) plan(ctx context.Context, c *Client, opts SweepOptions) {
 			it.Action, it.State = SweepWouldRelease, ""
 		}
 	case plan.DeletionProtection && !opts.AllowDeletionProtected:
-		it.Action, it.Err = SweepRefused, &RefusedError{ID: it.Instance.ID, kind: ErrDeletionProtected,
-			Reason: "deletion protection is enabled (set SweepOptions.AllowDeletionProtected to turn it off and release)"}
+		it.Action, it.Err = SweepRefused, &RefusedError{Operation: "Sweep", ID: it.Instance.ID, Field: "DeletionProtection", Err: ErrDeletionProtected,
+			Reason: "deletion protection is enabled", Instead: "set SweepOptions.AllowDeletionProtected to turn it off and release"}
 	case managed(plan) != "" && !opts.AllowManagedByService:
-		it.Action, it.Err = SweepRefused, &RefusedError{ID: it.Instance.ID, kind: ErrManagedByService,
-			Reason: managed(plan) + " (set SweepOptions.AllowManagedByService to release it anyway)"}
+		it.Action, it.Err = SweepRefused, &RefusedError{Operation: "Sweep", ID: it.Instance.ID, Field: "Tags", Err: ErrManagedByService,
+			Reason: managed(plan), Instead: "set SweepOptions.AllowManagedByService to release it anyway"}
 	case !opts.Release:
 		it.Action = SweepWouldRelease
 	}
@@ -315,15 +299,6 @@ func (f SweepFilter) match(inst *Instance, now time.Time, tags []Tag) (SweepItem
 		item.Orphan = true
 	}
 	return item, true
-}
-
-func tagLookup(tags []Tag, key string) (string, bool) {
-	for _, t := range tags {
-		if t.Key == key {
-			return t.Value, true
-		}
-	}
-	return "", false
 }
 
 // managed returns the plan's managed-by-service warning, if any.
