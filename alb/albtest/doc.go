@@ -33,8 +33,13 @@
 // WithCredentials, WithAccessKey and WithSTSCredentials change it. Both
 // signature schemes are verified (ACS3-HMAC-SHA256 and the classic RPC
 // HMAC-SHA1), with STS tokens, ±15 minutes of clock skew (WithMaxSkew) and
-// nonce replay detection (WithoutNonceCheck). WithoutAuth turns verification
-// off.
+// nonce replay detection (WithoutNonceCheck). The nonce cache covers exactly
+// the skew window, as 128-bit hashes, at most 524,288 of them: a full cache
+// never accepts a replay (it refuses older timestamps instead), so memory
+// stays bounded in long runs, as do the request log (WithRequestLogLimit)
+// and the job history (WithJobHistoryLimit). WithExpiredSTSCredentials
+// registers a token that answers InvalidSecurityToken.Expired. WithoutAuth
+// turns verification off.
 //
 // # Emulated operations
 //
