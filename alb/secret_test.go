@@ -83,6 +83,28 @@ func TestNoSecretLeaksEveryOperation(t *testing.T) {
 		check(inst, err)
 		check(c.EnableDeletionProtection(ctx, id), c.DisableDeletionProtection(ctx, id))
 		check(c.EnableReadOnly(ctx, id, "frozen"), c.DisableReadOnly(ctx, id))
+		// Preflight, management and convergence.
+		cplan, err := c.PlanCreate(ctx, spec)
+		check(cplan, err)
+		check(c.CheckDomain(ctx, "canary.invalid", inst))
+		for _, run := range []func() (any, error){
+			func() (any, error) { return c.Rename(ctx, id, "canary-renamed") },
+			func() (any, error) { return c.AddTags(ctx, id, []alb.Tag{{Key: "k", Value: "v"}}) },
+			func() (any, error) { return c.RemoveTags(ctx, id, []string{"k"}) },
+			func() (any, error) { return c.UpgradeEdition(ctx, id, alb.EditionStandard) },
+			func() (any, error) { return c.AttachBandwidthPackage(ctx, id, albtest.DefaultBandwidthPackageID) },
+			func() (any, error) { return c.DetachBandwidthPackage(ctx, id) },
+			func() (any, error) { return c.EnableIPv6Internet(ctx, id) },
+			func() (any, error) { return c.MoveResourceGroup(ctx, id, "rg-canary") },
+			func() (any, error) { return c.AddZone(ctx, id, alb.Zone(albtest.ZoneJ, albtest.VSwitchJ)) },
+			func() (any, error) { return c.RemoveZone(ctx, id, albtest.ZoneJ) },
+			func() (any, error) { return c.BindEIP(ctx, id, albtest.ZoneH, albtest.EIPTraffic2) },
+			func() (any, error) { return c.PlanEnsure(ctx, spec.WithIdempotencyKey("canary-ensure-"+tag)) },
+			func() (any, error) { return c.Ensure(ctx, spec.WithIdempotencyKey("canary-ensure-"+tag)) },
+		} {
+			v, err := run()
+			check(v, err)
+		}
 		plan, err := c.PlanRelease(ctx, id)
 		check(plan, err)
 		sop, err := c.StartRelease(ctx, id, alb.ReleaseOptions{IdempotencyKey: "canary-rel-" + tag})
