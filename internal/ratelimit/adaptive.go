@@ -1,0 +1,471 @@
+package ratelimit
+
+import (
+	"context"
+	"math"
+	"sort"
+	"sync"
+	"time"
+)
+
+// CUBIC constants and defaults of [Adaptive], as aws-sdk-go-v2's adaptive
+// retry mode.
+const (
+	// Beta is the multiplicative decrease: after a throttle the send rate
+	// becomes Beta times the rate that was throttled.
+	Beta = 0.7
+	// ScaleConstant is CUBIC's C, the default of [WithScaleConstant]: how
+	// fast the rate grows back, in requests per second per second cubed.
+	ScaleConstant = 0.4
+	// Smoothing is the weight of the newest half-second bucket in the
+	// measured send rate (an exponentially weighted moving average).
+	Smoothing = 0.8
+	// DefaultMinRate is the slowest send rate, in requests per second.
+	DefaultMinRate = 0.5
+	// MaxSleepSlice is the longest single sleep inside Wait: a waiter
+	// re-reads the (possibly changed) rate at least this often, so that a
+	// rate increase reaches waiters deep in the queue within a second
+	// (sleeping longer, up to half the predicted wait, was measured to leave
+	// the service idle after increases: 58% of R instead of 99%).
+	MaxSleepSlice = time.Second
+	// MaxEpisode bounds how long after a cut further throttles may count as
+	// the same episode (see the package documentation).
+	MaxEpisode = 2 * time.Second
+	// increaseReportFactor is how much the rate must grow (or shrink through
+	// low demand) since the last OnChange report to be reported again.
+	increaseReportFactor = 1.1
+)
+
+// Reasons passed to the OnChange hook of [Adaptive].
+const (
+	// ReasonThrottle: the service throttled a request; the rate was cut
+	// (and limiting was switched on if it was off).
+	ReasonThrottle = "throttle"
+	// ReasonProbe: successes let the rate grow along the CUBIC curve by at
+	// least 10% since the last report (or up to the maximum rate).
+	ReasonProbe = "probe"
+	// ReasonDemand: the rate fell by at least 10% since the last report
+	// because the measured demand fell (the rate never exceeds twice the
+	// measured send rate).
+	ReasonDemand = "demand"
+)
+
+// AdaptiveOption configures [NewAdaptive].
+type AdaptiveOption func(*adaptiveConfig)
+
+type adaptiveConfig struct {
+	clock    Clock
+	minRate  float64
+	maxRate  float64
+	initial  float64
+	onChange func(class string, rate float64, reason string)
+	everyCut bool
+	scale    float64
+}
+
+// WithClock sets the time source (default [SystemClock]). A nil clock is
+// ignored.
+func WithClock(c Clock) AdaptiveOption {
+	return func(cfg *adaptiveConfig) {
+		if c != nil {
+			cfg.clock = c
+		}
+	}
+}
+
+// WithMinRate sets the slowest send rate per class in requests per second
+// (default [DefaultMinRate], 0.5). Values <= 0 or not finite are ignored.
+func WithMinRate(rps float64) AdaptiveOption {
+	return func(cfg *adaptiveConfig) {
+		if rps > 0 && !math.IsInf(rps, 0) {
+			cfg.minRate = rps
+		}
+	}
+}
+
+// WithMaxRate caps the send rate per class, in requests per second, while
+// limiting is on (default: no cap). It does not switch limiting on by
+// itself: combine it with [WithInitialRate] to pace from the first request.
+// Values <= 0 or NaN are ignored.
+func WithMaxRate(rps float64) AdaptiveOption {
+	return func(cfg *adaptiveConfig) {
+		if rps > 0 && !math.IsNaN(rps) {
+			cfg.maxRate = rps
+		}
+	}
+}
+
+// WithInitialRate switches limiting on from the start for every class, at
+// rps requests per second, with a full bucket; the CUBIC curve starts at its
+// plateau at rps, as if rps had just been recovered after a throttle.
+// Without it (the default, as aws-sdk-go-v2) a class is not limited until its
+// first throttle. Values <= 0 or not finite are ignored.
+func WithInitialRate(rps float64) AdaptiveOption {
+	return func(cfg *adaptiveConfig) {
+		if rps > 0 && !math.IsInf(rps, 0) {
+			cfg.initial = rps
+		}
+	}
+}
+
+// WithOnChange sets a hook for logs and metrics, called (outside any lock,
+// from the goroutine that called Observe) with the class, its new send rate
+// in requests per second and one of [ReasonThrottle], [ReasonProbe] or
+// [ReasonDemand]. It is called on every throttle and whenever the rate has
+// moved by 10% since the last call for that class. Calls for one class from
+// different goroutines may arrive out of order. The hook must not block.
+func WithOnChange(fn func(class string, rate float64, reason string)) AdaptiveOption {
+	return func(cfg *adaptiveConfig) { cfg.onChange = fn }
+}
+
+// WithScaleConstant sets CUBIC's C (default [ScaleConstant], 0.4, as
+// aws-sdk-go-v2): the rate climbs back to the throttled rate W in
+// ∛(W·(1−β)/C) seconds and then grows by C·t³. C is absolute (requests per
+// second per second cubed), so the same C probes relatively harder at low
+// rates: a smaller C (0.05) halves the throttled fraction at 10 requests per
+// second and lowers it at 1–5 (see the package documentation's figures), at
+// the cost of finding spare capacity more slowly. Values <= 0 or not finite
+// are ignored.
+func WithScaleConstant(c float64) AdaptiveOption {
+	return func(cfg *adaptiveConfig) {
+		if c > 0 && !math.IsInf(c, 0) {
+			cfg.scale = c
+		}
+	}
+}
+
+// WithCutOnEveryThrottle makes every throttle cut the rate, as
+// aws-sdk-go-v2 does. By default only the first throttle of an episode cuts
+// it: the answers to requests that were already sent when the rate was cut
+// (at most [MaxEpisode] later) do not cut it again.
+func WithCutOnEveryThrottle() AdaptiveOption {
+	return func(cfg *adaptiveConfig) { cfg.everyCut = true }
+}
+
+// Adaptive is a [Limiter] that learns, per action class, the rate the service
+// accepts: aws-sdk-go-v2's adaptive retry mode (CUBIC), see the package
+// documentation. The zero value is not usable; call [NewAdaptive].
+type Adaptive struct {
+	cfg     adaptiveConfig
+	classes sync.Map // string -> *classState
+}
+
+// NewAdaptive returns an adaptive limiter. Every class starts unlimited and
+// is limited from its first throttle on, unless [WithInitialRate] is given.
+func NewAdaptive(opts ...AdaptiveOption) *Adaptive {
+	cfg := adaptiveConfig{clock: SystemClock(), minRate: DefaultMinRate, maxRate: math.Inf(1), scale: ScaleConstant}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.maxRate < cfg.minRate {
+		cfg.maxRate = cfg.minRate
+	}
+	return &Adaptive{cfg: cfg}
+}
+
+// classState is one class's CUBIC state and send bucket, guarded by mu.
+//
+// The bucket hands out tickets in order: ticket k (0, 1, 2, ...) may be sent
+// once released >= k+1; a waiter that gives up withdraws its ticket and the
+// later ones move up. released grows at fill tokens per second and never
+// exceeds next+capacity, so at most capacity unused tokens are banked. A
+// waiter whose ticket is not covered yet sleeps for the shortfall at the
+// current rate (at most MaxSleepSlice at a time), so waiters are served first
+// come, first served, without a thundering herd at each token.
+type classState struct {
+	mu sync.Mutex
+
+	enabled    bool
+	fill       float64 // tokens per second
+	capacity   float64 // max(fill, 1)
+	released   float64 // tokens released so far
+	next       float64 // next ticket number
+	waiters    map[*waiter]struct{}
+	lastRefill time.Time
+
+	measured   float64 // smoothed send rate
+	lastBucket int64   // index of the current half-second bucket
+	count      int64   // observations in the current bucket
+
+	calculated   float64
+	lastMax      float64
+	lastThrottle time.Time
+	window       float64 // CUBIC's K, seconds from lastThrottle to lastMax
+
+	sent       uint64    // requests Wait let through
+	observed   uint64    // outcomes observed
+	episodeEnd uint64    // observed count up to which throttles are the current episode's
+	episodeTil time.Time // and the time limit of that
+
+	reported  float64 // rate last passed to OnChange
+	throttles uint64
+	successes uint64
+	held      uint64 // throttles that did not cut (same episode)
+}
+
+// halfSecondBucket returns the index of t's half-second bucket (floored, also
+// before 1970).
+// waiter is a Wait call that is sleeping for its ticket.
+type waiter struct{ ticket float64 }
+
+func halfSecondBucket(t time.Time) int64 {
+	const half = int64(500 * time.Millisecond)
+	ns := t.UnixNano()
+	b := ns / half
+	if ns%half < 0 {
+		b--
+	}
+	return b
+}
+
+func (a *Adaptive) state(class string) *classState {
+	if s, ok := a.classes.Load(class); ok {
+		return s.(*classState)
+	}
+	now := a.cfg.clock.Now()
+	s := &classState{lastBucket: halfSecondBucket(now), lastThrottle: now, lastRefill: now, capacity: 1}
+	if r := a.cfg.initial; r > 0 {
+		r = math.Min(math.Max(r, a.cfg.minRate), a.cfg.maxRate)
+		s.enabled = true
+		s.fill, s.calculated, s.lastMax, s.measured, s.reported = r, r, r, r, r
+		s.capacity = math.Max(r, 1)
+		s.released = s.capacity
+		s.window = a.cubicWindow(r)
+		s.lastThrottle = now.Add(-time.Duration(s.window * float64(time.Second)))
+	}
+	actual, _ := a.classes.LoadOrStore(class, s)
+	return actual.(*classState)
+}
+
+func (a *Adaptive) cubicWindow(lastMax float64) float64 {
+	return math.Cbrt(lastMax * (1 - Beta) / a.cfg.scale)
+}
+
+// refill adds the tokens earned since the last refill.
+func (s *classState) refill(now time.Time) {
+	if dt := now.Sub(s.lastRefill).Seconds(); dt > 0 && s.enabled {
+		s.released = math.Min(s.released+dt*s.fill, s.next+s.capacity)
+	}
+	if now.After(s.lastRefill) {
+		s.lastRefill = now
+	}
+}
+
+// Wait blocks until one request of class may be sent, or ctx ends. While
+// class is not limited (before its first throttle) it returns at once. When
+// ctx has a deadline and the predicted wait at the current rate ends after
+// it, Wait gives up at once with a [*WaitError] whose Predicted is true.
+// A waiter that gives up hands its slot to the next one.
+func (a *Adaptive) Wait(ctx context.Context, class string) error {
+	if err := ctx.Err(); err != nil {
+		return &WaitError{Class: class, Err: err}
+	}
+	s := a.state(class)
+	clock := a.cfg.clock
+	s.mu.Lock()
+	if !s.enabled {
+		s.sent++
+		s.mu.Unlock()
+		return nil
+	}
+	start := clock.Now()
+	now := start
+	s.refill(now)
+	if s.released >= s.next+1 { // a token is banked: the fast path
+		s.next++
+		s.sent++
+		s.mu.Unlock()
+		return nil
+	}
+	w := &waiter{ticket: s.next}
+	s.next++
+	if s.waiters == nil {
+		s.waiters = map[*waiter]struct{}{}
+	}
+	s.waiters[w] = struct{}{}
+	deadline, hasDeadline := ctx.Deadline()
+	for {
+		if s.released >= w.ticket+1 {
+			delete(s.waiters, w)
+			s.sent++
+			s.mu.Unlock()
+			return nil
+		}
+		wait := time.Duration((w.ticket + 1 - s.released) / s.fill * float64(time.Second))
+		if wait < time.Nanosecond {
+			wait = time.Nanosecond
+		}
+		if hasDeadline && now.Add(wait).After(deadline) {
+			s.giveUp(w)
+			s.mu.Unlock()
+			return &WaitError{Class: class, Waited: now.Sub(start), Predicted: true, Err: context.DeadlineExceeded}
+		}
+		s.mu.Unlock()
+		err := clock.Sleep(ctx, min(wait, MaxSleepSlice))
+		s.mu.Lock()
+		now = clock.Now()
+		s.refill(now)
+		if err != nil {
+			s.giveUp(w)
+			s.mu.Unlock()
+			return &WaitError{Class: class, Waited: now.Sub(start), Err: err}
+		}
+	}
+}
+
+// giveUp withdraws w's ticket: every later ticket moves one place forward,
+// so the waiters behind w take its place and nobody gets an extra token.
+func (s *classState) giveUp(w *waiter) {
+	delete(s.waiters, w)
+	for o := range s.waiters {
+		if o.ticket > w.ticket {
+			o.ticket--
+		}
+	}
+	s.next--
+}
+
+// Observe reports the outcome of a request of class. A throttle records the
+// rate that was throttled (the lower of the measured send rate and the
+// current rate), cuts the rate to Beta times it and switches limiting on; any
+// other outcome lets the rate grow along the CUBIC curve. The new rate is
+// never above twice the measured send rate, and stays within the minimum and
+// maximum rates.
+func (a *Adaptive) Observe(class string, throttled bool) {
+	s := a.state(class)
+	now := a.cfg.clock.Now()
+	s.mu.Lock()
+	s.updateMeasured(now)
+	s.observed++
+	if throttled && !a.cfg.everyCut && s.enabled && s.observed <= s.episodeEnd && now.Before(s.episodeTil) {
+		// An answer to a request sent before the last cut: already paid for.
+		s.throttles++
+		s.held++
+		s.mu.Unlock()
+		return
+	}
+	if throttled {
+		s.throttles++
+		// The answers to everything in flight now are this episode's; twice
+		// that count allows for answers arriving out of order.
+		s.episodeEnd = s.sent + (s.sent - min(s.observed, s.sent))
+		s.episodeTil = now.Add(MaxEpisode)
+		use := s.measured
+		if s.enabled {
+			use = math.Min(s.measured, s.fill)
+		}
+		s.lastMax = use
+		s.window = a.cubicWindow(use)
+		s.lastThrottle = now
+		s.calculated = use * Beta
+		if !s.enabled {
+			// Start with an empty bucket: the service just asked us to slow down.
+			s.enabled = true
+			s.released = s.next
+			s.lastRefill = now
+		}
+	} else {
+		s.successes++
+		dt := now.Sub(s.lastThrottle).Seconds()
+		s.calculated = a.cfg.scale*math.Pow(dt-s.window, 3) + s.lastMax
+	}
+	s.refill(now)
+	s.fill = math.Min(math.Max(math.Min(s.calculated, 2*s.measured), a.cfg.minRate), a.cfg.maxRate)
+	s.capacity = math.Max(s.fill, 1)
+	s.released = math.Min(s.released, s.next+s.capacity)
+
+	reason := ""
+	switch {
+	case throttled:
+		reason = ReasonThrottle
+	case !s.enabled:
+	case s.fill >= s.reported*increaseReportFactor || (s.fill == a.cfg.maxRate && s.reported < s.fill):
+		reason = ReasonProbe
+	case s.fill*increaseReportFactor <= s.reported:
+		reason = ReasonDemand
+	}
+	rate := s.fill
+	if reason != "" {
+		s.reported = rate
+	}
+	s.mu.Unlock()
+	if reason != "" && a.cfg.onChange != nil {
+		a.cfg.onChange(class, rate, reason)
+	}
+}
+
+// updateMeasured counts one observation and, when a half-second bucket has
+// ended, folds its rate into the smoothed measured rate.
+func (s *classState) updateMeasured(now time.Time) {
+	b := halfSecondBucket(now)
+	s.count++
+	if b > s.lastBucket {
+		current := float64(s.count) / (float64(b-s.lastBucket) / 2)
+		s.measured = current*Smoothing + s.measured*(1-Smoothing)
+		s.count = 0
+		s.lastBucket = b
+	}
+}
+
+// Stats is a snapshot of one class's state, for tests and metrics.
+type Stats struct {
+	// Enabled is true once the class is limited (after its first throttle,
+	// or from the start with WithInitialRate).
+	Enabled bool
+	// Rate is the send rate in requests per second; +Inf while not Enabled.
+	Rate float64
+	// MeasuredRate is the smoothed rate of observed requests per second.
+	MeasuredRate float64
+	// LastMaxRate is the rate that was last throttled (CUBIC's W_max).
+	LastMaxRate float64
+	// Tokens is the number of banked tokens; negative when requests are
+	// waiting (the number of waiters not yet covered).
+	Tokens float64
+	// Throttles and Successes count the outcomes observed.
+	Throttles, Successes uint64
+	// HeldThrottles counts the throttles that did not cut the rate because
+	// the cut for their episode had already been made.
+	HeldThrottles uint64
+	// Sent counts the requests Wait let through.
+	Sent uint64
+}
+
+// Stats returns a snapshot of class's state (refilled to now). An unknown
+// class reports Rate +Inf and zeros.
+func (a *Adaptive) Stats(class string) Stats {
+	v, ok := a.classes.Load(class)
+	if !ok {
+		return Stats{Rate: math.Inf(1)}
+	}
+	s := v.(*classState)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refill(a.cfg.clock.Now())
+	st := Stats{
+		Enabled: s.enabled, Rate: s.fill, MeasuredRate: s.measured, LastMaxRate: s.lastMax,
+		Tokens: s.released - s.next, Throttles: s.throttles, Successes: s.successes,
+		HeldThrottles: s.held, Sent: s.sent,
+	}
+	if !s.enabled {
+		st.Rate = math.Inf(1)
+		st.Tokens = 0
+	}
+	return st
+}
+
+// Rate returns class's send rate in requests per second, or +Inf while the
+// class is not limited.
+func (a *Adaptive) Rate(class string) float64 { return a.Stats(class).Rate }
+
+// Classes returns the classes seen so far, sorted.
+func (a *Adaptive) Classes() []string {
+	var out []string
+	a.classes.Range(func(k, _ any) bool {
+		out = append(out, k.(string))
+		return true
+	})
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,525 @@
+package ratelimit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+)
+
+// observeAt reports n outcomes of class at rps per second on an auto clock.
+func observeAt(c *fakeClock, l *Adaptive, class string, rps float64, n int, throttled bool) {
+	step := time.Duration(float64(time.Second) / rps)
+	for range n {
+		c.Advance(step)
+		l.Observe(class, throttled)
+	}
+}
+
+func near(got, want, relTol float64) bool {
+	return math.Abs(got-want) <= relTol*math.Abs(want)+1e-9
+}
+
+func TestAdaptiveUnlimitedUntilFirstThrottle(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	ctx := context.Background()
+	for range 1000 {
+		if err := l.Wait(ctx, "read:Get"); err != nil {
+			t.Fatalf("Wait: %v", err)
+		}
+		l.Observe("read:Get", false)
+	}
+	if s := c.Sleeps(); len(s) != 0 {
+		t.Fatalf("Wait slept %d times before any throttle, want 0", len(s))
+	}
+	st := l.Stats("read:Get")
+	if st.Enabled || !math.IsInf(st.Rate, 1) || st.Successes != 1000 {
+		t.Fatalf("Stats before a throttle = %+v, want not enabled, Rate +Inf, 1000 successes", st)
+	}
+	l.Observe("read:Get", true)
+	st = l.Stats("read:Get")
+	if !st.Enabled || math.IsInf(st.Rate, 0) || st.Throttles != 1 || st.Tokens != 0 {
+		t.Fatalf("Stats after a throttle = %+v, want enabled with a finite rate and an empty bucket", st)
+	}
+	// The bucket starts empty: the next request waits one token's time.
+	if err := l.Wait(ctx, "read:Get"); err != nil {
+		t.Fatal(err)
+	}
+	want := time.Duration(float64(time.Second) / st.Rate)
+	var slept time.Duration
+	for _, d := range c.Sleeps() {
+		slept += d
+	}
+	if (slept - want).Abs() > time.Microsecond {
+		t.Fatalf("first Wait after the throttle slept %v, want %v in all", c.Sleeps(), want)
+	}
+}
+
+// TestAdaptiveThrottleCutsRate: each throttle in a row multiplies the rate by
+// Beta (the first one the measured rate, later ones the current rate), and the
+// rate never goes below the minimum.
+func TestAdaptiveThrottleCutsRate(t *testing.T) {
+	cases := []struct {
+		name      string
+		rps       float64 // steady demand before the throttles
+		minRate   float64 // 0: default
+		throttles int
+	}{
+		{"100rps", 100, 0, 6},
+		{"20rps", 20, 0, 10},
+		{"2rps hits the 0.5 floor", 2, 0, 6},
+		{"50rps with min 10", 50, 10, 8},
+		{"0.4rps below the floor at once", 0.4, 0, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newFakeClock(true)
+			opts := []AdaptiveOption{WithClock(c)}
+			minRate := DefaultMinRate
+			if tc.minRate > 0 {
+				opts = append(opts, WithMinRate(tc.minRate))
+				minRate = tc.minRate
+			}
+			l := NewAdaptive(opts...)
+			observeAt(c, l, "w", tc.rps, int(10*tc.rps)+5, false) // 10 s of steady demand
+			measured := l.Stats("w").MeasuredRate
+			if !near(measured, tc.rps, 0.05) {
+				t.Fatalf("measured rate %.3f after 10 s at %.1f rps", measured, tc.rps)
+			}
+			want := measured
+			for i := range tc.throttles {
+				l.Observe("w", true) // same instant: the measured rate does not move
+				want *= Beta
+				st := l.Stats("w")
+				if !near(st.Rate, math.Max(want, minRate), 1e-9) {
+					t.Fatalf("after throttle %d: rate %.6f, want max(%.6f, min %.2f)", i+1, st.Rate, want, minRate)
+				}
+				if st.Rate < minRate {
+					t.Fatalf("rate %.6f below the minimum %.2f", st.Rate, minRate)
+				}
+				want = st.Rate
+			}
+		})
+	}
+}
+
+// TestAdaptiveRecoversAlongCubic: after a throttle at W, successes make the
+// rate follow 0.4·(t−K)³ + W with K = ∛(W·(1−β)/0.4): 0.7·W at once, back to
+// W at K, convex growth past it; always capped at twice the measured rate.
+func TestAdaptiveRecoversAlongCubic(t *testing.T) {
+	for _, demand := range []float64{40, 100, 400} {
+		t.Run(fmt.Sprintf("%.0frps", demand), func(t *testing.T) {
+			c := newFakeClock(true)
+			l := NewAdaptive(WithClock(c))
+			observeAt(c, l, "w", demand, int(5*demand), false)
+			l.Observe("w", true)
+			t0 := c.Now()
+			w := l.Stats("w").LastMaxRate
+			k := math.Cbrt(w * (1 - Beta) / ScaleConstant)
+			if got := l.Rate("w"); !near(got, Beta*w, 1e-9) {
+				t.Fatalf("rate right after the throttle %.4f, want %.4f", got, Beta*w)
+			}
+			prevRate, prevStep := l.Rate("w"), 0.0
+			for range int(3 * k * demand) {
+				observeAt(c, l, "w", demand, 1, false)
+				dt := c.Now().Sub(t0).Seconds()
+				st := l.Stats("w")
+				want := math.Min(ScaleConstant*math.Pow(dt-k, 3)+w, 2*st.MeasuredRate)
+				want = math.Max(want, DefaultMinRate)
+				if !near(st.Rate, want, 1e-9) {
+					t.Fatalf("at t0+%.3fs rate %.6f, want %.6f", dt, st.Rate, want)
+				}
+				step := st.Rate - prevRate
+				if step < -1e-9 {
+					t.Fatalf("at t0+%.3fs the rate fell from %.6f to %.6f on a success", dt, prevRate, st.Rate)
+				}
+				// Concave before K (steps shrink), convex after (steps grow).
+				if dt < k-0.1 && prevStep > 0 && step > prevStep+1e-9 {
+					t.Fatalf("at t0+%.3fs (before K=%.3f) step %.6f grew from %.6f", dt, k, step, prevStep)
+				}
+				if dt > k+0.1 && step+1e-9 < prevStep && st.Rate < 2*st.MeasuredRate-1e-9 {
+					t.Fatalf("at t0+%.3fs (after K=%.3f) step %.6f shrank from %.6f", dt, k, step, prevStep)
+				}
+				prevRate, prevStep = st.Rate, step
+			}
+		})
+	}
+	t.Run("exactly W at K", func(t *testing.T) {
+		c := newFakeClock(true)
+		l := NewAdaptive(WithClock(c))
+		observeAt(c, l, "w", 100, 500, false)
+		l.Observe("w", true)
+		t0 := c.Now()
+		w := l.Stats("w").LastMaxRate
+		k := time.Duration(math.Cbrt(w*(1-Beta)/ScaleConstant) * float64(time.Second))
+		// Keep the measured rate high so the 2x cap does not bind, then land on K.
+		observeAt(c, l, "w", 1000, int(k/time.Millisecond)-1, false)
+		c.Advance(t0.Add(k).Sub(c.Now()))
+		l.Observe("w", false)
+		if got := l.Rate("w"); !near(got, w, 1e-6) {
+			t.Fatalf("rate at K = %.6f, want W = %.6f", got, w)
+		}
+		c.Advance(time.Second)
+		l.Observe("w", false)
+		if got := l.Rate("w"); !near(got, w+ScaleConstant, 1e-6) {
+			t.Fatalf("rate at K+1s = %.6f, want W+0.4 = %.6f", got, w+ScaleConstant)
+		}
+	})
+}
+
+func TestAdaptiveMaxRate(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c), WithMaxRate(15))
+	observeAt(c, l, "w", 100, 500, false)
+	if st := l.Stats("w"); st.Enabled {
+		t.Fatalf("WithMaxRate alone switched limiting on: %+v", st)
+	}
+	l.Observe("w", true) // 0.7·100 = 70, capped at 15
+	if got := l.Rate("w"); got != 15 {
+		t.Fatalf("rate after a throttle %.3f, want the cap 15", got)
+	}
+	observeAt(c, l, "w", 100, 3000, false)
+	if got := l.Rate("w"); got != 15 {
+		t.Fatalf("rate after 30 s of successes %.3f, want the cap 15", got)
+	}
+}
+
+// TestAdaptiveRateBoundsProperty: whatever the sequence of outcomes and
+// gaps, a limited class's rate is finite and within [min, max], and its bank
+// never exceeds max(rate, 1) tokens.
+func TestAdaptiveRateBoundsProperty(t *testing.T) {
+	for seed := range uint64(300) {
+		r := rand.New(rand.NewPCG(seed, 11))
+		minRate := 0.1 + 5*r.Float64()
+		maxRate := math.Inf(1)
+		opts := []AdaptiveOption{WithMinRate(minRate)}
+		if r.IntN(2) == 0 {
+			maxRate = minRate + 200*r.Float64()
+			opts = append(opts, WithMaxRate(maxRate))
+		}
+		if r.IntN(3) == 0 {
+			opts = append(opts, WithInitialRate(1000*r.Float64()+0.01))
+		}
+		c := newFakeClock(true)
+		l := NewAdaptive(append(opts, WithClock(c))...)
+		pThrottle := r.Float64() * 0.5
+		for i := range 400 {
+			// Gaps from microseconds to minutes.
+			c.Advance(time.Duration(math.Exp(r.Float64()*18) * float64(time.Microsecond)))
+			l.Observe("c", r.Float64() < pThrottle)
+			st := l.Stats("c")
+			if !st.Enabled {
+				continue
+			}
+			if math.IsNaN(st.Rate) || math.IsInf(st.Rate, 0) || st.Rate < minRate || st.Rate > maxRate {
+				t.Fatalf("seed %d step %d: rate %v outside [%v, %v]", seed, i, st.Rate, minRate, maxRate)
+			}
+			if st.Tokens > math.Max(st.Rate, 1)+1e-9 {
+				t.Fatalf("seed %d step %d: %v tokens banked at rate %v", seed, i, st.Tokens, st.Rate)
+			}
+		}
+	}
+}
+
+// TestAdaptiveWaitPaces: once limited, Wait lets a full bucket through at
+// once and then one request per 1/rate.
+func TestAdaptiveWaitPaces(t *testing.T) {
+	for _, rps := range []float64{0.5, 1, 7.5, 100, 1000} {
+		t.Run(fmt.Sprint(rps), func(t *testing.T) {
+			c := newFakeClock(true)
+			l := NewAdaptive(WithClock(c), WithInitialRate(rps))
+			capacity := math.Max(rps, 1)
+			n := int(capacity) + int(math.Ceil(10*rps))
+			start := c.Now()
+			for i := range n {
+				if err := l.Wait(context.Background(), "c"); err != nil {
+					t.Fatalf("Wait %d: %v", i, err)
+				}
+				if i < int(capacity) && c.Now() != start {
+					t.Fatalf("Wait %d slept although the bucket started with %.0f tokens", i, capacity)
+				}
+			}
+			want := (float64(n) - capacity) / rps
+			if got := c.Now().Sub(start).Seconds(); math.Abs(got-want) > 1e-6*want+1e-6 {
+				t.Fatalf("%d Waits at %v rps took %.6fs, want %.6fs", n, rps, got, want)
+			}
+			for _, d := range c.Sleeps() {
+				if d > MaxSleepSlice {
+					t.Fatalf("a single sleep of %s, longer than MaxSleepSlice", d)
+				}
+			}
+		})
+	}
+}
+
+func TestAdaptiveClassesIndependent(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	observeAt(c, l, "write:CreateLoadBalancer", 20, 100, false)
+	observeAt(c, l, "read:GetLoadBalancerAttribute", 50, 100, false)
+	for range 3 {
+		l.Observe("write:CreateLoadBalancer", true)
+	}
+	if st := l.Stats("read:GetLoadBalancerAttribute"); st.Enabled || st.Throttles != 0 || !math.IsInf(st.Rate, 1) {
+		t.Fatalf("throttles of another class changed read's state: %+v", st)
+	}
+	before := len(c.Sleeps())
+	for range 500 {
+		if err := l.Wait(context.Background(), "read:GetLoadBalancerAttribute"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(c.Sleeps()) - before; n != 0 {
+		t.Fatalf("Wait on an unthrottled class slept %d times", n)
+	}
+	w := l.Stats("write:CreateLoadBalancer")
+	observeAt(c, l, "read:GetLoadBalancerAttribute", 50, 10, true)
+	observeAt(c, l, "read:GetLoadBalancerAttribute", 50, 10, false)
+	w2 := l.Stats("write:CreateLoadBalancer")
+	if w.Rate != w2.Rate || w.LastMaxRate != w2.LastMaxRate || w.Throttles != w2.Throttles || w.Successes != w2.Successes {
+		t.Fatalf("read's outcomes changed write's state: %+v -> %+v", w, w2)
+	}
+	if got := l.Classes(); len(got) != 2 || got[0] != "read:GetLoadBalancerAttribute" || got[1] != "write:CreateLoadBalancer" {
+		t.Fatalf("Classes() = %q", got)
+	}
+	if st := l.Stats("never-seen"); st.Enabled || !math.IsInf(st.Rate, 1) {
+		t.Fatalf("Stats of an unknown class = %+v", st)
+	}
+}
+
+// TestAdaptiveWaitCancel: a waiter whose ctx is cancelled returns promptly
+// with a *WaitError wrapping context.Canceled, and its slot goes to the next
+// waiter.
+func TestAdaptiveWaitCancel(t *testing.T) {
+	c := newFakeClock(false)
+	l := NewAdaptive(WithClock(c), WithInitialRate(0.5)) // one token, then one per 2 s
+	if err := l.Wait(context.Background(), "c"); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- l.Wait(ctx, "c") }()
+	c.waitSleepers(t, 1)
+	cancelled := time.Now()
+	cancel()
+	var err error
+	select {
+	case err = <-errc:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Wait did not return within 10 s of real time after cancel")
+	}
+	if el := time.Since(cancelled); el > time.Second {
+		t.Errorf("Wait returned %s after cancel", el)
+	}
+	var we *WaitError
+	if !errors.Is(err, context.Canceled) || !errors.As(err, &we) || we.Class != "c" || we.Predicted {
+		t.Fatalf("Wait after cancel = %v, want a *WaitError for class c wrapping context.Canceled", err)
+	}
+	if got := l.Stats("c").Tokens; got != 0 {
+		t.Fatalf("tokens after the cancelled waiter gave back its slot = %v, want 0", got)
+	}
+	// The next waiter needs 2 s (one token), not 4 s.
+	done := make(chan error, 1)
+	go func() { done <- l.Wait(context.Background(), "c") }()
+	c.waitSleepers(t, 1)
+	c.Advance(time.Second)
+	c.waitSleepers(t, 1)
+	c.Advance(time.Second)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the next waiter did not get the cancelled waiter's slot")
+	}
+	// An already-cancelled ctx fails before taking a slot.
+	if err := l.Wait(ctx, "c"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Wait with a cancelled ctx = %v", err)
+	}
+}
+
+func TestAdaptiveWaitDeadline(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c), WithInitialRate(1))
+	if err := l.Wait(context.Background(), "c"); err != nil {
+		t.Fatal(err)
+	}
+	short := deadlineCtx{context.Background(), c.Now().Add(500 * time.Millisecond)}
+	err := l.Wait(short, "c")
+	var we *WaitError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &we) || !we.Predicted {
+		t.Fatalf("Wait with a deadline before the next slot = %v, want a predicted DeadlineExceeded", err)
+	}
+	if n := len(c.Sleeps()); n != 0 {
+		t.Fatalf("Wait slept %d times before refusing", n)
+	}
+	if got := l.Stats("c").Tokens; got != 0 {
+		t.Fatalf("tokens after a refused wait = %v, want 0 (slot given back)", got)
+	}
+	long := deadlineCtx{context.Background(), c.Now().Add(1500 * time.Millisecond)}
+	if err := l.Wait(long, "c"); err != nil {
+		t.Fatalf("Wait with a deadline after the next slot = %v", err)
+	}
+}
+
+// TestAdaptiveWaitersFIFO: waiters are served in arrival order, one per
+// token, without a thundering herd.
+func TestAdaptiveWaitersFIFO(t *testing.T) {
+	c := newFakeClock(false)
+	l := NewAdaptive(WithClock(c), WithInitialRate(1))
+	if err := l.Wait(context.Background(), "c"); err != nil {
+		t.Fatal(err)
+	}
+	const n = 6
+	order := make(chan int, n)
+	for i := range n {
+		go func() {
+			if err := l.Wait(context.Background(), "c"); err != nil {
+				t.Error(err)
+			}
+			order <- i
+		}()
+		c.waitSleepers(t, i+1) // i+1 sleepers: waiter i holds ticket i
+	}
+	for step := range n {
+		c.Advance(time.Second)
+		select {
+		case got := <-order:
+			if got != step {
+				t.Fatalf("second %d served waiter %d, want %d", step+1, got, step)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("second %d served nobody", step+1)
+		}
+		c.waitSleepers(t, n-step-1)
+		select {
+		case got := <-order:
+			t.Fatalf("second %d served a second waiter (%d)", step+1, got)
+		default:
+		}
+	}
+}
+
+func TestAdaptiveOnChange(t *testing.T) {
+	type ev struct {
+		rate   float64
+		reason string
+	}
+	var events []ev
+	c := newFakeClock(true)
+	var l *Adaptive
+	l = NewAdaptive(WithClock(c), WithOnChange(func(class string, rate float64, reason string) {
+		if class != "c" {
+			t.Errorf("hook called for class %q", class)
+		}
+		if got := l.Rate(class); got != rate { // the hook runs outside the lock
+			t.Errorf("hook rate %v, Rate() %v", rate, got)
+		}
+		events = append(events, ev{rate, reason})
+	}))
+	observeAt(c, l, "c", 20, 100, false)
+	if len(events) != 0 {
+		t.Fatalf("events before a throttle: %v", events)
+	}
+	l.Observe("c", true)
+	if len(events) != 1 || events[0].reason != ReasonThrottle || !near(events[0].rate, Beta*l.Stats("c").LastMaxRate, 1e-9) {
+		t.Fatalf("events after a throttle: %+v", events)
+	}
+	observeAt(c, l, "c", 20, 200, false)
+	probes := 0
+	for i, e := range events[1:] {
+		if e.reason != ReasonProbe || e.rate < events[i].rate*1.1-1e-9 {
+			t.Fatalf("event %d after recovery = %+v (previous %+v), want a probe 10%% higher", i+1, e, events[i])
+		}
+		probes++
+	}
+	if probes == 0 {
+		t.Fatal("no probe event during 10 s of successes")
+	}
+	n := len(events)
+	observeAt(c, l, "c", 1, 10, false)
+	if len(events) == n || events[len(events)-1].reason != ReasonDemand || events[len(events)-1].rate >= events[n-1].rate {
+		t.Fatalf("events after demand fell to 1 rps: %+v", events[n-1:])
+	}
+}
+
+// TestAdaptiveConcurrent hammers one limiter from many goroutines on the
+// real clock with rates high enough that no sleep exceeds a millisecond or
+// so; run it with -race.
+func TestAdaptiveConcurrent(t *testing.T) {
+	l := NewAdaptive(WithInitialRate(50000), WithMinRate(20000))
+	classes := []string{"a", "b", "c"}
+	const goroutines, iters = 8, 200
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	readers.Add(1)
+	go func() {
+		defer readers.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, cl := range classes {
+				_ = l.Stats(cl)
+			}
+			_ = l.Classes()
+		}
+	}()
+	for g := range goroutines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(g), 1))
+			for i := range iters {
+				cl := classes[(g+i)%len(classes)]
+				if err := l.Wait(context.Background(), cl); err != nil {
+					t.Error(err)
+					return
+				}
+				l.Observe(cl, r.IntN(20) == 0)
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+	var total uint64
+	for _, cl := range classes {
+		st := l.Stats(cl)
+		total += st.Throttles + st.Successes
+		if st.Rate < 20000 {
+			t.Errorf("class %s rate %v below the minimum", cl, st.Rate)
+		}
+	}
+	if total != goroutines*iters {
+		t.Fatalf("observed %d outcomes, want %d", total, goroutines*iters)
+	}
+}
+
+func TestHalfSecondBucket(t *testing.T) {
+	for _, tc := range []struct {
+		t    time.Time
+		want int64
+	}{
+		{time.Unix(0, 0), 0},
+		{time.Unix(0, 499_999_999), 0},
+		{time.Unix(0, 500_000_000), 1},
+		{time.Unix(10, 250_000_000), 20},
+		{time.Unix(0, -1), -1},
+		{time.Unix(-1, 0), -2},
+		{time.Unix(-1, 1), -2},
+	} {
+		if got := halfSecondBucket(tc.t); got != tc.want {
+			t.Errorf("halfSecondBucket(%v) = %d, want %d", tc.t.UnixNano(), got, tc.want)
+		}
+	}
+}
