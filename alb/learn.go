@@ -14,25 +14,29 @@ import (
 // A Client remembers how long its recent transitions took, per kind of wait
 // (a create until Active, a change until it shows, a release until the
 // instance is gone), and schedules the polls of the next wait of that kind
-// from them:
+// from the shortest (lo) and longest (hi) of them. The window is [lo-m,
+// hi+m] with a margin m of a quarter of hi-lo:
 //
-//   - before the earliest recent completion (lo), it polls sparsely: the
-//     time to lo is cut into equal steps of at most MaxDelay, and the first
-//     poll comes after the first step, not at once (a create read right
-//     after it is sent is always Provisioning);
-//   - from lo to the latest recent completion (hi), it polls every MinDelay
-//     (densely), so the caller learns of the completion at most MinDelay
-//     late;
-//   - past hi (a transition slower than any recent one), the delay grows
-//     with the lateness, half of it, from MinDelay up to MaxDelay.
+//   - before the window it polls sparsely: the time to the first dense poll
+//     is cut into equal steps of at most MaxDelay, and the first poll comes
+//     after the first step, not at once (a create read right after it is
+//     sent is always Provisioning);
+//   - in the window it polls every MinDelay (densely), the first poll one
+//     MinDelay into it (or at its end when it is narrower), so the caller
+//     learns of a completion inside the window at most MinDelay late;
+//   - past the window (a transition slower than any recent one), the delay
+//     grows with the lateness, half of it, from MinDelay up to MaxDelay.
 //
-// Without history for a kind the plain exponential schedule of
-// [WaitOptions] runs. The duration recorded for a finished wait is the
-// middle of the interval in which the transition ended: between the last
-// poll that saw it pending (or the start) and the poll that saw it done.
-// Samples from polls at most two MinDelay apart are fine, the others
-// coarse; the bounds come from the fine samples when there are any, so
-// one coarse first sample gives way to the first dense wait.
+// Transitions that ended within MinDelay are polled at once. Without
+// history for a kind the plain exponential schedule of [WaitOptions] runs.
+//
+// The duration learned from a finished wait is the middle of the interval
+// in which the transition ended: between the last poll that saw it pending
+// (or the start) and the poll that saw it done. When those polls were at
+// most two MinDelay apart the sample is fine, and it replaces the coarse
+// ones. A coarse sample is kept only while there is no fine one, or when
+// the transition ended before the window (it got faster): it then lowers
+// lo until the next fine sample.
 const (
 	// learnSamples is how many recent durations are kept per kind.
 	learnSamples = 16
@@ -47,17 +51,13 @@ type learner struct {
 	kinds map[string]*history
 }
 
-// history is a ring of recent durations of one kind.
+// history holds the recent samples of one kind, oldest first.
 type history struct {
-	d    [learnSamples]sample
-	n    int // samples held, at most learnSamples
-	next int // where the next sample goes
+	s []sample // at most learnSamples
 }
 
-// sample is one learned duration. fine: the polls around the completion
-// were at most two MinDelay apart, so the duration is known to within one
-// MinDelay; a coarse sample (the first poll after a sparse step saw the
-// completion) is the middle of a wider interval.
+// sample is one learned duration; fine when it is known to within one
+// MinDelay.
 type sample struct {
 	d    time.Duration
 	fine bool
@@ -65,7 +65,8 @@ type sample struct {
 
 func newLearner() *learner { return &learner{kinds: map[string]*history{}} }
 
-// record adds the duration of a finished transition of kind.
+// record adds the duration of a finished transition of kind. A fine
+// sample drops the coarse ones.
 func (l *learner) record(kind string, d time.Duration, fine bool) {
 	if l == nil || kind == "" {
 		return
@@ -78,52 +79,59 @@ func (l *learner) record(kind string, d time.Duration, fine bool) {
 		if len(l.kinds) >= learnKinds {
 			return
 		}
-		h = &history{}
+		h = &history{s: make([]sample, 0, learnSamples)}
 		l.kinds[kind] = h
 	}
-	h.d[h.next] = sample{d: d, fine: fine}
-	h.next = (h.next + 1) % learnSamples
-	h.n = min(h.n+1, learnSamples)
+	if fine {
+		kept := h.s[:0]
+		for _, x := range h.s {
+			if x.fine {
+				kept = append(kept, x)
+			}
+		}
+		h.s = kept
+	}
+	if len(h.s) == learnSamples {
+		copy(h.s, h.s[1:])
+		h.s = h.s[:learnSamples-1]
+	}
+	h.s = append(h.s, sample{d: d, fine: fine})
 }
 
-// bounds returns the shortest and longest recent durations of kind, and
-// whether there are any: of the fine samples if there are some, else of
-// the coarse ones.
-func (l *learner) bounds(kind string) (lo, hi time.Duration, ok bool) {
+// bounds returns the shortest and longest recent durations of kind,
+// whether there are any, and whether any is fine. lo is over every
+// sample; hi over the fine ones when there are some.
+func (l *learner) bounds(kind string) (lo, hi time.Duration, ok, fine bool) {
 	if l == nil || kind == "" {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	h := l.kinds[kind]
-	if h == nil || h.n == 0 {
-		return 0, 0, false
+	if h == nil || len(h.s) == 0 {
+		return 0, 0, false, false
 	}
-	fine := false
-	for _, s := range h.d[:h.n] {
-		fine = fine || s.fine
+	for _, x := range h.s {
+		fine = fine || x.fine
 	}
-	first := true
-	for _, s := range h.d[:h.n] {
-		if s.fine != fine {
-			continue
+	lo, hi = h.s[0].d, time.Duration(-1)
+	for _, x := range h.s {
+		lo = min(lo, x.d)
+		if x.fine == fine {
+			hi = max(hi, x.d)
 		}
-		if first || s.d < lo {
-			lo = s.d
-		}
-		if first || s.d > hi {
-			hi = s.d
-		}
-		first = false
 	}
-	return lo, hi, true
+	return lo, max(hi, lo), true, fine
 }
 
 // schedule returns the poll schedule of one wait of kind with the wait's
 // bounds. It is never nil; without history it defers to the plain schedule.
 func (l *learner) schedule(kind string, w WaitOptions) *schedule {
 	s := &schedule{l: l, kind: kind, minD: w.MinDelay, maxD: max(w.MaxDelay, w.MinDelay), pending: -1}
-	s.lo, s.hi, s.learned = l.bounds(kind)
+	lo, hi, ok, fine := l.bounds(kind)
+	s.learned, s.fine = ok, fine
+	m := (hi - lo) / 4
+	s.start, s.end = max(lo-m, 0), hi+m
 	return s
 }
 
@@ -145,42 +153,44 @@ type schedule struct {
 	l          *learner
 	kind       string
 	minD, maxD time.Duration
-	lo, hi     time.Duration
-	learned    bool
+	learned    bool          // there is history
+	fine       bool          // some of it is fine
+	start, end time.Duration // the window of dense polls
 	pending    time.Duration // elapsed time of the last poll that saw the transition pending; -1 none
 }
 
+// first returns the elapsed time of the first dense poll.
+func (s *schedule) first() time.Duration { return min(s.start+s.minD, s.end) }
+
 // initial returns the delay before the first poll: 0 (poll at once)
-// without history or when recent transitions ended within MinDelay.
+// without history, when recent transitions ended within MinDelay, or when
+// the first step would pass maxWait.
 func (s *schedule) initial(maxWait time.Duration) time.Duration {
-	if !s.learned || s.lo < s.minD {
+	if !s.learned || s.first() < s.minD {
 		return 0
 	}
-	d := s.sparse(0)
-	if d >= maxWait {
-		return 0
+	if d := s.sparse(0); d < maxWait {
+		return d
 	}
-	return d
+	return 0
 }
 
-// delay is waiter.Options.Delay: the delay before the poll after attempt,
-// at elapsed time since the wait began.
+// delay is waiter.Options.Delay: the delay before the next poll, at
+// elapsed time since the wait began.
 func (s *schedule) delay(_ int, elapsed, _ time.Duration) time.Duration {
 	switch {
-	case elapsed < s.lo:
+	case elapsed < s.first():
 		return s.sparse(elapsed)
-	case elapsed < s.hi:
-		return min(s.minD, s.hi-elapsed)
-	case elapsed < s.hi+s.minD:
-		return s.minD
+	case elapsed < s.end:
+		return min(s.minD, s.end-elapsed)
 	}
-	return min(max((elapsed-s.hi)/2, s.minD), s.maxD)
+	return min(max((elapsed-s.end)/2, s.minD), s.maxD)
 }
 
-// sparse returns the next step from elapsed to lo: the time left cut into
-// equal steps of at most MaxDelay.
+// sparse returns the next step from elapsed to the first dense poll: the
+// time left cut into equal steps of at most MaxDelay.
 func (s *schedule) sparse(elapsed time.Duration) time.Duration {
-	left := s.lo - elapsed
+	left := s.first() - elapsed
 	n := (left + s.maxD - 1) / s.maxD
 	return left / max(n, 1)
 }
@@ -196,7 +206,12 @@ func (s *schedule) saw(p waiter.Poll) {
 		s.pending = p.Elapsed
 	case p.Verdict == waiter.Success:
 		before := max(s.pending, 0)
-		s.l.record(s.kind, before+(p.Elapsed-before)/2, p.Elapsed-before <= 2*s.minD)
+		fine := p.Elapsed-before <= 2*s.minD
+		// A coarse sample teaches something only without fine history, or
+		// when the transition ended before the window (it got faster).
+		if fine || !s.fine || p.Elapsed < s.start {
+			s.l.record(s.kind, before+(p.Elapsed-before)/2, fine)
+		}
 	}
 }
 

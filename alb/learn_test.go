@@ -10,8 +10,8 @@ import (
 )
 
 // With history, the schedule polls sparsely (steps of at most MaxDelay,
-// none at once) up to the earliest recent completion, every MinDelay up to
-// the latest, then backs off with the lateness.
+// none at once) up to the window around the recent durations, every
+// MinDelay inside it, then backs off with the lateness.
 func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 	l := newLearner()
 	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, MaxWait: 15 * time.Minute}
@@ -22,8 +22,9 @@ func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 		l.record("create/Active", d, true)
 	}
 	s := l.schedule("create/Active", w)
-	if s.lo != 95*time.Second || s.hi != 105*time.Second {
-		t.Fatalf("bounds %s..%s, want 95s..105s", s.lo, s.hi)
+	// lo 95s, hi 105s, margin 2.5s.
+	if s.start != 92500*time.Millisecond || s.end != 107500*time.Millisecond {
+		t.Fatalf("window %s..%s, want 92.5s..107.5s", s.start, s.end)
 	}
 	// Walk the schedule as the poll loop does and collect the poll times.
 	var polls []time.Duration
@@ -32,42 +33,29 @@ func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 		polls = append(polls, at)
 		at += max(s.delay(i, at, w.MaxWait-at), w.MinDelay)
 	}
-	sparse := 0
-	for i, p := range polls {
-		if p < s.lo {
-			sparse++
-			if i > 0 && p-polls[i-1] > w.MaxDelay {
-				t.Errorf("sparse step %s > MaxDelay", p-polls[i-1])
-			}
+	want := []time.Duration{23375 * time.Millisecond, 46750 * time.Millisecond, 70125 * time.Millisecond, 93500 * time.Millisecond, 94500 * time.Millisecond}
+	for i, p := range want {
+		if polls[i] != p {
+			t.Fatalf("polls %v: want them to start %v (no poll at once, 3 sparse steps, then dense from 93.5s)", polls, want)
 		}
 	}
-	if polls[0] == 0 || sparse != 3 {
-		t.Errorf("polls %v: want no poll at once and 3 sparse polls before 95s", polls)
-	}
-	for i := 1; i < len(polls); i++ {
-		if polls[i] > s.lo && polls[i] <= s.hi && polls[i]-polls[i-1] > w.MinDelay {
-			t.Errorf("gap %s before %s inside the window, want at most MinDelay", polls[i]-polls[i-1], polls[i])
+	for i := 4; i < len(polls) && polls[i] <= s.end; i++ {
+		if gap := polls[i] - polls[i-1]; gap > w.MinDelay {
+			t.Errorf("gap %s before %s inside the window, want at most MinDelay", gap, polls[i])
 		}
 	}
-	if !contains95(polls) {
-		t.Errorf("polls %v: want a poll at the earliest completion, 95s", polls)
-	}
-	// Late: past hi+MinDelay the delay is half the lateness, within bounds.
-	if d := s.delay(0, 125*time.Second, time.Hour); d != 10*time.Second {
+	// Late: past the window the delay is half the lateness, within bounds.
+	if d := s.delay(0, s.end+20*time.Second, time.Hour); d != 10*time.Second {
 		t.Errorf("delay 20s late = %s, want 10s", d)
 	}
 	if d := s.delay(0, 10*time.Minute, time.Hour); d != w.MaxDelay {
 		t.Errorf("delay very late = %s, want MaxDelay", d)
 	}
-}
-
-func contains95(ps []time.Duration) bool {
-	for _, p := range ps {
-		if p == 95*time.Second {
-			return true
-		}
+	// A narrow window is polled once, at its end.
+	l.record("narrow", 10*time.Second, true)
+	if n := l.schedule("narrow", w); n.initial(w.MaxWait) != 10*time.Second || n.first() != 10*time.Second {
+		t.Errorf("narrow window: first poll at %s, want 10s", n.initial(w.MaxWait))
 	}
-	return false
 }
 
 // Transitions that end within MinDelay are polled at once, as without
@@ -87,28 +75,43 @@ func TestLearnedQuickTransitionsPollAtOnce(t *testing.T) {
 }
 
 // The duration learned from a wait is the middle of the interval in which
-// the transition ended; samples from dense polls are preferred to coarse
-// ones; failed polls and failed waits teach nothing.
+// the transition ended; a fine sample replaces the coarse ones; a coarse
+// one counts only without fine history or when the transition ended early;
+// failed polls and failed waits teach nothing.
 func TestScheduleRecordsCompletion(t *testing.T) {
 	l := newLearner()
 	w := WaitOptions{MinDelay: 2 * time.Second, MaxDelay: 30 * time.Second}
+	bounds := func() (time.Duration, time.Duration) { lo, hi, _, _ := l.bounds("k"); return lo, hi }
 	s := l.schedule("k", w)
 	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Continue})
 	s.saw(waiter.Poll{Elapsed: 60 * time.Second, Verdict: waiter.Success})
-	if lo, hi, ok := l.bounds("k"); !ok || lo != 45*time.Second || hi != lo {
-		t.Fatalf("learned %s..%s (%v), want the coarse 45s", lo, hi, ok)
+	if lo, hi := bounds(); lo != 45*time.Second || hi != lo {
+		t.Fatalf("learned %s..%s, want the coarse 45s", lo, hi)
 	}
 	s = l.schedule("k", w)
-	s.saw(waiter.Poll{Elapsed: 0, Verdict: waiter.Continue})
 	s.saw(waiter.Poll{Elapsed: 57 * time.Second, Verdict: waiter.Continue})
 	s.saw(waiter.Poll{Elapsed: 58 * time.Second, Verdict: waiter.Continue, Err: fmt.Errorf("throttled")})
 	s.saw(waiter.Poll{Elapsed: 59 * time.Second, Verdict: waiter.Success})
-	if lo, hi, ok := l.bounds("k"); !ok || lo != 58*time.Second || hi != lo {
-		t.Fatalf("learned %s..%s (%v), want the fine 58s only", lo, hi, ok)
+	if lo, hi := bounds(); lo != 58*time.Second || hi != lo {
+		t.Fatalf("learned %s..%s, want the fine 58s only", lo, hi)
+	}
+	// Done at the first dense poll after a sparse one: nothing new.
+	s = l.schedule("k", w)
+	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: s.first(), Verdict: waiter.Success})
+	if lo, hi := bounds(); lo != 58*time.Second || hi != lo {
+		t.Fatalf("learned %s..%s, want still 58s", lo, hi)
+	}
+	// Done at a sparse poll before the window: it got faster.
+	s = l.schedule("k", w)
+	s.saw(waiter.Poll{Elapsed: 20 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: 40 * time.Second, Verdict: waiter.Success})
+	if lo, hi := bounds(); lo != 30*time.Second || hi != 58*time.Second {
+		t.Fatalf("learned %s..%s, want 30s..58s", lo, hi)
 	}
 	s = l.schedule("k3", w)
 	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Failure})
-	if _, _, ok := l.bounds("k3"); ok {
+	if _, _, ok, _ := l.bounds("k3"); ok {
 		t.Fatal("a failed wait taught a duration")
 	}
 }
@@ -123,7 +126,7 @@ func TestLearnerIsBoundedAndConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 200 {
-				l.record(fmt.Sprintf("kind-%d", (g*200+i)%100), time.Duration(i)*time.Second, i%2 == 0)
+				l.record(fmt.Sprintf("kind-%d", (g*200+i)%100), time.Duration(i)*time.Second, i%5 != 0)
 				l.bounds("kind-1")
 			}
 		}()
@@ -133,8 +136,8 @@ func TestLearnerIsBoundedAndConcurrent(t *testing.T) {
 		t.Fatalf("%d kinds kept, want %d", len(l.kinds), learnKinds)
 	}
 	for k, h := range l.kinds {
-		if h.n != learnSamples {
-			t.Fatalf("%s holds %d samples, want %d", k, h.n, learnSamples)
+		if len(h.s) == 0 || len(h.s) > learnSamples {
+			t.Fatalf("%s holds %d samples, want 1..%d", k, len(h.s), learnSamples)
 		}
 	}
 	if learnKind(waitSpec{op: "wait", waiting: "Active"}) != "" || learnKind(waitSpec{op: "release", waiting: "deleted (job j-1)"}) != "release/deleted" {

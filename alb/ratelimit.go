@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/albkit/albkit/internal/clock"
 	"github.com/albkit/albkit/internal/ratelimit"
@@ -119,7 +120,12 @@ func (c *Client) attempt(ctx context.Context, action string, last error, send fu
 	if c.limiter == nil {
 		return send(ctx)
 	}
-	if err := c.limiter.l.Wait(ctx, action); err != nil {
+	lctx := ctx
+	if _, wall := c.clock.(clock.Real); !wall {
+		// A context deadline is wall time; the limiter's clock is not.
+		lctx = noDeadline{ctx}
+	}
+	if err := c.limiter.l.Wait(lctx, action); err != nil {
 		var we *ratelimit.WaitError
 		if errors.As(err, &we) && we.Predicted {
 			// The next send slot is after the context's deadline: the call
@@ -162,3 +168,11 @@ func (e *limitedError) Unwrap() []error {
 	}
 	return []error{e.err, e.last}
 }
+
+// noDeadline hides a context's (wall-clock) deadline from a limiter that
+// runs on another clock, so that it does not compare the two; the context
+// still ends at its deadline.
+type noDeadline struct{ context.Context }
+
+// Deadline reports no deadline.
+func (noDeadline) Deadline() (time.Time, bool) { return time.Time{}, false }
