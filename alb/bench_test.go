@@ -69,6 +69,41 @@ func BenchmarkGetOverhead(b *testing.B) {
 			}
 		}
 	})
+	// Paired: each iteration times one SDK call and one Client.Get, back to
+	// back, so that both see the same load of a shared machine; the metric
+	// is the ratio of their total times.
+	b.Run("impl=paired", func(b *testing.B) {
+		var sdkTime, albTime time.Duration
+		for i := 0; b.Loop(); i++ {
+			first, second := func() error {
+				_, err := sdk.GetLoadBalancerAttributeWithContext(ctx, req, rt)
+				return err
+			}, func() error {
+				_, err := c.Get(ctx, id)
+				return err
+			}
+			if i%2 == 1 { // alternate the order
+				first, second = second, first
+			}
+			t0 := time.Now()
+			if err := first(); err != nil {
+				b.Fatal(err)
+			}
+			t1 := time.Now()
+			if err := second(); err != nil {
+				b.Fatal(err)
+			}
+			t2 := time.Now()
+			if i%2 == 1 {
+				albTime += t1.Sub(t0)
+				sdkTime += t2.Sub(t1)
+			} else {
+				sdkTime += t1.Sub(t0)
+				albTime += t2.Sub(t1)
+			}
+		}
+		b.ReportMetric(float64(albTime)/float64(sdkTime), "albkit/sdk")
+	})
 }
 
 // scaledClock runs k times faster than the wall clock, for the emulator
@@ -226,11 +261,15 @@ func BenchmarkFleet(b *testing.B) {
 		b.Logf("n=%d scale=%g: %s of service time (minimum %s, ratio %.3f), %d calls, %d throttled (%.2f%%), %d failures (first: %v); calls by action %v",
 			n, k, r.wall.Round(time.Millisecond), min, r.wall.Seconds()/min.Seconds(), r.calls, r.throttle, 100*float64(r.throttle)/float64(max(r.calls, 1)), r.failures, r.firstErr, r.byAction)
 	}
-	b.Run("impl=albkit", func(b *testing.B) {
+	albkit := func(b *testing.B, initialRate float64) {
 		for b.Loop() {
 			clk := newScaledClock(k)
 			srv := fleetServer(clk)
-			c, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk))
+			opts := []alb.Option{alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk)}
+			if initialRate > 0 {
+				opts = append(opts, alb.WithRateLimiter(alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, InitialRate: initialRate})))
+			}
+			c, err := alb.NewClient(opts...)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -258,7 +297,11 @@ func BenchmarkFleet(b *testing.B) {
 			srv.Close()
 			report(b, r)
 		}
-	})
+	}
+	// The default: every action unlimited until its first throttle.
+	b.Run("impl=albkit", func(b *testing.B) { albkit(b, 0) })
+	// Every action paced from its first call at 10/s, probing up from there.
+	b.Run("impl=albkit-initial10", func(b *testing.B) { albkit(b, 10) })
 	b.Run("impl=naive", func(b *testing.B) {
 		for b.Loop() {
 			clk := newScaledClock(k)
@@ -419,7 +462,7 @@ func pollUntilActive(ctx context.Context, c *alb.Client, clk *albtest.ManualCloc
 // and an AWS-style waiter.
 func BenchmarkWaiting(b *testing.B) {
 	waits := envInt("ALBKIT_WAITS", 40)
-	const warmup = 5
+	warmup := envInt("ALBKIT_WARMUP", 5)
 	aws := func(ctx context.Context, c *alb.Client, clk *albtest.ManualClock, op *alb.CreateOperation) (int, error) {
 		start := clk.Now()
 		return pollUntilActive(ctx, c, clk, op.ID(), func(poll int) time.Duration {
