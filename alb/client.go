@@ -523,7 +523,7 @@ func (c *Client) call(ctx context.Context, action string, idempotent bool, fn fu
 func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context) error) error {
 	var last error // the previous attempt's error
 	err := c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
-		last = c.attempt(ctx, action, last, func(ctx context.Context) error {
+		err := c.attempt(ctx, action, last, func(ctx context.Context) error {
 			c.log.Debug("alb: call", "action", action)
 			err := mapError(action, fn(ctx), c.extra)
 			if err != nil {
@@ -531,7 +531,13 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 			}
 			return err
 		})
-		return last
+		if err != nil && last != nil && ctx.Err() != nil {
+			// The context cut this attempt: the previous attempt's answer
+			// (a throttle, say) tells more about why the call failed.
+			return last
+		}
+		last = err
+		return err
 	})
 	return outcome(ctx, action, err)
 }

@@ -68,7 +68,9 @@
 //     ([ErrUnexpectedState]), not waited out; not-found keeps polling only
 //     within a short grace period after a create; a timeout is a
 //     *[WaitTimeoutError] naming the last status. Every poll is a progress
-//     [Event] for the observer of [WithObserver].
+//     [Event] for the observer of [WithObserver]. A Client learns how long
+//     its creates, changes and releases take and then polls sparsely before
+//     the expected completion and every MinDelay around it.
 //   - [Client.Get] and [Client.List] (an iterator following NextToken)
 //     return [Instance] values.
 //   - Deletion protection ([Client.EnableDeletionProtection],
@@ -88,7 +90,10 @@
 // SystemBusy, IdempotenceProcessing and IncorrectStatus.LoadBalancer, and on
 // network errors when the call is safe to repeat (reads, and writes that
 // carry a ClientToken), with exponential backoff and jitter, bounded
-// attempts and time, and a retry budget shared by the client. Validation
+// attempts and time, and a retry budget shared by the client. Every attempt
+// is paced per action by an adaptive rate limiter ([NewAdaptiveRateLimiter],
+// shareable with [WithRateLimiter]): throttling slows the action down and
+// costs no retry budget. Validation
 // and permission errors are never retried. Every retry is logged with the
 // action, attempt, delay, code and RequestId. Errors answered by the service
 // are *[APIError] values; sentinels ([ErrNotFound], [ErrDeletionProtected],

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/albkit/albkit/internal/clock"
@@ -13,10 +14,12 @@ import (
 // RateLimiter paces a Client's API calls on the client side, per action
 // class, so that a fleet of concurrent operations stays under the service's
 // rate limits instead of running into them. The class of a call is its API
-// action ("CreateLoadBalancer", "GetLoadBalancerAttribute", "AllocateEipAddress",
-// ...): Alibaba Cloud throttles per API and account, so one class per action,
-// without the region, lets clients of several regions that share one
-// RateLimiter respect one account-wide budget together.
+// action ("CreateLoadBalancer", "GetLoadBalancerAttribute",
+// "AllocateEipAddress", ...), without the region: Alibaba Cloud lists its
+// API rate limits per API (Quota Center, values not published), so each
+// action learns its own rate, and Clients of several regions that share one
+// RateLimiter pace each action together, as one account-wide budget would
+// need.
 //
 // Every attempt of a call, retries included, first waits for a send slot of
 // its class, and every answer is reported back to the limiter (throttled or
@@ -85,7 +88,7 @@ func NewFixedRateLimiter(rps float64, burst int, clk Clock) *RateLimiter {
 // on action (or for a fixed limiter, which reports no per-action rate).
 func (r *RateLimiter) Rate(action string) float64 {
 	if r.ad == nil {
-		return ratelimit.NewAdaptive().Rate(action) // +Inf
+		return math.Inf(1)
 	}
 	return r.ad.Rate(action)
 }
