@@ -532,6 +532,9 @@ func BenchmarkWaiting(b *testing.B) {
 							continue
 						}
 						lags = append(lags, clk.Now().Sub(start.Add(p)).Seconds())
+						if os.Getenv("ALBKIT_WAIT_DEBUG") != "" && sc.name == "albkit-learned" {
+							fmt.Printf("wait %d: provisioning %.2fs, lag %.2fs, polls %d\n", i, p.Seconds(), lags[len(lags)-1], polls)
+						}
 						calls += polls
 						waited += clk.Now().Sub(start)
 					}

@@ -18,11 +18,11 @@ func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 	if s := l.schedule("create/Active", w); s.learned || s.initial(w.MaxWait) != 0 || s.delayFunc() != nil {
 		t.Fatal("without history the schedule must be the plain one (poll at once, no Delay hook)")
 	}
-	for _, d := range []time.Duration{100 * time.Second, 95 * time.Second, 105 * time.Second} {
+	for _, d := range []time.Duration{100 * time.Second, 95 * time.Second, 105 * time.Second, 98 * time.Second, 102 * time.Second} {
 		l.record("create/Active", d, true)
 	}
 	s := l.schedule("create/Active", w)
-	// lo 95s, hi 105s, margin 2.5s.
+	// lo 95s, hi 105s, margin 2.5s (a quarter of the spread: 5 samples).
 	if s.start != 92500*time.Millisecond || s.end != 107500*time.Millisecond {
 		t.Fatalf("window %s..%s, want 92.5s..107.5s", s.start, s.end)
 	}
@@ -44,9 +44,10 @@ func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 			t.Errorf("gap %s before %s inside the window, want at most MinDelay", gap, polls[i])
 		}
 	}
-	// Late: past the window the delay is half the lateness, within bounds.
-	if d := s.delay(0, s.end+20*time.Second, time.Hour); d != 10*time.Second {
-		t.Errorf("delay 20s late = %s, want 10s", d)
+	// Late: past the window the delay is a quarter of the lateness, within
+	// bounds.
+	if d := s.delay(0, s.end+20*time.Second, time.Hour); d != 5*time.Second {
+		t.Errorf("delay 20s late = %s, want 5s", d)
 	}
 	if d := s.delay(0, 10*time.Minute, time.Hour); d != w.MaxDelay {
 		t.Errorf("delay very late = %s, want MaxDelay", d)
@@ -95,7 +96,27 @@ func TestScheduleRecordsCompletion(t *testing.T) {
 	if lo, hi := bounds(); lo != 58*time.Second || hi != lo {
 		t.Fatalf("learned %s..%s, want the fine 58s only", lo, hi)
 	}
-	// Done at the first dense poll after a sparse one: nothing new.
+	// Done at the first of several dense polls, after a sparse one: the
+	// window starts one MinDelay earlier, until the next fine sample.
+	l.record("w", 56*time.Second, true)
+	l.record("w", 62*time.Second, true)
+	s = l.schedule("w", w) // two samples: margin the whole spread, window 50s..68s in steps of 2s
+	if s.start != 50*time.Second || s.end != 68*time.Second || s.step != 2*time.Second {
+		t.Fatalf("window %s..%s in steps of %s, want 50s..68s and 2s", s.start, s.end, s.step)
+	}
+	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: s.first(), Verdict: waiter.Success})
+	if lo, hi, _, _ := l.bounds("w"); lo != 48*time.Second || hi != 62*time.Second {
+		t.Fatalf("learned %s..%s, want 48s..62s", lo, hi)
+	}
+	s = l.schedule("w", w)
+	s.saw(waiter.Poll{Elapsed: 54 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: 55 * time.Second, Verdict: waiter.Success})
+	if lo, hi, _, _ := l.bounds("w"); lo != 54500*time.Millisecond || hi != 62*time.Second {
+		t.Fatalf("learned %s..%s, want 54.5s..62s (the coarse sample dropped)", lo, hi)
+	}
+	// A window narrower than two MinDelay is polled once; done there
+	// teaches nothing new.
 	s = l.schedule("k", w)
 	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Continue})
 	s.saw(waiter.Poll{Elapsed: s.first(), Verdict: waiter.Success})
@@ -111,7 +132,7 @@ func TestScheduleRecordsCompletion(t *testing.T) {
 	}
 	s = l.schedule("k3", w)
 	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Failure})
-	if _, _, ok, _ := l.bounds("k3"); ok {
+	if _, _, n, _ := l.bounds("k3"); n != 0 {
 		t.Fatal("a failed wait taught a duration")
 	}
 }
@@ -140,7 +161,7 @@ func TestLearnerIsBoundedAndConcurrent(t *testing.T) {
 			t.Fatalf("%s holds %d samples, want 1..%d", k, len(h.s), learnSamples)
 		}
 	}
-	if learnKind(waitSpec{op: "wait", waiting: "Active"}) != "" || learnKind(waitSpec{op: "release", waiting: "deleted (job j-1)"}) != "release/deleted" {
-		t.Fatal("learnKind must skip WaitUntilActive and drop job IDs")
+	if learnKind(waitSpec{op: "wait", waiting: "Active"}) != "" || learnKind(waitSpec{op: "create", waiting: "Active", unknownStart: true}) != "" || learnKind(waitSpec{op: "release", waiting: "deleted (job j-1)"}) != "release/deleted" {
+		t.Fatal("learnKind must skip WaitUntilActive and resumed creates, and drop job IDs")
 	}
 }

@@ -118,6 +118,9 @@ type waitSpec struct {
 	op      string // operation, for events
 	id      string // instance or job ID
 	waiting string // what is waited for, e.g. "Active"
+	// unknownStart: the transition may have begun long before the wait
+	// (a resumed create), so the wait neither uses nor teaches durations.
+	unknownStart bool
 }
 
 // poll waits with the one poll loop (internal/waiter) and converts its
