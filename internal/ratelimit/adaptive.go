@@ -257,7 +257,7 @@ func (s *classState) refill(now time.Time) {
 // class is not limited (before its first throttle) it returns at once. When
 // ctx has a deadline and the predicted wait at the current rate ends after
 // it, Wait gives up at once with a [*WaitError] whose Predicted is true.
-// A waiter that gives up hands its slot to the next one.
+// A waiter that gives up withdraws its place; the waiters behind it move up.
 func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	if err := ctx.Err(); err != nil {
 		return &WaitError{Class: class, Err: err}
@@ -368,8 +368,8 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		}
 	} else {
 		s.successes++
-		dt := now.Sub(s.lastThrottle).Seconds()
-		s.calculated = a.cfg.scale*math.Pow(dt-s.window, 3) + s.lastMax
+		d := now.Sub(s.lastThrottle).Seconds() - s.window
+		s.calculated = a.cfg.scale*d*d*d + s.lastMax
 	}
 	s.refill(now)
 	s.fill = math.Min(math.Max(math.Min(s.calculated, 2*s.measured), a.cfg.minRate), a.cfg.maxRate)

@@ -76,8 +76,8 @@
 //   - Waiters are served first come, first served: each takes a ticket and
 //     sleeps (context-aware, at most [MaxSleepSlice] at a time, re-reading
 //     the rate after each sleep) until the bucket covers it, instead of
-//     failing or retrying in a loop; a waiter that gives up hands its slot
-//     to the next one. When the context's deadline is before the predicted
+//     failing or retrying in a loop; a waiter that gives up withdraws its
+//     place and the waiters behind it move up. When the context's deadline is before the predicted
 //     slot, Wait gives up at once.
 //
 // # Measured behaviour
