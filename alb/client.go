@@ -17,7 +17,6 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/alibabacloud-go/tea/tea"
 	"github.com/aliyun/credentials-go/credentials"
-	"golang.org/x/time/rate"
 
 	"github.com/albkit/albkit/internal/clock"
 	"github.com/albkit/albkit/internal/cloudapi"
@@ -35,6 +34,13 @@ import (
 // a retry budget shared by the whole Client, so that a failing region is not
 // hammered. Writes carry a ClientToken that stays the same across the
 // retries of one logical operation.
+//
+// Every attempt first waits for a send slot of its API action from the
+// Client's [RateLimiter] (adaptive by default, see [NewAdaptiveRateLimiter]).
+// Throttling is the service pacing the client, not a failure: a throttled
+// attempt slows its action down in the limiter and is retried through it,
+// without spending the retry budget or counting against
+// RetryPolicy.MaxAttempts; the budget guards against errors only.
 type Client struct {
 	// sdks lends each call its own SDK client: the official client is not
 	// safe for concurrent use (darabonba-openapi writes its Headers field
@@ -46,7 +52,8 @@ type Client struct {
 	log     *slog.Logger
 	observe func(Event)
 	retryer *retry.Retryer
-	limiter *rate.Limiter
+	limiter *RateLimiter
+	learn   *learner
 	runtime *dara.RuntimeOptions
 	wait    WaitOptions
 	newTok  func() string
@@ -86,6 +93,8 @@ type clientConfig struct {
 	budget         int
 	rps            float64
 	burst          int
+	limiter        *RateLimiter
+	limiterSet     bool
 	wait           WaitOptions
 	clock          Clock
 	retryable      []string
@@ -236,15 +245,18 @@ func WithRetryPolicy(p RetryPolicy) Option {
 }
 
 // WithRetryBudget sets the Client's retry budget in tokens [500]: a retry
-// costs 5 (10 after a network error or timeout), a success gives 1 back.
+// costs 5 (10 after a network error or timeout), a success gives 1 back; a
+// retry after throttling costs nothing (the rate limiter paces it).
 // When it is empty, calls stop retrying until successes refill it. A
 // negative value disables the budget.
 func WithRetryBudget(tokens int) Option {
 	return func(c *clientConfig) error { c.budget = tokens; return nil }
 }
 
-// WithRateLimit limits the client to rps calls per second with bursts of
-// burst (client-side; the service throttles too).
+// WithRateLimit replaces the default adaptive limiter by a fixed one: rps
+// calls per second with bursts of burst for the whole client, whatever the
+// service answers (see [NewFixedRateLimiter]). It takes precedence over
+// [WithRateLimiter].
 func WithRateLimit(rps float64, burst int) Option {
 	return func(c *clientConfig) error {
 		if rps <= 0 || burst < 1 {
@@ -397,11 +409,11 @@ func NewClient(opts ...Option) (*Client, error) {
 		Sleep:      c.clock.Sleep,
 		Now:        c.clock.Now,
 	}
+	c.limiter = cfg.limiterFor(c.clock)
+	c.retryer.PacedThrottles = c.limiter != nil && c.limiter.adaptive
+	c.learn = newLearner()
 	sdk.Client.DisableSDKError = tea.Bool(true) // keep the throttling hint (ThrottlingError.RetryAfter); the ALB client shadows the field
 	c.sdks.Put(sdk)
-	if cfg.rps > 0 {
-		c.limiter = rate.NewLimiter(rate.Limit(cfg.rps), cfg.burst)
-	}
 	return c, nil
 }
 
@@ -526,17 +538,22 @@ func (c *Client) call(ctx context.Context, action string, idempotent bool, fn fu
 // do runs fn (one attempt of an API call of any product) with the rate
 // limit, retries and error mapping of call.
 func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context) error) error {
+	var last error // the previous attempt's error
 	err := c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
-		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
-				return err
+		err := c.attempt(ctx, action, last, func(ctx context.Context) error {
+			c.log.Debug("alb: call", "action", action)
+			err := mapError(action, fn(ctx), c.extra)
+			if err != nil {
+				c.log.Debug("alb: call failed", "action", action, "error", err)
 			}
+			return err
+		})
+		if err != nil && last != nil && ctx.Err() != nil {
+			// The context cut this attempt: the previous attempt's answer
+			// (a throttle, say) tells more about why the call failed.
+			return last
 		}
-		c.log.Debug("alb: call", "action", action)
-		err := mapError(action, fn(ctx), c.extra)
-		if err != nil {
-			c.log.Debug("alb: call failed", "action", action, "error", err)
-		}
+		last = err
 		return err
 	})
 	return outcome(ctx, action, err)

@@ -72,7 +72,9 @@
 //     ([ErrUnexpectedState]), not waited out; not-found keeps polling only
 //     within a short grace period after a create; a timeout is a
 //     *[WaitTimeoutError] naming the last status. Every poll is a progress
-//     [Event] for the observer of [WithObserver].
+//     [Event] for the observer of [WithObserver]. A Client learns how long
+//     its creates, changes and releases take and then polls sparsely before
+//     the expected completion and every MinDelay around it.
 //   - [Client.Get] and [Client.List] (an iterator following NextToken)
 //     return [Instance] values.
 //   - Deletion protection ([Client.EnableDeletionProtection],
@@ -137,9 +139,11 @@
 // [WithRetryableCodes]), and on network errors and per-request timeouts
 // when the call is safe to repeat (reads, and writes that carry a
 // ClientToken), with exponential backoff and jitter, bounded attempts and
-// time, and a retry budget shared by the client. Throttling is the service
-// pacing the caller: it spends no budget, does not count against the
-// attempts, and its retry-after hint is honoured. Authentication,
+// time, and a retry budget shared by the client. Every attempt is paced per
+// action by an adaptive rate limiter ([NewAdaptiveRateLimiter], shareable
+// across clients with [WithRateLimiter]). Throttling is the service pacing
+// the caller: it slows the action down, spends no budget, does not count
+// against the attempts, and its retry-after hint is honoured. Authentication,
 // permission and validation errors are never retried. Every retry is logged
 // with the action, attempt, delay, code and RequestId.
 //

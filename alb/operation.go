@@ -355,7 +355,7 @@ func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instan
 	}
 	c := o.c
 	w := c.waitOptions(opts)
-	inst, err = poll(c, ctx, waitSpec{op: "create", id: id, waiting: "Active"}, w, o.get, instanceStatus, w.Acceptor,
+	inst, err = poll(c, ctx, waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed}, w, o.get, instanceStatus, w.Acceptor,
 		c.activeAcceptor(started, w.NotFoundGrace, nil))
 	var se *StateError
 	if err == nil || errors.As(err, &se) {

@@ -118,6 +118,9 @@ type waitSpec struct {
 	op      string // operation, for events
 	id      string // instance or job ID
 	waiting string // what is waited for, e.g. "Active"
+	// unknownStart: the transition may have begun long before the wait
+	// (a resumed create), so the wait neither uses nor teaches durations.
+	unknownStart bool
 }
 
 // poll waits with the one poll loop (internal/waiter) and converts its
@@ -148,9 +151,12 @@ func poll[T any](c *Client, ctx context.Context, s waitSpec, w WaitOptions, get 
 		}
 		return accept(v, err)
 	}
+	sched := c.learn.schedule(learnKind(s), w) // the waiter that learns (learn.go)
+	get = wrapFirst(c.clock, sched.initial(w.MaxWait), get)
 	o := waiter.Options{
-		MinDelay: w.MinDelay, MaxDelay: w.MaxDelay, MaxWait: w.MaxWait, Clock: c.clock, Hint: retryAfter,
+		MinDelay: w.MinDelay, MaxDelay: w.MaxDelay, MaxWait: w.MaxWait, Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(),
 		OnPoll: func(p waiter.Poll) {
+			sched.saw(p)
 			c.emit(Event{Kind: EventPoll, Operation: s.op, ID: s.id, Status: last, Attempt: p.Attempt, Elapsed: p.Elapsed,
 				Delay: p.Delay, Err: p.Err, Message: fmt.Sprintf("%s %s: %s (poll %d)", s.op, s.id, orNone(last), p.Attempt)})
 		},

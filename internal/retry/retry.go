@@ -174,6 +174,13 @@ type Retryer struct {
 	// Now is the clock used for Policy.MaxElapsed and the context's bound
 	// (clock.Deadline); nil means time.Now.
 	Now func() time.Time
+	// PacedThrottles says that every attempt waits for a send slot of a
+	// rate limiter that learns from throttling (the attempt-token hook
+	// inside fn): a throttled attempt is then retried without the
+	// exponential delay, only after a server hint if there is one, and the
+	// limiter spaces the retries instead of letting them all come back in
+	// the same window.
+	PacedThrottles bool
 }
 
 // ExhaustedError is returned by [Retryer.Do] when a retryable error
@@ -289,6 +296,14 @@ func (r *Retryer) Do(ctx context.Context, action string, idempotent bool, fn fun
 		}
 
 		delay := r.delay(p, base, err, rnd)
+		if ev.Throttle && r.PacedThrottles {
+			delay = 0
+			if r.RetryAfter != nil {
+				if hint, ok := r.RetryAfter(err); ok {
+					delay = max(min(hint, p.MaxInterval), 0)
+				}
+			}
+		}
 		t := now()
 		if p.MaxElapsed > 0 && t.Sub(start)+delay > p.MaxElapsed {
 			r.giveUp(ev, GiveUpMaxElapsed)

@@ -1,0 +1,51 @@
+package alb_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/albkit/albkit/alb"
+	"github.com/albkit/albkit/alb/albtest"
+)
+
+// Two Clients (for example one per region of one account) share one
+// adaptive rate limiter, so that together they respect the account's API
+// limits. The limiter learns the rate each action is allowed from the
+// service's throttling.
+func ExampleWithRateLimiter() {
+	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
+	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithRateLimit("GetLoadBalancerAttribute", 2, 1))
+	defer srv.Close()
+
+	shared := alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk})
+	a, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk), alb.WithRateLimiter(shared))
+	if err != nil {
+		panic(err)
+	}
+	b, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk), alb.WithRateLimiter(shared))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println("limited before any throttle:", shared.Rate("GetLoadBalancerAttribute") < 1e9)
+	ctx := context.Background()
+	for i := range 6 {
+		c := a
+		if i%2 == 1 {
+			c = b
+		}
+		_, err := c.Get(ctx, "alb-missing")
+		fmt.Println(errors.Is(err, alb.ErrNotFound))
+	}
+	fmt.Println("limited after the service throttled:", shared.Rate("GetLoadBalancerAttribute") < 1e9)
+	// Output:
+	// limited before any throttle: false
+	// true
+	// true
+	// true
+	// true
+	// true
+	// true
+	// limited after the service throttled: true
+}

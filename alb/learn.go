@@ -1,0 +1,266 @@
+package alb
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/albkit/albkit/internal/waiter"
+)
+
+// The waiter that learns.
+//
+// A Client remembers how long its recent transitions took, per kind of wait
+// (a create until Active, a change until it shows, a release until the
+// instance is gone), and schedules the polls of the next wait of that kind
+// from the shortest (lo) and longest (hi) of them. The window is [lo-m,
+// hi+m] with a margin m of a quarter of hi-lo (up to all of it while there
+// are fewer than five samples):
+//
+//   - before the window it polls sparsely: the time to the first dense poll
+//     is cut into equal steps of at most MaxDelay, and the first poll comes
+//     after the first step, not at once (a create read right after it is
+//     sent is always Provisioning);
+//   - in the window it polls densely: the window split evenly in steps of
+//     MinDelay to twice that (the first poll one step into it; a window
+//     narrower than two MinDelay is polled once, at its end), so the caller
+//     learns of a completion inside the window less than two MinDelay late;
+//   - past the window (a transition slower than any recent one), the delay
+//     grows with the lateness, a quarter of it, from MinDelay up to
+//     MaxDelay.
+//
+// Transitions that ended within MinDelay are polled at once. Without
+// history for a kind the plain exponential schedule of [WaitOptions] runs.
+//
+// The duration learned from a finished wait is the middle of the interval
+// in which the transition ended: between the last poll that saw it pending
+// (or the start) and the poll that saw it done. When those polls were at
+// most two MinDelay apart the sample is fine, and it replaces the coarse
+// ones. A coarse sample is kept only while there is no fine one, or when
+// the transition ended before the window (it got faster), or by the first
+// of several polls of the window (it may have ended before: the window then
+// starts one MinDelay earlier): it lowers lo until the next fine sample.
+const (
+	// learnSamples is how many recent durations are kept per kind.
+	learnSamples = 16
+	// learnKinds bounds the number of kinds a Client remembers.
+	learnKinds = 64
+)
+
+// learner remembers recent transition durations per kind. It is safe for
+// concurrent use; its memory is bounded by learnKinds × learnSamples.
+type learner struct {
+	mu    sync.Mutex
+	kinds map[string]*history
+}
+
+// history holds the recent samples of one kind, oldest first.
+type history struct {
+	s []sample // at most learnSamples
+}
+
+// sample is one learned duration; fine when it is known to within one
+// MinDelay.
+type sample struct {
+	d    time.Duration
+	fine bool
+}
+
+func newLearner() *learner { return &learner{kinds: map[string]*history{}} }
+
+// record adds the duration of a finished transition of kind. A fine
+// sample drops the coarse ones.
+func (l *learner) record(kind string, d time.Duration, fine bool) {
+	if l == nil || kind == "" {
+		return
+	}
+	d = max(d, 0)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.kinds[kind]
+	if h == nil {
+		if len(l.kinds) >= learnKinds {
+			return
+		}
+		h = &history{s: make([]sample, 0, learnSamples)}
+		l.kinds[kind] = h
+	}
+	if fine {
+		kept := h.s[:0]
+		for _, x := range h.s {
+			if x.fine {
+				kept = append(kept, x)
+			}
+		}
+		h.s = kept
+	}
+	if len(h.s) == learnSamples {
+		copy(h.s, h.s[1:])
+		h.s = h.s[:learnSamples-1]
+	}
+	h.s = append(h.s, sample{d: d, fine: fine})
+}
+
+// bounds returns the shortest and longest recent durations of kind, the
+// number of samples (0: no history), and whether any is fine. lo is over
+// every sample; hi over the fine ones when there are some.
+func (l *learner) bounds(kind string) (lo, hi time.Duration, n int, fine bool) {
+	if l == nil || kind == "" {
+		return 0, 0, 0, false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.kinds[kind]
+	if h == nil || len(h.s) == 0 {
+		return 0, 0, 0, false
+	}
+	for _, x := range h.s {
+		fine = fine || x.fine
+	}
+	lo, hi = h.s[0].d, time.Duration(-1)
+	for _, x := range h.s {
+		lo = min(lo, x.d)
+		if x.fine == fine {
+			hi = max(hi, x.d)
+		}
+	}
+	return lo, max(hi, lo), len(h.s), fine
+}
+
+// schedule returns the poll schedule of one wait of kind with the wait's
+// bounds. It is never nil; without history it defers to the plain schedule.
+func (l *learner) schedule(kind string, w WaitOptions) *schedule {
+	s := &schedule{l: l, kind: kind, minD: w.MinDelay, maxD: max(w.MaxDelay, w.MinDelay), pending: -1}
+	lo, hi, n, fine := l.bounds(kind)
+	s.learned, s.fine = n > 0, fine
+	// The margin: a quarter of the spread, more while few samples have
+	// measured it (the spread of n samples underestimates the range by
+	// about one n-1th).
+	m := (hi - lo) / time.Duration(min(max(n-1, 1), 4))
+	s.start, s.end = max(lo-m, 0), hi+m
+	// Dense polls split the window evenly, at least MinDelay apart: a
+	// window narrower than two MinDelay is polled once, at its end.
+	steps := max((s.end-s.start)/s.minD, 1)
+	s.step = (s.end - s.start) / steps
+	return s
+}
+
+// learnKind names the kind of a wait for learning: the operation and what
+// it waits for ("create/Active", "EnableDeletionProtection/Active",
+// "release/released"). A wait on an instance whose transition began at an
+// unknown time (WaitUntilActive, a resumed create) neither uses nor teaches
+// durations. The schedule counts from the start of the wait, which is the
+// write for every built-in operation (Create's Wait called at once).
+func learnKind(s waitSpec) string {
+	if s.op == "" || s.op == "wait" || s.unknownStart {
+		return ""
+	}
+	what, _, _ := strings.Cut(s.waiting, " ")
+	return s.op + "/" + what
+}
+
+// schedule is the poll schedule of one wait, and what it saw. It is used by
+// one wait at a time (the poll loop is sequential).
+type schedule struct {
+	l          *learner
+	kind       string
+	minD, maxD time.Duration
+	learned    bool          // there is history
+	fine       bool          // some of it is fine
+	start, end time.Duration // the window of dense polls
+	step       time.Duration // the delay between dense polls
+	pending    time.Duration // elapsed time of the last poll that saw the transition pending; -1 none
+}
+
+// first returns the elapsed time of the first dense poll.
+func (s *schedule) first() time.Duration { return min(s.start+s.step, s.end) }
+
+// initial returns the delay before the first poll: 0 (poll at once)
+// without history, when recent transitions ended within MinDelay, or when
+// the first step would pass maxWait.
+func (s *schedule) initial(maxWait time.Duration) time.Duration {
+	if !s.learned || s.first() < s.minD {
+		return 0
+	}
+	if d := s.sparse(0); d < maxWait {
+		return d
+	}
+	return 0
+}
+
+// delay is waiter.Options.Delay: the delay before the next poll, at
+// elapsed time since the wait began.
+func (s *schedule) delay(_ int, elapsed, _ time.Duration) time.Duration {
+	switch {
+	case elapsed < s.first():
+		return s.sparse(elapsed)
+	case elapsed < s.end:
+		return min(s.step, s.end-elapsed)
+	}
+	return min(max((elapsed-s.end)/4, s.minD), s.maxD)
+}
+
+// sparse returns the next step from elapsed to the first dense poll: the
+// time left cut into equal steps of at most MaxDelay.
+func (s *schedule) sparse(elapsed time.Duration) time.Duration {
+	left := s.first() - elapsed
+	n := (left + s.maxD - 1) / s.maxD
+	return left / max(n, 1)
+}
+
+// saw records one poll (waiter.Options.OnPoll): a poll that read the
+// transition still under way, or the poll that ended the wait successfully,
+// which teaches the Client the transition's duration. Failed polls and
+// failed waits teach nothing.
+func (s *schedule) saw(p waiter.Poll) {
+	switch {
+	case p.Err != nil:
+	case p.Verdict == waiter.Continue:
+		s.pending = p.Elapsed
+	case p.Verdict == waiter.Success:
+		before := max(s.pending, 0)
+		fine := p.Elapsed-before <= 2*s.minD
+		mid := before + (p.Elapsed-before)/2
+		switch {
+		case fine || !s.fine || p.Elapsed < s.start:
+			// Known to within MinDelay; or the only kind of history; or it
+			// ended before the window: it got faster.
+			s.l.record(s.kind, mid, fine)
+		case s.pending < s.start && s.first() < s.end:
+			// Done by the first poll of the window: it may have ended
+			// before the window began. Widen the window down by MinDelay
+			// (until the next fine sample), or else samples below the
+			// window would never be learned.
+			s.l.record(s.kind, max(mid, s.start-s.minD), false)
+		}
+	}
+}
+
+// delayFunc returns the hook for waiter.Options.Delay: nil (the plain
+// exponential schedule) without history.
+func (s *schedule) delayFunc() func(attempt int, elapsed, remaining time.Duration) time.Duration {
+	if !s.learned {
+		return nil
+	}
+	return s.delay
+}
+
+// wrapFirst delays the first call of get by d (the schedule's initial
+// delay) on clk.
+func wrapFirst[T any](clk Clock, d time.Duration, get func(ctx context.Context) (T, error)) func(ctx context.Context) (T, error) {
+	if d <= 0 {
+		return get
+	}
+	first := true
+	return func(ctx context.Context) (T, error) {
+		if first {
+			first = false
+			if err := clk.Sleep(ctx, d); err != nil {
+				var zero T
+				return zero, err
+			}
+		}
+		return get(ctx)
+	}
+}

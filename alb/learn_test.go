@@ -1,0 +1,167 @@
+package alb
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/albkit/albkit/internal/waiter"
+)
+
+// With history, the schedule polls sparsely (steps of at most MaxDelay,
+// none at once) up to the window around the recent durations, every
+// MinDelay inside it, then backs off with the lateness.
+func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
+	l := newLearner()
+	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, MaxWait: 15 * time.Minute}
+	if s := l.schedule("create/Active", w); s.learned || s.initial(w.MaxWait) != 0 || s.delayFunc() != nil {
+		t.Fatal("without history the schedule must be the plain one (poll at once, no Delay hook)")
+	}
+	for _, d := range []time.Duration{100 * time.Second, 95 * time.Second, 105 * time.Second, 98 * time.Second, 102 * time.Second} {
+		l.record("create/Active", d, true)
+	}
+	s := l.schedule("create/Active", w)
+	// lo 95s, hi 105s, margin 2.5s (a quarter of the spread: 5 samples).
+	if s.start != 92500*time.Millisecond || s.end != 107500*time.Millisecond {
+		t.Fatalf("window %s..%s, want 92.5s..107.5s", s.start, s.end)
+	}
+	// Walk the schedule as the poll loop does and collect the poll times.
+	var polls []time.Duration
+	at := s.initial(w.MaxWait)
+	for i := 1; at < 130*time.Second; i++ {
+		polls = append(polls, at)
+		at += max(s.delay(i, at, w.MaxWait-at), w.MinDelay)
+	}
+	want := []time.Duration{23375 * time.Millisecond, 46750 * time.Millisecond, 70125 * time.Millisecond, 93500 * time.Millisecond, 94500 * time.Millisecond}
+	for i, p := range want {
+		if polls[i] != p {
+			t.Fatalf("polls %v: want them to start %v (no poll at once, 3 sparse steps, then dense from 93.5s)", polls, want)
+		}
+	}
+	for i := 4; i < len(polls) && polls[i] <= s.end; i++ {
+		if gap := polls[i] - polls[i-1]; gap > w.MinDelay {
+			t.Errorf("gap %s before %s inside the window, want at most MinDelay", gap, polls[i])
+		}
+	}
+	// Late: past the window the delay is a quarter of the lateness, within
+	// bounds.
+	if d := s.delay(0, s.end+20*time.Second, time.Hour); d != 5*time.Second {
+		t.Errorf("delay 20s late = %s, want 5s", d)
+	}
+	if d := s.delay(0, 10*time.Minute, time.Hour); d != w.MaxDelay {
+		t.Errorf("delay very late = %s, want MaxDelay", d)
+	}
+	// A narrow window is polled once, at its end.
+	l.record("narrow", 10*time.Second, true)
+	if n := l.schedule("narrow", w); n.initial(w.MaxWait) != 10*time.Second || n.first() != 10*time.Second {
+		t.Errorf("narrow window: first poll at %s, want 10s", n.initial(w.MaxWait))
+	}
+}
+
+// Transitions that end within MinDelay are polled at once, as without
+// history.
+func TestLearnedQuickTransitionsPollAtOnce(t *testing.T) {
+	l := newLearner()
+	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, MaxWait: time.Minute}
+	l.record("EnableDeletionProtection/Active", 0, true)
+	if d := l.schedule("EnableDeletionProtection/Active", w).initial(w.MaxWait); d != 0 {
+		t.Fatalf("initial delay %s, want 0", d)
+	}
+	// A first step beyond MaxWait does not delay the first poll.
+	l.record("create/Active", 2*time.Minute, true)
+	if d := l.schedule("create/Active", w).initial(20 * time.Second); d != 0 {
+		t.Fatalf("initial delay %s past MaxWait, want 0", d)
+	}
+}
+
+// The duration learned from a wait is the middle of the interval in which
+// the transition ended; a fine sample replaces the coarse ones; a coarse
+// one counts only without fine history or when the transition ended early;
+// failed polls and failed waits teach nothing.
+func TestScheduleRecordsCompletion(t *testing.T) {
+	l := newLearner()
+	w := WaitOptions{MinDelay: 2 * time.Second, MaxDelay: 30 * time.Second}
+	bounds := func() (time.Duration, time.Duration) { lo, hi, _, _ := l.bounds("k"); return lo, hi }
+	s := l.schedule("k", w)
+	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: 60 * time.Second, Verdict: waiter.Success})
+	if lo, hi := bounds(); lo != 45*time.Second || hi != lo {
+		t.Fatalf("learned %s..%s, want the coarse 45s", lo, hi)
+	}
+	s = l.schedule("k", w)
+	s.saw(waiter.Poll{Elapsed: 57 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: 58 * time.Second, Verdict: waiter.Continue, Err: fmt.Errorf("throttled")})
+	s.saw(waiter.Poll{Elapsed: 59 * time.Second, Verdict: waiter.Success})
+	if lo, hi := bounds(); lo != 58*time.Second || hi != lo {
+		t.Fatalf("learned %s..%s, want the fine 58s only", lo, hi)
+	}
+	// Done at the first of several dense polls, after a sparse one: the
+	// window starts one MinDelay earlier, until the next fine sample.
+	l.record("w", 56*time.Second, true)
+	l.record("w", 62*time.Second, true)
+	s = l.schedule("w", w) // two samples: margin the whole spread, window 50s..68s in steps of 2s
+	if s.start != 50*time.Second || s.end != 68*time.Second || s.step != 2*time.Second {
+		t.Fatalf("window %s..%s in steps of %s, want 50s..68s and 2s", s.start, s.end, s.step)
+	}
+	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: s.first(), Verdict: waiter.Success})
+	if lo, hi, _, _ := l.bounds("w"); lo != 48*time.Second || hi != 62*time.Second {
+		t.Fatalf("learned %s..%s, want 48s..62s", lo, hi)
+	}
+	s = l.schedule("w", w)
+	s.saw(waiter.Poll{Elapsed: 54 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: 55 * time.Second, Verdict: waiter.Success})
+	if lo, hi, _, _ := l.bounds("w"); lo != 54500*time.Millisecond || hi != 62*time.Second {
+		t.Fatalf("learned %s..%s, want 54.5s..62s (the coarse sample dropped)", lo, hi)
+	}
+	// A window narrower than two MinDelay is polled once; done there
+	// teaches nothing new.
+	s = l.schedule("k", w)
+	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: s.first(), Verdict: waiter.Success})
+	if lo, hi := bounds(); lo != 58*time.Second || hi != lo {
+		t.Fatalf("learned %s..%s, want still 58s", lo, hi)
+	}
+	// Done at a sparse poll before the window: it got faster.
+	s = l.schedule("k", w)
+	s.saw(waiter.Poll{Elapsed: 20 * time.Second, Verdict: waiter.Continue})
+	s.saw(waiter.Poll{Elapsed: 40 * time.Second, Verdict: waiter.Success})
+	if lo, hi := bounds(); lo != 30*time.Second || hi != 58*time.Second {
+		t.Fatalf("learned %s..%s, want 30s..58s", lo, hi)
+	}
+	s = l.schedule("k3", w)
+	s.saw(waiter.Poll{Elapsed: 30 * time.Second, Verdict: waiter.Failure})
+	if _, _, n, _ := l.bounds("k3"); n != 0 {
+		t.Fatal("a failed wait taught a duration")
+	}
+}
+
+// Memory is bounded (samples per kind, kinds per client) and the learner
+// is safe for concurrent use.
+func TestLearnerIsBoundedAndConcurrent(t *testing.T) {
+	l := newLearner()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				l.record(fmt.Sprintf("kind-%d", (g*200+i)%100), time.Duration(i)*time.Second, i%5 != 0)
+				l.bounds("kind-1")
+			}
+		}()
+	}
+	wg.Wait()
+	if len(l.kinds) != learnKinds {
+		t.Fatalf("%d kinds kept, want %d", len(l.kinds), learnKinds)
+	}
+	for k, h := range l.kinds {
+		if len(h.s) == 0 || len(h.s) > learnSamples {
+			t.Fatalf("%s holds %d samples, want 1..%d", k, len(h.s), learnSamples)
+		}
+	}
+	if learnKind(waitSpec{op: "wait", waiting: "Active"}) != "" || learnKind(waitSpec{op: "create", waiting: "Active", unknownStart: true}) != "" || learnKind(waitSpec{op: "release", waiting: "deleted (job j-1)"}) != "release/deleted" {
+		t.Fatal("learnKind must skip WaitUntilActive and resumed creates, and drop job IDs")
+	}
+}

@@ -1,0 +1,181 @@
+package alb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/albkit/albkit/internal/clock"
+	"github.com/albkit/albkit/internal/ratelimit"
+)
+
+// RateLimiter paces a Client's API calls on the client side, per action
+// class, so that a fleet of concurrent operations stays under the service's
+// rate limits instead of running into them. The class of a call is its API
+// action ("CreateLoadBalancer", "GetLoadBalancerAttribute",
+// "AllocateEipAddress", ...), without the region: Alibaba Cloud lists its
+// API rate limits per API (Quota Center, values not published), so each
+// action learns its own rate, and Clients of several regions that share one
+// RateLimiter pace each action together, as one account-wide budget would
+// need.
+//
+// Every attempt of a call, retries included, first waits for a send slot of
+// its class, and every answer is reported back to the limiter (throttled or
+// not). One RateLimiter is shared by every goroutine using a Client; pass
+// the same one to several Clients with [WithRateLimiter] to share it across
+// them. It is safe for concurrent use. Build one with
+// [NewAdaptiveRateLimiter] (the default of [NewClient]) or
+// [NewFixedRateLimiter].
+type RateLimiter struct {
+	l ratelimit.Limiter
+	// adaptive: the limiter learns from throttling, so a throttled attempt
+	// is retried at once through it instead of after a backoff of its own.
+	adaptive bool
+	ad       *ratelimit.Adaptive
+}
+
+// AdaptiveOptions tune [NewAdaptiveRateLimiter]. Zero fields take the
+// defaults in brackets.
+type AdaptiveOptions struct {
+	// Clock is the limiter's time source, normally the clock of the Clients
+	// that use it ([WithClock]) [the wall clock].
+	Clock Clock
+	// MinRate is the slowest send rate per action, in calls per second
+	// [0.5].
+	MinRate float64
+	// MaxRate caps the send rate per action once it is limited [no cap].
+	MaxRate float64
+	// InitialRate limits every action from its first call at this rate
+	// [not limited until the first throttle].
+	InitialRate float64
+}
+
+// NewAdaptiveRateLimiter returns the default limiter: it learns, per
+// action, the rate the service accepts, as aws-sdk-go-v2's adaptive retry
+// mode does. An action is not limited until the service first throttles
+// it; the rate is then cut multiplicatively (to 0.7 of the rate that was
+// throttled) and probed back up along a CUBIC curve, never below MinRate.
+// Throttled calls are retried through it, so they queue for send slots
+// instead of all retrying in the same window.
+func NewAdaptiveRateLimiter(o AdaptiveOptions) *RateLimiter {
+	opts := []ratelimit.AdaptiveOption{ratelimit.WithClock(clock.Or(o.Clock))}
+	if o.MinRate > 0 {
+		opts = append(opts, ratelimit.WithMinRate(o.MinRate))
+	}
+	if o.MaxRate > 0 {
+		opts = append(opts, ratelimit.WithMaxRate(o.MaxRate))
+	}
+	if o.InitialRate > 0 {
+		opts = append(opts, ratelimit.WithInitialRate(o.InitialRate))
+	}
+	a := ratelimit.NewAdaptive(opts...)
+	return &RateLimiter{l: a, adaptive: true, ad: a}
+}
+
+// NewFixedRateLimiter returns a plain token bucket of rps calls per second
+// with bursts of burst, shared by all actions; it ignores the service's
+// answers, and throttled calls back off as without a limiter (the retry
+// policy's ThrottleInterval). rps <= 0 means no limit; a burst below 1 is
+// 1. clk is its time source; nil means the wall clock.
+func NewFixedRateLimiter(rps float64, burst int, clk Clock) *RateLimiter {
+	return &RateLimiter{l: ratelimit.NewFixed(rps, burst, ratelimit.FixedClock(clock.Or(clk)))}
+}
+
+// Rate returns the send rate the limiter currently allows for action, in
+// calls per second: +Inf while an adaptive limiter has not been throttled
+// on action (or for a fixed limiter, which reports no per-action rate).
+func (r *RateLimiter) Rate(action string) float64 {
+	if r.ad == nil {
+		return math.Inf(1)
+	}
+	return r.ad.Rate(action)
+}
+
+// WithRateLimiter makes the client pace its calls with l, which may be
+// shared with other Clients (for example one per region of one account) so
+// that together they respect one budget. The default is a limiter of its
+// own from [NewAdaptiveRateLimiter] on the client's clock. A nil l turns
+// client-side pacing off.
+func WithRateLimiter(l *RateLimiter) Option {
+	return func(c *clientConfig) error {
+		c.limiter, c.limiterSet = l, true
+		return nil
+	}
+}
+
+// limiterFor returns the limiter a new Client uses.
+func (cfg *clientConfig) limiterFor(clk clock.Clock) *RateLimiter {
+	switch {
+	case cfg.rps > 0:
+		return NewFixedRateLimiter(cfg.rps, cfg.burst, clk)
+	case cfg.limiterSet:
+		return cfg.limiter
+	}
+	return NewAdaptiveRateLimiter(AdaptiveOptions{Clock: clk})
+}
+
+// attempt runs one attempt of action through the limiter: it waits for a
+// send slot, sends, and reports whether the service throttled the answer.
+// last is the error of the call's previous attempt, if any.
+func (c *Client) attempt(ctx context.Context, action string, last error, send func(ctx context.Context) error) error {
+	if c.limiter == nil {
+		return send(ctx)
+	}
+	lctx := ctx
+	if _, wall := c.clock.(clock.Real); !wall {
+		// A context deadline is wall time; the limiter's clock is not.
+		lctx = noDeadline{ctx}
+	}
+	if err := c.limiter.l.Wait(lctx, action); err != nil {
+		var we *ratelimit.WaitError
+		if errors.As(err, &we) && we.Predicted {
+			// The next send slot is after the context's deadline: the call
+			// cannot be sent in time. It ends as if it had waited: when the
+			// context does, with the previous attempt's error.
+			<-ctx.Done()
+		}
+		return &limitedError{op: action, err: err, last: last}
+	}
+	err := send(ctx)
+	var ae *APIError
+	c.limiter.l.Observe(action, errors.As(err, &ae) && ae.Throttling())
+	return err
+}
+
+// limitedError is an attempt that the context ended while it waited for a
+// send slot. It wraps the limiter's error (which wraps the context's) and
+// the previous attempt's error, if any.
+type limitedError struct {
+	op   string
+	err  error
+	last error
+}
+
+func (e *limitedError) Error() string {
+	cause := e.err
+	var we *ratelimit.WaitError
+	if errors.As(e.err, &we) {
+		cause = we.Err
+	}
+	if e.last == nil {
+		return fmt.Sprintf("alb: %s: %v while waiting for a send slot", e.op, cause)
+	}
+	return fmt.Sprintf("alb: %s: %v while waiting for a send slot; last error: %v", e.op, cause, e.last)
+}
+
+func (e *limitedError) Unwrap() []error {
+	if e.last == nil {
+		return []error{e.err}
+	}
+	return []error{e.err, e.last}
+}
+
+// noDeadline hides a context's (wall-clock) deadline from a limiter that
+// runs on another clock, so that it does not compare the two; the context
+// still ends at its deadline.
+type noDeadline struct{ context.Context }
+
+// Deadline reports no deadline.
+func (noDeadline) Deadline() (time.Time, bool) { return time.Time{}, false }
