@@ -408,6 +408,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		RetryAfter: retryAfter,
 		Sleep:      c.clock.Sleep,
 		Now:        c.clock.Now,
+		Clock:      c.clock,
 	}
 	c.limiter = cfg.limiterFor(c.clock)
 	c.retryer.PacedThrottles = c.limiter != nil && c.limiter.adaptive

@@ -98,12 +98,26 @@ func Deadline(ctx context.Context) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Passed reports whether the bound of ctx (see [Deadline]) has passed on
+// DeadlineOn is [Deadline] for code that reads time from clk: on a clock
+// other than the wall clock, a context deadline (wall time) is not
+// comparable with clk.Now() and is left out; only a bound set with
+// [WithDeadline] on such a clock counts.
+func DeadlineOn(ctx context.Context, clk Clock) (time.Time, bool) {
+	if _, real := clk.(Real); real || clk == nil {
+		return Deadline(ctx)
+	}
+	if b, ok := ctx.Value(deadlineKey{}).(bound); ok && !b.real {
+		return b.t, true
+	}
+	return time.Time{}, false
+}
+
+// Passed reports whether the bound of ctx (see [DeadlineOn]) has passed on
 // clk, or ctx ended because of a context deadline.
 func Passed(ctx context.Context, clk Clock) bool {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return true
 	}
-	t, ok := Deadline(ctx)
+	t, ok := DeadlineOn(ctx, clk)
 	return ok && !Or(clk).Now().Before(t)
 }

@@ -75,3 +75,22 @@ func TestDeadlineOnFakeClockIsAValue(t *testing.T) {
 		t.Fatal("Or")
 	}
 }
+
+// On a fake clock a caller's wall-clock deadline is not comparable with
+// the clock's time: DeadlineOn leaves it out.
+func TestDeadlineOnIgnoresWallDeadlineForFakeClock(t *testing.T) {
+	f := &fake{now: time.Unix(1000, 0)}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	if _, ok := clock.DeadlineOn(ctx, f); ok {
+		t.Fatal("a wall deadline reported as a bound on a fake clock")
+	}
+	if _, ok := clock.DeadlineOn(ctx, clock.Real{}); !ok {
+		t.Fatal("the wall deadline not reported on the wall clock")
+	}
+	b, cancel2 := clock.WithDeadline(ctx, f, f.now.Add(time.Minute))
+	defer cancel2()
+	if d, ok := clock.DeadlineOn(b, f); !ok || !d.Equal(time.Unix(1060, 0)) {
+		t.Fatalf("DeadlineOn = %v %v", d, ok)
+	}
+}

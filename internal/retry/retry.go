@@ -174,6 +174,11 @@ type Retryer struct {
 	// Now is the clock used for Policy.MaxElapsed and the context's bound
 	// (clock.Deadline); nil means time.Now.
 	Now func() time.Time
+	// Clock, if set, is the clock Now and Sleep read (set them to its
+	// methods too); it decides which bounds of the context are comparable
+	// with Now (clock.DeadlineOn): on a fake clock a context's wall-clock
+	// deadline is not.
+	Clock clock.Clock
 	// PacedThrottles says that every attempt waits for a send slot of a
 	// rate limiter that learns from throttling (the attempt-token hook
 	// inside fn): a throttled attempt is then retried without the
@@ -309,7 +314,7 @@ func (r *Retryer) Do(ctx context.Context, action string, idempotent bool, fn fun
 			r.giveUp(ev, GiveUpMaxElapsed)
 			return &ExhaustedError{Action: action, Attempts: attempt, Last: err, Reason: GiveUpMaxElapsed}
 		}
-		if dl, ok := clock.Deadline(ctx); ok && t.Add(delay).After(dl) {
+		if dl, ok := clock.DeadlineOn(ctx, r.Clock); ok && t.Add(delay).After(dl) {
 			r.giveUp(ev, GiveUpDeadline)
 			return &ExhaustedError{Action: action, Attempts: attempt, Last: err, Reason: GiveUpDeadline}
 		}
