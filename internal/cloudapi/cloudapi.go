@@ -257,6 +257,16 @@ func newRPC(cfg Config, proto, endpoint, version string) (*rpc, error) {
 // call sends one RPC action with the query flattened from query (a struct with
 // json tags and omitempty, or a map) and decodes the response body into out.
 func (r *rpc) call(ctx context.Context, action string, query any, out any) error {
+	res, err := r.send(ctx, action, query)
+	if err != nil {
+		return err
+	}
+	return decodeBody(action, res, out)
+}
+
+// send sends one RPC action (POST, query parameters, JSON answer) with a
+// pooled SDK client and returns the SDK's result map.
+func (r *rpc) send(ctx context.Context, action string, query any) (map[string]any, error) {
 	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(query)}
 	params := &openapiutil.Params{
 		Action:      dara.String(action),
@@ -271,14 +281,14 @@ func (r *rpc) call(ctx context.Context, action string, query any, out any) error
 	}
 	api, err := r.pool.Get()
 	if err != nil {
-		return fmt.Errorf("cloudapi: %s: creating client: %w", action, err)
+		return nil, fmt.Errorf("cloudapi: %s: creating client: %w", action, err)
 	}
 	res, err := api.CallApiWithCtx(ctx, params, req, &dara.RuntimeOptions{})
 	r.pool.Put(api)
 	if err != nil {
-		return wrapErr(action, err)
+		return nil, wrapErr(action, err)
 	}
-	return decodeBody(action, res, out)
+	return res, nil
 }
 
 // callSDK sends one RPC action whose request and response are models of
@@ -290,26 +300,9 @@ func (r *rpc) callSDK(ctx context.Context, action string, request interface{ Val
 	if err := request.Validate(); err != nil {
 		return fmt.Errorf("cloudapi: %s: invalid request: %w", action, err)
 	}
-	req := &openapiutil.OpenApiRequest{Query: openapiutil.Query(request)}
-	params := &openapiutil.Params{
-		Action:      dara.String(action),
-		Version:     dara.String(r.version),
-		Protocol:    dara.String("HTTPS"), // overridden by Config.Protocol
-		Pathname:    dara.String("/"),
-		Method:      dara.String("POST"),
-		AuthType:    dara.String("AK"),
-		Style:       dara.String("RPC"),
-		ReqBodyType: dara.String("formData"),
-		BodyType:    dara.String("json"),
-	}
-	api, err := r.pool.Get()
+	res, err := r.send(ctx, action, request)
 	if err != nil {
-		return fmt.Errorf("cloudapi: %s: creating client: %w", action, err)
-	}
-	res, err := api.CallApiWithCtx(ctx, params, req, &dara.RuntimeOptions{})
-	r.pool.Put(api)
-	if err != nil {
-		return &callError{action: action, err: err}
+		return err
 	}
 	if err := dara.Convert(res, out); err != nil {
 		return fmt.Errorf("cloudapi: %s: decoding response: %w", action, err)
