@@ -132,14 +132,7 @@ func (c *Client) findForEnsure(ctx context.Context, spec InstanceSpec, cfg ensur
 // upgrade to StandardWithWaf it reads the account's WAF state and puts the
 // exact billed effect (or the refusal) in Warnings.
 func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (*EnsurePlan, error) {
-	var cfg ensureConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if err := checkEnsureSpec(spec, cfg); err != nil {
-		return nil, err
-	}
-	inst, err := c.findForEnsure(ctx, spec, cfg)
+	_, inst, err := c.startEnsure(ctx, spec, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -235,14 +228,7 @@ func createdLike(spec InstanceSpec) *Instance {
 // by the next one, which diffs the live state again. On an error the
 // result lists the changes made before it.
 func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (*EnsureResult, error) {
-	var cfg ensureConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if err := checkEnsureSpec(spec, cfg); err != nil {
-		return nil, err
-	}
-	inst, err := c.findForEnsure(ctx, spec, cfg)
+	cfg, inst, err := c.startEnsure(ctx, spec, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -291,4 +277,19 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 		}
 	}
 	return res, nil
+}
+
+// startEnsure applies the options, checks the spec locally and finds the
+// instance (nil when it does not exist yet): the first steps of Ensure and
+// PlanEnsure.
+func (c *Client) startEnsure(ctx context.Context, spec InstanceSpec, opts []EnsureOption) (ensureConfig, *Instance, error) {
+	var cfg ensureConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if err := checkEnsureSpec(spec, cfg); err != nil {
+		return cfg, nil, err
+	}
+	inst, err := c.findForEnsure(ctx, spec, cfg)
+	return cfg, inst, err
 }
