@@ -265,7 +265,7 @@ func BenchmarkFleet(b *testing.B) {
 		for b.Loop() {
 			clk := newScaledClock(k)
 			srv := fleetServer(clk)
-			opts := []alb.Option{alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk)}
+			opts := []alb.Option{alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk), alb.WithLoadBalancerQuota(100000)}
 			if initialRate > 0 {
 				opts = append(opts, alb.WithRateLimiter(alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, InitialRate: initialRate})))
 			}

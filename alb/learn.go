@@ -2,6 +2,7 @@ package alb
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"time"
@@ -30,8 +31,18 @@ import (
 //     grows with the lateness, a quarter of it, from MinDelay up to
 //     MaxDelay.
 //
-// Transitions that ended within MinDelay are polled at once. Without
-// history for a kind the plain exponential schedule of [WaitOptions] runs.
+// Transitions that ended within MinDelay are polled at once.
+//
+// Without history for a kind, the fallback: one poll every FallbackDelay
+// (5 s by default), the first after FallbackDelay to 1.2 times it (jitter,
+// so that the polls of a fleet started at once spread), none at once (the
+// write was just sent). No poll is ever less than FallbackDelay after the
+// previous one, so the fallback costs at most one call per FallbackDelay of
+// waiting, and after the first poll none is more than FallbackDelay after
+// the previous one, so the caller learns of a completion at most
+// FallbackDelay late. A wait whose start is unknown (no kind: WaitUntilActive,
+// a resumed create) polls at once, as the instance may already be there,
+// then on the plain exponential schedule from MinDelay up to FallbackDelay.
 //
 // The duration learned from a finished wait is the middle of the interval
 // in which the transition ended: between the last poll that saw it pending
@@ -131,7 +142,11 @@ func (l *learner) bounds(kind string) (lo, hi time.Duration, n int, fine bool) {
 // schedule returns the poll schedule of one wait of kind with the wait's
 // bounds. It is never nil; without history it defers to the plain schedule.
 func (l *learner) schedule(kind string, w WaitOptions) *schedule {
-	s := &schedule{l: l, kind: kind, minD: w.MinDelay, maxD: max(w.MaxDelay, w.MinDelay), pending: -1}
+	s := &schedule{l: l, kind: kind, minD: w.MinDelay, maxD: max(w.MaxDelay, w.MinDelay), pending: -1,
+		fallback: min(max(w.FallbackDelay, w.MinDelay), max(w.MaxDelay, w.MinDelay)), rnd: rand.Float64}
+	if s.fallback <= 0 {
+		s.fallback = s.maxD
+	}
 	lo, hi, n, fine := l.bounds(kind)
 	s.learned, s.fine = n > 0, fine
 	// The margin: a quarter of the spread, more while few samples have
@@ -166,21 +181,30 @@ type schedule struct {
 	l          *learner
 	kind       string
 	minD, maxD time.Duration
-	learned    bool          // there is history
-	fine       bool          // some of it is fine
-	start, end time.Duration // the window of dense polls
-	step       time.Duration // the delay between dense polls
-	pending    time.Duration // elapsed time of the last poll that saw the transition pending; -1 none
+	fallback   time.Duration  // the delay between polls without history
+	rnd        func() float64 // jitter of the first fallback poll, in [0,1)
+	learned    bool           // there is history
+	fine       bool           // some of it is fine
+	start, end time.Duration  // the window of dense polls
+	step       time.Duration  // the delay between dense polls
+	pending    time.Duration  // elapsed time of the last poll that saw the transition pending; -1 none
 }
 
 // first returns the elapsed time of the first dense poll.
 func (s *schedule) first() time.Duration { return min(s.start+s.step, s.end) }
 
-// initial returns the delay before the first poll: 0 (poll at once)
-// without history, when recent transitions ended within MinDelay, or when
-// the first step would pass maxWait.
+// initial returns the delay before the first poll: FallbackDelay to 1.2
+// times it without history for a kind (jittered); 0 (poll
+// at once) for a wait of unknown start, when recent transitions ended
+// within MinDelay, or when the first step would pass maxWait.
 func (s *schedule) initial(maxWait time.Duration) time.Duration {
-	if !s.learned || s.first() < s.minD {
+	if !s.learned {
+		if d := s.fallback + time.Duration(float64(s.fallback)*0.2*s.rnd()); s.kind != "" && d < maxWait {
+			return d
+		}
+		return 0
+	}
+	if s.first() < s.minD {
 		return 0
 	}
 	if d := s.sparse(0); d < maxWait {
@@ -237,13 +261,26 @@ func (s *schedule) saw(p waiter.Poll) {
 	}
 }
 
-// delayFunc returns the hook for waiter.Options.Delay: nil (the plain
-// exponential schedule) without history.
+// delayFunc returns the hook for waiter.Options.Delay: without history,
+// every FallbackDelay for a kind and nil (the plain exponential schedule,
+// up to maxDelay) for a wait of unknown start.
 func (s *schedule) delayFunc() func(attempt int, elapsed, remaining time.Duration) time.Duration {
-	if !s.learned {
-		return nil
+	switch {
+	case s.learned:
+		return s.delay
+	case s.kind != "":
+		return func(int, time.Duration, time.Duration) time.Duration { return s.fallback }
 	}
-	return s.delay
+	return nil
+}
+
+// maxDelay is waiter.Options.MaxDelay: the cap of the plain schedule,
+// FallbackDelay without history, MaxDelay with it.
+func (s *schedule) maxDelay() time.Duration {
+	if s.learned {
+		return s.maxD
+	}
+	return s.fallback
 }
 
 // wrapFirst delays the first call of get by d (the schedule's initial

@@ -15,8 +15,8 @@ import (
 func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 	l := newLearner()
 	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, MaxWait: 15 * time.Minute}
-	if s := l.schedule("create/Active", w); s.learned || s.initial(w.MaxWait) != 0 || s.delayFunc() != nil {
-		t.Fatal("without history the schedule must be the plain one (poll at once, no Delay hook)")
+	if s := l.schedule("create/Active", w); s.learned {
+		t.Fatal("a kind without samples must not count as learned")
 	}
 	for _, d := range []time.Duration{100 * time.Second, 95 * time.Second, 105 * time.Second, 98 * time.Second, 102 * time.Second} {
 		l.record("create/Active", d, true)
@@ -59,8 +59,54 @@ func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 	}
 }
 
-// Transitions that end within MinDelay are polled at once, as without
-// history.
+// Without history, a wait that starts with its write polls every
+// FallbackDelay, the first poll after FallbackDelay to 1.2 times it: at most
+// one call per FallbackDelay, and a completion learned at most FallbackDelay
+// late after the first poll. A wait of unknown start polls at once, then on
+// the plain schedule capped at FallbackDelay; with history the cap is
+// MaxDelay again.
+func TestFallbackSchedulePollsEveryFallbackDelay(t *testing.T) {
+	l := newLearner()
+	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, FallbackDelay: 5 * time.Second, MaxWait: 15 * time.Minute}
+	for _, r := range []float64{0, 0.5, 0.999} {
+		s := l.schedule("create/Active", w)
+		s.rnd = func() float64 { return r }
+		want := 5*time.Second + time.Duration(r*float64(time.Second))
+		if d := s.initial(w.MaxWait); d != want {
+			t.Errorf("rnd %v: first poll after %s, want %s", r, d, want)
+		}
+		if s.delayFunc() == nil {
+			t.Fatal("no Delay hook without history")
+		}
+		for _, at := range []time.Duration{5 * time.Second, 17 * time.Second, 5 * time.Minute} {
+			if d := s.delayFunc()(3, at, time.Hour); d != 5*time.Second {
+				t.Errorf("delay at %s = %s, want FallbackDelay 5s", at, d)
+			}
+		}
+		if s.maxDelay() != 5*time.Second {
+			t.Errorf("cap without history %s, want FallbackDelay", s.maxDelay())
+		}
+	}
+	// A first poll that would pass MaxWait is made at once.
+	if d := l.schedule("create/Active", w).initial(4 * time.Second); d != 0 {
+		t.Errorf("first poll after %s with MaxWait 4s, want at once", d)
+	}
+	// Unknown start: at once, plain schedule capped at FallbackDelay.
+	if s := l.schedule("", w); s.initial(w.MaxWait) != 0 || s.delayFunc() != nil || s.maxDelay() != 5*time.Second {
+		t.Errorf("unknown start: initial %s, hook %v, cap %s; want at once, plain, 5s", s.initial(w.MaxWait), s.delayFunc() != nil, s.maxDelay())
+	}
+	// FallbackDelay stays within MinDelay and MaxDelay.
+	if s := l.schedule("x/Active", WaitOptions{MinDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, FallbackDelay: 5 * time.Second}); s.fallback != 20*time.Millisecond {
+		t.Errorf("fallback %s with MaxDelay 20ms, want 20ms", s.fallback)
+	}
+	// With history the cap is MaxDelay.
+	l.record("create/Active", 100*time.Second, true)
+	if s := l.schedule("create/Active", w); s.maxDelay() != w.MaxDelay {
+		t.Errorf("cap with history %s, want MaxDelay", s.maxDelay())
+	}
+}
+
+// Transitions that end within MinDelay are polled at once.
 func TestLearnedQuickTransitionsPollAtOnce(t *testing.T) {
 	l := newLearner()
 	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, MaxWait: time.Minute}

@@ -54,8 +54,9 @@ type AdaptiveOptions struct {
 
 // NewAdaptiveRateLimiter returns the default limiter: it learns, per
 // action, the rate the service accepts, as aws-sdk-go-v2's adaptive retry
-// mode does. An action is not limited until the service first throttles
-// it; the rate is then cut multiplicatively (to 0.7 of the rate that was
+// mode does. An action is not rate-limited until the service first
+// throttles it (a slow start holds at most 10 of its calls in flight before
+// their answers, one more per answer); the rate is then cut multiplicatively (to 0.7 of the rate that was
 // throttled) and probed back up along a CUBIC curve, never below MinRate.
 // Throttled calls are retried through it, so they queue for send slots
 // instead of all retrying in the same window.

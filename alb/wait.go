@@ -13,13 +13,26 @@ import (
 
 // WaitOptions shape a wait. Zero fields take the defaults in brackets.
 //
-// Polls are spaced exponentially from MinDelay to MaxDelay with jitter; the
-// last poll lands at the MaxWait deadline rather than before it. MaxWait
+// A Client learns how long each kind of transition takes and schedules the
+// polls of the next wait of that kind from its recent durations, within
+// MinDelay and MaxDelay (see the package documentation). Without history
+// for the kind, a wait that starts with its write polls every FallbackDelay
+// (the first poll after FallbackDelay to 1.2 times it, so that a fleet's
+// polls spread), and a wait on a transition of unknown start (WaitUntilActive)
+// polls at once, then exponentially from MinDelay up to FallbackDelay, with
+// jitter. The last poll lands at the MaxWait deadline rather than before
+// it. MaxWait
 // bounds the whole wait, each poll's own retries included: a wait cut by it
 // returns a *[WaitTimeoutError] naming the last status seen.
 type WaitOptions struct {
 	MinDelay time.Duration // first delay between polls [1s]
 	MaxDelay time.Duration // longest delay between polls [30s]
+	// FallbackDelay is the longest delay between polls while the Client has
+	// no history for the kind of wait [5s], within MinDelay and MaxDelay: it
+	// bounds the lag of a first wait to about FallbackDelay at one poll per
+	// FallbackDelay, while the learned schedule keeps MaxDelay for its
+	// sparse steps.
+	FallbackDelay time.Duration
 	// MaxWait bounds the whole wait [15m]; the context may end it sooner.
 	MaxWait time.Duration
 	// NotFoundGrace is how long after a create a not-found answer is taken
@@ -40,6 +53,10 @@ func (w WaitOptions) withDefaults() WaitOptions {
 	if w.MaxDelay < w.MinDelay {
 		w.MaxDelay = w.MinDelay
 	}
+	if w.FallbackDelay <= 0 {
+		w.FallbackDelay = 5 * time.Second
+	}
+	w.FallbackDelay = min(max(w.FallbackDelay, w.MinDelay), w.MaxDelay)
 	if w.MaxWait <= 0 {
 		w.MaxWait = 15 * time.Minute
 	}
@@ -154,7 +171,7 @@ func poll[T any](c *Client, ctx context.Context, s waitSpec, w WaitOptions, get 
 	sched := c.learn.schedule(learnKind(s), w) // the waiter that learns (learn.go)
 	get = wrapFirst(c.clock, sched.initial(w.MaxWait), get)
 	o := waiter.Options{
-		MinDelay: w.MinDelay, MaxDelay: w.MaxDelay, MaxWait: w.MaxWait, Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(),
+		MinDelay: w.MinDelay, MaxDelay: sched.maxDelay(), MaxWait: w.MaxWait, Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(),
 		OnPoll: func(p waiter.Poll) {
 			sched.saw(p)
 			c.emit(Event{Kind: EventPoll, Operation: s.op, ID: s.id, Status: last, Attempt: p.Attempt, Elapsed: p.Elapsed,

@@ -31,6 +31,13 @@ const (
 	// MaxEpisode bounds how long after a cut further throttles may count as
 	// the same episode (see the package documentation).
 	MaxEpisode = 2 * time.Second
+	// DefaultInitialWindow is the default of [WithInitialWindow]: how many
+	// requests of a class that is not limited yet may await their answers
+	// at once before the first answer arrives (TCP's initial window).
+	DefaultInitialWindow = 10
+	// slowStartPoll is how often a request held by slow start looks again
+	// whether an answer has arrived.
+	slowStartPoll = 5 * time.Millisecond
 	// increaseReportFactor is how much the rate must grow (or shrink through
 	// low demand) since the last OnChange report to be reported again.
 	increaseReportFactor = 1.1
@@ -61,6 +68,7 @@ type adaptiveConfig struct {
 	onChange func(class string, rate float64, reason string)
 	everyCut bool
 	scale    float64
+	window   int
 }
 
 // WithClock sets the time source (default [SystemClock]). A nil clock is
@@ -134,6 +142,22 @@ func WithScaleConstant(c float64) AdaptiveOption {
 	}
 }
 
+// WithInitialWindow sets the slow start of a class that is not limited yet
+// (default [DefaultInitialWindow], 10): at most n of its requests may await
+// their answers at once, and every answer that is not a throttle lets one
+// more go, so the window doubles per round trip, as TCP's slow start. A
+// caller that sends one request at a time never waits for it; a fleet that
+// sends hundreds at once learns from the first answers before it floods the
+// service. n < 0 switches slow start off (as aws-sdk-go-v2: unlimited until
+// the first throttle); 0 keeps the default.
+func WithInitialWindow(n int) AdaptiveOption {
+	return func(cfg *adaptiveConfig) {
+		if n != 0 {
+			cfg.window = n
+		}
+	}
+}
+
 // WithCutOnEveryThrottle makes every throttle cut the rate, as
 // aws-sdk-go-v2 does. By default only the first throttle of an episode cuts
 // it: the answers to requests that were already sent when the rate was cut
@@ -153,7 +177,7 @@ type Adaptive struct {
 // NewAdaptive returns an adaptive limiter. Every class starts unlimited and
 // is limited from its first throttle on, unless [WithInitialRate] is given.
 func NewAdaptive(opts ...AdaptiveOption) *Adaptive {
-	cfg := adaptiveConfig{clock: SystemClock(), minRate: DefaultMinRate, maxRate: math.Inf(1), scale: ScaleConstant}
+	cfg := adaptiveConfig{clock: SystemClock(), minRate: DefaultMinRate, maxRate: math.Inf(1), scale: ScaleConstant, window: DefaultInitialWindow}
 	for _, o := range opts {
 		if o != nil {
 			o(&cfg)
@@ -194,6 +218,10 @@ type classState struct {
 	lastThrottle time.Time
 	window       float64 // CUBIC's K, seconds from lastThrottle to lastMax
 
+	started   time.Time // when the class was first seen
+	measuring bool      // a measuring bucket has ended since started
+	slowStart float64   // requests that may await answers while not enabled; <= 0 no bound
+
 	sent       uint64    // requests Wait let through
 	observed   uint64    // outcomes observed
 	episodeEnd uint64    // observed count up to which throttles are the current episode's
@@ -225,10 +253,11 @@ func (a *Adaptive) state(class string) *classState {
 		return s.(*classState)
 	}
 	now := a.cfg.clock.Now()
-	s := &classState{lastBucket: halfSecondBucket(now), lastThrottle: now, lastRefill: now, capacity: 1}
+	s := &classState{lastBucket: halfSecondBucket(now), lastThrottle: now, lastRefill: now, capacity: 1,
+		started: now, slowStart: float64(a.cfg.window)}
 	if r := a.cfg.initial; r > 0 {
 		r = math.Min(math.Max(r, a.cfg.minRate), a.cfg.maxRate)
-		s.enabled = true
+		s.enabled, s.measuring = true, true
 		s.fill, s.calculated, s.lastMax, s.measured, s.reported = r, r, r, r, r
 		s.capacity = math.Max(r, 1)
 		s.released = s.capacity
@@ -265,6 +294,15 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	s := a.state(class)
 	clock := a.cfg.clock
 	s.mu.Lock()
+	for !s.enabled && s.slowStart > 0 && float64(s.sent-min(s.observed, s.sent)) >= s.slowStart {
+		// Slow start: wait for an answer (or for limiting to switch on),
+		// looking again every slowStartPoll on the limiter's clock.
+		s.mu.Unlock()
+		if err := clock.Sleep(ctx, slowStartPoll); err != nil {
+			return &WaitError{Class: class, Err: err}
+		}
+		s.mu.Lock()
+	}
 	if !s.enabled {
 		s.sent++
 		s.mu.Unlock()
@@ -339,6 +377,9 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 	s.mu.Lock()
 	s.updateMeasured(now)
 	s.observed++
+	if !throttled && !s.enabled && s.slowStart > 0 {
+		s.slowStart++
+	}
 	if throttled && !a.cfg.everyCut && s.enabled && s.observed <= s.episodeEnd && now.Before(s.episodeTil) {
 		// An answer to a request sent before the last cut: already paid for.
 		s.throttles++
@@ -353,8 +394,16 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		s.episodeEnd = s.sent + (s.sent - min(s.observed, s.sent))
 		s.episodeTil = now.Add(MaxEpisode)
 		use := s.measured
+		if !s.measuring {
+			// No measuring bucket has ended since the class started: the
+			// measured rate is not known yet (it would be 0 and cut to the
+			// floor). What the service accepted so far is: the successes per
+			// second since the start (over at least a second, as the
+			// service's burst is typically a second of its rate).
+			use = float64(s.successes) / math.Max(now.Sub(s.started).Seconds(), 1)
+		}
 		if s.enabled {
-			use = math.Min(s.measured, s.fill)
+			use = math.Min(use, s.fill)
 		}
 		s.lastMax = use
 		s.window = a.cubicWindow(use)
@@ -372,7 +421,12 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		s.calculated = a.cfg.scale*d*d*d + s.lastMax
 	}
 	s.refill(now)
-	s.fill = math.Min(math.Max(math.Min(s.calculated, 2*s.measured), a.cfg.minRate), a.cfg.maxRate)
+	demand := s.measured
+	if !s.measuring {
+		// Not measured yet: the accepted rate of the cold cut stands for it.
+		demand = math.Max(demand, s.lastMax)
+	}
+	s.fill = math.Min(math.Max(math.Min(s.calculated, 2*demand), a.cfg.minRate), a.cfg.maxRate)
 	s.capacity = math.Max(s.fill, 1)
 	s.released = math.Min(s.released, s.next+s.capacity)
 
@@ -402,6 +456,7 @@ func (s *classState) updateMeasured(now time.Time) {
 	b := halfSecondBucket(now)
 	s.count++
 	if b > s.lastBucket {
+		s.measuring = s.measuring || b-1 > halfSecondBucket(s.started)
 		current := float64(s.count) / (float64(b-s.lastBucket) / 2)
 		s.measured = current*Smoothing + s.measured*(1-Smoothing)
 		s.count = 0

@@ -259,7 +259,8 @@ func TestAdaptiveWaitPaces(t *testing.T) {
 
 func TestAdaptiveClassesIndependent(t *testing.T) {
 	c := newFakeClock(true)
-	l := NewAdaptive(WithClock(c))
+	// Without slow start: this test sends 500 requests without answers.
+	l := NewAdaptive(WithClock(c), WithInitialWindow(-1))
 	observeAt(c, l, "write:CreateLoadBalancer", 20, 100, false)
 	observeAt(c, l, "read:GetLoadBalancerAttribute", 50, 100, false)
 	for range 3 {
@@ -521,5 +522,63 @@ func TestHalfSecondBucket(t *testing.T) {
 		if got := halfSecondBucket(tc.t); got != tc.want {
 			t.Errorf("halfSecondBucket(%v) = %d, want %d", tc.t.UnixNano(), got, tc.want)
 		}
+	}
+}
+
+// Before its first throttle a class has a slow start: at most
+// DefaultInitialWindow requests await their answers at once, and every
+// answer that is not a throttle lets one more go.
+func TestAdaptiveSlowStart(t *testing.T) {
+	c := newFakeClock(false)
+	l := NewAdaptive(WithClock(c))
+	ctx := context.Background()
+	for range DefaultInitialWindow {
+		if err := l.Wait(ctx, "w"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(c.Sleeps()); n != 0 {
+		t.Fatalf("the first %d requests slept %d times", DefaultInitialWindow, n)
+	}
+	done := make(chan error, 1)
+	go func() { done <- l.Wait(ctx, "w") }()
+	c.waitSleepers(t, 1) // the 11th waits for an answer
+	select {
+	case err := <-done:
+		t.Fatalf("request %d went before any answer: %v", DefaultInitialWindow+1, err)
+	default:
+	}
+	l.Observe("w", false) // one answer: the window grows to 11 with 9 awaiting
+	c.Advance(slowStartPoll)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// Off: unlimited until the first throttle, as aws-sdk-go-v2.
+	off := NewAdaptive(WithClock(c), WithInitialWindow(-1))
+	before := len(c.Sleeps())
+	for range 100 {
+		if err := off.Wait(ctx, "w"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(c.Sleeps()) - before; n != 0 {
+		t.Fatalf("without slow start 100 requests slept %d times", n)
+	}
+}
+
+// A throttle before any measuring bucket has ended cuts from the rate the
+// service accepted so far (successes per second since the class started,
+// over at least a second), not from an unknown measured rate of 0 down to
+// the floor.
+func TestAdaptiveColdThrottleCutsFromAcceptedRate(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	for range 10 {
+		l.Observe("w", false) // ten successes at one instant: a burst of 10
+	}
+	l.Observe("w", true)
+	st := l.Stats("w")
+	if !st.Enabled || !near(st.LastMaxRate, 10, 1e-9) || !near(st.Rate, 10*Beta, 1e-9) {
+		t.Fatalf("after a cold throttle: %+v, want LastMaxRate 10 and Rate %.1f", st, 10*Beta)
 	}
 }

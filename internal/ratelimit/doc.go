@@ -49,11 +49,17 @@
 //   - Measured rate: outcomes are counted in half-second buckets; when a
 //     bucket ends, its rate is folded into an exponentially weighted average
 //     with weight [Smoothing] (0.8) for the newest bucket.
-//   - Before the first throttle the class is not limited (Wait returns at
-//     once) unless [WithInitialRate] is given.
+//   - Before the first throttle the class is not rate-limited unless
+//     [WithInitialRate] is given; it has a slow start instead (not in
+//     aws-sdk-go-v2; [WithInitialWindow]): at most 10 requests await their
+//     answers at once, one more per answer that is not a throttle.
 //   - On a throttle: the throttled rate W is the measured rate (or the lower
 //     of it and the current rate once limited); the rate is cut to [Beta]·W
-//     (β = 0.7) and limiting is switched on, with an empty bucket.
+//     (β = 0.7) and limiting is switched on, with an empty bucket. A throttle
+//     before any measuring bucket has ended (not in aws-sdk-go-v2, whose
+//     measured rate is then 0 and cuts to the minimum) takes for W the
+//     successes per second since the class started, over at least a second:
+//     the rate the service accepted.
 //   - On any other outcome: the rate follows CUBIC, C·(t−K)³ + W, where t is
 //     the time since the last throttle, C is the scale constant
 //     ([ScaleConstant], 0.4, see [WithScaleConstant]) and K = ∛(W·(1−β)/C):
