@@ -52,24 +52,7 @@ func appendQueryEscape(b []byte, s string) []byte {
 
 // appendRFC3986 appends s with the replacements of rfc3986 (strings.Replacer semantics:
 // leftmost first, no overlaps): "+" → "%20", "*" → "%2A", "%7E" → "~".
-func appendRFC3986(b []byte, s []byte) []byte {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '+':
-			b = append(b, "%20"...)
-		case c == '*':
-			b = append(b, "%2A"...)
-		case c == '%' && i+2 < len(s) && s[i+1] == '7' && s[i+2] == 'E':
-			b = append(b, '~')
-			i += 2
-		default:
-			b = append(b, c)
-		}
-	}
-	return b
-}
-
-func appendRFC3986String(b []byte, s string) []byte {
+func appendRFC3986[T string | []byte](b []byte, s T) []byte {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == '+':
@@ -179,7 +162,7 @@ func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Valu
 	if path == "" {
 		path = "/"
 	}
-	b = appendRFC3986String(b, path)
+	b = appendRFC3986(b, path)
 	b = append(b, '\n')
 	b = appendCanonicalQuery(b, q, sp)
 	b = append(b, '\n')

@@ -140,8 +140,8 @@ func FuzzQueryEscape(f *testing.F) {
 		if got := string(appendQueryEscape(nil, s)); got != url.QueryEscape(s) {
 			t.Fatalf("appendQueryEscape(%q) = %q, want %q", s, got, url.QueryEscape(s))
 		}
-		if got := string(appendRFC3986String(nil, s)); got != rfc3986.Replace(s) {
-			t.Fatalf("appendRFC3986String(%q) = %q, want %q", s, got, rfc3986.Replace(s))
+		if got := string(appendRFC3986(nil, s)); got != rfc3986.Replace(s) {
+			t.Fatalf("appendRFC3986(%q) = %q, want %q", s, got, rfc3986.Replace(s))
 		}
 	})
 }
