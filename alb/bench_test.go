@@ -222,8 +222,56 @@ func runFleet(srv *albtest.Server, clk *scaledClock, n int, life func(ctx contex
 	}
 	if os.Getenv("ALBKIT_FLEET_DEBUG") != "" {
 		fmt.Printf("throttled by action %v; last success by action %v\n", thr, last)
+		if os.Getenv("ALBKIT_FLEET_DEBUG") == "2" {
+			// Successes per action per 2 s of service time, and the calls
+			// of the lifecycle whose create succeeded last.
+			hist := map[string][]int{}
+			var lastID string
+			var lastCreate time.Duration
+			for _, r := range srv.Requests() {
+				if r.Code != "" {
+					continue
+				}
+				b := int(r.Time.Sub(start) / (2 * time.Second))
+				h := hist[r.Action]
+				for len(h) <= b {
+					h = append(h, 0)
+				}
+				h[b]++
+				hist[r.Action] = h
+				if r.Action == "CreateLoadBalancer" && r.Time.Sub(start) >= lastCreate {
+					lastCreate = r.Time.Sub(start)
+				}
+			}
+			for a, h := range hist {
+				fmt.Printf("%-28s %v\n", a, h)
+			}
+			for _, r := range srv.Requests() {
+				if r.Action == "CreateLoadBalancer" && r.Time.Sub(start) == lastCreate {
+					lastID = r.Params["LoadBalancerName"]
+				}
+			}
+			_ = lastID
+			for _, r := range srv.Requests() {
+				if r.Time.Sub(start) >= lastCreate-time.Second {
+					if id := r.Params["LoadBalancerId"]; id != "" && id == lastLB(srv, lastID) || r.Params["LoadBalancerName"] == lastID && lastID != "" {
+						fmt.Printf("  %8.3fs %s %s\n", r.Time.Sub(start).Seconds(), r.Action, r.Code)
+					}
+				}
+			}
+		}
 	}
 	return res
+}
+
+// lastLB returns the ID of the instance named name (for the debug timeline).
+func lastLB(srv *albtest.Server, name string) string {
+	for _, lb := range srv.LoadBalancers() {
+		if lb.Name == name {
+			return lb.ID
+		}
+	}
+	return ""
 }
 
 // fleetMinimum is the least service time the limits allow for n

@@ -20,6 +20,7 @@ import (
 
 	"github.com/albkit/albkit/internal/clock"
 	"github.com/albkit/albkit/internal/cloudapi"
+	"github.com/albkit/albkit/internal/flight"
 	"github.com/albkit/albkit/internal/retry"
 	"github.com/albkit/albkit/internal/transport"
 	"github.com/albkit/albkit/network"
@@ -65,6 +66,10 @@ type Client struct {
 	quota            int
 	preflightTimeout time.Duration
 	resolver         network.Resolver
+	// facts shares the create plans' reads (preflight.go); factsTTL is how
+	// long the region-level ones are kept.
+	facts    *flight.Group[string, any]
+	factsTTL time.Duration
 }
 
 // String describes the client without any credential.
@@ -102,6 +107,7 @@ type clientConfig struct {
 	quota            int
 	preflightTimeout time.Duration
 	resolver         network.Resolver
+	factsTTL         *time.Duration
 }
 
 // Option configures a Client.
@@ -388,7 +394,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		quota:            cmp.Or(cfg.quota, DefaultLoadBalancerQuota),
 		preflightTimeout: cmp.Or(cfg.preflightTimeout, DefaultPreflightTimeout),
 		resolver:         cfg.resolver,
+		factsTTL:         DefaultPreflightFactsTTL,
 	}
+	if cfg.factsTTL != nil {
+		c.factsTTL = *cfg.factsTTL
+	}
+	c.facts = flight.New[string, any](c.clock.Now)
 	for _, code := range cfg.retryable {
 		c.extra[code] = true
 	}

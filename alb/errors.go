@@ -15,6 +15,7 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 
 	"github.com/albkit/albkit/internal/apierr"
+	"github.com/albkit/albkit/internal/cloudapi"
 )
 
 // Sentinel errors for errors.Is. API errors match them by their code (one
@@ -294,7 +295,7 @@ func mapError(op string, err error, extra map[string]bool) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) && !isTimeoutErr(err) {
 		return err
 	}
-	return &NetworkError{Operation: op, Err: err}
+	return &NetworkError{Operation: op, Err: cloudapi.Cause(err)}
 }
 
 // fromSDK reads the SDK's error types (DisableSDKError set: ThrottlingError,

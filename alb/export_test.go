@@ -8,3 +8,7 @@ import albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 func CreateRequestForTest(s InstanceSpec, token string, dryRun bool) *albsdk.CreateLoadBalancerRequest {
 	return s.createRequest(token, dryRun)
 }
+
+// SharedReadWaitersForTest reports how many create plans wait on the
+// Client's shared read of key (preflight.go).
+func SharedReadWaitersForTest(c *Client, key string) int { return c.facts.Waiting(key) }

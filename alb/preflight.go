@@ -306,6 +306,33 @@ func WithPreflightTimeout(d time.Duration) Option {
 	}
 }
 
+// DefaultPreflightFactsTTL is how long a Client keeps the region-level
+// facts of its create plans by default (see [WithPreflightFactsTTL]).
+const DefaultPreflightFactsTTL = time.Minute
+
+// WithPreflightFactsTTL sets how long a Client keeps the facts of its create
+// plans that belong to the region and the account rather than to one
+// instance: the regions and zones that offer ALB (DescribeRegions,
+// DescribeZones), the service-linked role once it exists (GetRole) and the
+// WAF instances (DescribeInstance, DescribeInstanceInfo). Default
+// [DefaultPreflightFactsTTL]; 0 keeps none.
+//
+// Whatever the TTL, plans gathered at the same time (a fleet's creates)
+// share one read of each fact: one DescribeVSwitches for the same
+// vSwitches, one DescribeEipAddresses for the same EIPs, one
+// ListLoadBalancers for the instance count, instead of one per plan, each
+// spending the service's rate limit. Those are never kept: every plan
+// started after a read has ended makes its own.
+func WithPreflightFactsTTL(d time.Duration) Option {
+	return func(c *clientConfig) error {
+		if d < 0 {
+			return errors.New("alb: WithPreflightFactsTTL: TTL must not be negative")
+		}
+		c.factsTTL = &d
+		return nil
+	}
+}
+
 // gathered are the live facts of one plan.
 type gathered struct {
 	regions   []string
@@ -523,70 +550,89 @@ func (c *Client) gather(ctx context.Context, spec InstanceSpec) (*gathered, erro
 		}
 	}
 	tasks := []func(ctx context.Context) error{
-		func(ctx context.Context) error { // regions
-			return c.call(ctx, "DescribeRegions", true, func(ctx context.Context, sdk *albsdk.Client) error {
-				r, err := sdk.DescribeRegionsWithContext(ctx, &albsdk.DescribeRegionsRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
-				if err == nil && r.Body != nil {
-					for _, x := range r.Body.Regions {
-						if x != nil {
-							g.regions = append(g.regions, tea.StringValue(x.RegionId))
+		func(ctx context.Context) (err error) { // regions
+			g.regions, err = shareFact(ctx, c, "DescribeRegions", c.factsTTL, func(ctx context.Context) (out []string, err error) {
+				err = c.call(ctx, "DescribeRegions", true, func(ctx context.Context, sdk *albsdk.Client) error {
+					r, err := sdk.DescribeRegionsWithContext(ctx, &albsdk.DescribeRegionsRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
+					if err == nil && r.Body != nil {
+						for _, x := range r.Body.Regions {
+							if x != nil {
+								out = append(out, tea.StringValue(x.RegionId))
+							}
 						}
 					}
-				}
-				return err
+					return err
+				})
+				return out, err
 			})
+			return err
 		},
-		func(ctx context.Context) error { // zones
-			return c.call(ctx, "DescribeZones", true, func(ctx context.Context, sdk *albsdk.Client) error {
-				r, err := sdk.DescribeZonesWithContext(ctx, &albsdk.DescribeZonesRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
-				if err == nil && r.Body != nil {
-					for _, x := range r.Body.Zones {
-						if x != nil {
-							g.zones = append(g.zones, tea.StringValue(x.ZoneId))
+		func(ctx context.Context) (err error) { // zones
+			g.zones, err = shareFact(ctx, c, "DescribeZones", c.factsTTL, func(ctx context.Context) (out []string, err error) {
+				err = c.call(ctx, "DescribeZones", true, func(ctx context.Context, sdk *albsdk.Client) error {
+					r, err := sdk.DescribeZonesWithContext(ctx, &albsdk.DescribeZonesRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
+					if err == nil && r.Body != nil {
+						for _, x := range r.Body.Zones {
+							if x != nil {
+								out = append(out, tea.StringValue(x.ZoneId))
+							}
 						}
 					}
-				}
-				return err
+					return err
+				})
+				return out, err
 			})
+			return err
 		},
-		func(ctx context.Context) error { // vSwitches
-			return c.do(ctx, "DescribeVSwitches", true, func(ctx context.Context) error {
-				var err error
-				g.vswitches, err = c.cloud.VPC.ListVSwitches(ctx, "", vswIDs...)
-				return err
+		func(ctx context.Context) (err error) { // vSwitches
+			g.vswitches, err = shareFact(ctx, c, "DescribeVSwitches:"+strings.Join(vswIDs, ","), 0, func(ctx context.Context) (out []*cloudapi.VSwitch, err error) {
+				err = c.do(ctx, "DescribeVSwitches", true, func(ctx context.Context) error {
+					var err error
+					out, err = c.cloud.VPC.ListVSwitches(ctx, "", vswIDs...)
+					return err
+				})
+				return out, err
 			})
+			return err
 		},
-		func(ctx context.Context) error { // EIPs
+		func(ctx context.Context) (err error) { // EIPs
 			if len(eipIDs) == 0 {
 				return nil
 			}
-			var err error
-			g.eips, err = c.listEIPs(ctx, eipIDs)
+			g.eips, err = shareFact(ctx, c, "DescribeEipAddresses:"+strings.Join(eipIDs, ","), 0, func(ctx context.Context) ([]*cloudapi.EipAddress, error) {
+				return c.listEIPs(ctx, eipIDs)
+			})
 			return err
 		},
 		func(ctx context.Context) error { // WAF
 			if spec.Edition != EditionStandardWithWAF {
 				return nil
 			}
-			f, err := c.wafFacts(ctx)
+			f, err := shareFact(ctx, c, "WAF", c.factsTTL, c.wafFacts)
 			if err == nil {
 				g.waf = &f
 			}
 			return err
 		},
-		func(ctx context.Context) error { // role
-			found, err := c.serviceLinkedRoleExists(ctx)
-			g.roleFound = found
+		func(ctx context.Context) (err error) { // role
+			g.roleFound, err = shareFact(ctx, c, "GetRole", c.factsTTL, c.serviceLinkedRoleExists)
+			if !g.roleFound {
+				c.facts.Forget("GetRole") // only a role that exists is kept
+			}
 			return err
 		},
-		func(ctx context.Context) error { // instance count
-			return c.call(ctx, "ListLoadBalancers", true, func(ctx context.Context, sdk *albsdk.Client) error {
-				r, err := sdk.ListLoadBalancersWithContext(ctx, &albsdk.ListLoadBalancersRequest{MaxResults: tea.Int32(1)}, c.runtime)
-				if err == nil && r.Body != nil {
-					g.count = int(tea.Int32Value(r.Body.TotalCount))
-				}
-				return err
+		func(ctx context.Context) (err error) { // instance count
+			g.count, err = shareFact(ctx, c, "ListLoadBalancers", 0, func(ctx context.Context) (n int, err error) {
+				err = c.call(ctx, "ListLoadBalancers", true, func(ctx context.Context, sdk *albsdk.Client) error {
+					r, err := sdk.ListLoadBalancersWithContext(ctx, &albsdk.ListLoadBalancersRequest{MaxResults: tea.Int32(1)}, c.runtime)
+					if err == nil && r.Body != nil {
+						n = int(tea.Int32Value(r.Body.TotalCount))
+					}
+					return err
+				})
+				return n, err
 			})
+			return err
 		},
 	}
 	errs := make([]error, len(tasks))
@@ -601,6 +647,15 @@ func (c *Client) gather(ctx context.Context, spec InstanceSpec) (*gathered, erro
 		}
 	}
 	return g, nil
+}
+
+// shareFact reads one fact of a create plan through the Client's shared
+// reads: plans gathered at the same time share one read of each fact, and
+// an answer is kept for ttl (0: not kept).
+func shareFact[T any](ctx context.Context, c *Client, key string, ttl time.Duration, read func(context.Context) (T, error)) (T, error) {
+	v, _, err := c.facts.Do(ctx, key, ttl, func(ctx context.Context) (any, error) { return read(ctx) })
+	t, _ := v.(T)
+	return t, err
 }
 
 // serviceLinkedRoleExists asks ResourceManager GetRole for
@@ -639,6 +694,7 @@ func (c *Client) CreateServiceLinkedRole(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	c.facts.Forget("GetRole")
 	c.emit(Event{Kind: EventStep, Operation: "create", Message: "created the service-linked role " + ServiceLinkedRoleName})
 	return true, nil
 }

@@ -389,3 +389,105 @@ func TestIPVersionUpgradeRefused(t *testing.T) {
 		t.Fatalf("same version: %v", err)
 	}
 }
+
+// TestConcurrentPlansShareTheirReads: plans gathered at the same time make
+// one read of each fact between them, the region-level facts are kept for
+// WithPreflightFactsTTL, and the per-instance ones (vSwitches, the instance
+// count) are read again by a later plan.
+func TestConcurrentPlansShareTheirReads(t *testing.T) {
+	srv := albtest.NewServer()
+	defer srv.Close()
+	c := testClient(t, srv)
+	spec := intranet(zh, zi)
+	hold := make(chan struct{})
+	actions := []string{"DescribeRegions", "DescribeZones", "DescribeVSwitches", "ListLoadBalancers", "GetRole"}
+	var faults []albtest.FaultID
+	for _, a := range actions {
+		faults = append(faults, srv.InjectFault(albtest.Fault{Action: a, Hold: hold}))
+	}
+	const n = 20
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			p, err := c.PlanCreate(context.Background(), spec)
+			if err == nil {
+				err = p.Err()
+			}
+			errs <- err
+		}()
+	}
+	keys := []string{"DescribeRegions", "DescribeZones", "DescribeVSwitches:" + albtest.VSwitchH + "," + albtest.VSwitchI, "ListLoadBalancers", "GetRole"}
+	deadline := time.Now().Add(20 * time.Second)
+	for _, k := range keys {
+		for alb.SharedReadWaitersForTest(c, k) < n-1 {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %d plans waiting on the shared read, want %d", k, alb.SharedReadWaitersForTest(c, k), n-1)
+			}
+			time.Sleep(time.Millisecond) // polling a condition the test cannot be told of
+		}
+	}
+	close(hold)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range faults {
+		srv.RemoveFault(id)
+	}
+	for _, a := range actions {
+		want := 1
+		if a == "DescribeVSwitches" {
+			want = 2 // one per vSwitch of the spec
+		}
+		if got := srv.Count(a); got != want {
+			t.Errorf("%d concurrent plans made %d %s calls, want %d", n, got, a, want)
+		}
+	}
+
+	// A later plan: the region-level facts are kept, the others read again.
+	if _, err := c.PlanCreate(context.Background(), spec); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"DescribeRegions": 1, "DescribeZones": 1, "GetRole": 1, "DescribeVSwitches": 4, "ListLoadBalancers": 2}
+	for a, w := range want {
+		if got := srv.Count(a); got != w {
+			t.Errorf("after a later plan: %d %s calls, want %d", got, a, w)
+		}
+	}
+
+	// WithPreflightFactsTTL(0) keeps nothing.
+	c0 := testClient(t, srv, alb.WithPreflightFactsTTL(0))
+	for range 2 {
+		if _, err := c0.PlanCreate(context.Background(), spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := srv.Count("DescribeRegions"); got != 3 {
+		t.Errorf("two sequential plans with TTL 0: %d DescribeRegions calls in all, want 3", got)
+	}
+	if _, err := srv.Client(alb.WithPreflightFactsTTL(-time.Second)); err == nil || !strings.Contains(err.Error(), "WithPreflightFactsTTL") {
+		t.Errorf("a negative TTL: %v, want an error naming the option", err)
+	}
+}
+
+// TestMissingRoleIsNotKept: a plan that found no service-linked role does
+// not keep that answer, so the role created afterwards (by anyone) is seen
+// by the next plan.
+func TestMissingRoleIsNotKept(t *testing.T) {
+	srv := albtest.NewServer(albtest.WithoutServiceLinkedRole())
+	defer srv.Close()
+	c := testClient(t, srv)
+	p, err := c.PlanCreate(context.Background(), intranet(zh, zi))
+	if err != nil || !p.Has(alb.RuleServiceLinkedRole) {
+		t.Fatalf("plan without the role: %v, %v", p, err)
+	}
+	other := testClient(t, srv)
+	if created, err := other.CreateServiceLinkedRole(context.Background()); err != nil || !created {
+		t.Fatalf("CreateServiceLinkedRole = %v, %v", created, err)
+	}
+	p, err = c.PlanCreate(context.Background(), intranet(zh, zi))
+	if err != nil || p.Has(alb.RuleServiceLinkedRole) {
+		t.Fatalf("plan after the role was created elsewhere: %v, %v", p, err)
+	}
+}

@@ -488,7 +488,16 @@ func (o *ReleaseOperation) Wait(ctx context.Context) (*ReleaseResult, error) {
 			return o.res, o.fail(ctx, err)
 		}
 	}
-	if _, err := c.waitFor(ctx, "release", o.id, "released", w, goneAcceptor); err != nil {
+	// After a delete job that succeeded the instance is normally gone
+	// already: the check polls at once (a wait whose transition began
+	// before it), not on the schedule learned for waits that begin with
+	// their write, which would sleep first.
+	gone := waitSpec{op: "release", id: o.id, waiting: "released", unknownStart: job != ""}
+	var user func(*Instance, error) (WaitDecision, error)
+	if w.Acceptor != nil {
+		user = w.Acceptor
+	}
+	if _, err := poll(c, ctx, gone, w, func(ctx context.Context) (*Instance, error) { return c.Get(ctx, o.id) }, instanceStatus, user, goneAcceptor); err != nil {
 		return o.res, o.fail(ctx, err)
 	}
 	o.released(ctx)

@@ -347,6 +347,16 @@ func (e *callError) Error() string {
 
 func (e *callError) Unwrap() error { return e.err }
 
+// Cause returns the SDK's error inside an error of a call made through this
+// package, so that the caller's own wrapper names the action once (and no
+// error shows this package's name); any other error is returned as it is.
+func Cause(err error) error {
+	if ce, ok := err.(*callError); ok {
+		return ce.err
+	}
+	return err
+}
+
 func wrapErr(action string, err error) error { return &callError{action: action, err: err} }
 
 // IsNotFound reports whether err is a service answer whose code says the
