@@ -34,8 +34,8 @@ type call[V any] struct {
 	done    chan struct{}
 	waiters int // callers waiting on done, guarded by the Group's mu
 	val     V
-	err    error
-	leader context.Context
+	err     error
+	leader  context.Context
 }
 
 type kept[V any] struct {
