@@ -314,6 +314,9 @@ func BenchmarkFleet(b *testing.B) {
 			clk := newScaledClock(k)
 			srv := fleetServer(clk)
 			opts := []alb.Option{alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk), alb.WithLoadBalancerQuota(100000)}
+			if fb := envInt("ALBKIT_FLEET_FALLBACK_MS", 0); fb > 0 {
+				opts = append(opts, alb.WithWaitOptions(alb.WaitOptions{FallbackDelay: time.Duration(fb) * time.Millisecond}))
+			}
 			if initialRate > 0 {
 				opts = append(opts, alb.WithRateLimiter(alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, InitialRate: initialRate})))
 			}

@@ -33,7 +33,14 @@ import (
 //
 // Transitions that ended within MinDelay are polled at once.
 //
-// Without history for a kind, the fallback: one poll every FallbackDelay
+// A configuration change without history of its own (the first
+// DisableDeletionProtection of a Client, say) borrows the history of the
+// other configuration changes, which wait on the same Configuring
+// transition: the window spans all their samples. Creates and releases
+// never borrow.
+//
+// Without history for a kind (nor, for a change, for any other change), the
+// fallback: one poll every FallbackDelay
 // (5 s by default), the first after FallbackDelay to 1.2 times it (jitter,
 // so that the polls of a fleet started at once spread), none at once (the
 // write was just sent). No poll is ever less than FallbackDelay after the
@@ -139,6 +146,39 @@ func (l *learner) bounds(kind string) (lo, hi time.Duration, n int, fine bool) {
 	return lo, max(hi, lo), len(h.s), fine
 }
 
+// isChange reports whether kind is a configuration change waited until
+// Active (not a create).
+func isChange(kind string) bool {
+	return strings.HasSuffix(kind, "/Active") && !strings.HasPrefix(kind, "create/")
+}
+
+// familyBounds merges the bounds of every configuration change but kind:
+// the shortest low, the longest high, all the samples.
+func (l *learner) familyBounds(kind string) (lo, hi time.Duration, n int, fine bool) {
+	if l == nil {
+		return 0, 0, 0, false
+	}
+	l.mu.Lock()
+	var kinds []string
+	for k := range l.kinds {
+		if k != kind && isChange(k) {
+			kinds = append(kinds, k)
+		}
+	}
+	l.mu.Unlock()
+	for _, k := range kinds {
+		klo, khi, kn, kfine := l.bounds(k)
+		if kn == 0 {
+			continue
+		}
+		if n == 0 {
+			lo, hi = klo, khi
+		}
+		lo, hi, n, fine = min(lo, klo), max(hi, khi), n+kn, fine || kfine
+	}
+	return lo, hi, n, fine
+}
+
 // schedule returns the poll schedule of one wait of kind with the wait's
 // bounds. It is never nil; without history it defers to the plain schedule.
 func (l *learner) schedule(kind string, w WaitOptions) *schedule {
@@ -148,6 +188,13 @@ func (l *learner) schedule(kind string, w WaitOptions) *schedule {
 		s.fallback = s.maxD
 	}
 	lo, hi, n, fine := l.bounds(kind)
+	if n == 0 && isChange(kind) {
+		// No history for this change yet: the other configuration changes
+		// (the same Configuring transition of the same instances) stand
+		// in for it, so that a fleet's first DisableDeletionProtection
+		// learns from its EnableDeletionProtection.
+		lo, hi, n, fine = l.familyBounds(kind)
+	}
 	s.learned, s.fine = n > 0, fine
 	// The margin: a quarter of the spread, more while few samples have
 	// measured it (the spread of n samples underestimates the range by

@@ -211,3 +211,36 @@ func TestLearnerIsBoundedAndConcurrent(t *testing.T) {
 		t.Fatal("learnKind must skip WaitUntilActive and resumed creates, and drop job IDs")
 	}
 }
+
+// A configuration change without history of its own borrows the history of
+// the other changes (the same Configuring transition), never of creates or
+// releases; its own history, once it has some, replaces the borrowed one.
+func TestChangeWithoutHistoryBorrowsOtherChanges(t *testing.T) {
+	l := newLearner()
+	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, FallbackDelay: 5 * time.Second, MaxWait: 15 * time.Minute}
+	l.record("create/Active", 100*time.Second, true)
+	l.record("release/released", 30*time.Second, true)
+	if s := l.schedule("DisableDeletionProtection/Active", w); s.learned {
+		t.Fatal("a change borrowed from a create or a release")
+	}
+	l.record("EnableDeletionProtection/Active", 2*time.Second, true)
+	l.record("UpdateLoadBalancerAttribute/Active", 4*time.Second, true)
+	s := l.schedule("DisableDeletionProtection/Active", w)
+	if !s.learned || !s.fine {
+		t.Fatal("a change did not borrow the other changes' history")
+	}
+	// lo 2s, hi 4s, two samples: margin the whole spread.
+	if s.start != 0 || s.end != 6*time.Second {
+		t.Fatalf("borrowed window %s..%s, want 0s..6s", s.start, s.end)
+	}
+	if d := s.initial(w.MaxWait); d >= 5*time.Second {
+		t.Errorf("first poll after %s: no better than the fallback", d)
+	}
+	l.record("DisableDeletionProtection/Active", 10*time.Second, true)
+	if s := l.schedule("DisableDeletionProtection/Active", w); s.start != 10*time.Second || s.end != 10*time.Second {
+		t.Errorf("own history: window %s..%s, want 10s..10s", s.start, s.end)
+	}
+	if s := l.schedule("create/Active", w); s.start != 100*time.Second {
+		t.Errorf("create window starts at %s, want its own 100s", s.start)
+	}
+}

@@ -20,6 +20,22 @@ func observeAt(c *fakeClock, l *Adaptive, class string, rps float64, n int, thro
 	}
 }
 
+// observeSaturated is observeAt for a class whose demand fills its rate:
+// before each outcome the bucket holds no banked token (as when requests
+// wait in Wait), so the rate may probe past the plateau.
+func observeSaturated(c *fakeClock, l *Adaptive, class string, rps float64, n int) {
+	step := time.Duration(float64(time.Second) / rps)
+	s := l.state(class)
+	for range n {
+		c.Advance(step)
+		s.mu.Lock()
+		s.refill(c.Now())
+		s.released = math.Min(s.released, s.next)
+		s.mu.Unlock()
+		l.Observe(class, false)
+	}
+}
+
 func near(got, want, relTol float64) bool {
 	return math.Abs(got-want) <= relTol*math.Abs(want)+1e-9
 }
@@ -126,7 +142,7 @@ func TestAdaptiveRecoversAlongCubic(t *testing.T) {
 			}
 			prevRate, prevStep := l.Rate("w"), 0.0
 			for range int(3 * k * demand) {
-				observeAt(c, l, "w", demand, 1, false)
+				observeSaturated(c, l, "w", demand, 1)
 				dt := c.Now().Sub(t0).Seconds()
 				st := l.Stats("w")
 				want := math.Min(ScaleConstant*math.Pow(dt-k, 3)+w, 2*st.MeasuredRate)
@@ -164,12 +180,35 @@ func TestAdaptiveRecoversAlongCubic(t *testing.T) {
 		if got := l.Rate("w"); !near(got, w, 1e-6) {
 			t.Fatalf("rate at K = %.6f, want W = %.6f", got, w)
 		}
-		c.Advance(time.Second)
-		l.Observe("w", false)
+		observeSaturated(c, l, "w", 1, 1)
 		if got := l.Rate("w"); !near(got, w+ScaleConstant, 1e-6) {
 			t.Fatalf("rate at K+1s = %.6f, want W+0.4 = %.6f", got, w+ScaleConstant)
 		}
 	})
+}
+
+// TestAdaptiveHoldsThePlateauWhileDemandIsLow: past the plateau, successes
+// of a class whose demand does not fill its rate (tokens banked) do not
+// raise the rate above the last throttled rate; once demand fills it,
+// probing resumes from the plateau, along the convex part of the curve.
+func TestAdaptiveHoldsThePlateauWhileDemandIsLow(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	observeAt(c, l, "w", 20, 100, false)
+	l.Observe("w", true)
+	w := l.Stats("w").LastMaxRate
+	k := time.Duration(math.Cbrt(w*(1-Beta)/ScaleConstant) * float64(time.Second))
+	// Demand at the plateau's rate for 10·K: the bucket never empties.
+	observeAt(c, l, "w", w, int(10*k.Seconds()*w), false)
+	if got := l.Rate("w"); !near(got, w, 1e-6) {
+		t.Fatalf("rate after 10·K of low demand = %.6f, want the plateau W = %.6f", got, w)
+	}
+	// Demand fills the rate for one second: the curve grows from W by C·1³,
+	// not from where 11·K past the throttle would put it.
+	observeSaturated(c, l, "w", w, int(w))
+	if got, want := l.Rate("w"), w+ScaleConstant; !near(got, want, 0.05) {
+		t.Fatalf("rate one saturated second later = %.6f, want about W+C = %.6f", got, want)
+	}
 }
 
 func TestAdaptiveMaxRate(t *testing.T) {

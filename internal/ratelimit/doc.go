@@ -55,7 +55,8 @@
 //     answers at once, one more per answer that is not a throttle.
 //   - On a throttle: the throttled rate W is the measured rate (or the lower
 //     of it and the current rate once limited); the rate is cut to [Beta]·W
-//     (β = 0.7) and limiting is switched on, with an empty bucket. A throttle
+//     (β = 0.7) and limiting is switched on; the bucket is emptied at
+//     every cut (aws-sdk-go-v2 only at the first). A throttle
 //     before any measuring bucket has ended (not in aws-sdk-go-v2, whose
 //     measured rate is then 0 and cuts to the minimum) takes for W the
 //     successes per second since the class started, over at least a second:
@@ -63,7 +64,11 @@
 //   - On any other outcome: the rate follows CUBIC, C·(t−K)³ + W, where t is
 //     the time since the last throttle, C is the scale constant
 //     ([ScaleConstant], 0.4, see [WithScaleConstant]) and K = ∛(W·(1−β)/C):
-//     concave back to W in K seconds, then convex, probing for more.
+//     concave back to W in K seconds, then convex, probing for more. Past
+//     the plateau the curve is held at W while the class is limited by its
+//     demand rather than by the rate (a token is banked when the answer
+//     arrives; not in aws-sdk-go-v2, as RFC 7661 for TCP): probing resumes
+//     from W once demand fills the rate.
 //   - The rate never exceeds twice the measured rate, stays at or above the
 //     minimum ([DefaultMinRate], 0.5 requests per second, [WithMinRate]) and
 //     at or below [WithMaxRate]'s cap.
@@ -79,6 +84,13 @@
 //     compounding 0.7⁴ or worse per episode; in the simulation below (R=50)
 //     that keeps 73% of R instead of 99.5%. [WithCutOnEveryThrottle]
 //     restores its behaviour.
+//   - The bucket is emptied at every cut and the curve held at the plateau
+//     while demand is low. In the fleet benchmark (alb, BENCHMARKS.md) the
+//     retries of one episode, sent on the tokens banked at the old rate,
+//     were throttled at once and cut the rate five to seven times within a
+//     second (16/s to 1.7/s); and a stage whose demand had paused had
+//     probed up to 16–18/s against a limit of 10/s, so its next burst of
+//     demand was throttled.
 //   - Waiters are served first come, first served: each takes a ticket and
 //     sleeps (context-aware, at most [MaxSleepSlice] at a time, re-reading
 //     the rate after each sleep) until the bucket covers it, instead of
