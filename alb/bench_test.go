@@ -246,6 +246,13 @@ func runFleet(srv *albtest.Server, clk *scaledClock, n int, life func(ctx contex
 			for a, h := range hist {
 				fmt.Printf("%-28s %v\n", a, h)
 			}
+			var thrAt []string
+			for _, r := range srv.Requests() {
+				if r.Code == "Throttling.User" && r.Action == "CreateLoadBalancer" {
+					thrAt = append(thrAt, fmt.Sprintf("%.2f", r.Time.Sub(start).Seconds()))
+				}
+			}
+			fmt.Println("create throttles at", thrAt)
 			for _, r := range srv.Requests() {
 				if r.Action == "CreateLoadBalancer" && r.Time.Sub(start) == lastCreate {
 					lastID = r.Params["LoadBalancerName"]

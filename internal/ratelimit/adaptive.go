@@ -17,6 +17,13 @@ const (
 	// ScaleConstant is CUBIC's C, the default of [WithScaleConstant]: how
 	// fast the rate grows back, in requests per second per second cubed.
 	ScaleConstant = 0.4
+	// ScaleReferenceRate is the rate, in requests per second, below which
+	// the default C shrinks in proportion (C·W/40 at a throttled rate W):
+	// aws-sdk-go-v2's C is absolute, so it probes relatively harder the
+	// lower the rate (at 10 requests per second it doubled the throttled
+	// fraction in the simulation), while the absolute spare capacity there
+	// is small anyway. [WithScaleConstant] fixes C at every rate.
+	ScaleReferenceRate = 40.0
 	// Smoothing is the weight of the newest half-second bucket in the
 	// measured send rate (an exponentially weighted moving average).
 	Smoothing = 0.8
@@ -68,7 +75,9 @@ type adaptiveConfig struct {
 	onChange func(class string, rate float64, reason string)
 	everyCut bool
 	scale    float64
-	window   int
+	// fixedScale: WithScaleConstant set C, which then applies at every rate.
+	fixedScale bool
+	window     int
 }
 
 // WithClock sets the time source (default [SystemClock]). A nil clock is
@@ -137,7 +146,7 @@ func WithOnChange(fn func(class string, rate float64, reason string)) AdaptiveOp
 func WithScaleConstant(c float64) AdaptiveOption {
 	return func(cfg *adaptiveConfig) {
 		if c > 0 && !math.IsInf(c, 0) {
-			cfg.scale = c
+			cfg.scale, cfg.fixedScale = c, true
 		}
 	}
 }
@@ -269,7 +278,17 @@ func (a *Adaptive) state(class string) *classState {
 }
 
 func (a *Adaptive) cubicWindow(lastMax float64) float64 {
-	return math.Cbrt(lastMax * (1 - Beta) / a.cfg.scale)
+	return math.Cbrt(lastMax * (1 - Beta) / a.scaleAt(lastMax))
+}
+
+// scaleAt is CUBIC's C for a class last throttled at lastMax: the
+// configured C, scaled down in proportion below [ScaleReferenceRate] unless
+// [WithScaleConstant] fixed it.
+func (a *Adaptive) scaleAt(lastMax float64) float64 {
+	if a.cfg.fixedScale || lastMax >= ScaleReferenceRate {
+		return a.cfg.scale
+	}
+	return a.cfg.scale * math.Max(lastMax, a.cfg.minRate) / ScaleReferenceRate
 }
 
 // refill adds the tokens earned since the last refill.
@@ -437,7 +456,7 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 				d = 0
 			}
 		}
-		s.calculated = a.cfg.scale*d*d*d + s.lastMax
+		s.calculated = a.scaleAt(s.lastMax)*d*d*d + s.lastMax
 	}
 	s.refill(now)
 	demand := s.measured

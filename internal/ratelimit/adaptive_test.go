@@ -136,7 +136,8 @@ func TestAdaptiveRecoversAlongCubic(t *testing.T) {
 			l.Observe("w", true)
 			t0 := c.Now()
 			w := l.Stats("w").LastMaxRate
-			k := math.Cbrt(w * (1 - Beta) / ScaleConstant)
+			cc := l.scaleAt(w)
+			k := math.Cbrt(w * (1 - Beta) / cc)
 			if got := l.Rate("w"); !near(got, Beta*w, 1e-9) {
 				t.Fatalf("rate right after the throttle %.4f, want %.4f", got, Beta*w)
 			}
@@ -145,7 +146,7 @@ func TestAdaptiveRecoversAlongCubic(t *testing.T) {
 				observeSaturated(c, l, "w", demand, 1)
 				dt := c.Now().Sub(t0).Seconds()
 				st := l.Stats("w")
-				want := math.Min(ScaleConstant*math.Pow(dt-k, 3)+w, 2*st.MeasuredRate)
+				want := math.Min(cc*math.Pow(dt-k, 3)+w, 2*st.MeasuredRate)
 				want = math.Max(want, DefaultMinRate)
 				if !near(st.Rate, want, 1e-9) {
 					t.Fatalf("at t0+%.3fs rate %.6f, want %.6f", dt, st.Rate, want)
@@ -206,8 +207,24 @@ func TestAdaptiveHoldsThePlateauWhileDemandIsLow(t *testing.T) {
 	// Demand fills the rate for one second: the curve grows from W by C·1³,
 	// not from where 11·K past the throttle would put it.
 	observeSaturated(c, l, "w", w, int(w))
-	if got, want := l.Rate("w"), w+ScaleConstant; !near(got, want, 0.05) {
+	if got, want := l.Rate("w"), w+l.scaleAt(w); !near(got, want, 0.005) {
 		t.Fatalf("rate one saturated second later = %.6f, want about W+C = %.6f", got, want)
+	}
+}
+
+// TestScaleConstantShrinksAtLowRates: the default C is 0.4 from
+// ScaleReferenceRate up and proportionally smaller below; WithScaleConstant
+// fixes it at every rate.
+func TestScaleConstantShrinksAtLowRates(t *testing.T) {
+	l := NewAdaptive()
+	for _, c := range []struct{ w, want float64 }{{100, 0.4}, {40, 0.4}, {20, 0.2}, {10, 0.1}, {0.1, 0.4 * DefaultMinRate / 40}} {
+		if got := l.scaleAt(c.w); !near(got, c.want, 1e-12) {
+			t.Errorf("default C at %g rps = %g, want %g", c.w, got, c.want)
+		}
+	}
+	fixed := NewAdaptive(WithScaleConstant(0.4))
+	if got := fixed.scaleAt(10); got != 0.4 {
+		t.Errorf("WithScaleConstant(0.4) at 10 rps = %g, want 0.4", got)
 	}
 }
 
