@@ -39,8 +39,15 @@ import (
 // transition: the window spans all their samples. Creates and releases
 // never borrow.
 //
-// Without history for a kind (nor, for a change, for any other change), the
-// fallback: one poll every FallbackDelay
+// A configuration change without any change's history (changeFallback)
+// polls first after MinDelay (to 1.2 times it), then on the plain
+// exponential schedule from MinDelay up to FallbackDelay: configuration
+// changes take seconds, and in a fleet the first changes' lag is every later
+// stage's (measured: a fleet of 300 lifecycles ran 1.16-1.17 times its
+// minimum with it, 1.20-1.22 with the 5 s fallback). It costs a change
+// without history a few more calls than FallbackDelay's pace.
+//
+// Without history for any other kind, the fallback: one poll every FallbackDelay
 // (5 s by default), the first after FallbackDelay to 1.2 times it (jitter,
 // so that the polls of a fleet started at once spread), none at once (the
 // write was just sent). No poll is ever less than FallbackDelay after the
@@ -246,7 +253,11 @@ func (s *schedule) first() time.Duration { return min(s.start+s.step, s.end) }
 // within MinDelay, or when the first step would pass maxWait.
 func (s *schedule) initial(maxWait time.Duration) time.Duration {
 	if !s.learned {
-		if d := s.fallback + time.Duration(float64(s.fallback)*0.2*s.rnd()); s.kind != "" && d < maxWait {
+		first := s.fallback
+		if isChange(s.kind) {
+			first = s.minD // changes: see changeFallback
+		}
+		if d := first + time.Duration(float64(first)*0.2*s.rnd()); s.kind != "" && d < maxWait {
 			return d
 		}
 		return 0
@@ -315,6 +326,8 @@ func (s *schedule) delayFunc() func(attempt int, elapsed, remaining time.Duratio
 	switch {
 	case s.learned:
 		return s.delay
+	case isChange(s.kind):
+		return nil // changeFallback: the plain schedule, capped at FallbackDelay
 	case s.kind != "":
 		return func(int, time.Duration, time.Duration) time.Duration { return s.fallback }
 	}

@@ -244,3 +244,28 @@ func TestChangeWithoutHistoryBorrowsOtherChanges(t *testing.T) {
 		t.Errorf("create window starts at %s, want its own 100s", s.start)
 	}
 }
+
+// A configuration change without any change's history polls first after
+// MinDelay (to 1.2 times it), then on the plain schedule capped at
+// FallbackDelay; a create or release without history keeps the fallback.
+func TestChangeWithoutAnyHistoryPollsAfterMinDelay(t *testing.T) {
+	l := newLearner()
+	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, FallbackDelay: 5 * time.Second, MaxWait: 15 * time.Minute}
+	for _, r := range []float64{0, 0.999} {
+		s := l.schedule("EnableDeletionProtection/Active", w)
+		s.rnd = func() float64 { return r }
+		if d, want := s.initial(w.MaxWait), time.Second+time.Duration(r*0.2*float64(time.Second)); d != want {
+			t.Errorf("rnd %v: first poll of a change after %s, want %s", r, d, want)
+		}
+		if s.delayFunc() != nil || s.maxDelay() != w.FallbackDelay {
+			t.Errorf("a change without history: want the plain schedule capped at FallbackDelay, got cap %s", s.maxDelay())
+		}
+	}
+	for _, kind := range []string{"create/Active", "release/deleted", "release/released"} {
+		s := l.schedule(kind, w)
+		s.rnd = func() float64 { return 0 }
+		if d := s.initial(w.MaxWait); d != w.FallbackDelay {
+			t.Errorf("%s without history: first poll after %s, want FallbackDelay", kind, d)
+		}
+	}
+}

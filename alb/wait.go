@@ -16,8 +16,10 @@ import (
 // A Client learns how long each kind of transition takes and schedules the
 // polls of the next wait of that kind from its recent durations, within
 // MinDelay and MaxDelay (see the package documentation); a configuration
-// change without history of its own uses that of the other changes.
-// Without history for the kind, a wait that starts with its write polls every FallbackDelay
+// change without history of its own uses that of the other changes, and
+// without any polls first after MinDelay, then exponentially up to
+// FallbackDelay (changes take seconds). Without history for the kind, any
+// other wait that starts with its write polls every FallbackDelay
 // (the first poll after FallbackDelay to 1.2 times it, so that a fleet's
 // polls spread), and a wait on a transition of unknown start (WaitUntilActive)
 // polls at once, then exponentially from MinDelay up to FallbackDelay, with
