@@ -270,7 +270,7 @@ func (a *Adaptive) state(class string) *classState {
 		s.fill, s.calculated, s.lastMax, s.measured, s.reported = r, r, r, r, r
 		s.capacity = math.Max(r, 1)
 		s.released = s.capacity
-		s.window = a.cubicWindow(r)
+		s.window = math.Cbrt(r * (1 - Beta) / a.cfg.scale) // not throttled yet: the configured C
 		s.lastThrottle = now.Add(-time.Duration(s.window * float64(time.Second)))
 	}
 	actual, _ := a.classes.LoadOrStore(class, s)
@@ -283,7 +283,9 @@ func (a *Adaptive) cubicWindow(lastMax float64) float64 {
 
 // scaleAt is CUBIC's C for a class last throttled at lastMax: the
 // configured C, scaled down in proportion below [ScaleReferenceRate] unless
-// [WithScaleConstant] fixed it.
+// [WithScaleConstant] fixed it. A class limited from the start by
+// [WithInitialRate] and never throttled probes with the configured C: its
+// rate is a guess, not a ceiling the service showed.
 func (a *Adaptive) scaleAt(lastMax float64) float64 {
 	if a.cfg.fixedScale || lastMax >= ScaleReferenceRate {
 		return a.cfg.scale
@@ -456,7 +458,11 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 				d = 0
 			}
 		}
-		s.calculated = a.scaleAt(s.lastMax)*d*d*d + s.lastMax
+		c := a.cfg.scale // an initial rate never throttled: the configured C
+		if s.throttles > s.held {
+			c = a.scaleAt(s.lastMax)
+		}
+		s.calculated = c*d*d*d + s.lastMax
 	}
 	s.refill(now)
 	demand := s.measured

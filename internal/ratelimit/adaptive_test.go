@@ -222,6 +222,13 @@ func TestScaleConstantShrinksAtLowRates(t *testing.T) {
 			t.Errorf("default C at %g rps = %g, want %g", c.w, got, c.want)
 		}
 	}
+	// An initial rate that was never throttled probes with the configured C.
+	c := newFakeClock(true)
+	init := NewAdaptive(WithClock(c), WithInitialRate(10))
+	observeSaturated(c, init, "w", 10, 10)
+	if got := init.Rate("w"); !near(got, 10+ScaleConstant, 1e-6) {
+		t.Errorf("initial rate 10 after one saturated second = %.6f, want 10+C = %.6f", got, 10+ScaleConstant)
+	}
 	fixed := NewAdaptive(WithScaleConstant(0.4))
 	if got := fixed.scaleAt(10); got != 0.4 {
 		t.Errorf("WithScaleConstant(0.4) at 10 rps = %g, want 0.4", got)
