@@ -553,9 +553,12 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 	var last error // the previous attempt's error
 	err := c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
 		err := c.attempt(ctx, action, last, func(ctx context.Context) error {
-			c.log.Debug("alb: call", "action", action)
+			debug := c.log.Enabled(ctx, slog.LevelDebug) // the arguments allocate even when disabled
+			if debug {
+				c.log.Debug("alb: call", "action", action)
+			}
 			err := mapError(action, fn(ctx), c.extra)
-			if err != nil {
+			if err != nil && debug {
 				c.log.Debug("alb: call failed", "action", action, "error", err)
 			}
 			return err

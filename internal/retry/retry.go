@@ -244,8 +244,7 @@ func (r *Retryer) Do(ctx context.Context, action string, idempotent bool, fn fun
 		rnd = defaultRand
 	}
 	start := now()
-	normal := newBackOff(p, p.InitialInterval, now)
-	throttled := newBackOff(p, p.ThrottleInterval, now)
+	var normal, throttled *backoff.ExponentialBackOff // made at the first failure: most calls succeed at once
 
 	paid := 0     // tokens paid for the attempt in flight
 	failures := 0 // failed attempts that were not throttled
@@ -268,6 +267,9 @@ func (r *Retryer) Do(ctx context.Context, action string, idempotent bool, fn fun
 		}
 		// Both sequences advance on every retry so that the k-th delay is
 		// base·Multiplier^(k-1) whichever base applies.
+		if normal == nil {
+			normal, throttled = newBackOff(p, p.InitialInterval, now), newBackOff(p, p.ThrottleInterval, now)
+		}
 		base := normal.NextBackOff()
 		if tb := throttled.NextBackOff(); ev.Throttle {
 			base = tb
