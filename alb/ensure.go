@@ -93,7 +93,7 @@ func (e *NotChangeableError) Is(target error) bool {
 }
 
 // checkEnsureSpec validates the spec for Ensure: the create rules, the
-// idempotency key (unless an ID is given) and the IPv6 rule.
+// idempotency key (unless an ID is given).
 func checkEnsureSpec(spec InstanceSpec, cfg ensureConfig) error {
 	if err := spec.Validate(); err != nil {
 		return err
@@ -102,10 +102,6 @@ func checkEnsureSpec(spec InstanceSpec, cfg ensureConfig) error {
 	if spec.IdempotencyKey == "" && cfg.id == "" {
 		fes = append(fes, &FieldError{Field: "IdempotencyKey", Rule: RuleRequired,
 			Message: "Ensure finds the instance by its idempotency key: set one (and keep it) or pass EnsureInstance(id)"})
-	}
-	if spec.IPv6Internet && spec.ipVersion() != DualStack {
-		fes = append(fes, &FieldError{Field: "IPv6Internet", Rule: RuleIPv6NeedsDualStack,
-			Message: "IPv6 Internet access needs a dual-stack instance; an IPv4 instance cannot be upgraded: create a new dual-stack instance"})
 	}
 	if len(fes) > 0 {
 		return &ValidationError{Errors: fes}

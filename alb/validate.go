@@ -201,6 +201,10 @@ func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 		}
 	}
 	internet := s.AddressType == Internet
+	if s.IPv6Internet && s.ipVersion() != DualStack {
+		v.add("IPv6Internet", RuleIPv6NeedsDualStack,
+			"IPv6 Internet access needs a dual-stack instance (IPVersion %s); an IPv4 instance cannot be upgraded: set IPVersion DualStack for a new instance", DualStack)
+	}
 
 	// Zones: count, uniqueness, one vSwitch per zone.
 	minZones := 2

@@ -213,6 +213,8 @@ func invalidCases() []invalidCase {
 			field: "AddressType", rule: alb.RuleAddressTypeEnum},
 		{name: "IP version IPv6", seed: "Create (IP Version): IPv4 or Dual-stack", spec: baseSpec().WithIPVersion("IPv6"),
 			field: "IPVersion", rule: alb.RuleIPVersionEnum},
+		{name: "IPv6 Internet on IPv4", seed: "Dual-stack: only a dual-stack instance has IPv6 addresses to open to the Internet", spec: spec(func(s *alb.InstanceSpec) { s.IPv6Internet = true }),
+			field: "IPv6Internet", rule: alb.RuleIPv6NeedsDualStack},
 		{name: "edition lower case", seed: "Create (Edition): Basic, Standard, WAF Enabled", spec: spec(func(s *alb.InstanceSpec) { s.Edition = "standard" }),
 			field: "Edition", rule: alb.RuleEditionEnum},
 		{name: "edition Premium", seed: "Create (Edition): Basic, Standard, WAF Enabled", spec: spec(func(s *alb.InstanceSpec) { s.Edition = "Premium" }),
