@@ -85,7 +85,9 @@
 //   - [Client.PlanCreate] checks a spec against live facts (regions and
 //     zones, vSwitches, EIPs, WAF 2.0/3.0, the service-linked role, the
 //     instance count against [DefaultLoadBalancerQuota]), gathered
-//     concurrently within [WithPreflightTimeout], and returns a
+//     concurrently within [WithPreflightTimeout] (plans gathered at the
+//     same time share their reads; region-level facts are kept for
+//     [WithPreflightFactsTTL]), and returns a
 //     [CreatePlan]: every [Finding] (blocking or warning, with rule,
 //     resource, message and fix), every side effect (auto-assigned EIPs,
 //     the three addresses taken from each vSwitch, a billed WAF 3.0
