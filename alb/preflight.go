@@ -354,6 +354,8 @@ type gathered struct {
 // and EIPs, WAF 3.0 DescribeInstance and WAF 2.0 DescribeInstanceInfo for
 // the WAF-enabled edition, ResourceManager GetRole for
 // AliyunServiceRoleForAlb, and ListLoadBalancers for the instance count.
+// Plans gathered at the same time share one read of each fact, and the
+// region-level facts are kept for a while ([WithPreflightFactsTTL]).
 // A fact that cannot be read fails the plan with that call's error.
 //
 // Every broken rule is a [Finding]; the plan is blocked when one is
