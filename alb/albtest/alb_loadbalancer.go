@@ -31,8 +31,9 @@ type lbState struct {
 	token                                                 string
 	deleted                                               bool
 	deletedAt                                             time.Time
-	forbidden                                             bool // SetForbidden
-	missReads                                             int  // reads still answering not-found (WithReadAfterCreateMisses)
+	forbidden                                             bool       // SetForbidden
+	missReads                                             int        // reads still answering not-found (WithReadAfterCreateMisses)
+	attr                                                  *attrCache // encoded GetLoadBalancerAttribute answer (alb_loadbalancer_read.go)
 }
 
 type zoneState struct {

@@ -52,6 +52,10 @@ type route struct {
 	action string
 	prod   *product
 	fn     opFunc
+	// cached, when set, answers a plain read without changing the state (run
+	// holds s.mu without starting a generation), or reports false and run
+	// calls fn.
+	cached func(s *Server, c *call) (any, bool)
 	// write operations take ClientToken (idempotency) and DryRun.
 	idempotent bool
 }
@@ -331,7 +335,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 // ClientToken. A panicking operation releases the lock and the token before
 // the panic reaches serveHTTP.
 func (s *Server) run(rt *route, c *call, useToken bool, tk tokenKey) (res any, aerr *apiError) {
-	s.mu.Lock()
+	if rt.cached != nil {
+		s.mu.lockRead()
+	} else {
+		s.mu.Lock()
+	}
 	defer s.mu.Unlock()
 	ok := false
 	defer func() {
@@ -340,6 +348,13 @@ func (s *Server) run(rt *route, c *call, useToken bool, tk tokenKey) (res any, a
 		}
 	}()
 	c.now = s.clock.Now()
+	if rt.cached != nil {
+		if res, hit := rt.cached(s, c); hit {
+			ok = true
+			return res, nil
+		}
+		s.mu.bump() // the operation may change the state
+	}
 	res, aerr = rt.fn(s, c)
 	ok = true
 	if useToken && aerr == nil {
@@ -508,6 +523,14 @@ func writeBody(w http.ResponseWriter, c *call, status int, b []byte) {
 }
 
 func (s *Server) writeJSON(w http.ResponseWriter, c *call, v any) (int, string) {
+	if a, ok := v.(*attrCache); ok {
+		j := jsonPool.Get().(*jsonBuf)
+		j.buf.Reset()
+		j.buf.Write(a.appendTo(j.buf.AvailableBuffer(), c.requestID))
+		writeBody(w, c, 200, j.buf.Bytes())
+		j.done()
+		return 200, ""
+	}
 	j, b, err := encode(v)
 	if err != nil {
 		e := errf(500, "InternalError", "The request processing has failed due to some unknown error.")

@@ -217,7 +217,7 @@ type Server struct {
 	endpoint string
 	closeMu  sync.Once
 
-	mu sync.Mutex // guards st
+	mu stateMu // guards st
 	st *state
 
 	ctlMu    sync.Mutex // guards faults, limiters, failNext
