@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // This file holds the allocation-free building blocks of both signatures: the canonical
@@ -79,14 +80,18 @@ func sortedKeys(q url.Values, buf []string) []string {
 	return keys
 }
 
-// appendCanonicalQuery appends canonicalQuery(q) (see sign.go) using scratch.
-func appendCanonicalQuery(b []byte, q url.Values, scratch *[]byte) []byte {
+// appendCanonicalQuery appends canonicalQuery(q) (see sign.go) using scratch; keys are
+// q's keys sorted, or nil to look them up.
+func appendCanonicalQuery(b []byte, q url.Values, keys []string, scratch *[]byte) []byte {
 	if len(q) == 0 {
 		return b
 	}
 	var kb [16]string
+	if keys == nil {
+		keys = sortedKeys(q, kb[:])
+	}
 	raw := (*scratch)[:0]
-	for _, k := range sortedKeys(q, kb[:]) {
+	for _, k := range keys {
 		for _, v := range q[k] {
 			if len(raw) > 0 {
 				raw = append(raw, '&')
@@ -101,8 +106,9 @@ func appendCanonicalQuery(b []byte, q url.Values, scratch *[]byte) []byte {
 }
 
 // headerValues returns h's values for a lowercase header name, as h.Values(name) does,
-// without allocating for names made of a–z, 0–9 and '-'.
-func headerValues(h http.Header, name string) []string {
+// without allocating for names made of a–z, 0–9 and '-'. With hs (the headers of h
+// gathered), it looks the name up there instead of in h.
+func headerValues(h http.Header, hs *acs3Headers, name string) []string {
 	var kb [64]byte
 	if len(name) > len(kb) {
 		return h.Values(name)
@@ -117,24 +123,30 @@ func headerValues(h http.Header, name string) []string {
 			}
 		case '0' <= c && c <= '9', c == '-':
 		default:
+			if hs != nil {
+				return hs.get(h, textproto.CanonicalMIMEHeaderKey(name))
+			}
 			return h[textproto.CanonicalMIMEHeaderKey(name)]
 		}
 		kb[i] = c
 		upper = c == '-'
+	}
+	if hs != nil {
+		return hs.get(h, string(kb[:len(name)]))
 	}
 	return h[string(kb[:len(name)])]
 }
 
 // appendCanonicalHeaders appends "name:value\n" for each name in order, using host for
 // "host"; several values of one header are trimmed, sorted and joined with ",".
-func appendCanonicalHeaders(b []byte, h http.Header, host string, names []string) []byte {
+func appendCanonicalHeaders(b []byte, h http.Header, hs *acs3Headers, host string, names []string) []byte {
 	for _, n := range names {
 		b = append(b, n...)
 		b = append(b, ':')
 		if n == "host" {
 			b = append(b, strings.TrimSpace(host)...)
 		} else {
-			vals := headerValues(h, n)
+			vals := headerValues(h, hs, n)
 			if len(vals) == 1 {
 				b = append(b, strings.TrimSpace(vals[0])...)
 			} else {
@@ -153,7 +165,7 @@ func appendCanonicalHeaders(b []byte, h http.Header, host string, names []string
 
 // acs3StringToSignInto writes the ACS3 string to sign ("ACS3-HMAC-SHA256\n" + hex SHA-256
 // of the canonical request) into sts and returns its length.
-func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Values, h http.Header,
+func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Values, keys []string, h http.Header, hs *acs3Headers,
 	host string, names []string, signed, payloadHash string) {
 	bp, sp := getBuf(), getBuf()
 	b := (*bp)[:0]
@@ -164,9 +176,9 @@ func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Valu
 	}
 	b = appendRFC3986(b, path)
 	b = append(b, '\n')
-	b = appendCanonicalQuery(b, q, sp)
+	b = appendCanonicalQuery(b, q, keys, sp)
 	b = append(b, '\n')
-	b = appendCanonicalHeaders(b, h, host, names)
+	b = appendCanonicalHeaders(b, h, hs, host, names)
 	b = append(b, '\n')
 	b = append(b, signed...)
 	b = append(b, '\n')
@@ -199,8 +211,14 @@ const acs3STSLen = len(SchemeACS3) + 1 + 64
 // macCache pools HMAC states per (algorithm, key). It holds at most maxMacKeys keys;
 // beyond that, states are built for each use.
 type macCache struct {
-	mu sync.Mutex
-	m  map[macKey]*macPool
+	last atomic.Pointer[macEntry] // the pool used last: most servers have one secret
+	mu   sync.Mutex
+	m    map[macKey]*macPool
+}
+
+type macEntry struct {
+	k macKey
+	p *macPool
 }
 
 type macKey struct {
@@ -211,16 +229,24 @@ type macKey struct {
 const maxMacKeys = 256
 
 func (c *macCache) get(k macKey) (*macPool, *macState) {
-	c.mu.Lock()
-	p := c.m[k]
-	if p == nil && len(c.m) < maxMacKeys {
-		if c.m == nil {
-			c.m = make(map[macKey]*macPool)
+	var p *macPool
+	if e := c.last.Load(); e != nil && e.k == k {
+		p = e.p
+	} else {
+		c.mu.Lock()
+		p = c.m[k]
+		if p == nil && len(c.m) < maxMacKeys {
+			if c.m == nil {
+				c.m = make(map[macKey]*macPool)
+			}
+			p = &macPool{}
+			c.m[k] = p
 		}
-		p = &macPool{}
-		c.m[k] = p
+		c.mu.Unlock()
+		if p != nil {
+			c.last.Store(&macEntry{k, p})
+		}
 	}
-	c.mu.Unlock()
 	if p != nil {
 		if s, ok := p.pool.Get().(*macState); ok {
 			s.h.Reset()
@@ -275,16 +301,27 @@ func decodeHex(out []byte, s string) bool {
 }
 
 func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
+	v := unhexTable[c]
+	return v, v != 0xff
 }
+
+// unhexTable maps a hex digit (either case) to its value and every other byte to 0xff.
+var unhexTable = func() (t [256]byte) {
+	for i := range t {
+		c := byte(i)
+		switch {
+		case '0' <= c && c <= '9':
+			t[i] = c - '0'
+		case 'a' <= c && c <= 'f':
+			t[i] = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			t[i] = c - 'A' + 10
+		default:
+			t[i] = 0xff
+		}
+	}
+	return t
+}()
 
 // asciiHasPrefixFold reports whether s starts with the lowercase ASCII prefix, ignoring
 // ASCII case.

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -173,5 +175,51 @@ func TestParseTimeFormatMatchesTimeParse(t *testing.T) {
 			b[r.IntN(len(b))] = "x-:TZ +"[r.IntN(7)]
 		}
 		check(string(b))
+	}
+}
+
+// TestParseParamsMatchesParseQuery checks ParseParams's own parsing of simple queries
+// (and the sorted keys it records) against url.ParseQuery on random raw queries, and the
+// canonical query and headers built from what verifyACS3 gathers against the reference.
+func TestParseParamsMatchesParseQuery(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "ab=&&%2+;~*Z"
+	for range 50000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteByte(alphabet[r.IntN(len(alphabet))])
+		}
+		raw := b.String()
+		req := &http.Request{Method: "POST", URL: &url.URL{Path: "/", RawQuery: raw}, Header: http.Header{}}
+		want, werr := url.ParseQuery(raw)
+		p, perr := ParseParams(req, nil)
+		if (werr != nil) != (perr != nil) {
+			t.Fatalf("%q: error %v, url.ParseQuery %v", raw, perr, werr)
+		}
+		if werr != nil {
+			continue
+		}
+		if !reflect.DeepEqual(p.Query, want) || !reflect.DeepEqual(p.All, want) {
+			t.Fatalf("%q: got %v, want %v", raw, p.Query, want)
+		}
+		if p.nkeys > 0 {
+			keys := make([]string, 0, len(want))
+			for k := range want {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			if !slices.Equal(p.keys[:p.nkeys], keys) {
+				t.Fatalf("%q: keys %q, want %q", raw, p.keys[:p.nkeys], keys)
+			}
+		}
+		h := http.Header{"X-Acs-Date": {"d"}, "x-acs-raw": {" v "}, "X-Acs-Multi": {"b", " a"}}
+		names := []string{"host", "x-acs-date", "x-acs-multi", "x-acs-raw"}
+		var hs acs3Headers
+		hs.gather(h, names)
+		var sts [acs3STSLen]byte
+		acs3StringToSignInto(&sts, "POST", "/", p.Query, p.sortedKeys(), h, &hs, "host", names, strings.Join(names, ";"), "x")
+		if got, want := string(sts[:]), refACS3StringToSign("POST", "/", want, refCanonicalHeaders(h, "host", names), strings.Join(names, ";"), "x"); got != want {
+			t.Fatalf("%q: string to sign %q, want %q", raw, got, want)
+		}
 	}
 }

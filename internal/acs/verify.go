@@ -44,12 +44,12 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Verified, *Error) {
 	if v == nil || v.Lookup == nil {
 		return Verified{}, errNoLookup()
 	}
-	if isACS3(r) {
+	if auth := header(r.Header, hAuthorization); isACS3(auth) {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			return v.verifyACS3(r, body, nil, errQuery())
+			return v.verifyACS3(r, auth, body, nil, nil, errQuery())
 		}
-		return v.verifyACS3(r, body, q, nil)
+		return v.verifyACS3(r, auth, body, q, nil, nil)
 	}
 	p, e := ParseParams(r, body)
 	if e != nil {
@@ -58,10 +58,8 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Verified, *Error) {
 	return v.verifyRPC(r, p.All)
 }
 
-func isACS3(r *http.Request) bool {
-	auth := r.Header["Authorization"]
-	return len(auth) > 0 && strings.HasPrefix(auth[0], "ACS3-")
-}
+// isACS3 reports whether the Authorization header value auth names an ACS3 scheme.
+func isACS3(auth string) bool { return strings.HasPrefix(auth, "ACS3-") }
 
 func errQuery() *Error {
 	return newError(http.StatusBadRequest, CodeInvalidParameter, "The query string is malformed.")
@@ -75,16 +73,37 @@ type Params struct {
 	// query values of the same key): what the classic RPC signature covers. It is Query
 	// itself when there is no form body; do not modify either.
 	All url.Values
+
+	// keys are Query's keys sorted (nkeys of them), when ParseParams learnt them while
+	// parsing (nkeys 0: look them up in Query).
+	keys  [maxSimpleKeys]string
+	nkeys int
 }
+
+// sortedKeys returns Query's keys sorted if ParseParams recorded them, else nil.
+func (p *Params) sortedKeys() []string {
+	if p.nkeys == 0 {
+		return nil
+	}
+	return p.keys[:p.nkeys]
+}
+
+// maxSimpleKeys is the most query parameters parseSimpleQuery parses.
+const maxSimpleKeys = 8
 
 // ParseParams parses r's query and, when the Content-Type is
 // application/x-www-form-urlencoded, its form body (already read into body).
 func ParseParams(r *http.Request, body []byte) (Params, *Error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return Params{}, errQuery()
+	var p Params
+	q, ok := parseSimpleQuery(r.URL.RawQuery, &p)
+	if !ok {
+		var err error
+		if q, err = url.ParseQuery(r.URL.RawQuery); err != nil {
+			return Params{}, errQuery()
+		}
+		p.nkeys = 0
 	}
-	p := Params{Query: q, All: q}
+	p.Query, p.All = q, q
 	if len(body) == 0 || !isFormContent(r.Header["Content-Type"]) {
 		return p, nil
 	}
@@ -105,6 +124,36 @@ func ParseParams(r *http.Request, body []byte) (Params, *Error) {
 	return p, nil
 }
 
+// parseSimpleQuery parses a query as url.ParseQuery does when it has at most
+// maxSimpleKeys parameters and neither '%', '+' nor ';' (so that unescaping changes
+// nothing and no error is possible), and records its keys sorted in p. It reports false,
+// without parsing, for any other query.
+func parseSimpleQuery(raw string, p *Params) (url.Values, bool) {
+	if len(raw) == 0 {
+		return url.Values{}, true
+	}
+	if strings.ContainsAny(raw, "%+;") || strings.Count(raw, "&") >= maxSimpleKeys {
+		return nil, false
+	}
+	q := make(url.Values, 1)
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		vs, seen := q[k]
+		q[k] = append(vs, v)
+		if !seen {
+			p.keys[p.nkeys] = k
+			p.nkeys++
+		}
+	}
+	slices.Sort(p.keys[:p.nkeys])
+	return q, true
+}
+
 func isFormContent(ct []string) bool {
 	if len(ct) == 0 {
 		return false
@@ -122,8 +171,8 @@ func (v *Verifier) VerifyParams(r *http.Request, body []byte, p Params) (Verifie
 	if v == nil || v.Lookup == nil {
 		return Verified{}, errNoLookup()
 	}
-	if isACS3(r) {
-		return v.verifyACS3(r, body, p.Query, nil)
+	if auth := header(r.Header, hAuthorization); isACS3(auth) {
+		return v.verifyACS3(r, auth, body, p.Query, p.sortedKeys(), nil)
 	}
 	return v.verifyRPC(r, p.All)
 }
@@ -249,8 +298,69 @@ func signedHas(names []string, k string) bool {
 	return false
 }
 
-func (v *Verifier) verifyACS3(r *http.Request, body []byte, q url.Values, qerr *Error) (Verified, *Error) {
-	auth := header(r.Header, hAuthorization)
+// acs3Headers is what verifyACS3 reads of the request headers, gathered in one pass
+// over them: the values of the headers it needs (h[canonical name][0], "" if absent), an
+// x-acs-* header that is not signed, and the entries themselves (all of them when there
+// are at most len(ents)), in which the canonical headers are looked up.
+type acs3Headers struct {
+	date, nonce, payload, ak, token string
+	unsigned                        string // an x-acs-* header not in SignedHeaders
+	n                               int    // number of headers
+	ents                            [24]headerEntry
+}
+
+type headerEntry struct {
+	k string
+	v []string
+}
+
+func (hs *acs3Headers) gather(h http.Header, names []string) {
+	for k, vs := range h {
+		switch k {
+		case hDate:
+			hs.date = firstValue(vs)
+		case hNonce:
+			hs.nonce = firstValue(vs)
+		case hContentSHA256:
+			hs.payload = firstValue(vs)
+		case hAccessKeyID:
+			hs.ak = firstValue(vs)
+		case hSecurityToken:
+			hs.token = firstValue(vs)
+		}
+		if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
+			hs.unsigned = k
+		}
+		if hs.n < len(hs.ents) {
+			hs.ents[hs.n] = headerEntry{k, vs}
+		}
+		hs.n++
+	}
+}
+
+// get returns h[key], h being the header gathered.
+func (hs *acs3Headers) get(h http.Header, key string) []string {
+	if hs.n > len(hs.ents) {
+		return h[key]
+	}
+	for _, e := range hs.ents[:hs.n] {
+		if e.k == key {
+			return e.v
+		}
+	}
+	return nil
+}
+
+func firstValue(vs []string) string {
+	if len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+// verifyACS3 verifies an ACS3 request whose Authorization header is auth and query q;
+// keys are q's keys sorted, or nil to look them up in q.
+func (v *Verifier) verifyACS3(r *http.Request, auth string, body []byte, q url.Values, keys []string, qerr *Error) (Verified, *Error) {
 	alg, rest, _ := strings.Cut(auth, " ")
 	if alg != SchemeACS3 {
 		return Verified{}, newError(http.StatusBadRequest, CodeInvalidSignatureMethod,
@@ -303,21 +413,21 @@ func (v *Verifier) verifyACS3(r *http.Request, body []byte, q url.Values, qerr *
 		}
 		list = more
 	}
-	for _, h := range [...][2]string{{HeaderDate, hDate}, {HeaderNonce, hNonce}, {HeaderContentSHA256, hContentSHA256}} {
-		if header(r.Header, h[1]) == "" {
-			return Verified{}, errMissingHeader(h[0])
+	var hs acs3Headers
+	hs.gather(r.Header, names)
+	for _, h := range [...]struct{ name, value string }{{HeaderDate, hs.date}, {HeaderNonce, hs.nonce}, {HeaderContentSHA256, hs.payload}} {
+		if h.value == "" {
+			return Verified{}, errMissingHeader(h.name)
 		}
 	}
 	if !slices.Contains(names, "host") {
 		return Verified{}, errIncomplete("The header host is not signed.")
 	}
-	for k := range r.Header {
-		if asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
-			return Verified{}, errIncomplete("The header " + strings.ToLower(k) + " is not signed.")
-		}
+	if hs.unsigned != "" {
+		return Verified{}, errIncomplete("The header " + strings.ToLower(hs.unsigned) + " is not signed.")
 	}
 	now := v.now()
-	t, e := v.checkTime(header(r.Header, hDate), now)
+	t, e := v.checkTime(hs.date, now)
 	if e != nil {
 		return Verified{}, e
 	}
@@ -325,41 +435,45 @@ func (v *Verifier) verifyACS3(r *http.Request, body []byte, q url.Values, qerr *
 	if e != nil {
 		return Verified{}, e
 	}
-	if hak := header(r.Header, hAccessKeyID); hak != "" && hak != ak {
+	if hs.ak != "" && hs.ak != ak {
 		return Verified{}, errTokenMismatch()
 	}
-	if e := checkToken(cred, header(r.Header, hSecurityToken)); e != nil {
+	if e := checkToken(cred, hs.token); e != nil {
 		return Verified{}, e
 	}
 	if qerr != nil {
 		return Verified{}, qerr
 	}
-	payload := header(r.Header, hContentSHA256)
-	var got, sum [sha256.Size]byte
-	if len(body) == 0 {
-		sum = emptySHA256
-	} else {
-		sum = sha256.Sum256(body)
-	}
-	if !decodeHex(got[:], payload) || got != sum {
-		return Verified{}, newError(http.StatusBadRequest, CodeSignatureDoesNotMatch,
-			"Specified signature is not matched with our calculation. The x-acs-content-sha256 header does not match the SHA-256 of the request body.")
+	payload := hs.payload
+	if len(body) != 0 || payload != emptySHA256Hex { // the SDK's lowercase hex of an empty body: nothing to decode
+		var got, sum [sha256.Size]byte
+		if len(body) == 0 {
+			sum = emptySHA256
+		} else {
+			sum = sha256.Sum256(body)
+		}
+		if !decodeHex(got[:], payload) || got != sum {
+			return Verified{}, newError(http.StatusBadRequest, CodeSignatureDoesNotMatch,
+				"Specified signature is not matched with our calculation. The x-acs-content-sha256 header does not match the SHA-256 of the request body.")
+		}
 	}
 	var sts [acs3STSLen]byte
-	acs3StringToSignInto(&sts, r.Method, r.URL.Path, q, r.Header, r.Host, names, signedList, payload)
+	acs3StringToSignInto(&sts, r.Method, r.URL.Path, q, keys, r.Header, &hs, r.Host, names, signedList, payload)
 	var want, claimed [sha256.Size]byte
 	v.macs.macACS3(cred.AccessKeySecret, &sts, &want)
 	if !decodeHex(claimed[:], sig) || subtle.ConstantTimeCompare(want[:], claimed[:]) != 1 {
 		return Verified{}, errMismatch(string(sts[:]))
 	}
-	nonce := header(r.Header, hNonce)
-	if e := v.checkNonce(ak, nonce, t, now); e != nil {
+	if e := v.checkNonce(ak, hs.nonce, t, now); e != nil {
 		return Verified{}, e
 	}
-	return Verified{Scheme: SchemeACS3, AccessKeyID: ak, Nonce: nonce, Time: t, STS: cred.SecurityToken != ""}, nil
+	return Verified{Scheme: SchemeACS3, AccessKeyID: ak, Nonce: hs.nonce, Time: t, STS: cred.SecurityToken != ""}, nil
 }
 
 var emptySHA256 = sha256.Sum256(nil)
+
+// emptySHA256Hex is the lowercase hex of emptySHA256.
+const emptySHA256Hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 // parseTimeFormat parses "YYYY-MM-DDTHH:MM:SSZ" (TimeFormat) without time.Parse; it
 // reports false for anything else, including out-of-range fields, which time.Parse then
