@@ -62,6 +62,7 @@ type config struct {
 	noControl     bool
 	faults        []Fault
 	jobLimit      int          // WithJobHistoryLimit
+	releasedLimit int          // WithReleasedHistoryLimit
 	readMisses    int          // WithReadAfterCreateMisses
 	logger        *slog.Logger // WithLogger
 }

@@ -44,7 +44,9 @@ type state struct {
 	cbwOrder []string
 	lbs      map[string]*lbState
 	lbOrder  []string
-	history  []*lbState      // every instance ever created, in order
+	history  []*lbState      // the live instances and the last released ones, in creation order (see WithReleasedHistoryLimit)
+	created  int             // instances ever created
+	released int             // released instances in history
 	jobs     map[string]*job // job history, bounded (see WithJobHistoryLimit)
 	jobOrder []string
 	finished int                  // finished jobs in jobs
