@@ -66,6 +66,8 @@ type call struct {
 	version   string
 	prod      *product
 	p         url.Values
+	pm        url.Values // pooled map the query may be parsed into (see putParams)
+	ridHeader [1]string  // the X-Acs-Request-Id header value, without an allocation of its own
 	ak        string
 	requestID string
 	now       time.Time
@@ -189,8 +191,27 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if !c.recorded && (c.action != "" || status != 0) {
 			s.record(c, status, code)
 		}
+		c.putParams()
 	}()
 	status, code = s.serve(w, r, c)
+}
+
+// paramsPool holds the maps simple queries are parsed into: every request
+// would otherwise allocate one. Nothing keeps c.p or its slices past the
+// request (operations copy what they keep).
+var paramsPool = sync.Pool{New: func() any { return make(url.Values, 1) }}
+
+// putParams returns c's parameter map to the pool, once the request is done
+// with it.
+func (c *call) putParams() {
+	if c.pm == nil {
+		return
+	}
+	if len(c.pm) <= 16 {
+		clear(c.pm)
+		paramsPool.Put(c.pm)
+	}
+	c.pm, c.p = nil, nil
 }
 
 // serve handles one request and returns the status and code answered.
@@ -206,8 +227,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	if err != nil {
 		return fail(err)
 	}
-	// The parameters are parsed once, here, and handed to the signature check.
-	params, perr := acs.ParseParams(r, body)
+	// The parameters are parsed once, here, and handed to the signature check;
+	// a simple query goes into c's pooled map.
+	c.pm = paramsPool.Get().(url.Values)
+	params, perr := acs.ParseParamsInto(r, body, c.pm)
 	if perr != nil {
 		return fail(&apiError{Status: perr.Status, Code: perr.Code, Message: perr.Message})
 	}
@@ -517,7 +540,8 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, e *apiError) {
 func writeBody(w http.ResponseWriter, c *call, status int, b []byte) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeJSON
-	h["X-Acs-Request-Id"] = []string{c.requestID}
+	c.ridHeader[0] = c.requestID
+	h["X-Acs-Request-Id"] = c.ridHeader[:]
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }

@@ -22,35 +22,6 @@ import (
 const upperHex = "0123456789ABCDEF"
 const lowerHex = "0123456789abcdef"
 
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
-func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
-
-func putBuf(b *[]byte) {
-	if cap(*b) > 64<<10 {
-		return // do not keep the buffer of an unusually large request
-	}
-	*b = (*b)[:0]
-	bufPool.Put(b)
-}
-
-// appendQueryEscape appends url.QueryEscape(s): A–Z a–z 0–9 - _ . ~ stay, space becomes
-// "+", every other byte %XX (uppercase).
-func appendQueryEscape(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
-			b = append(b, c)
-		case c == ' ':
-			b = append(b, '+')
-		default:
-			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
-		}
-	}
-	return b
-}
-
 // appendRFC3986 appends s with the replacements of rfc3986 (strings.Replacer semantics:
 // leftmost first, no overlaps): "+" → "%20", "*" → "%2A", "%7E" → "~".
 func appendRFC3986[T string | []byte](b []byte, s T) []byte {
@@ -80,9 +51,12 @@ func sortedKeys(q url.Values, buf []string) []string {
 	return keys
 }
 
-// appendCanonicalQuery appends canonicalQuery(q) (see sign.go) using scratch; keys are
-// q's keys sorted, or nil to look them up.
-func appendCanonicalQuery(b []byte, q url.Values, keys []string, scratch *[]byte) []byte {
+// appendCanonicalQuery appends canonicalQuery(q) (see sign.go); keys are q's keys sorted,
+// or nil to look them up. canonicalQuery applies the RFC 3986 replacements to the whole
+// "k=QueryEscape(v)&…" string; no replaced pattern can span a '=' or '&', so they are
+// applied here to each key (raw) and each escaped value (where only "+", from a space,
+// can occur: QueryEscape leaves '~' alone and escapes '*').
+func appendCanonicalQuery(b []byte, q url.Values, keys []string) []byte {
 	if len(q) == 0 {
 		return b
 	}
@@ -90,19 +64,34 @@ func appendCanonicalQuery(b []byte, q url.Values, keys []string, scratch *[]byte
 	if keys == nil {
 		keys = sortedKeys(q, kb[:])
 	}
-	raw := (*scratch)[:0]
+	first := true
 	for _, k := range keys {
 		for _, v := range q[k] {
-			if len(raw) > 0 {
-				raw = append(raw, '&')
+			if !first {
+				b = append(b, '&')
 			}
-			raw = append(raw, k...)
-			raw = append(raw, '=')
-			raw = appendQueryEscape(raw, v)
+			first = false
+			b = appendRFC3986(b, k)
+			b = append(b, '=')
+			b = appendQueryEscape3986(b, v)
 		}
 	}
-	*scratch = raw
-	return appendRFC3986(b, raw)
+	return b
+}
+
+// appendQueryEscape3986 appends rfc3986.Replace(url.QueryEscape(s)): A–Z a–z 0–9 - _ . ~
+// stay, every other byte becomes %XX (uppercase), a space "%20".
+func appendQueryEscape3986(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			b = append(b, c)
+		default:
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return b
 }
 
 // headerValues returns h's values for a lowercase header name, as h.Values(name) does,
@@ -167,8 +156,8 @@ func appendCanonicalHeaders(b []byte, h http.Header, hs *acs3Headers, host strin
 // of the canonical request) into sts and returns its length.
 func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Values, keys []string, h http.Header, hs *acs3Headers,
 	host string, names []string, signed, payloadHash string) {
-	bp, sp := getBuf(), getBuf()
-	b := (*bp)[:0]
+	var stack [1024]byte // the canonical request of a usual call fits
+	b := stack[:0]
 	b = append(b, method...)
 	b = append(b, '\n')
 	if path == "" {
@@ -176,7 +165,7 @@ func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Valu
 	}
 	b = appendRFC3986(b, path)
 	b = append(b, '\n')
-	b = appendCanonicalQuery(b, q, keys, sp)
+	b = appendCanonicalQuery(b, q, keys)
 	b = append(b, '\n')
 	b = appendCanonicalHeaders(b, h, hs, host, names)
 	b = append(b, '\n')
@@ -184,9 +173,6 @@ func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Valu
 	b = append(b, '\n')
 	b = append(b, payloadHash...)
 	sum := sha256.Sum256(b)
-	*bp = b
-	putBuf(bp)
-	putBuf(sp)
 	n := copy(sts[:], SchemeACS3+"\n")
 	for i, c := range sum {
 		sts[n+2*i], sts[n+2*i+1] = lowerHex[c>>4], lowerHex[c&15]

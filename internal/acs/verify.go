@@ -94,8 +94,15 @@ const maxSimpleKeys = 8
 // ParseParams parses r's query and, when the Content-Type is
 // application/x-www-form-urlencoded, its form body (already read into body).
 func ParseParams(r *http.Request, body []byte) (Params, *Error) {
+	return ParseParamsInto(r, body, nil)
+}
+
+// ParseParamsInto is ParseParams parsing a simple query (at most 8 parameters, neither
+// '%', '+' nor ';') into m when m is not nil: an empty map the caller may clear and reuse
+// once it is done with the Params and every map and slice in them.
+func ParseParamsInto(r *http.Request, body []byte, m url.Values) (Params, *Error) {
 	var p Params
-	q, ok := parseSimpleQuery(r.URL.RawQuery, &p)
+	q, ok := parseSimpleQuery(r.URL.RawQuery, &p, m)
 	if !ok {
 		var err error
 		if q, err = url.ParseQuery(r.URL.RawQuery); err != nil {
@@ -128,14 +135,16 @@ func ParseParams(r *http.Request, body []byte) (Params, *Error) {
 // maxSimpleKeys parameters and neither '%', '+' nor ';' (so that unescaping changes
 // nothing and no error is possible), and records its keys sorted in p. It reports false,
 // without parsing, for any other query.
-func parseSimpleQuery(raw string, p *Params) (url.Values, bool) {
-	if len(raw) == 0 {
-		return url.Values{}, true
+func parseSimpleQuery(raw string, p *Params, q url.Values) (url.Values, bool) {
+	if q == nil {
+		q = make(url.Values, 1)
 	}
-	if strings.ContainsAny(raw, "%+;") || strings.Count(raw, "&") >= maxSimpleKeys {
+	if len(raw) == 0 {
+		return q, true
+	}
+	if !simpleQuery(raw) {
 		return nil, false
 	}
-	q := make(url.Values, 1)
 	for raw != "" {
 		var kv string
 		kv, raw, _ = strings.Cut(raw, "&")
@@ -152,6 +161,23 @@ func parseSimpleQuery(raw string, p *Params) (url.Values, bool) {
 	}
 	slices.Sort(p.keys[:p.nkeys])
 	return q, true
+}
+
+// simpleQuery reports whether raw has at most maxSimpleKeys parameters and neither '%',
+// '+' nor ';'.
+func simpleQuery(raw string) bool {
+	amps := 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '%', '+', ';':
+			return false
+		case '&':
+			if amps++; amps >= maxSimpleKeys {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func isFormContent(ct []string) bool {
