@@ -114,12 +114,17 @@ type errorBody struct {
 	Recommend string `json:"Recommend"`
 }
 
-// Parameters never logged (signatures, tokens) or not business parameters.
-var commonParams = map[string]bool{
-	"Action": true, "Version": true, "Format": true, "AccessKeyId": true,
-	"SignatureMethod": true, "SignatureVersion": true, "SignatureNonce": true,
-	"Timestamp": true, "Signature": true, "SecurityToken": true, "SignatureType": true,
-	"BearerToken": true,
+// isCommonParam reports the parameters never logged (signatures, tokens) or
+// not business parameters.
+func isCommonParam(k string) bool {
+	switch k {
+	case "Action", "Version", "Format", "AccessKeyId",
+		"SignatureMethod", "SignatureVersion", "SignatureNonce",
+		"Timestamp", "Signature", "SecurityToken", "SignatureType",
+		"BearerToken":
+		return true
+	}
+	return false
 }
 
 func newRequestID() string {
@@ -587,7 +592,7 @@ func withRequestID(v any, id string) any {
 func fingerprint(p url.Values) string {
 	keys := make([]string, 0, len(p))
 	for k := range p {
-		if commonParams[k] || k == "ClientToken" || k == "DryRun" || k == "RegionId" {
+		if isCommonParam(k) || k == "ClientToken" || k == "DryRun" || k == "RegionId" {
 			continue
 		}
 		keys = append(keys, k)
@@ -688,10 +693,13 @@ type logEntry struct {
 // (uvarint): action, version, access key ID, request ID, code, then the
 // business parameters as name, value pairs (first value of each).
 func packRequest(c *call, code string) string {
+	var kvb [16][2]string // the business parameters, gathered in one pass when they fit
+	kv := kvb[:0]
 	n := len(c.action) + len(c.version) + len(c.ak) + len(c.requestID) + len(code) + 5*binary.MaxVarintLen32
 	for k, v := range c.p {
-		if !commonParams[k] && len(v) > 0 {
+		if len(v) > 0 && !isCommonParam(k) {
 			n += len(k) + len(v[0]) + 2*binary.MaxVarintLen32
+			kv = append(kv, [2]string{k, v[0]})
 		}
 	}
 	var b strings.Builder // one allocation: String does not copy
@@ -704,11 +712,9 @@ func packRequest(c *call, code string) string {
 	for _, f := range [...]string{c.action, c.version, c.ak, c.requestID, code} {
 		put(f)
 	}
-	for k, v := range c.p {
-		if !commonParams[k] && len(v) > 0 {
-			put(k)
-			put(v[0])
-		}
+	for _, p := range kv {
+		put(p[0])
+		put(p[1])
 	}
 	return b.String()
 }

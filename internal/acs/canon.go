@@ -95,9 +95,8 @@ func appendQueryEscape3986(b []byte, s string) []byte {
 }
 
 // headerValues returns h's values for a lowercase header name, as h.Values(name) does,
-// without allocating for names made of a–z, 0–9 and '-'. With hs (the headers of h
-// gathered), it looks the name up there instead of in h.
-func headerValues(h http.Header, hs *acs3Headers, name string) []string {
+// without allocating for names made of a–z, 0–9 and '-'.
+func headerValues(h http.Header, name string) []string {
 	var kb [64]byte
 	if len(name) > len(kb) {
 		return h.Values(name)
@@ -112,30 +111,30 @@ func headerValues(h http.Header, hs *acs3Headers, name string) []string {
 			}
 		case '0' <= c && c <= '9', c == '-':
 		default:
-			if hs != nil {
-				return hs.get(h, textproto.CanonicalMIMEHeaderKey(name))
-			}
 			return h[textproto.CanonicalMIMEHeaderKey(name)]
 		}
 		kb[i] = c
 		upper = c == '-'
 	}
-	if hs != nil {
-		return hs.get(h, string(kb[:len(name)]))
-	}
 	return h[string(kb[:len(name)])]
 }
 
 // appendCanonicalHeaders appends "name:value\n" for each name in order, using host for
-// "host"; several values of one header are trimmed, sorted and joined with ",".
+// "host"; several values of one header are trimmed, sorted and joined with ",". hs, when
+// not nil, holds h gathered.
 func appendCanonicalHeaders(b []byte, h http.Header, hs *acs3Headers, host string, names []string) []byte {
-	for _, n := range names {
+	for i, n := range names {
 		b = append(b, n...)
 		b = append(b, ':')
 		if n == "host" {
 			b = append(b, strings.TrimSpace(host)...)
 		} else {
-			vals := headerValues(h, hs, n)
+			var vals []string
+			if hs != nil && hs.matched {
+				vals = hs.vals[i]
+			} else {
+				vals = headerValues(h, n)
+			}
 			if len(vals) == 1 {
 				b = append(b, strings.TrimSpace(vals[0])...)
 			} else {

@@ -1,6 +1,7 @@
 package acs
 
 import (
+	"hash/maphash"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -131,6 +132,34 @@ func TestCanonicalFormsMatchReference(t *testing.T) {
 		if got != want {
 			t.Fatalf("query %q headers %v: got %q, want %q", q, h, got, want)
 		}
+		// The same from the headers gathered as verifyACS3 does, with headers of every
+		// case added (only canonical keys are what h.Values finds).
+		for range r.IntN(3) {
+			k := names[r.IntN(len(names))]
+			if r.IntN(2) == 0 {
+				k = strings.ToUpper(k)
+			}
+			h[k] = append(h[k], randString(r, 4))
+		}
+		want = refACS3StringToSign("POST", path, q, refCanonicalHeaders(h, host, names), strings.Join(names, ";"), "abc")
+		var hs acs3Headers
+		hs.gather(h, names)
+		var sts [acs3STSLen]byte
+		acs3StringToSignInto(&sts, "POST", path, q, nil, h, &hs, host, names, strings.Join(names, ";"), "abc")
+		if string(sts[:]) != want {
+			t.Fatalf("gathered: query %q headers %v: got %q, want %q", q, h, sts, want)
+		}
+		// An unsigned x-acs-* header is found exactly when there is one.
+		h["X-Acs-"+randString(r, 3)] = []string{"v"}
+		unsigned := false
+		for k := range h {
+			unsigned = unsigned || asciiHasPrefixFold(k, "x-acs-") && !slices.Contains(names, strings.ToLower(k))
+		}
+		var hs2 acs3Headers
+		hs2.gather(h, names)
+		if (hs2.unsigned != "") != unsigned {
+			t.Fatalf("headers %v names %v: unsigned %q, want %v", h, names, hs2.unsigned, unsigned)
+		}
 	}
 }
 
@@ -220,6 +249,28 @@ func TestParseParamsMatchesParseQuery(t *testing.T) {
 		acs3StringToSignInto(&sts, "POST", "/", p.Query, p.sortedKeys(), h, &hs, "host", names, strings.Join(names, ";"), "x")
 		if got, want := string(sts[:]), refACS3StringToSign("POST", "/", want, refCanonicalHeaders(h, "host", names), strings.Join(names, ";"), "x"); got != want {
 			t.Fatalf("%q: string to sign %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// The nonce key of a short access key and nonce (hashed from a stack buffer) is the hash
+// of what the streaming form writes.
+func TestNonceKeyMatchesStreaming(t *testing.T) {
+	c := NewNonceCache(0)
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		ak, nonce := randString(r, 30), randString(r, 120)
+		var want [2]uint64
+		for i := range want {
+			var h maphash.Hash
+			h.SetSeed(c.seeds[i])
+			_, _ = h.WriteString(ak)
+			_ = h.WriteByte(0)
+			_, _ = h.WriteString(nonce)
+			want[i] = h.Sum64()
+		}
+		if got := c.key(ak, nonce); got != want {
+			t.Fatalf("key(%q, %q) = %x, want %x", ak, nonce, got, want)
 		}
 	}
 }

@@ -516,7 +516,9 @@ func BenchmarkVerifySDKRequest(b *testing.B) {
 			reqs[i], params[i] = r, p
 		}
 	}
-	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }, Nonces: acs.NewNonceCache(0)}
+	nonces := acs.NewNonceCache(0)
+	nonces.SetCapacity(1 << 24) // every request is signed at the same second
+	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }, Nonces: nonces}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -326,21 +326,32 @@ func signedHas(names []string, k string) bool {
 
 // acs3Headers is what verifyACS3 reads of the request headers, gathered in one pass
 // over them: the values of the headers it needs (h[canonical name][0], "" if absent), an
-// x-acs-* header that is not signed, and the entries themselves (all of them when there
-// are at most len(ents)), in which the canonical headers are looked up.
+// x-acs-* header that is not signed and, when matched (see gather), the values of each
+// signed header.
 type acs3Headers struct {
 	date, nonce, payload, ak, token string
 	unsigned                        string // an x-acs-* header not in SignedHeaders
-	n                               int    // number of headers
-	ents                            [24]headerEntry
+
+	// matched reports that vals[i] is h[CanonicalMIMEHeaderKey(names[i])] for every
+	// signed name i (nil when absent), so that the canonical headers need no lookup.
+	matched bool
+	vals    [16][]string
 }
 
-type headerEntry struct {
-	k string
-	v []string
-}
+// maxMatchedName is the longest header name gather matches to a signed name.
+const maxMatchedName = 64
 
+// gather reads h once. It matches the headers to the signed names when there are at
+// most len(vals) names, each of a–z, 0–9 and '-' and at most maxMatchedName long: then
+// h[CanonicalMIMEHeaderKey(n)] is the header whose key is in canonical form (an upper
+// case letter first and after each '-', lower case elsewhere) and lowercases to n.
 func (hs *acs3Headers) gather(h http.Header, names []string) {
+	hs.matched = len(names) <= len(hs.vals)
+	for _, n := range names {
+		if len(n) > maxMatchedName || !simpleName(n) {
+			hs.matched = false
+		}
+	}
 	for k, vs := range h {
 		switch k {
 		case hDate:
@@ -354,27 +365,66 @@ func (hs *acs3Headers) gather(h http.Header, names []string) {
 		case hSecurityToken:
 			hs.token = firstValue(vs)
 		}
-		if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
+		var lb [maxMatchedName]byte
+		lower, canonical, ok := asciiLower(lb[:0], k)
+		if !ok { // long or not ASCII: the general forms
+			if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
+				hs.unsigned = k
+			}
+			continue
+		}
+		i := -1
+		for j, n := range names {
+			if n == string(lower) {
+				i = j
+				break
+			}
+		}
+		if i < 0 && hs.unsigned == "" && len(lower) >= 6 && string(lower[:6]) == "x-acs-" {
 			hs.unsigned = k
 		}
-		if hs.n < len(hs.ents) {
-			hs.ents[hs.n] = headerEntry{k, vs}
+		if i >= 0 && canonical && hs.matched {
+			hs.vals[i] = vs
 		}
-		hs.n++
 	}
 }
 
-// get returns h[key], h being the header gathered.
-func (hs *acs3Headers) get(h http.Header, key string) []string {
-	if hs.n > len(hs.ents) {
-		return h[key]
-	}
-	for _, e := range hs.ents[:hs.n] {
-		if e.k == key {
-			return e.v
+// simpleName reports whether n is made of a–z, 0–9 and '-'.
+func simpleName(n string) bool {
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
 		}
 	}
-	return nil
+	return true
+}
+
+// asciiLower appends k with A–Z lowercased to b and reports whether k is a header name in
+// canonical form made of letters, digits and '-'; ok is false (and b unusable) when k is
+// longer than cap(b) or not ASCII.
+func asciiLower(b []byte, k string) (lower []byte, canonical, ok bool) {
+	if len(k) > cap(b) {
+		return nil, false, false
+	}
+	canonical, upper := true, true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= 0x80:
+			return nil, false, false
+		case 'A' <= c && c <= 'Z':
+			canonical = canonical && upper
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z':
+			canonical = canonical && !upper
+		case '0' <= c && c <= '9', c == '-':
+		default:
+			canonical = false
+		}
+		b = append(b, c)
+		upper = c == '-'
+	}
+	return b, canonical, true
 }
 
 func firstValue(vs []string) string {
