@@ -2,8 +2,8 @@ package albtest_test
 
 import (
 	"bytes"
+	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -120,18 +120,26 @@ func TestAttributeAnswerFollowsChanges(t *testing.T) {
 	sdkErr(t, err, "Forbidden.LoadBalancer", 400)
 }
 
-// The cached answer goes out with the same HTTP framing as any other answer.
+// The cached answer goes out with the same HTTP framing as any other answer: one
+// Content-Length, not chunked.
 func TestAttributeAnswerHeaders(t *testing.T) {
 	srv := albtest.NewServer(albtest.WithTransitions(albtest.Immediate()), albtest.WithoutAuth())
 	t.Cleanup(srv.Close)
 	id, _ := activeLB(t, srv.Config())
 	for range 2 { // the second is served from the cache
-		r := httptest.NewRequest(http.MethodPost, "/?Action=GetLoadBalancerAttribute&Version="+albtest.VersionALB+"&LoadBalancerId="+id, nil)
-		w := httptest.NewRecorder()
-		srv.Handler().ServeHTTP(w, r)
-		if w.Code != 200 || w.Header().Get("Content-Type") != "application/json;charset=utf-8" ||
-			!bytes.Contains(w.Body.Bytes(), []byte(`"RequestId":"`+w.Header().Get("x-acs-request-id")+`"`)) {
-			t.Fatalf("answer %d %v %s", w.Code, w.Header(), w.Body)
+		resp, err := http.Post(srv.URL()+"/?Action=GetLoadBalancerAttribute&Version="+albtest.VersionALB+"&LoadBalancerId="+id, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json;charset=utf-8" ||
+			resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) != 0 ||
+			!bytes.Contains(body, []byte(`"RequestId":"`+resp.Header.Get("x-acs-request-id")+`"`)) {
+			t.Fatalf("answer %d %v (length %d, %v) %s", resp.StatusCode, resp.Header, resp.ContentLength, resp.TransferEncoding, body)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -221,7 +222,8 @@ type Server struct {
 	mu stateMu // guards st
 	st *state
 
-	ctlMu    sync.Mutex // guards faults, limiters, failNext
+	ctlMu    sync.Mutex  // guards faults, limiters, failNext
+	ctlIdle  atomic.Bool // no fault and no rate limit set (see ctlChangedLocked)
 	faults   []*faultState
 	nextID   FaultID
 	limiters map[string]*rate.Limiter
@@ -334,6 +336,9 @@ func New(opts ...Option) (*Server, error) {
 	s.st = newState(w)
 	s.resetLimiters()
 	s.injectStartFaults()
+	s.ctlMu.Lock()
+	s.ctlChangedLocked()
+	s.ctlMu.Unlock()
 	if !c.noNonceCheck {
 		s.nonces = acs.NewNonceCache(c.maxSkew)
 	}
@@ -505,6 +510,7 @@ func (s *Server) Reset() error {
 	s.ctlMu.Lock()
 	s.faults = nil
 	s.failNext = 0
+	s.ctlChangedLocked()
 	s.ctlMu.Unlock()
 	s.endHolds()
 	s.resetLimiters()
@@ -528,6 +534,7 @@ func (s *Server) SetRateLimit(action string, rps float64, burst int) {
 		s.cfg.rateLimits[action] = rateSpec{rps: rps, burst: burst}
 	}
 	s.limiters = map[string]*rate.Limiter{}
+	s.ctlChangedLocked()
 }
 
 func (s *Server) resetLimiters() {
