@@ -127,30 +127,27 @@ func isCommonParam(k string) bool {
 	return false
 }
 
-func newRequestID() string {
-	a, b := rand.Uint64(), rand.Uint64()
+func newRequestID() string { return requestIDFrom(rand.Uint64(), rand.Uint64()) }
+
+// requestIDFrom renders a version-4 UUID in upper case from 128 random bits:
+// character i (of the 32 hexadecimal ones) is nibble i of a, counted from the
+// low end, then of b; the version nibble is 4 and the variant bits 10.
+func requestIDFrom(a, b uint64) string {
 	const hexd = "0123456789ABCDEF"
+	a = a&^(0xF<<48) | 4<<48 // character 12
+	b = b&^0xC | 8           // character 16: 8 | nib&3
 	var buf [36]byte
 	j := 0
-	for i := 0; i < 32; i++ {
-		if i == 8 || i == 12 || i == 16 || i == 20 {
-			buf[j] = '-'
+	for i, v := range [2]uint64{a, b} {
+		for n := 0; n < 16; n++ {
+			if k := 16*i + n; k == 8 || k == 12 || k == 16 || k == 20 {
+				buf[j] = '-'
+				j++
+			}
+			buf[j] = hexd[v&0xF]
+			v >>= 4
 			j++
 		}
-		var nib uint64
-		if i < 16 {
-			nib = a >> (uint(i) * 4) & 0xF
-		} else {
-			nib = b >> (uint(i-16) * 4) & 0xF
-		}
-		if i == 12 {
-			nib = 4
-		}
-		if i == 16 {
-			nib = 8 | nib&3
-		}
-		buf[j] = hexd[nib]
-		j++
 	}
 	return string(buf[:])
 }

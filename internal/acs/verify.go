@@ -347,9 +347,13 @@ const maxMatchedName = 64
 // case letter first and after each '-', lower case elsewhere) and lowercases to n.
 func (hs *acs3Headers) gather(h http.Header, names []string) {
 	hs.matched = len(names) <= len(hs.vals)
+	var lens uint64 // bit l set when a name is l bytes long (l < 64)
 	for _, n := range names {
 		if len(n) > maxMatchedName || !simpleName(n) {
 			hs.matched = false
+		}
+		if len(n) < 64 {
+			lens |= 1 << len(n)
 		}
 	}
 	for k, vs := range h {
@@ -364,6 +368,14 @@ func (hs *acs3Headers) gather(h http.Header, names []string) {
 			hs.ak = firstValue(vs)
 		case hSecurityToken:
 			hs.token = firstValue(vs)
+		}
+		if len(k) < 64 && lens&(1<<len(k)) == 0 {
+			// No signed name has its length: an ASCII k matches none. (A
+			// non-ASCII one may lowercase to another length: signedHas judges.)
+			if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
+				hs.unsigned = k
+			}
+			continue
 		}
 		var lb [maxMatchedName]byte
 		lower, canonical, ok := asciiLower(lb[:0], k)
@@ -560,7 +572,8 @@ func parseTimeFormat(s string) (time.Time, bool) {
 	}
 	num := func(i, n int) (int, bool) {
 		v := 0
-		for _, c := range []byte(s[i : i+n]) {
+		for j := i; j < i+n; j++ {
+			c := s[j]
 			if c < '0' || c > '9' {
 				return 0, false
 			}
@@ -577,11 +590,33 @@ func parseTimeFormat(s string) (time.Time, bool) {
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
-	if t.Day() != d { // day past the end of the month
+	leap := y%4 == 0 && (y%100 != 0 || y%400 == 0)
+	if dim := daysIn[mo-1]; d > dim && !(leap && mo == 2 && d == 29) { // day past the end of the month
 		return time.Time{}, false
 	}
-	return t, true
+	return time.Unix(daysFromCivil(y, mo, d)*86400+int64(h*3600+mi*60+sec), 0).UTC(), true
+}
+
+var daysIn = [12]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// daysFromCivil returns the number of days from 1970-01-01 to the proleptic Gregorian
+// date y-m-d (y >= 0), as time.Date counts them (H. Hinnant's days_from_civil).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := m - 3
+	if m <= 2 {
+		mp = m + 9
+	}
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 func first(p url.Values, k string) string {
