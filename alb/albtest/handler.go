@@ -270,7 +270,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 			return fail(&apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message})
 		}
 		c.ak = v.AccessKeyID
-		if s.cfg.creds[c.ak].expired {
+		if s.anyExpired && s.cfg.creds[c.ak].expired {
 			return fail(errf(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."))
 		}
 	}

@@ -208,9 +208,11 @@ type Server struct {
 	region   string
 	clock    Clock
 	verifier *acs.Verifier
-	nonces   *acs.NonceCache
-	routes   map[string]map[string]*route
-	handler  http.Handler
+	// anyExpired: a credential is registered with WithExpiredSTSCredentials.
+	anyExpired bool
+	nonces     *acs.NonceCache
+	routes     map[string]map[string]*route
+	handler    http.Handler
 
 	httpc *sdkHTTPClient
 
@@ -333,6 +335,9 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.region = w.Region
 	s.routes = buildRoutes()
+	for _, cr := range c.creds {
+		s.anyExpired = s.anyExpired || cr.expired
+	}
 	s.st = newState(w)
 	s.resetLimiters()
 	s.injectStartFaults()
