@@ -65,6 +65,7 @@ type call struct {
 	action    string
 	version   string
 	prod      *product
+	rt        *route // the route served, once found
 	p         url.Values
 	pm        url.Values // pooled map the query may be parsed into (see putParams)
 	ridHeader [1]string  // the X-Acs-Request-Id header value, without an allocation of its own
@@ -245,23 +246,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 		c.ak = credentialFromAuthorization(firstOf(r.Header["Authorization"], nil))
 	}
 
-	versions := s.routes[c.action]
-	if versions == nil {
-		c.prod = prodALB
-		if p := productOfVersion(c.version); p != nil {
-			c.prod = p
-		}
-		return fail(errf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
+	rt := s.lastRoute.Load() // most clients call one action over and over
+	if rt != nil && (rt.action != c.action || rt.prod.version != c.version) {
+		rt = nil
 	}
-	if c.version == "" {
-		c.prod = anyRoute(versions).prod
-		return fail(missing("Version"))
-	}
-	rt := versions[c.version]
 	if rt == nil {
-		c.prod = anyRoute(versions).prod
-		return fail(errf(400, "InvalidVersion", "Specified parameter Version is not valid."))
+		var aerr *apiError
+		if rt, aerr = s.findRoute(c); aerr != nil {
+			return fail(aerr)
+		}
+		s.lastRoute.Store(rt)
 	}
+	c.rt = rt
 	c.prod = rt.prod
 
 	if !s.cfg.noAuth {
@@ -356,6 +352,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 		return s.answerFault(w, r, c, f)
 	}
 	return s.writeJSON(w, c, res)
+}
+
+// findRoute returns the route of c's action and version, or the error to
+// answer (with c.prod set for its HostId).
+func (s *Server) findRoute(c *call) (*route, *apiError) {
+	versions := s.routes[c.action]
+	if versions == nil {
+		c.prod = prodALB
+		if p := productOfVersion(c.version); p != nil {
+			c.prod = p
+		}
+		return nil, errf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+	}
+	if c.version == "" {
+		c.prod = anyRoute(versions).prod
+		return nil, missing("Version")
+	}
+	rt := versions[c.version]
+	if rt == nil {
+		c.prod = anyRoute(versions).prod
+		return nil, errf(400, "InvalidVersion", "Specified parameter Version is not valid.")
+	}
+	return rt, nil
 }
 
 // run performs the operation under s.mu and records its result for its
@@ -677,8 +696,10 @@ func (s *Server) record(c *call, status int, code string) {
 	req := logEntry{time: c.now, status: status, packed: packRequest(c, code)}
 	counted := c.action
 	s.logMu.Lock()
-	if _, ok := s.counts[counted]; !ok && s.routes[counted] == nil && len(s.counts) >= maxCountedActions {
-		counted = ""
+	if c.rt == nil { // a served action is always counted under its name
+		if _, ok := s.counts[counted]; !ok && s.routes[counted] == nil && len(s.counts) >= maxCountedActions {
+			counted = ""
+		}
 	}
 	s.counts[counted]++
 	if s.cfg.logLimit > 0 {

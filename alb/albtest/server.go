@@ -212,6 +212,7 @@ type Server struct {
 	anyExpired bool
 	nonces     *acs.NonceCache
 	routes     map[string]map[string]*route
+	lastRoute  atomic.Pointer[route] // the route found last (see serve)
 	handler    http.Handler
 
 	httpc *sdkHTTPClient
