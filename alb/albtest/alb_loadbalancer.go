@@ -31,8 +31,9 @@ type lbState struct {
 	token                                                 string
 	deleted                                               bool
 	deletedAt                                             time.Time
-	forbidden                                             bool // SetForbidden
-	missReads                                             int  // reads still answering not-found (WithReadAfterCreateMisses)
+	forbidden                                             bool       // SetForbidden
+	missReads                                             int        // reads still answering not-found (WithReadAfterCreateMisses)
+	attr                                                  *attrCache // encoded GetLoadBalancerAttribute answer (alb_loadbalancer_read.go)
 }
 
 type zoneState struct {
@@ -300,8 +301,47 @@ func (s *Server) newLB(cp *createParams, c *call) *lbState {
 	st.lbs[id] = lb
 	st.lbOrder = append(st.lbOrder, id)
 	st.history = append(st.history, lb)
+	st.created++
 	st.track(&lb.resource)
 	return lb
+}
+
+// DefaultReleasedHistoryLimit is the number of released instances a Server
+// keeps for inspection by default (see WithReleasedHistoryLimit).
+const DefaultReleasedHistoryLimit = 1000
+
+// WithReleasedHistoryLimit bounds the released instances kept for
+// inspection (LoadBalancers, LoadBalancer, GET /_albtest/loadbalancers): at
+// most n, the oldest released forgotten first, so that memory does not grow
+// with the instances created over a long run. Live instances are always kept;
+// Created still counts every instance ever created. n <= 0 means
+// DefaultReleasedHistoryLimit.
+func WithReleasedHistoryLimit(n int) Option { return func(c *config) { c.releasedLimit = n } }
+
+func (s *Server) releasedLimit() int {
+	if s.cfg.releasedLimit > 0 {
+		return s.cfg.releasedLimit
+	}
+	return DefaultReleasedHistoryLimit
+}
+
+// trimHistory forgets the oldest released instances beyond limit.
+func (st *state) trimHistory(limit int) {
+	drop := st.released - limit
+	if drop <= 0 {
+		return
+	}
+	out := st.history[:0]
+	for _, lb := range st.history {
+		if drop > 0 && lb.deleted {
+			drop--
+			st.released--
+			continue
+		}
+		out = append(out, lb)
+	}
+	clear(st.history[len(out):])
+	st.history = out
 }
 
 // addZone takes the addresses of a new zone of lb from its vSwitch and, for
@@ -469,6 +509,8 @@ func (s *Server) release(lb *lbState, now time.Time) {
 	lb.deleted = true
 	lb.deletedAt = now
 	delete(st.lbs, lb.id)
+	st.released++
+	st.trimHistory(s.releasedLimit())
 	st.untrack(lb.id)
 	for i, x := range st.lbOrder {
 		if x == lb.id {

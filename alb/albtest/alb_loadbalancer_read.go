@@ -1,6 +1,7 @@
 package albtest
 
 import (
+	"bytes"
 	"net/url"
 	"slices"
 
@@ -16,6 +17,66 @@ func (s *Server) opGetLoadBalancerAttribute(c *call) (any, *apiError) {
 	}
 	return s.attribute(lb, c.requestID), nil
 }
+
+// attrCache is the encoded GetLoadBalancerAttribute answer of an instance,
+// valid while the state is in generation gen (see stateMu): the answer of a
+// settled instance (no pending transition) is a function of the state alone,
+// so a later read in the same generation answers these bytes with its own
+// RequestId spliced in, without building and encoding the answer again. It is
+// immutable once stored: a request writes it after releasing the lock.
+type attrCache struct {
+	gen uint64
+	b   []byte // the answer, with another request's RequestId at b[at:at+n]
+	at  int
+	n   int
+}
+
+// cachedGetLoadBalancerAttribute answers GetLoadBalancerAttribute from the
+// instance's attrCache (building it if it is stale), or reports false when the
+// read is not a plain one: an unknown, released or forbidden instance, a
+// pending transition (a read counts as a poll and may complete it), a
+// read-after-create miss to count down. s.mu is held (lockRead); false means
+// nothing was changed, and run then runs the operation itself.
+func (s *Server) cachedGetLoadBalancerAttribute(c *call) (any, bool) {
+	id := c.p["LoadBalancerId"]
+	if len(id) == 0 {
+		return nil, false
+	}
+	lb := s.st.lbs[id[0]]
+	if lb == nil || lb.pending != nil || lb.missReads > 0 || lb.deleted || lb.forbidden {
+		return nil, false
+	}
+	a := lb.attr
+	if a == nil || a.gen != s.mu.gen {
+		j, b, err := encode(s.attribute(lb, c.requestID))
+		if err != nil {
+			return nil, false
+		}
+		key := `"RequestId":"` + c.requestID + `"`
+		at := bytes.Index(b, []byte(key))
+		if at < 0 {
+			j.done()
+			return nil, false
+		}
+		a = &attrCache{gen: s.mu.gen, b: bytes.Clone(b), at: at + len(key) - len(c.requestID) - 1, n: len(c.requestID)}
+		j.done()
+		lb.attr = a
+	} else if checkCachedAnswer != nil {
+		checkCachedAnswer(a.appendTo(nil, c.requestID), s.attribute(lb, c.requestID))
+	}
+	return a, true
+}
+
+// appendTo appends the answer with requestID as its RequestId.
+func (a *attrCache) appendTo(b []byte, requestID string) []byte {
+	b = append(b, a.b[:a.at]...)
+	b = append(b, requestID...)
+	return append(b, a.b[a.at+a.n:]...)
+}
+
+// checkCachedAnswer, set by the package's tests, compares every answer served
+// from an attrCache with the answer built afresh.
+var checkCachedAnswer func(cached []byte, fresh any)
 
 func sp(s string) *string { return &s }
 

@@ -120,7 +120,7 @@ func ctlRoutes() []ctlRoute {
 		{"GET", "clock", "the server clock", ctlGetClock},
 		{"POST", "clock", "advance or set the server clock", ctlMoveClock},
 		{"POST", "advance", "complete the pending transition of one instance or job, or all", ctlAdvance},
-		{"GET", "loadbalancers", "every instance ever created", ctlListLBs},
+		{"GET", "loadbalancers", "the live instances and the last released ones", ctlListLBs},
 		{"GET", "loadbalancers/{id}", "one instance", ctlGetLB},
 		{"PUT", "loadbalancers/{id}/status", "force an instance's status", ctlSetLBStatus},
 		{"PUT", "loadbalancers/{id}/business-status", "set an instance's business status and locks", ctlSetBizStatus},

@@ -36,8 +36,9 @@
 // nonce replay detection (WithoutNonceCheck). The nonce cache covers exactly
 // the skew window, as 128-bit hashes, at most 524,288 of them: a full cache
 // never accepts a replay (it refuses older timestamps instead), so memory
-// stays bounded in long runs, as do the request log (WithRequestLogLimit)
-// and the job history (WithJobHistoryLimit). WithExpiredSTSCredentials
+// stays bounded in long runs, as do the request log (WithRequestLogLimit),
+// the job history (WithJobHistoryLimit) and the released instances kept for
+// inspection (WithReleasedHistoryLimit). WithExpiredSTSCredentials
 // registers a token that answers InvalidSecurityToken.Expired. WithoutAuth
 // turns verification off.
 //

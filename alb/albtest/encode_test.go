@@ -14,8 +14,10 @@ import (
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 )
 
-// Every answer the tests of this package provoke is encoded both ways and compared
-// (not while benchmarking, where the check would be measured too).
+// Every answer the tests of this package provoke is encoded both ways and compared,
+// and every GetLoadBalancerAttribute answer served from an instance's cache is
+// compared with the answer built afresh (not while benchmarking, where the checks
+// would be measured too).
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
@@ -23,6 +25,12 @@ func TestMain(m *testing.M) {
 			want, err := json.Marshal(v)
 			if err != nil || !bytes.Equal(got, want) {
 				panic(fmt.Sprintf("albtest: fast JSON encoding of %T differs from encoding/json:\n got %s\nwant %s (%v)", v, got, want, err))
+			}
+		}
+		checkCachedAnswer = func(cached []byte, fresh any) {
+			want, err := json.Marshal(fresh)
+			if err != nil || !bytes.Equal(cached, want) {
+				panic(fmt.Sprintf("albtest: cached GetLoadBalancerAttribute answer is stale:\n got %s\nwant %s (%v)", cached, want, err))
 			}
 		}
 	}

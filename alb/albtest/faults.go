@@ -109,6 +109,7 @@ func (s *Server) InjectFault(f Fault) FaultID {
 		fs.rng = rand.New(rand.NewPCG(f.Seed, f.Seed^0x9e3779b97f4a7c15))
 	}
 	s.faults = append(s.faults, fs)
+	s.ctlChangedLocked()
 	return fs.id
 }
 
@@ -119,6 +120,7 @@ func (s *Server) RemoveFault(id FaultID) bool {
 	for i, f := range s.faults {
 		if f.id == id {
 			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+			s.ctlChangedLocked()
 			return true
 		}
 	}
@@ -129,7 +131,14 @@ func (s *Server) RemoveFault(id FaultID) bool {
 func (s *Server) ClearFaults() {
 	s.ctlMu.Lock()
 	s.faults = nil
+	s.ctlChangedLocked()
 	s.ctlMu.Unlock()
+}
+
+// ctlChangedLocked records whether requests can skip the rate limits and
+// faults (none set); call it, holding ctlMu, after changing either.
+func (s *Server) ctlChangedLocked() {
+	s.ctlIdle.Store(len(s.faults) == 0 && len(s.cfg.rateLimits) == 0)
 }
 
 // pickFault returns the fault that applies to this request, consuming one
@@ -152,6 +161,7 @@ func (s *Server) pickFault(action string) *faultState {
 			f.left--
 			if f.left == 0 {
 				s.faults = append(s.faults[:i], s.faults[i+1:]...)
+				s.ctlChangedLocked()
 			}
 		}
 		return f

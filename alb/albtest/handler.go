@@ -52,6 +52,10 @@ type route struct {
 	action string
 	prod   *product
 	fn     opFunc
+	// cached, when set, answers a plain read without changing the state (run
+	// holds s.mu without starting a generation), or reports false and run
+	// calls fn.
+	cached func(s *Server, c *call) (any, bool)
 	// write operations take ClientToken (idempotency) and DryRun.
 	idempotent bool
 }
@@ -61,7 +65,10 @@ type call struct {
 	action    string
 	version   string
 	prod      *product
+	rt        *route // the route served, once found
 	p         url.Values
+	pm        url.Values // pooled map the query may be parsed into (see putParams)
+	ridHeader [1]string  // the X-Acs-Request-Id header value, without an allocation of its own
 	ak        string
 	requestID string
 	now       time.Time
@@ -108,38 +115,40 @@ type errorBody struct {
 	Recommend string `json:"Recommend"`
 }
 
-// Parameters never logged (signatures, tokens) or not business parameters.
-var commonParams = map[string]bool{
-	"Action": true, "Version": true, "Format": true, "AccessKeyId": true,
-	"SignatureMethod": true, "SignatureVersion": true, "SignatureNonce": true,
-	"Timestamp": true, "Signature": true, "SecurityToken": true, "SignatureType": true,
-	"BearerToken": true,
+// isCommonParam reports the parameters never logged (signatures, tokens) or
+// not business parameters.
+func isCommonParam(k string) bool {
+	switch k {
+	case "Action", "Version", "Format", "AccessKeyId",
+		"SignatureMethod", "SignatureVersion", "SignatureNonce",
+		"Timestamp", "Signature", "SecurityToken", "SignatureType",
+		"BearerToken":
+		return true
+	}
+	return false
 }
 
-func newRequestID() string {
-	a, b := rand.Uint64(), rand.Uint64()
+func newRequestID() string { return requestIDFrom(rand.Uint64(), rand.Uint64()) }
+
+// requestIDFrom renders a version-4 UUID in upper case from 128 random bits:
+// character i (of the 32 hexadecimal ones) is nibble i of a, counted from the
+// low end, then of b; the version nibble is 4 and the variant bits 10.
+func requestIDFrom(a, b uint64) string {
 	const hexd = "0123456789ABCDEF"
+	a = a&^(0xF<<48) | 4<<48 // character 12
+	b = b&^0xC | 8           // character 16: 8 | nib&3
 	var buf [36]byte
 	j := 0
-	for i := 0; i < 32; i++ {
-		if i == 8 || i == 12 || i == 16 || i == 20 {
-			buf[j] = '-'
+	for i, v := range [2]uint64{a, b} {
+		for n := 0; n < 16; n++ {
+			if k := 16*i + n; k == 8 || k == 12 || k == 16 || k == 20 {
+				buf[j] = '-'
+				j++
+			}
+			buf[j] = hexd[v&0xF]
+			v >>= 4
 			j++
 		}
-		var nib uint64
-		if i < 16 {
-			nib = a >> (uint(i) * 4) & 0xF
-		} else {
-			nib = b >> (uint(i-16) * 4) & 0xF
-		}
-		if i == 12 {
-			nib = 4
-		}
-		if i == 16 {
-			nib = 8 | nib&3
-		}
-		buf[j] = hexd[nib]
-		j++
 	}
 	return string(buf[:])
 }
@@ -185,8 +194,27 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if !c.recorded && (c.action != "" || status != 0) {
 			s.record(c, status, code)
 		}
+		c.putParams()
 	}()
 	status, code = s.serve(w, r, c)
+}
+
+// paramsPool holds the maps simple queries are parsed into: every request
+// would otherwise allocate one. Nothing keeps c.p or its slices past the
+// request (operations copy what they keep).
+var paramsPool = sync.Pool{New: func() any { return make(url.Values, 1) }}
+
+// putParams returns c's parameter map to the pool, once the request is done
+// with it.
+func (c *call) putParams() {
+	if c.pm == nil {
+		return
+	}
+	if len(c.pm) <= 16 {
+		clear(c.pm)
+		paramsPool.Put(c.pm)
+	}
+	c.pm, c.p = nil, nil
 }
 
 // serve handles one request and returns the status and code answered.
@@ -202,8 +230,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	if err != nil {
 		return fail(err)
 	}
-	// The parameters are parsed once, here, and handed to the signature check.
-	params, perr := acs.ParseParams(r, body)
+	// The parameters are parsed once, here, and handed to the signature check;
+	// a simple query goes into c's pooled map.
+	c.pm = paramsPool.Get().(url.Values)
+	params, perr := acs.ParseParamsInto(r, body, c.pm)
 	if perr != nil {
 		return fail(&apiError{Status: perr.Status, Code: perr.Code, Message: perr.Message})
 	}
@@ -216,23 +246,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 		c.ak = credentialFromAuthorization(firstOf(r.Header["Authorization"], nil))
 	}
 
-	versions := s.routes[c.action]
-	if versions == nil {
-		c.prod = prodALB
-		if p := productOfVersion(c.version); p != nil {
-			c.prod = p
-		}
-		return fail(errf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
+	rt := s.lastRoute.Load() // most clients call one action over and over
+	if rt != nil && (rt.action != c.action || rt.prod.version != c.version) {
+		rt = nil
 	}
-	if c.version == "" {
-		c.prod = anyRoute(versions).prod
-		return fail(missing("Version"))
-	}
-	rt := versions[c.version]
 	if rt == nil {
-		c.prod = anyRoute(versions).prod
-		return fail(errf(400, "InvalidVersion", "Specified parameter Version is not valid."))
+		var aerr *apiError
+		if rt, aerr = s.findRoute(c); aerr != nil {
+			return fail(aerr)
+		}
+		s.lastRoute.Store(rt)
 	}
+	c.rt = rt
 	c.prod = rt.prod
 
 	if !s.cfg.noAuth {
@@ -241,16 +266,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 			return fail(&apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message})
 		}
 		c.ak = v.AccessKeyID
-		if s.cfg.creds[c.ak].expired {
+		if s.anyExpired && s.cfg.creds[c.ak].expired {
 			return fail(errf(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."))
 		}
 	}
 
-	if e := s.throttle(w, c); e != nil {
-		return fail(e)
+	var f *faultState
+	if !s.ctlIdle.Load() {
+		if e := s.throttle(w, c); e != nil {
+			return fail(e)
+		}
+		f = s.pickFault(c.action)
 	}
-
-	f := s.pickFault(c.action)
 
 	if rt.idempotent {
 		if dr := c.p.Get("DryRun"); dr != "" {
@@ -327,11 +354,38 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	return s.writeJSON(w, c, res)
 }
 
+// findRoute returns the route of c's action and version, or the error to
+// answer (with c.prod set for its HostId).
+func (s *Server) findRoute(c *call) (*route, *apiError) {
+	versions := s.routes[c.action]
+	if versions == nil {
+		c.prod = prodALB
+		if p := productOfVersion(c.version); p != nil {
+			c.prod = p
+		}
+		return nil, errf(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+	}
+	if c.version == "" {
+		c.prod = anyRoute(versions).prod
+		return nil, missing("Version")
+	}
+	rt := versions[c.version]
+	if rt == nil {
+		c.prod = anyRoute(versions).prod
+		return nil, errf(400, "InvalidVersion", "Specified parameter Version is not valid.")
+	}
+	return rt, nil
+}
+
 // run performs the operation under s.mu and records its result for its
 // ClientToken. A panicking operation releases the lock and the token before
 // the panic reaches serveHTTP.
 func (s *Server) run(rt *route, c *call, useToken bool, tk tokenKey) (res any, aerr *apiError) {
-	s.mu.Lock()
+	if rt.cached != nil {
+		s.mu.lockRead()
+	} else {
+		s.mu.Lock()
+	}
 	defer s.mu.Unlock()
 	ok := false
 	defer func() {
@@ -340,6 +394,13 @@ func (s *Server) run(rt *route, c *call, useToken bool, tk tokenKey) (res any, a
 		}
 	}()
 	c.now = s.clock.Now()
+	if rt.cached != nil {
+		if res, hit := rt.cached(s, c); hit {
+			ok = true
+			return res, nil
+		}
+		s.mu.bump() // the operation may change the state
+	}
 	res, aerr = rt.fn(s, c)
 	ok = true
 	if useToken && aerr == nil {
@@ -500,14 +561,36 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, e *apiError) {
 }
 
 func writeBody(w http.ResponseWriter, c *call, status int, b []byte) {
-	h := w.Header()
-	h["Content-Type"] = contentTypeJSON
-	h["X-Acs-Request-Id"] = []string{c.requestID}
-	w.WriteHeader(status)
+	writeHeader(w, c, status)
 	_, _ = w.Write(b)
 }
 
+func writeHeader(w http.ResponseWriter, c *call, status int) {
+	h := w.Header()
+	h["Content-Type"] = contentTypeJSON
+	c.ridHeader[0] = c.requestID
+	h["X-Acs-Request-Id"] = c.ridHeader[:]
+	w.WriteHeader(status)
+}
+
 func (s *Server) writeJSON(w http.ResponseWriter, c *call, v any) (int, string) {
+	if a, ok := v.(*attrCache); ok {
+		if len(a.b) <= 2048 {
+			// Three writes into the response's 2 KB buffer frame the answer as
+			// one write would (Content-Length, not chunked), without a copy.
+			writeHeader(w, c, 200)
+			_, _ = w.Write(a.b[:a.at])
+			_, _ = io.WriteString(w, c.requestID)
+			_, _ = w.Write(a.b[a.at+a.n:])
+			return 200, ""
+		}
+		j := jsonPool.Get().(*jsonBuf)
+		j.buf.Reset()
+		j.buf.Write(a.appendTo(j.buf.AvailableBuffer(), c.requestID))
+		writeBody(w, c, 200, j.buf.Bytes())
+		j.done()
+		return 200, ""
+	}
 	j, b, err := encode(v)
 	if err != nil {
 		e := errf(500, "InternalError", "The request processing has failed due to some unknown error.")
@@ -540,7 +623,7 @@ func withRequestID(v any, id string) any {
 func fingerprint(p url.Values) string {
 	keys := make([]string, 0, len(p))
 	for k := range p {
-		if commonParams[k] || k == "ClientToken" || k == "DryRun" || k == "RegionId" {
+		if isCommonParam(k) || k == "ClientToken" || k == "DryRun" || k == "RegionId" {
 			continue
 		}
 		keys = append(keys, k)
@@ -613,8 +696,10 @@ func (s *Server) record(c *call, status int, code string) {
 	req := logEntry{time: c.now, status: status, packed: packRequest(c, code)}
 	counted := c.action
 	s.logMu.Lock()
-	if _, ok := s.counts[counted]; !ok && s.routes[counted] == nil && len(s.counts) >= maxCountedActions {
-		counted = ""
+	if c.rt == nil { // a served action is always counted under its name
+		if _, ok := s.counts[counted]; !ok && s.routes[counted] == nil && len(s.counts) >= maxCountedActions {
+			counted = ""
+		}
 	}
 	s.counts[counted]++
 	if s.cfg.logLimit > 0 {
@@ -641,10 +726,13 @@ type logEntry struct {
 // (uvarint): action, version, access key ID, request ID, code, then the
 // business parameters as name, value pairs (first value of each).
 func packRequest(c *call, code string) string {
+	var kvb [16][2]string // the business parameters, gathered in one pass when they fit
+	kv := kvb[:0]
 	n := len(c.action) + len(c.version) + len(c.ak) + len(c.requestID) + len(code) + 5*binary.MaxVarintLen32
 	for k, v := range c.p {
-		if !commonParams[k] && len(v) > 0 {
+		if len(v) > 0 && !isCommonParam(k) {
 			n += len(k) + len(v[0]) + 2*binary.MaxVarintLen32
+			kv = append(kv, [2]string{k, v[0]})
 		}
 	}
 	var b strings.Builder // one allocation: String does not copy
@@ -657,11 +745,9 @@ func packRequest(c *call, code string) string {
 	for _, f := range [...]string{c.action, c.version, c.ak, c.requestID, code} {
 		put(f)
 	}
-	for k, v := range c.p {
-		if !commonParams[k] && len(v) > 0 {
-			put(k)
-			put(v[0])
-		}
+	for _, p := range kv {
+		put(p[0])
+		put(p[1])
 	}
 	return b.String()
 }

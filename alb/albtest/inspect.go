@@ -144,9 +144,10 @@ func (s *Server) snapshot(lb *lbState) LoadBalancer {
 	return out
 }
 
-// LoadBalancers returns a snapshot of every instance ever created, in
-// creation order, including released ones (Deleted set). Due transitions
-// are applied first; reading does not count as a poll.
+// LoadBalancers returns a snapshot of every live instance and of the last
+// released ones (Deleted set; at most WithReleasedHistoryLimit of them, the
+// oldest released forgotten first), in creation order. Due transitions are
+// applied first; reading does not count as a poll.
 func (s *Server) LoadBalancers() []LoadBalancer {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -159,25 +160,32 @@ func (s *Server) LoadBalancers() []LoadBalancer {
 	return out
 }
 
-// LoadBalancer returns a snapshot of one instance (live or released).
+// LoadBalancer returns a snapshot of one instance, live or released; false
+// for an unknown ID and for a released instance forgotten since (see
+// WithReleasedHistoryLimit).
 func (s *Server) LoadBalancer(id string) (LoadBalancer, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, lb := range s.st.history {
-		if lb.id == id {
-			s.settle(&lb.resource, s.clock.Now(), false)
-			return s.snapshot(lb), true
+	lb := s.st.lbs[id] // live ones by ID; released ones only in the history
+	for i := 0; lb == nil && i < len(s.st.history); i++ {
+		if s.st.history[i].id == id {
+			lb = s.st.history[i]
 		}
 	}
-	return LoadBalancer{}, false
+	if lb == nil {
+		return LoadBalancer{}, false
+	}
+	s.settle(&lb.resource, s.clock.Now(), false)
+	return s.snapshot(lb), true
 }
 
 // Created returns the number of instances created since the start (or the
-// last Reset), released ones included.
+// last Reset), released ones included (forgotten ones too, see
+// WithReleasedHistoryLimit).
 func (s *Server) Created() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.st.history)
+	return s.st.created
 }
 
 // Live returns the number of instances that exist now (not yet released).

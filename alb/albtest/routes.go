@@ -70,7 +70,11 @@ func buildRoutes() map[string]map[string]*route {
 			m = map[string]*route{}
 			routes[r.action] = m
 		}
-		m[r.prod.version] = &route{action: r.action, prod: r.prod, fn: r.fn, idempotent: r.write}
+		rt := &route{action: r.action, prod: r.prod, fn: r.fn, idempotent: r.write}
+		if r.prod == prodALB && r.action == "GetLoadBalancerAttribute" {
+			rt.cached = (*Server).cachedGetLoadBalancerAttribute
+		}
+		m[r.prod.version] = rt
 	}
 	return routes
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -62,6 +63,7 @@ type config struct {
 	noControl     bool
 	faults        []Fault
 	jobLimit      int          // WithJobHistoryLimit
+	releasedLimit int          // WithReleasedHistoryLimit
 	readMisses    int          // WithReadAfterCreateMisses
 	logger        *slog.Logger // WithLogger
 }
@@ -206,9 +208,12 @@ type Server struct {
 	region   string
 	clock    Clock
 	verifier *acs.Verifier
-	nonces   *acs.NonceCache
-	routes   map[string]map[string]*route
-	handler  http.Handler
+	// anyExpired: a credential is registered with WithExpiredSTSCredentials.
+	anyExpired bool
+	nonces     *acs.NonceCache
+	routes     map[string]map[string]*route
+	lastRoute  atomic.Pointer[route] // the route found last (see serve)
+	handler    http.Handler
 
 	httpc *sdkHTTPClient
 
@@ -217,10 +222,11 @@ type Server struct {
 	endpoint string
 	closeMu  sync.Once
 
-	mu sync.Mutex // guards st
+	mu stateMu // guards st
 	st *state
 
-	ctlMu    sync.Mutex // guards faults, limiters, failNext
+	ctlMu    sync.Mutex  // guards faults, limiters, failNext
+	ctlIdle  atomic.Bool // no fault and no rate limit set (see ctlChangedLocked)
 	faults   []*faultState
 	nextID   FaultID
 	limiters map[string]*rate.Limiter
@@ -330,9 +336,15 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.region = w.Region
 	s.routes = buildRoutes()
+	for _, cr := range c.creds {
+		s.anyExpired = s.anyExpired || cr.expired
+	}
 	s.st = newState(w)
 	s.resetLimiters()
 	s.injectStartFaults()
+	s.ctlMu.Lock()
+	s.ctlChangedLocked()
+	s.ctlMu.Unlock()
 	if !c.noNonceCheck {
 		s.nonces = acs.NewNonceCache(c.maxSkew)
 	}
@@ -504,6 +516,7 @@ func (s *Server) Reset() error {
 	s.ctlMu.Lock()
 	s.faults = nil
 	s.failNext = 0
+	s.ctlChangedLocked()
 	s.ctlMu.Unlock()
 	s.endHolds()
 	s.resetLimiters()
@@ -527,6 +540,7 @@ func (s *Server) SetRateLimit(action string, rps float64, burst int) {
 		s.cfg.rateLimits[action] = rateSpec{rps: rps, burst: burst}
 	}
 	s.limiters = map[string]*rate.Limiter{}
+	s.ctlChangedLocked()
 }
 
 func (s *Server) resetLimiters() {

@@ -2,8 +2,32 @@ package albtest
 
 import (
 	"net/netip"
+	"sync"
 	"time"
 )
+
+// stateMu guards Server.st. Every Lock starts a new generation of the state:
+// what was derived from the state under an older generation (the encoded
+// GetLoadBalancerAttribute answers, see attrCache) is stale from then on.
+// Nothing has to remember to invalidate it: whatever changes the state holds
+// the lock. lockRead takes the lock without starting a generation, for a read
+// that changes nothing (it must call bump before changing anything).
+type stateMu struct {
+	sync.Mutex
+	gen uint64 // guarded by the mutex
+}
+
+// Lock locks and starts a new generation.
+func (m *stateMu) Lock() {
+	m.Mutex.Lock()
+	m.gen++
+}
+
+// lockRead locks without starting a generation.
+func (m *stateMu) lockRead() { m.Mutex.Lock() }
+
+// bump starts a new generation; the mutex is held.
+func (m *stateMu) bump() { m.gen++ }
 
 // state is the mutable world, guarded by Server.mu.
 type state struct {
@@ -20,7 +44,9 @@ type state struct {
 	cbwOrder []string
 	lbs      map[string]*lbState
 	lbOrder  []string
-	history  []*lbState      // every instance ever created, in order
+	history  []*lbState      // the live instances and the last released ones, in creation order (see WithReleasedHistoryLimit)
+	created  int             // instances ever created
+	released int             // released instances in history
 	jobs     map[string]*job // job history, bounded (see WithJobHistoryLimit)
 	jobOrder []string
 	finished int                  // finished jobs in jobs

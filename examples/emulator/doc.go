@@ -103,8 +103,8 @@
 //	curl -X POST $E/_albtest/clock -d '{"advance":"2h"}'
 //	curl -X POST $E/_albtest/clock -d '{"set":"2030-01-01T00:00:00Z"}'
 //
-// Instances: read them (every instance ever created, released ones with
-// "deleted": true), force a status (Active, Inactive, Provisioning,
+// Instances: read them (the live ones and the last 1,000 released ones,
+// with "deleted": true; albtest.WithReleasedHistoryLimit), force a status (Active, Inactive, Provisioning,
 // Configuring, CreateFailed; drops a pending transition) or set the
 // business status and operation locks (Abnormal makes writes fail with
 // IncorrectBusinessStatus.LoadBalancer):

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // This file holds the allocation-free building blocks of both signatures: the canonical
@@ -20,35 +21,6 @@ import (
 
 const upperHex = "0123456789ABCDEF"
 const lowerHex = "0123456789abcdef"
-
-var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}
-
-func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
-
-func putBuf(b *[]byte) {
-	if cap(*b) > 64<<10 {
-		return // do not keep the buffer of an unusually large request
-	}
-	*b = (*b)[:0]
-	bufPool.Put(b)
-}
-
-// appendQueryEscape appends url.QueryEscape(s): A–Z a–z 0–9 - _ . ~ stay, space becomes
-// "+", every other byte %XX (uppercase).
-func appendQueryEscape(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
-			b = append(b, c)
-		case c == ' ':
-			b = append(b, '+')
-		default:
-			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
-		}
-	}
-	return b
-}
 
 // appendRFC3986 appends s with the replacements of rfc3986 (strings.Replacer semantics:
 // leftmost first, no overlaps): "+" → "%20", "*" → "%2A", "%7E" → "~".
@@ -79,25 +51,47 @@ func sortedKeys(q url.Values, buf []string) []string {
 	return keys
 }
 
-// appendCanonicalQuery appends canonicalQuery(q) (see sign.go) using scratch.
-func appendCanonicalQuery(b []byte, q url.Values, scratch *[]byte) []byte {
+// appendCanonicalQuery appends canonicalQuery(q) (see sign.go); keys are q's keys sorted,
+// or nil to look them up. canonicalQuery applies the RFC 3986 replacements to the whole
+// "k=QueryEscape(v)&…" string; no replaced pattern can span a '=' or '&', so they are
+// applied here to each key (raw) and each escaped value (where only "+", from a space,
+// can occur: QueryEscape leaves '~' alone and escapes '*').
+func appendCanonicalQuery(b []byte, q url.Values, keys []string) []byte {
 	if len(q) == 0 {
 		return b
 	}
 	var kb [16]string
-	raw := (*scratch)[:0]
-	for _, k := range sortedKeys(q, kb[:]) {
+	if keys == nil {
+		keys = sortedKeys(q, kb[:])
+	}
+	first := true
+	for _, k := range keys {
 		for _, v := range q[k] {
-			if len(raw) > 0 {
-				raw = append(raw, '&')
+			if !first {
+				b = append(b, '&')
 			}
-			raw = append(raw, k...)
-			raw = append(raw, '=')
-			raw = appendQueryEscape(raw, v)
+			first = false
+			b = appendRFC3986(b, k)
+			b = append(b, '=')
+			b = appendQueryEscape3986(b, v)
 		}
 	}
-	*scratch = raw
-	return appendRFC3986(b, raw)
+	return b
+}
+
+// appendQueryEscape3986 appends rfc3986.Replace(url.QueryEscape(s)): A–Z a–z 0–9 - _ . ~
+// stay, every other byte becomes %XX (uppercase), a space "%20".
+func appendQueryEscape3986(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			b = append(b, c)
+		default:
+			b = append(b, '%', upperHex[c>>4], upperHex[c&15])
+		}
+	}
+	return b
 }
 
 // headerValues returns h's values for a lowercase header name, as h.Values(name) does,
@@ -126,15 +120,21 @@ func headerValues(h http.Header, name string) []string {
 }
 
 // appendCanonicalHeaders appends "name:value\n" for each name in order, using host for
-// "host"; several values of one header are trimmed, sorted and joined with ",".
-func appendCanonicalHeaders(b []byte, h http.Header, host string, names []string) []byte {
-	for _, n := range names {
+// "host"; several values of one header are trimmed, sorted and joined with ",". hs, when
+// not nil, holds h gathered.
+func appendCanonicalHeaders(b []byte, h http.Header, hs *acs3Headers, host string, names []string) []byte {
+	for i, n := range names {
 		b = append(b, n...)
 		b = append(b, ':')
 		if n == "host" {
 			b = append(b, strings.TrimSpace(host)...)
 		} else {
-			vals := headerValues(h, n)
+			var vals []string
+			if hs != nil && hs.matched {
+				vals = hs.vals[i]
+			} else {
+				vals = headerValues(h, n)
+			}
 			if len(vals) == 1 {
 				b = append(b, strings.TrimSpace(vals[0])...)
 			} else {
@@ -153,10 +153,10 @@ func appendCanonicalHeaders(b []byte, h http.Header, host string, names []string
 
 // acs3StringToSignInto writes the ACS3 string to sign ("ACS3-HMAC-SHA256\n" + hex SHA-256
 // of the canonical request) into sts and returns its length.
-func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Values, h http.Header,
+func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Values, keys []string, h http.Header, hs *acs3Headers,
 	host string, names []string, signed, payloadHash string) {
-	bp, sp := getBuf(), getBuf()
-	b := (*bp)[:0]
+	var stack [1024]byte // the canonical request of a usual call fits
+	b := stack[:0]
 	b = append(b, method...)
 	b = append(b, '\n')
 	if path == "" {
@@ -164,17 +164,14 @@ func acs3StringToSignInto(sts *[acs3STSLen]byte, method, path string, q url.Valu
 	}
 	b = appendRFC3986(b, path)
 	b = append(b, '\n')
-	b = appendCanonicalQuery(b, q, sp)
+	b = appendCanonicalQuery(b, q, keys)
 	b = append(b, '\n')
-	b = appendCanonicalHeaders(b, h, host, names)
+	b = appendCanonicalHeaders(b, h, hs, host, names)
 	b = append(b, '\n')
 	b = append(b, signed...)
 	b = append(b, '\n')
 	b = append(b, payloadHash...)
 	sum := sha256.Sum256(b)
-	*bp = b
-	putBuf(bp)
-	putBuf(sp)
 	n := copy(sts[:], SchemeACS3+"\n")
 	for i, c := range sum {
 		sts[n+2*i], sts[n+2*i+1] = lowerHex[c>>4], lowerHex[c&15]
@@ -199,8 +196,14 @@ const acs3STSLen = len(SchemeACS3) + 1 + 64
 // macCache pools HMAC states per (algorithm, key). It holds at most maxMacKeys keys;
 // beyond that, states are built for each use.
 type macCache struct {
-	mu sync.Mutex
-	m  map[macKey]*macPool
+	last atomic.Pointer[macEntry] // the pool used last: most servers have one secret
+	mu   sync.Mutex
+	m    map[macKey]*macPool
+}
+
+type macEntry struct {
+	k macKey
+	p *macPool
 }
 
 type macKey struct {
@@ -211,16 +214,24 @@ type macKey struct {
 const maxMacKeys = 256
 
 func (c *macCache) get(k macKey) (*macPool, *macState) {
-	c.mu.Lock()
-	p := c.m[k]
-	if p == nil && len(c.m) < maxMacKeys {
-		if c.m == nil {
-			c.m = make(map[macKey]*macPool)
+	var p *macPool
+	if e := c.last.Load(); e != nil && e.k == k {
+		p = e.p
+	} else {
+		c.mu.Lock()
+		p = c.m[k]
+		if p == nil && len(c.m) < maxMacKeys {
+			if c.m == nil {
+				c.m = make(map[macKey]*macPool)
+			}
+			p = &macPool{}
+			c.m[k] = p
 		}
-		p = &macPool{}
-		c.m[k] = p
+		c.mu.Unlock()
+		if p != nil {
+			c.last.Store(&macEntry{k, p})
+		}
 	}
-	c.mu.Unlock()
 	if p != nil {
 		if s, ok := p.pool.Get().(*macState); ok {
 			s.h.Reset()
@@ -275,16 +286,27 @@ func decodeHex(out []byte, s string) bool {
 }
 
 func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
+	v := unhexTable[c]
+	return v, v != 0xff
 }
+
+// unhexTable maps a hex digit (either case) to its value and every other byte to 0xff.
+var unhexTable = func() (t [256]byte) {
+	for i := range t {
+		c := byte(i)
+		switch {
+		case '0' <= c && c <= '9':
+			t[i] = c - '0'
+		case 'a' <= c && c <= 'f':
+			t[i] = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			t[i] = c - 'A' + 10
+		default:
+			t[i] = 0xff
+		}
+	}
+	return t
+}()
 
 // asciiHasPrefixFold reports whether s starts with the lowercase ASCII prefix, ignoring
 // ASCII case.

@@ -1,9 +1,12 @@
 package acs
 
 import (
+	"hash/maphash"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -129,6 +132,34 @@ func TestCanonicalFormsMatchReference(t *testing.T) {
 		if got != want {
 			t.Fatalf("query %q headers %v: got %q, want %q", q, h, got, want)
 		}
+		// The same from the headers gathered as verifyACS3 does, with headers of every
+		// case added (only canonical keys are what h.Values finds).
+		for range r.IntN(3) {
+			k := names[r.IntN(len(names))]
+			if r.IntN(2) == 0 {
+				k = strings.ToUpper(k)
+			}
+			h[k] = append(h[k], randString(r, 4))
+		}
+		want = refACS3StringToSign("POST", path, q, refCanonicalHeaders(h, host, names), strings.Join(names, ";"), "abc")
+		var hs acs3Headers
+		hs.gather(h, names)
+		var sts [acs3STSLen]byte
+		acs3StringToSignInto(&sts, "POST", path, q, nil, h, &hs, host, names, strings.Join(names, ";"), "abc")
+		if string(sts[:]) != want {
+			t.Fatalf("gathered: query %q headers %v: got %q, want %q", q, h, sts, want)
+		}
+		// An unsigned x-acs-* header is found exactly when there is one.
+		h["X-Acs-"+randString(r, 3)] = []string{"v"}
+		unsigned := false
+		for k := range h {
+			unsigned = unsigned || asciiHasPrefixFold(k, "x-acs-") && !slices.Contains(names, strings.ToLower(k))
+		}
+		var hs2 acs3Headers
+		hs2.gather(h, names)
+		if (hs2.unsigned != "") != unsigned {
+			t.Fatalf("headers %v names %v: unsigned %q, want %v", h, names, hs2.unsigned, unsigned)
+		}
 	}
 }
 
@@ -137,8 +168,8 @@ func FuzzQueryEscape(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got := string(appendQueryEscape(nil, s)); got != url.QueryEscape(s) {
-			t.Fatalf("appendQueryEscape(%q) = %q, want %q", s, got, url.QueryEscape(s))
+		if got, want := string(appendQueryEscape3986(nil, s)), rfc3986.Replace(url.QueryEscape(s)); got != want {
+			t.Fatalf("appendQueryEscape3986(%q) = %q, want %q", s, got, want)
 		}
 		if got := string(appendRFC3986(nil, s)); got != rfc3986.Replace(s) {
 			t.Fatalf("appendRFC3986(%q) = %q, want %q", s, got, rfc3986.Replace(s))
@@ -173,5 +204,73 @@ func TestParseTimeFormatMatchesTimeParse(t *testing.T) {
 			b[r.IntN(len(b))] = "x-:TZ +"[r.IntN(7)]
 		}
 		check(string(b))
+	}
+}
+
+// TestParseParamsMatchesParseQuery checks ParseParams's own parsing of simple queries
+// (and the sorted keys it records) against url.ParseQuery on random raw queries, and the
+// canonical query and headers built from what verifyACS3 gathers against the reference.
+func TestParseParamsMatchesParseQuery(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "ab=&&%2+;~*Z"
+	for range 50000 {
+		var b strings.Builder
+		for range r.IntN(24) {
+			b.WriteByte(alphabet[r.IntN(len(alphabet))])
+		}
+		raw := b.String()
+		req := &http.Request{Method: "POST", URL: &url.URL{Path: "/", RawQuery: raw}, Header: http.Header{}}
+		want, werr := url.ParseQuery(raw)
+		p, perr := ParseParams(req, nil)
+		if (werr != nil) != (perr != nil) {
+			t.Fatalf("%q: error %v, url.ParseQuery %v", raw, perr, werr)
+		}
+		if werr != nil {
+			continue
+		}
+		if !reflect.DeepEqual(p.Query, want) || !reflect.DeepEqual(p.All, want) {
+			t.Fatalf("%q: got %v, want %v", raw, p.Query, want)
+		}
+		if p.nkeys > 0 {
+			keys := make([]string, 0, len(want))
+			for k := range want {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			if !slices.Equal(p.keys[:p.nkeys], keys) {
+				t.Fatalf("%q: keys %q, want %q", raw, p.keys[:p.nkeys], keys)
+			}
+		}
+		h := http.Header{"X-Acs-Date": {"d"}, "x-acs-raw": {" v "}, "X-Acs-Multi": {"b", " a"}}
+		names := []string{"host", "x-acs-date", "x-acs-multi", "x-acs-raw"}
+		var hs acs3Headers
+		hs.gather(h, names)
+		var sts [acs3STSLen]byte
+		acs3StringToSignInto(&sts, "POST", "/", p.Query, p.sortedKeys(), h, &hs, "host", names, strings.Join(names, ";"), "x")
+		if got, want := string(sts[:]), refACS3StringToSign("POST", "/", want, refCanonicalHeaders(h, "host", names), strings.Join(names, ";"), "x"); got != want {
+			t.Fatalf("%q: string to sign %q, want %q", raw, got, want)
+		}
+	}
+}
+
+// The nonce key of a short access key and nonce (hashed from a stack buffer) is the hash
+// of what the streaming form writes.
+func TestNonceKeyMatchesStreaming(t *testing.T) {
+	c := NewNonceCache(0)
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 2000 {
+		ak, nonce := randString(r, 30), randString(r, 120)
+		var want [2]uint64
+		for i := range want {
+			var h maphash.Hash
+			h.SetSeed(c.seeds[i])
+			_, _ = h.WriteString(ak)
+			_ = h.WriteByte(0)
+			_, _ = h.WriteString(nonce)
+			want[i] = h.Sum64()
+		}
+		if got := c.key(ak, nonce); got != want {
+			t.Fatalf("key(%q, %q) = %x, want %x", ak, nonce, got, want)
+		}
 	}
 }

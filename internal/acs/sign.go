@@ -152,6 +152,6 @@ func acs3Signature(stringToSign, secret string) string {
 
 func acs3StringToSign(method, path string, q url.Values, h http.Header, host string, names []string, signed, payloadHash string) string {
 	var sts [acs3STSLen]byte
-	acs3StringToSignInto(&sts, method, path, q, h, host, names, signed, payloadHash)
+	acs3StringToSignInto(&sts, method, path, q, nil, h, nil, host, names, signed, payloadHash)
 	return string(sts[:])
 }

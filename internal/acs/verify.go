@@ -44,12 +44,12 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Verified, *Error) {
 	if v == nil || v.Lookup == nil {
 		return Verified{}, errNoLookup()
 	}
-	if isACS3(r) {
+	if auth := header(r.Header, hAuthorization); isACS3(auth) {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			return v.verifyACS3(r, body, nil, errQuery())
+			return v.verifyACS3(r, auth, body, nil, nil, errQuery())
 		}
-		return v.verifyACS3(r, body, q, nil)
+		return v.verifyACS3(r, auth, body, q, nil, nil)
 	}
 	p, e := ParseParams(r, body)
 	if e != nil {
@@ -58,10 +58,8 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Verified, *Error) {
 	return v.verifyRPC(r, p.All)
 }
 
-func isACS3(r *http.Request) bool {
-	auth := r.Header["Authorization"]
-	return len(auth) > 0 && strings.HasPrefix(auth[0], "ACS3-")
-}
+// isACS3 reports whether the Authorization header value auth names an ACS3 scheme.
+func isACS3(auth string) bool { return strings.HasPrefix(auth, "ACS3-") }
 
 func errQuery() *Error {
 	return newError(http.StatusBadRequest, CodeInvalidParameter, "The query string is malformed.")
@@ -75,16 +73,44 @@ type Params struct {
 	// query values of the same key): what the classic RPC signature covers. It is Query
 	// itself when there is no form body; do not modify either.
 	All url.Values
+
+	// keys are Query's keys sorted (nkeys of them), when ParseParams learnt them while
+	// parsing (nkeys 0: look them up in Query).
+	keys  [maxSimpleKeys]string
+	nkeys int
 }
+
+// sortedKeys returns Query's keys sorted if ParseParams recorded them, else nil.
+func (p *Params) sortedKeys() []string {
+	if p.nkeys == 0 {
+		return nil
+	}
+	return p.keys[:p.nkeys]
+}
+
+// maxSimpleKeys is the most query parameters parseSimpleQuery parses.
+const maxSimpleKeys = 8
 
 // ParseParams parses r's query and, when the Content-Type is
 // application/x-www-form-urlencoded, its form body (already read into body).
 func ParseParams(r *http.Request, body []byte) (Params, *Error) {
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		return Params{}, errQuery()
+	return ParseParamsInto(r, body, nil)
+}
+
+// ParseParamsInto is ParseParams parsing a simple query (at most 8 parameters, neither
+// '%', '+' nor ';') into m when m is not nil: an empty map the caller may clear and reuse
+// once it is done with the Params and every map and slice in them.
+func ParseParamsInto(r *http.Request, body []byte, m url.Values) (Params, *Error) {
+	var p Params
+	q, ok := parseSimpleQuery(r.URL.RawQuery, &p, m)
+	if !ok {
+		var err error
+		if q, err = url.ParseQuery(r.URL.RawQuery); err != nil {
+			return Params{}, errQuery()
+		}
+		p.nkeys = 0
 	}
-	p := Params{Query: q, All: q}
+	p.Query, p.All = q, q
 	if len(body) == 0 || !isFormContent(r.Header["Content-Type"]) {
 		return p, nil
 	}
@@ -105,6 +131,55 @@ func ParseParams(r *http.Request, body []byte) (Params, *Error) {
 	return p, nil
 }
 
+// parseSimpleQuery parses a query as url.ParseQuery does when it has at most
+// maxSimpleKeys parameters and neither '%', '+' nor ';' (so that unescaping changes
+// nothing and no error is possible), and records its keys sorted in p. It reports false,
+// without parsing, for any other query.
+func parseSimpleQuery(raw string, p *Params, q url.Values) (url.Values, bool) {
+	if q == nil {
+		q = make(url.Values, 1)
+	}
+	if len(raw) == 0 {
+		return q, true
+	}
+	if !simpleQuery(raw) {
+		return nil, false
+	}
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		vs, seen := q[k]
+		q[k] = append(vs, v)
+		if !seen {
+			p.keys[p.nkeys] = k
+			p.nkeys++
+		}
+	}
+	slices.Sort(p.keys[:p.nkeys])
+	return q, true
+}
+
+// simpleQuery reports whether raw has at most maxSimpleKeys parameters and neither '%',
+// '+' nor ';'.
+func simpleQuery(raw string) bool {
+	amps := 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '%', '+', ';':
+			return false
+		case '&':
+			if amps++; amps >= maxSimpleKeys {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 func isFormContent(ct []string) bool {
 	if len(ct) == 0 {
 		return false
@@ -122,8 +197,8 @@ func (v *Verifier) VerifyParams(r *http.Request, body []byte, p Params) (Verifie
 	if v == nil || v.Lookup == nil {
 		return Verified{}, errNoLookup()
 	}
-	if isACS3(r) {
-		return v.verifyACS3(r, body, p.Query, nil)
+	if auth := header(r.Header, hAuthorization); isACS3(auth) {
+		return v.verifyACS3(r, auth, body, p.Query, p.sortedKeys(), nil)
 	}
 	return v.verifyRPC(r, p.All)
 }
@@ -249,8 +324,131 @@ func signedHas(names []string, k string) bool {
 	return false
 }
 
-func (v *Verifier) verifyACS3(r *http.Request, body []byte, q url.Values, qerr *Error) (Verified, *Error) {
-	auth := header(r.Header, hAuthorization)
+// acs3Headers is what verifyACS3 reads of the request headers, gathered in one pass
+// over them: the values of the headers it needs (h[canonical name][0], "" if absent), an
+// x-acs-* header that is not signed and, when matched (see gather), the values of each
+// signed header.
+type acs3Headers struct {
+	date, nonce, payload, ak, token string
+	unsigned                        string // an x-acs-* header not in SignedHeaders
+
+	// matched reports that vals[i] is h[CanonicalMIMEHeaderKey(names[i])] for every
+	// signed name i (nil when absent), so that the canonical headers need no lookup.
+	matched bool
+	vals    [16][]string
+}
+
+// maxMatchedName is the longest header name gather matches to a signed name.
+const maxMatchedName = 64
+
+// gather reads h once. It matches the headers to the signed names when there are at
+// most len(vals) names, each of a–z, 0–9 and '-' and at most maxMatchedName long: then
+// h[CanonicalMIMEHeaderKey(n)] is the header whose key is in canonical form (an upper
+// case letter first and after each '-', lower case elsewhere) and lowercases to n.
+func (hs *acs3Headers) gather(h http.Header, names []string) {
+	hs.matched = len(names) <= len(hs.vals)
+	var lens uint64 // bit l set when a name is l bytes long (l < 64)
+	for _, n := range names {
+		if len(n) > maxMatchedName || !simpleName(n) {
+			hs.matched = false
+		}
+		if len(n) < 64 {
+			lens |= 1 << len(n)
+		}
+	}
+	for k, vs := range h {
+		switch k {
+		case hDate:
+			hs.date = firstValue(vs)
+		case hNonce:
+			hs.nonce = firstValue(vs)
+		case hContentSHA256:
+			hs.payload = firstValue(vs)
+		case hAccessKeyID:
+			hs.ak = firstValue(vs)
+		case hSecurityToken:
+			hs.token = firstValue(vs)
+		}
+		if len(k) < 64 && lens&(1<<len(k)) == 0 {
+			// No signed name has its length: an ASCII k matches none. (A
+			// non-ASCII one may lowercase to another length: signedHas judges.)
+			if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
+				hs.unsigned = k
+			}
+			continue
+		}
+		var lb [maxMatchedName]byte
+		lower, canonical, ok := asciiLower(lb[:0], k)
+		if !ok { // long or not ASCII: the general forms
+			if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
+				hs.unsigned = k
+			}
+			continue
+		}
+		i := -1
+		for j, n := range names {
+			if n == string(lower) {
+				i = j
+				break
+			}
+		}
+		if i < 0 && hs.unsigned == "" && len(lower) >= 6 && string(lower[:6]) == "x-acs-" {
+			hs.unsigned = k
+		}
+		if i >= 0 && canonical && hs.matched {
+			hs.vals[i] = vs
+		}
+	}
+}
+
+// simpleName reports whether n is made of a–z, 0–9 and '-'.
+func simpleName(n string) bool {
+	for i := 0; i < len(n); i++ {
+		if c := n[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower appends k with A–Z lowercased to b and reports whether k is a header name in
+// canonical form made of letters, digits and '-'; ok is false (and b unusable) when k is
+// longer than cap(b) or not ASCII.
+func asciiLower(b []byte, k string) (lower []byte, canonical, ok bool) {
+	if len(k) > cap(b) {
+		return nil, false, false
+	}
+	canonical, upper := true, true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case c >= 0x80:
+			return nil, false, false
+		case 'A' <= c && c <= 'Z':
+			canonical = canonical && upper
+			c += 'a' - 'A'
+		case 'a' <= c && c <= 'z':
+			canonical = canonical && !upper
+		case '0' <= c && c <= '9', c == '-':
+		default:
+			canonical = false
+		}
+		b = append(b, c)
+		upper = c == '-'
+	}
+	return b, canonical, true
+}
+
+func firstValue(vs []string) string {
+	if len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
+}
+
+// verifyACS3 verifies an ACS3 request whose Authorization header is auth and query q;
+// keys are q's keys sorted, or nil to look them up in q.
+func (v *Verifier) verifyACS3(r *http.Request, auth string, body []byte, q url.Values, keys []string, qerr *Error) (Verified, *Error) {
 	alg, rest, _ := strings.Cut(auth, " ")
 	if alg != SchemeACS3 {
 		return Verified{}, newError(http.StatusBadRequest, CodeInvalidSignatureMethod,
@@ -303,21 +501,21 @@ func (v *Verifier) verifyACS3(r *http.Request, body []byte, q url.Values, qerr *
 		}
 		list = more
 	}
-	for _, h := range [...][2]string{{HeaderDate, hDate}, {HeaderNonce, hNonce}, {HeaderContentSHA256, hContentSHA256}} {
-		if header(r.Header, h[1]) == "" {
-			return Verified{}, errMissingHeader(h[0])
+	var hs acs3Headers
+	hs.gather(r.Header, names)
+	for _, h := range [...]struct{ name, value string }{{HeaderDate, hs.date}, {HeaderNonce, hs.nonce}, {HeaderContentSHA256, hs.payload}} {
+		if h.value == "" {
+			return Verified{}, errMissingHeader(h.name)
 		}
 	}
 	if !slices.Contains(names, "host") {
 		return Verified{}, errIncomplete("The header host is not signed.")
 	}
-	for k := range r.Header {
-		if asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
-			return Verified{}, errIncomplete("The header " + strings.ToLower(k) + " is not signed.")
-		}
+	if hs.unsigned != "" {
+		return Verified{}, errIncomplete("The header " + strings.ToLower(hs.unsigned) + " is not signed.")
 	}
 	now := v.now()
-	t, e := v.checkTime(header(r.Header, hDate), now)
+	t, e := v.checkTime(hs.date, now)
 	if e != nil {
 		return Verified{}, e
 	}
@@ -325,41 +523,45 @@ func (v *Verifier) verifyACS3(r *http.Request, body []byte, q url.Values, qerr *
 	if e != nil {
 		return Verified{}, e
 	}
-	if hak := header(r.Header, hAccessKeyID); hak != "" && hak != ak {
+	if hs.ak != "" && hs.ak != ak {
 		return Verified{}, errTokenMismatch()
 	}
-	if e := checkToken(cred, header(r.Header, hSecurityToken)); e != nil {
+	if e := checkToken(cred, hs.token); e != nil {
 		return Verified{}, e
 	}
 	if qerr != nil {
 		return Verified{}, qerr
 	}
-	payload := header(r.Header, hContentSHA256)
-	var got, sum [sha256.Size]byte
-	if len(body) == 0 {
-		sum = emptySHA256
-	} else {
-		sum = sha256.Sum256(body)
-	}
-	if !decodeHex(got[:], payload) || got != sum {
-		return Verified{}, newError(http.StatusBadRequest, CodeSignatureDoesNotMatch,
-			"Specified signature is not matched with our calculation. The x-acs-content-sha256 header does not match the SHA-256 of the request body.")
+	payload := hs.payload
+	if len(body) != 0 || payload != emptySHA256Hex { // the SDK's lowercase hex of an empty body: nothing to decode
+		var got, sum [sha256.Size]byte
+		if len(body) == 0 {
+			sum = emptySHA256
+		} else {
+			sum = sha256.Sum256(body)
+		}
+		if !decodeHex(got[:], payload) || got != sum {
+			return Verified{}, newError(http.StatusBadRequest, CodeSignatureDoesNotMatch,
+				"Specified signature is not matched with our calculation. The x-acs-content-sha256 header does not match the SHA-256 of the request body.")
+		}
 	}
 	var sts [acs3STSLen]byte
-	acs3StringToSignInto(&sts, r.Method, r.URL.Path, q, r.Header, r.Host, names, signedList, payload)
+	acs3StringToSignInto(&sts, r.Method, r.URL.Path, q, keys, r.Header, &hs, r.Host, names, signedList, payload)
 	var want, claimed [sha256.Size]byte
 	v.macs.macACS3(cred.AccessKeySecret, &sts, &want)
 	if !decodeHex(claimed[:], sig) || subtle.ConstantTimeCompare(want[:], claimed[:]) != 1 {
 		return Verified{}, errMismatch(string(sts[:]))
 	}
-	nonce := header(r.Header, hNonce)
-	if e := v.checkNonce(ak, nonce, t, now); e != nil {
+	if e := v.checkNonce(ak, hs.nonce, t, now); e != nil {
 		return Verified{}, e
 	}
-	return Verified{Scheme: SchemeACS3, AccessKeyID: ak, Nonce: nonce, Time: t, STS: cred.SecurityToken != ""}, nil
+	return Verified{Scheme: SchemeACS3, AccessKeyID: ak, Nonce: hs.nonce, Time: t, STS: cred.SecurityToken != ""}, nil
 }
 
 var emptySHA256 = sha256.Sum256(nil)
+
+// emptySHA256Hex is the lowercase hex of emptySHA256.
+const emptySHA256Hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 // parseTimeFormat parses "YYYY-MM-DDTHH:MM:SSZ" (TimeFormat) without time.Parse; it
 // reports false for anything else, including out-of-range fields, which time.Parse then
@@ -370,7 +572,8 @@ func parseTimeFormat(s string) (time.Time, bool) {
 	}
 	num := func(i, n int) (int, bool) {
 		v := 0
-		for _, c := range []byte(s[i : i+n]) {
+		for j := i; j < i+n; j++ {
+			c := s[j]
 			if c < '0' || c > '9' {
 				return 0, false
 			}
@@ -387,11 +590,33 @@ func parseTimeFormat(s string) (time.Time, bool) {
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	t := time.Date(y, time.Month(mo), d, h, mi, sec, 0, time.UTC)
-	if t.Day() != d { // day past the end of the month
+	leap := y%4 == 0 && (y%100 != 0 || y%400 == 0)
+	if dim := daysIn[mo-1]; d > dim && !(leap && mo == 2 && d == 29) { // day past the end of the month
 		return time.Time{}, false
 	}
-	return t, true
+	return time.Unix(daysFromCivil(y, mo, d)*86400+int64(h*3600+mi*60+sec), 0).UTC(), true
+}
+
+var daysIn = [12]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// daysFromCivil returns the number of days from 1970-01-01 to the proleptic Gregorian
+// date y-m-d (y >= 0), as time.Date counts them (H. Hinnant's days_from_civil).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400
+	}
+	yoe := y - era*400
+	mp := m - 3
+	if m <= 2 {
+		mp = m + 9
+	}
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 func first(p url.Values, k string) string {
