@@ -124,6 +124,7 @@ func Rules() []RuleInfo {
 		{RuleVSwitchIDFormat, LevelSpec, cr, "vSwitch IDs look like vsw-…"},
 		{RuleAddressTypeEnum, LevelSpec, cr, "address type is Internet or Intranet"},
 		{RuleIPVersionEnum, LevelSpec, cr, "IP version is IPv4 or DualStack"},
+		{RuleIPv6NeedsDualStack, LevelSpec, cr, "IPv6 Internet access only for a dual-stack instance (an IPv4 instance cannot become one)"},
 		{RuleEditionEnum, LevelSpec, cr, "edition is Basic, Standard or StandardWithWaf (WAF Enabled)"},
 		{RuleAddressAllocatedModeEnum, LevelSpec, api, "address allocation mode is Fixed or Dynamic"},
 		{RuleNameLength, LevelSpec, cr + " (Instance Name)", "name is 2–128 characters"},
