@@ -37,8 +37,9 @@
 // the skew window, as 128-bit hashes, at most 524,288 of them: a full cache
 // never accepts a replay (it refuses older timestamps instead), so memory
 // stays bounded in long runs, as do the request log (WithRequestLogLimit),
-// the job history (WithJobHistoryLimit) and the released instances kept for
-// inspection (WithReleasedHistoryLimit). WithExpiredSTSCredentials
+// the job history (WithJobHistoryLimit), the released instances kept for
+// inspection (WithReleasedHistoryLimit) and the answered ClientTokens
+// (WithClientTokenLimit). WithExpiredSTSCredentials
 // registers a token that answers InvalidSecurityToken.Expired. WithoutAuth
 // turns verification off.
 //

@@ -302,10 +302,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 		tk = tokenKey{ak: c.ak, action: c.action, token: c.token}
 		fp := fingerprint(c.p)
 		s.mu.Lock()
-		ent := s.st.tokens[tk]
+		ent := s.st.tokens.get(tk)
 		switch {
 		case ent == nil:
-			s.st.tokens[tk] = &tokenEntry{fp: fp, inFlight: true}
+			s.st.tokens.add(tk, fp, s.tokenLimit())
 		case ent.fp != fp:
 			s.mu.Unlock()
 			return fail(errf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request."))
@@ -326,8 +326,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	releaseToken := func() {
 		if useToken {
 			s.mu.Lock()
-			if e := s.st.tokens[tk]; e != nil && e.inFlight {
-				delete(s.st.tokens, tk)
+			if e := s.st.tokens.get(tk); e != nil && e.inFlight {
+				s.st.tokens.remove(tk)
 			}
 			s.mu.Unlock()
 		}
@@ -390,7 +390,7 @@ func (s *Server) run(rt *route, c *call, useToken bool, tk tokenKey) (res any, a
 	ok := false
 	defer func() {
 		if useToken && (!ok || aerr != nil) {
-			delete(s.st.tokens, tk)
+			s.st.tokens.remove(tk)
 		}
 	}()
 	c.now = s.clock.Now()
@@ -404,7 +404,7 @@ func (s *Server) run(rt *route, c *call, useToken bool, tk tokenKey) (res any, a
 	res, aerr = rt.fn(s, c)
 	ok = true
 	if useToken && aerr == nil {
-		if e := s.st.tokens[tk]; e != nil {
+		if e := s.st.tokens.get(tk); e != nil {
 			e.inFlight = false
 			e.result = res
 		}

@@ -64,6 +64,7 @@ type config struct {
 	faults        []Fault
 	jobLimit      int          // WithJobHistoryLimit
 	releasedLimit int          // WithReleasedHistoryLimit
+	tokenLimit    int          // WithClientTokenLimit
 	readMisses    int          // WithReadAfterCreateMisses
 	logger        *slog.Logger // WithLogger
 }

@@ -51,7 +51,7 @@ type state struct {
 	jobOrder []string
 	finished int                  // finished jobs in jobs
 	tracked  map[string]*resource // resources with transitions, by ID
-	tokens   map[tokenKey]*tokenEntry
+	tokens   tokens               // ClientTokens, bounded (see WithClientTokenLimit)
 	role     *roleState
 	quota    int
 	waf3     *WAF3Instance
@@ -59,14 +59,6 @@ type state struct {
 	ipSeq    uint32 // public addresses for auto-assigned EIPs
 	started  time.Time
 	delTasks map[string]*deletionTask // service-linked role deletion tasks
-}
-
-type tokenKey struct{ ak, action, token string }
-
-type tokenEntry struct {
-	fp       string
-	inFlight bool
-	result   any
 }
 
 type roleState struct {
@@ -110,7 +102,7 @@ func newState(w World) *state {
 		jobs:     map[string]*job{},
 		tracked:  map[string]*resource{},
 		delTasks: map[string]*deletionTask{},
-		tokens:   map[tokenKey]*tokenEntry{},
+		tokens:   newTokens(),
 		quota:    w.Quota,
 		started:  time.Date(2024, 7, 1, 8, 0, 0, 0, time.UTC),
 	}

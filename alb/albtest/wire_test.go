@@ -648,3 +648,22 @@ func TestWorldOptions(t *testing.T) {
 	_, err = call(t, oc, "DescribeEipAddresses", albtest.VersionVPC, map[string]any{"RegionId": "xx-nowhere-1"})
 	sdkErr(t, err, "Forbidden.RegionNotFound", 404)
 }
+
+// TestClientTokenLimit: beyond WithClientTokenLimit answered tokens, the
+// oldest is forgotten and its request performed again; a newer one is still
+// answered from memory.
+func TestClientTokenLimit(t *testing.T) {
+	srv, c := start(t, albtest.WithClientTokenLimit(2))
+	tok := func(s string) func(r *albsdk.CreateLoadBalancerRequest) {
+		return func(r *albsdk.CreateLoadBalancerRequest) { r.ClientToken = dara.String(s) }
+	}
+	first := mustCreate(t, c, createReq(tok("t1")))
+	mustCreate(t, c, createReq(tok("t2")))
+	third := mustCreate(t, c, createReq(tok("t3"))) // t1 is forgotten
+	if again := mustCreate(t, c, createReq(tok("t3"))); again != third || srv.Created() != 3 {
+		t.Fatalf("t3 replayed: %s vs %s, created %d", again, third, srv.Created())
+	}
+	if again := mustCreate(t, c, createReq(tok("t1"))); again == first || srv.Created() != 4 {
+		t.Fatalf("t1 after it was forgotten: %s (first %s), created %d; want a new instance", again, first, srv.Created())
+	}
+}
