@@ -117,19 +117,16 @@ func (cfg *clientConfig) limiterFor(clk clock.Clock) *RateLimiter {
 	return NewAdaptiveRateLimiter(AdaptiveOptions{Clock: clk})
 }
 
-// attempt runs one attempt of action through the limiter: it waits for a
-// send slot, sends, and reports whether the service throttled the answer.
-// last is the error of the call's previous attempt, if any.
-func (c *Client) attempt(ctx context.Context, action string, last error, send func(ctx context.Context) error) error {
-	if c.limiter == nil {
-		return send(ctx)
-	}
+// wait waits for a send slot of action. last is the error of the call's
+// previous attempt, if any: a wait the context ends returns a
+// *limitedError carrying it.
+func (r *RateLimiter) wait(ctx context.Context, clk clock.Clock, action string, last error) error {
 	lctx := ctx
-	if _, wall := c.clock.(clock.Real); !wall {
+	if _, wall := clk.(clock.Real); !wall {
 		// A context deadline is wall time; the limiter's clock is not.
 		lctx = noDeadline{ctx}
 	}
-	if err := c.limiter.l.Wait(lctx, action); err != nil {
+	if err := r.l.Wait(lctx, action); err != nil {
 		var we *ratelimit.WaitError
 		if errors.As(err, &we) && we.Predicted {
 			// The next send slot is after the context's deadline: the call
@@ -139,10 +136,7 @@ func (c *Client) attempt(ctx context.Context, action string, last error, send fu
 		}
 		return &limitedError{op: action, err: err, last: last}
 	}
-	err := send(ctx)
-	var ae *APIError
-	c.limiter.l.Observe(action, errors.As(err, &ae) && ae.Throttling())
-	return err
+	return nil
 }
 
 // limitedError is an attempt that the context ended while it waited for a
