@@ -17,12 +17,7 @@ const DefaultJobHistoryLimit = 10000
 // DefaultJobHistoryLimit.
 func WithJobHistoryLimit(n int) Option { return func(c *config) { c.jobLimit = n } }
 
-func (s *Server) jobLimit() int {
-	if s.cfg.jobLimit > 0 {
-		return s.cfg.jobLimit
-	}
-	return DefaultJobHistoryLimit
-}
+func (s *Server) jobLimit() int { return positiveOr(s.cfg.jobLimit, DefaultJobHistoryLimit) }
 
 type job struct {
 	id, api, resourceID, resourceType, operate, status string

@@ -318,12 +318,7 @@ const DefaultReleasedHistoryLimit = 1000
 // DefaultReleasedHistoryLimit.
 func WithReleasedHistoryLimit(n int) Option { return func(c *config) { c.releasedLimit = n } }
 
-func (s *Server) releasedLimit() int {
-	if s.cfg.releasedLimit > 0 {
-		return s.cfg.releasedLimit
-	}
-	return DefaultReleasedHistoryLimit
-}
+func (s *Server) releasedLimit() int { return positiveOr(s.cfg.releasedLimit, DefaultReleasedHistoryLimit) }
 
 // trimHistory forgets the oldest released instances beyond limit.
 func (st *state) trimHistory(limit int) {

@@ -13,11 +13,15 @@ const DefaultClientTokenLimit = 100_000
 // means DefaultClientTokenLimit.
 func WithClientTokenLimit(n int) Option { return func(c *config) { c.tokenLimit = n } }
 
-func (s *Server) tokenLimit() int {
-	if s.cfg.tokenLimit > 0 {
-		return s.cfg.tokenLimit
+func (s *Server) tokenLimit() int { return positiveOr(s.cfg.tokenLimit, DefaultClientTokenLimit) }
+
+// positiveOr returns n if it is positive, else def (the limits' "n <= 0
+// means the default").
+func positiveOr(n, def int) int {
+	if n > 0 {
+		return n
 	}
-	return DefaultClientTokenLimit
+	return def
 }
 
 // tokenKey identifies a ClientToken: tokens are per caller and action.
