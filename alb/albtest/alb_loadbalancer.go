@@ -318,7 +318,9 @@ const DefaultReleasedHistoryLimit = 1000
 // DefaultReleasedHistoryLimit.
 func WithReleasedHistoryLimit(n int) Option { return func(c *config) { c.releasedLimit = n } }
 
-func (s *Server) releasedLimit() int { return positiveOr(s.cfg.releasedLimit, DefaultReleasedHistoryLimit) }
+func (s *Server) releasedLimit() int {
+	return positiveOr(s.cfg.releasedLimit, DefaultReleasedHistoryLimit)
+}
 
 // trimHistory forgets the oldest released instances beyond limit.
 func (st *state) trimHistory(limit int) {
