@@ -120,6 +120,9 @@ func instanceFromAttribute(b *albsdk.GetLoadBalancerAttributeResponseBody) *Inst
 	if m := b.ModificationProtectionConfig; m != nil && tea.StringValue(m.Status) == modificationConsoleProtection {
 		i.ReadOnly = ReadOnlyMode{Enabled: true, Reason: tea.StringValue(m.Reason)}
 	}
+	if len(b.Tags) > 0 {
+		i.Tags = make([]Tag, 0, len(b.Tags))
+	}
 	for _, t := range b.Tags {
 		if t != nil {
 			i.Tags = append(i.Tags, Tag{Key: tea.StringValue(t.Key), Value: tea.StringValue(t.Value)})
@@ -130,11 +133,17 @@ func instanceFromAttribute(b *albsdk.GetLoadBalancerAttributeResponseBody) *Inst
 			i.Locks = append(i.Locks, Lock{Type: tea.StringValue(l.LockType), Reason: tea.StringValue(l.LockReason)})
 		}
 	}
+	if len(b.ZoneMappings) > 0 {
+		i.Zones = make([]InstanceZone, 0, len(b.ZoneMappings))
+	}
 	for _, z := range b.ZoneMappings {
 		if z == nil {
 			continue
 		}
 		iz := InstanceZone{ZoneID: tea.StringValue(z.ZoneId), VSwitchID: tea.StringValue(z.VSwitchId), Status: tea.StringValue(z.Status)}
+		if len(z.LoadBalancerAddresses) > 0 {
+			iz.Addresses = make([]InstanceAddress, 0, len(z.LoadBalancerAddresses))
+		}
 		for _, a := range z.LoadBalancerAddresses {
 			if a == nil {
 				continue
