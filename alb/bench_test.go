@@ -258,10 +258,10 @@ func runFleet(srv *albtest.Server, clk *scaledClock, n int, life func(ctx contex
 					lastID = r.Params["LoadBalancerName"]
 				}
 			}
-			_ = lastID
+			lastInst := lastLB(srv, lastID)
 			for _, r := range srv.Requests() {
 				if r.Time.Sub(start) >= lastCreate-time.Second {
-					if id := r.Params["LoadBalancerId"]; id != "" && id == lastLB(srv, lastID) || r.Params["LoadBalancerName"] == lastID && lastID != "" {
+					if id := r.Params["LoadBalancerId"]; id != "" && id == lastInst || r.Params["LoadBalancerName"] == lastID && lastID != "" {
 						fmt.Printf("  %8.3fs %s %s\n", r.Time.Sub(start).Seconds(), r.Action, r.Code)
 					}
 				}
