@@ -51,19 +51,14 @@ func (st *state) finishJob(id string, out outcome, now time.Time, limit int) {
 // pruneJobs forgets the oldest finished jobs until limit are left. It runs
 // once every limit/2 finished jobs, so its cost per job is constant.
 func (st *state) pruneJobs(limit int) {
-	drop := st.finished - limit
-	kept := st.jobOrder[:0]
-	for _, id := range st.jobOrder {
-		if j := st.jobs[id]; drop > 0 && j.status != "Processing" {
-			delete(st.jobs, id)
-			drop--
-			st.finished--
-			continue
+	st.jobOrder = dropOldest(st.jobOrder, st.finished-limit, func(id string) bool {
+		if st.jobs[id].status == "Processing" {
+			return false
 		}
-		kept = append(kept, id)
-	}
-	clear(st.jobOrder[len(kept):])
-	st.jobOrder = kept
+		delete(st.jobs, id)
+		st.finished--
+		return true
+	})
 }
 
 func (s *Server) opListAsynJobs(c *call) (any, *apiError) {

@@ -328,17 +328,27 @@ func (st *state) trimHistory(limit int) {
 	if drop <= 0 {
 		return
 	}
-	out := st.history[:0]
-	for _, lb := range st.history {
-		if drop > 0 && lb.deleted {
-			drop--
+	st.history = dropOldest(st.history, drop, func(lb *lbState) bool {
+		if lb.deleted {
 			st.released--
+		}
+		return lb.deleted
+	})
+}
+
+// dropOldest removes from s, keeping the order, the first n elements for
+// which drop (called in order until n are dropped) returns true.
+func dropOldest[T any](s []T, n int, drop func(T) bool) []T {
+	out := s[:0]
+	for _, x := range s {
+		if n > 0 && drop(x) {
+			n--
 			continue
 		}
-		out = append(out, lb)
+		out = append(out, x)
 	}
-	clear(st.history[len(out):])
-	st.history = out
+	clear(s[len(out):])
+	return out
 }
 
 // addZone takes the addresses of a new zone of lb from its vSwitch and, for
