@@ -455,23 +455,23 @@ func naiveLifecycle(ctx context.Context, clk *scaledClock, cfg *openapiutil.Conf
 	if err := naiveWait(ctx, clk, sdk, rt, id, active); err != nil {
 		return err
 	}
-	if err := naiveRetry(ctx, clk, func() error {
-		_, err := sdk.EnableDeletionProtectionWithContext(ctx, &albsdk.EnableDeletionProtectionRequest{ResourceId: dara.String(id)}, rt)
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := naiveWait(ctx, clk, sdk, rt, id, active); err != nil {
-		return err
-	}
-	if err := naiveRetry(ctx, clk, func() error {
-		_, err := sdk.DisableDeletionProtectionWithContext(ctx, &albsdk.DisableDeletionProtectionRequest{ResourceId: dara.String(id)}, rt)
-		return err
-	}); err != nil {
-		return err
-	}
-	if err := naiveWait(ctx, clk, sdk, rt, id, active); err != nil {
-		return err
+	// Protection on, then off, each waited until Active.
+	for _, write := range []func() error{
+		func() error {
+			_, err := sdk.EnableDeletionProtectionWithContext(ctx, &albsdk.EnableDeletionProtectionRequest{ResourceId: dara.String(id)}, rt)
+			return err
+		},
+		func() error {
+			_, err := sdk.DisableDeletionProtectionWithContext(ctx, &albsdk.DisableDeletionProtectionRequest{ResourceId: dara.String(id)}, rt)
+			return err
+		},
+	} {
+		if err := naiveRetry(ctx, clk, write); err != nil {
+			return err
+		}
+		if err := naiveWait(ctx, clk, sdk, rt, id, active); err != nil {
+			return err
+		}
 	}
 	if err := naiveRetry(ctx, clk, func() error {
 		_, err := sdk.DeleteLoadBalancerWithContext(ctx, &albsdk.DeleteLoadBalancerRequest{LoadBalancerId: dara.String(id)}, rt)
