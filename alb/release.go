@@ -493,11 +493,7 @@ func (o *ReleaseOperation) Wait(ctx context.Context) (*ReleaseResult, error) {
 	// before it), not on the schedule learned for waits that begin with
 	// their write, which would sleep first.
 	gone := waitSpec{op: "release", id: o.id, waiting: "released", unknownStart: job != ""}
-	var user func(*Instance, error) (WaitDecision, error)
-	if w.Acceptor != nil {
-		user = w.Acceptor
-	}
-	if _, err := poll(c, ctx, gone, w, func(ctx context.Context) (*Instance, error) { return c.Get(ctx, o.id) }, instanceStatus, user, goneAcceptor); err != nil {
+	if _, err := c.waitOn(ctx, gone, w, goneAcceptor); err != nil {
 		return o.res, o.fail(ctx, err)
 	}
 	o.released(ctx)

@@ -223,13 +223,16 @@ func instanceGone(err error) bool {
 // waitFor polls the instance with the built-in rules accept until they say
 // success or failure, the wait's bound passes, or ctx ends.
 func (c *Client) waitFor(ctx context.Context, op, id, waiting string, w WaitOptions, accept acceptor[*Instance]) (*Instance, error) {
+	return c.waitOn(ctx, waitSpec{op: op, id: id, waiting: waiting}, w, accept)
+}
+
+// waitOn is waitFor for a full waitSpec (one whose start is unknown, say).
+func (c *Client) waitOn(ctx context.Context, s waitSpec, w WaitOptions, accept acceptor[*Instance]) (*Instance, error) {
 	var user func(*Instance, error) (WaitDecision, error)
 	if w.Acceptor != nil {
 		user = w.Acceptor
 	}
-	return poll(c, ctx, waitSpec{op: op, id: id, waiting: waiting}, w,
-		func(ctx context.Context) (*Instance, error) { return c.Get(ctx, id) },
-		instanceStatus, user, accept)
+	return poll(c, ctx, s, w, func(ctx context.Context) (*Instance, error) { return c.Get(ctx, s.id) }, instanceStatus, user, accept)
 }
 
 // stateErr reports locks, an abnormal business status, or a status that
