@@ -532,3 +532,41 @@ func BenchmarkVerifySDKRequest(b *testing.B) {
 		}
 	}
 }
+
+// TestVerifierSignedHeaderLists: the Verifier keeps the SignedHeaders list it parsed last;
+// requests signing other lists, in any order, are judged on their own list.
+func TestVerifierSignedHeaderLists(t *testing.T) {
+	now := time.Now()
+	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }}
+	cred := acs.Credential{AccessKeyID: testAK, AccessKeySecret: testSecret}
+	sign := func(extra string) *http.Request {
+		r := httptest.NewRequest("POST", "http://h/?A=1", nil)
+		r.Header.Set("x-acs-action", "Act")
+		if extra != "" {
+			r.Header.Set(extra, "v")
+		}
+		if err := acs.SignACS3(r, nil, cred, now, ""); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	for i, extra := range []string{"", "x-acs-extra", "", "x-acs-other", "x-acs-extra"} {
+		r := sign(extra)
+		if _, e := v.Verify(r, nil); e != nil {
+			t.Fatalf("request %d (extra %q): %v", i, extra, e)
+		}
+		// The same request with a header of another list's: refused as unsigned.
+		r = sign(extra)
+		r.Header.Set("x-acs-third", "v")
+		if _, e := v.Verify(r, nil); code(e) != acs.CodeIncompleteSignature || !strings.Contains(e.Message, "x-acs-third") {
+			t.Fatalf("request %d with an unsigned header: %v", i, e)
+		}
+	}
+	// A list in another case is malformed, even right after its lowercase form was parsed.
+	r := sign("")
+	auth := r.Header.Get("Authorization")
+	r.Header.Set("Authorization", strings.Replace(auth, "x-acs-action", "X-Acs-Action", 1))
+	if _, e := v.Verify(r, nil); code(e) != acs.CodeIncompleteSignature || !strings.Contains(e.Message, "SignedHeaders is malformed") {
+		t.Fatalf("upper-case SignedHeaders: %v", e)
+	}
+}

@@ -7,9 +7,11 @@ import (
 	"encoding/base64"
 	"mime"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,7 +28,8 @@ type Verifier struct {
 	MaxSkew time.Duration
 	Nonces  *NonceCache
 
-	macs macCache // keyed HMAC states, pooled per secret
+	macs       macCache                   // keyed HMAC states, pooled per secret
+	lastSigned atomic.Pointer[signedList] // the SignedHeaders parsed last
 }
 
 // Verify checks r, whose body the caller has already read into body. It accepts either
@@ -341,21 +344,91 @@ type acs3Headers struct {
 // maxMatchedName is the longest header name gather matches to a signed name.
 const maxMatchedName = 64
 
-// gather reads h once. It matches the headers to the signed names when there are at
-// most len(vals) names, each of a–z, 0–9 and '-' and at most maxMatchedName long: then
-// h[CanonicalMIMEHeaderKey(n)] is the header whose key is in canonical form (an upper
-// case letter first and after each '-', lower case elsewhere) and lowercases to n.
-func (hs *acs3Headers) gather(h http.Header, names []string) {
-	hs.matched = len(names) <= len(hs.vals)
-	var lens uint64 // bit l set when a name is l bytes long (l < 64)
-	for _, n := range names {
-		if len(n) > maxMatchedName || !simpleName(n) {
-			hs.matched = false
+// signedList is a parsed SignedHeaders value: its names (each non-empty and lowercase,
+// none twice) and what gather needs to match header keys to them. A client sends the
+// same list with every request, so a Verifier keeps the last one it parsed.
+type signedList struct {
+	list  string
+	names []string
+	host  bool // "host" is signed
+
+	// matchable: at most len(acs3Headers.vals) names, each of a–z, 0–9 and '-' and at
+	// most maxMatchedName long; then canon[i] is CanonicalMIMEHeaderKey(names[i]) (an
+	// upper case letter first and after each '-', lower case elsewhere) and lens has bit l
+	// set when a name is l bytes long (l < 64).
+	matchable bool
+	canon     []string
+	lens      uint64
+}
+
+// parseSignedList parses a SignedHeaders value; false if it is malformed.
+func parseSignedList(list string) (*signedList, bool) {
+	var names []string
+	var many map[string]bool // duplicate check for long lists (a short one is searched)
+	for rest := list; ; {
+		n, more, found := strings.Cut(rest, ";")
+		dup := false
+		if len(names) < 32 {
+			dup = slices.Contains(names, n)
+		} else {
+			if many == nil {
+				many = make(map[string]bool)
+				for _, x := range names {
+					many[x] = true
+				}
+			}
+			dup = many[n]
+			many[n] = true
 		}
-		if len(n) < 64 {
-			lens |= 1 << len(n)
+		if n == "" || !isLower(n) || dup {
+			return nil, false
+		}
+		names = append(names, n)
+		if !found {
+			break
+		}
+		rest = more
+	}
+	return newSignedList(list, names), true
+}
+
+// newSignedList returns the signedList of names, which list joins.
+func newSignedList(list string, names []string) *signedList {
+	sl := &signedList{list: list, names: names, host: slices.Contains(names, "host")}
+	sl.matchable = len(sl.names) <= len(acs3Headers{}.vals)
+	for _, n := range sl.names {
+		if len(n) > maxMatchedName || !simpleName(n) {
+			sl.matchable = false
 		}
 	}
+	if sl.matchable {
+		sl.canon = make([]string, len(sl.names))
+		for i, n := range sl.names {
+			sl.canon[i] = textproto.CanonicalMIMEHeaderKey(n)
+			if len(n) < 64 {
+				sl.lens |= 1 << len(n)
+			}
+		}
+	}
+	return sl
+}
+
+// signedList returns list parsed, from the last one parsed when it is the same.
+func (v *Verifier) signedList(list string) (*signedList, bool) {
+	if sl := v.lastSigned.Load(); sl != nil && sl.list == list {
+		return sl, true
+	}
+	sl, ok := parseSignedList(list)
+	if ok {
+		v.lastSigned.Store(sl)
+	}
+	return sl, ok
+}
+
+// gather reads h once. When sl is matchable, a key equal to canon[i] is
+// h[CanonicalMIMEHeaderKey(names[i])]: its values go to vals[i].
+func (hs *acs3Headers) gather(h http.Header, sl *signedList) {
+	hs.matched = sl.matchable
 	for k, vs := range h {
 		switch k {
 		case hDate:
@@ -369,34 +442,16 @@ func (hs *acs3Headers) gather(h http.Header, names []string) {
 		case hSecurityToken:
 			hs.token = firstValue(vs)
 		}
-		if len(k) < 64 && lens&(1<<len(k)) == 0 {
-			// No signed name has its length: an ASCII k matches none. (A
-			// non-ASCII one may lowercase to another length: signedHas judges.)
-			if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
-				hs.unsigned = k
-			}
-			continue
-		}
-		var lb [maxMatchedName]byte
-		lower, canonical, ok := asciiLower(lb[:0], k)
-		if !ok { // long or not ASCII: the general forms
-			if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(names, k) {
-				hs.unsigned = k
-			}
-			continue
-		}
-		i := -1
-		for j, n := range names {
-			if n == string(lower) {
-				i = j
-				break
+		if sl.matchable && (len(k) >= 64 || sl.lens&(1<<len(k)) != 0) {
+			if i := slices.Index(sl.canon, k); i >= 0 {
+				hs.vals[i] = vs
+				continue
 			}
 		}
-		if i < 0 && hs.unsigned == "" && len(lower) >= 6 && string(lower[:6]) == "x-acs-" {
+		// Not a signed name's canonical key: a key in another case may still lowercase
+		// to one (signedHas judges).
+		if hs.unsigned == "" && asciiHasPrefixFold(k, "x-acs-") && !signedHas(sl.names, k) {
 			hs.unsigned = k
-		}
-		if i >= 0 && canonical && hs.matched {
-			hs.vals[i] = vs
 		}
 	}
 }
@@ -409,34 +464,6 @@ func simpleName(n string) bool {
 		}
 	}
 	return true
-}
-
-// asciiLower appends k with A–Z lowercased to b and reports whether k is a header name in
-// canonical form made of letters, digits and '-'; ok is false (and b unusable) when k is
-// longer than cap(b) or not ASCII.
-func asciiLower(b []byte, k string) (lower []byte, canonical, ok bool) {
-	if len(k) > cap(b) {
-		return nil, false, false
-	}
-	canonical, upper := true, true
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		switch {
-		case c >= 0x80:
-			return nil, false, false
-		case 'A' <= c && c <= 'Z':
-			canonical = canonical && upper
-			c += 'a' - 'A'
-		case 'a' <= c && c <= 'z':
-			canonical = canonical && !upper
-		case '0' <= c && c <= '9', c == '-':
-		default:
-			canonical = false
-		}
-		b = append(b, c)
-		upper = c == '-'
-	}
-	return b, canonical, true
 }
 
 func firstValue(vs []string) string {
@@ -474,41 +501,19 @@ func (v *Verifier) verifyACS3(r *http.Request, auth string, body []byte, q url.V
 	if ak == "" || signedList == "" || sig == "" {
 		return Verified{}, errIncomplete("The Authorization header needs Credential, SignedHeaders and Signature.")
 	}
-	var nb [16]string
-	names := nb[:0]
-	var many map[string]bool // duplicate check for long lists (a short one is searched)
-	for list := signedList; ; {
-		n, more, found := strings.Cut(list, ";")
-		dup := false
-		if len(names) < 32 {
-			dup = slices.Contains(names, n)
-		} else {
-			if many == nil {
-				many = make(map[string]bool)
-				for _, x := range names {
-					many[x] = true
-				}
-			}
-			dup = many[n]
-			many[n] = true
-		}
-		if n == "" || !isLower(n) || dup {
-			return Verified{}, errIncomplete("SignedHeaders is malformed.")
-		}
-		names = append(names, n)
-		if !found {
-			break
-		}
-		list = more
+	sl, ok := v.signedList(signedList)
+	if !ok {
+		return Verified{}, errIncomplete("SignedHeaders is malformed.")
 	}
+	names := sl.names
 	var hs acs3Headers
-	hs.gather(r.Header, names)
+	hs.gather(r.Header, sl)
 	for _, h := range [...]struct{ name, value string }{{HeaderDate, hs.date}, {HeaderNonce, hs.nonce}, {HeaderContentSHA256, hs.payload}} {
 		if h.value == "" {
 			return Verified{}, errMissingHeader(h.name)
 		}
 	}
-	if !slices.Contains(names, "host") {
+	if !sl.host {
 		return Verified{}, errIncomplete("The header host is not signed.")
 	}
 	if hs.unsigned != "" {
