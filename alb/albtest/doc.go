@@ -34,7 +34,7 @@
 // signature schemes are verified (ACS3-HMAC-SHA256 and the classic RPC
 // HMAC-SHA1), with STS tokens, ±15 minutes of clock skew (WithMaxSkew) and
 // nonce replay detection (WithoutNonceCheck). The nonce cache covers exactly
-// the skew window, as 128-bit hashes, at most 524,288 of them: a full cache
+// the skew window, as 64-bit keyed hashes, at most 524,288 of them: a full cache
 // never accepts a replay (it refuses older timestamps instead), so memory
 // stays bounded in long runs, as do the request log (WithRequestLogLimit),
 // the job history (WithJobHistoryLimit), the released instances kept for

@@ -137,19 +137,17 @@ func requestIDFrom(a, b uint64) string {
 	const hexd = "0123456789ABCDEF"
 	a = a&^(0xF<<48) | 4<<48 // character 12
 	b = b&^0xC | 8           // character 16: 8 | nib&3
-	var buf [36]byte
-	j := 0
-	for i, v := range [2]uint64{a, b} {
-		for n := 0; n < 16; n++ {
-			if k := 16*i + n; k == 8 || k == 12 || k == 16 || k == 20 {
-				buf[j] = '-'
-				j++
-			}
-			buf[j] = hexd[v&0xF]
-			v >>= 4
-			j++
-		}
+	var hx [32]byte
+	for n := 0; n < 16; n++ {
+		hx[n], hx[16+n] = hexd[a>>(4*n)&0xF], hexd[b>>(4*n)&0xF]
 	}
+	var buf [36]byte
+	copy(buf[0:8], hx[0:8])
+	copy(buf[9:13], hx[8:12])
+	copy(buf[14:18], hx[12:16])
+	copy(buf[19:23], hx[16:20])
+	copy(buf[24:36], hx[20:32])
+	buf[8], buf[13], buf[18], buf[23] = '-', '-', '-', '-'
 	return string(buf[:])
 }
 
@@ -220,6 +218,7 @@ func (c *call) putParams() {
 // serve handles one request and returns the status and code answered.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, string) {
 	fail := func(e *apiError) (int, string) {
+		c.claimAK(r)
 		s.writeError(w, c, e)
 		return e.Status, e.Code
 	}
@@ -241,10 +240,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	c.p = q
 	c.action = firstOf(r.Header["X-Acs-Action"], q["Action"])
 	c.version = firstOf(r.Header["X-Acs-Version"], q["Version"])
-	c.ak = firstOf(r.Header["X-Acs-Accesskey-Id"], q["AccessKeyId"])
-	if c.ak == "" {
-		c.ak = credentialFromAuthorization(firstOf(r.Header["Authorization"], nil))
-	}
 
 	rt := s.lastRoute.Load() // most clients call one action over and over
 	if rt != nil && (rt.action != c.action || rt.prod.version != c.version) {
@@ -260,7 +255,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	c.rt = rt
 	c.prod = rt.prod
 
-	if !s.cfg.noAuth {
+	if s.cfg.noAuth {
+		c.claimAK(r)
+	} else {
 		v, aerr := s.verifier.VerifyParams(r, body, params)
 		if aerr != nil {
 			return fail(&apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message})
@@ -468,6 +465,18 @@ func productOfVersion(v string) *product {
 		return prodRAM
 	}
 	return nil
+}
+
+// claimAK sets c.ak, when no signature check set it, to the access key ID the
+// request names (for the log of a request refused before or at that check, and
+// for every request WithoutAuth).
+func (c *call) claimAK(r *http.Request) {
+	if c.ak == "" {
+		c.ak = firstOf(r.Header["X-Acs-Accesskey-Id"], c.p["AccessKeyId"])
+	}
+	if c.ak == "" {
+		c.ak = credentialFromAuthorization(firstOf(r.Header["Authorization"], nil))
+	}
 }
 
 func credentialFromAuthorization(h string) string {

@@ -130,6 +130,10 @@ func TestAuthentication(t *testing.T) {
 	sdkErr(t, zones(client("STS.albtest", "sts-secret", "other-token")), "InvalidSecurityToken.MismatchWithAccessKey", 403)
 	sdkErr(t, zones(client(albtest.DefaultAccessKeyID, "wrong-secret", "")), "SignatureDoesNotMatch", 400)
 	sdkErr(t, zones(client("nobody", "x", "")), "InvalidAccessKeyId.NotFound", 404)
+	// A refused request is logged under the access key it names.
+	if reqs := srv.Requests(); reqs[len(reqs)-1].AccessKeyID != "nobody" || reqs[len(reqs)-1].Code != "InvalidAccessKeyId.NotFound" {
+		t.Fatalf("refused request logged as %+v", reqs[len(reqs)-1])
+	}
 
 	// Clock skew: the server clock moves 16 minutes ahead of the signer.
 	clk.Advance(16 * time.Minute)

@@ -30,8 +30,8 @@
 // NonceCache remembers nonces only as long as a request carrying them can still be
 // accepted: its window is the verifier's skew (a request signed at t is accepted while
 // |now−t| <= MaxSkew), so a nonce is kept until now−t exceeds it, filed by signed time in
-// buckets of MaxSkew/8. It holds 128-bit keyed hashes, not the nonces, and at most
-// DefaultNonceCapacity of them (about 25 MB). When full it never forgets a nonce whose
+// buckets of MaxSkew/8. It holds 64-bit keyed hashes, not the nonces, and at most
+// DefaultNonceCapacity of them (at most about 16 MB). When full it never forgets a nonce whose
 // request could still be replayed: it drops its oldest bucket early and refuses from then
 // on every timestamp that bucket covered (InvalidTimeStamp.Expired, the message says the
 // cache is full), and if only the request's own bucket is left it refuses new nonces with

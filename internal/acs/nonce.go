@@ -14,8 +14,9 @@ import (
 const DefaultNonceWindow = DefaultMaxSkew
 
 // DefaultNonceCapacity is the number of nonces a NonceCache holds at most unless
-// NonceCache.SetCapacity says otherwise. Each takes about 47 bytes (a 128-bit hash in a
-// map, measured), so the cache stays under about 25 MB whatever the request rate.
+// NonceCache.SetCapacity says otherwise. Each takes 16 to 32 bytes (a 64-bit hash in a
+// table kept at most half full), so the cache stays under about 16 MB whatever the
+// request rate.
 const DefaultNonceCapacity = 1 << 19
 
 // CodeServiceUnavailable is returned when the nonce cache is full with nonces of the
@@ -31,7 +32,7 @@ const nonceBuckets = 8
 // A request is accepted only while its signed timestamp t is within ±window of the
 // server clock (Verifier.MaxSkew), so a replay of it can only succeed while now-t <=
 // window: a nonce has to be remembered until then and no longer. The cache files each
-// nonce (a 128-bit keyed hash of access key and nonce, not the nonce itself) in a bucket
+// nonce (a 64-bit keyed hash of access key and nonce, not the nonce itself) in a bucket
 // of signed time (window/8 wide) and drops a bucket once every timestamp in it is out of
 // the window, so it holds the nonces of about one window of traffic (two for clients
 // whose clocks run ahead).
@@ -46,22 +47,76 @@ const nonceBuckets = 8
 //
 // Once a bucket is dropped (in time or early), timestamps before its end stay refused
 // even if the server clock goes backwards.
+//
+// Two different nonces share a hash with probability 2⁻⁶⁴ (the hash is keyed with a
+// random seed, so clients cannot choose colliding nonces): a fresh nonce is taken for a
+// replay with probability below capacity/2⁶⁴, about 3·10⁻¹⁴ for a full default cache.
 type NonceCache struct {
 	window time.Duration
 	width  int64 // bucket width in nanoseconds
-	seeds  [2]maphash.Seed
+	seed   maphash.Seed
 
 	mu       sync.Mutex
 	capacity int
-	n        int                    // nonces held
-	buckets  []nonceBucket          // in increasing idx order
-	floor    int64                  // Unix ns: signed times before it are refused
-	spare    map[[2]uint64]struct{} // an emptied map to reuse
+	n        int           // nonces held
+	buckets  []nonceBucket // in increasing idx order
+	floor    int64         // Unix ns: signed times before it are refused
+	spare    []uint64      // the slots of an emptied set, to reuse
 }
 
 type nonceBucket struct {
 	idx  int64 // signed time (Unix ns) / width
-	seen map[[2]uint64]struct{}
+	seen nonceSet
+}
+
+// nonceSet is a set of nonzero 64-bit hashes: open addressing with linear probing in a
+// power-of-two table kept at most half full, so that a lookup of a fresh nonce usually
+// reads one cache line (a map reads a directory, a table and a group first).
+type nonceSet struct {
+	slots []uint64 // 0: empty
+	n     int
+}
+
+// minNonceSlots is the size of a new set's table.
+const minNonceSlots = 1024
+
+func newNonceSet(slots []uint64) nonceSet { return nonceSet{slots: slots} }
+
+// has reports whether k is in the set.
+func (s *nonceSet) has(k uint64) bool {
+	if len(s.slots) == 0 {
+		return false
+	}
+	mask := uint64(len(s.slots) - 1)
+	for i := k & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case k:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+// add inserts k, which is not in the set.
+func (s *nonceSet) add(k uint64) {
+	if 2*(s.n+1) > len(s.slots) {
+		old := s.slots
+		s.slots = make([]uint64, max(2*len(old), minNonceSlots))
+		s.n = 0
+		for _, o := range old {
+			if o != 0 {
+				s.add(o)
+			}
+		}
+	}
+	mask := uint64(len(s.slots) - 1)
+	i := k & mask
+	for s.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	s.slots[i] = k
+	s.n++
 }
 
 // NewNonceCache returns a cache that covers signed timestamps within ±window of the server
@@ -78,7 +133,7 @@ func NewNonceCache(window time.Duration) *NonceCache {
 	return &NonceCache{
 		window:   window,
 		width:    width,
-		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
+		seed:     maphash.MakeSeed(),
 		capacity: DefaultNonceCapacity,
 	}
 }
@@ -104,25 +159,24 @@ func (c *NonceCache) Len() int {
 	return c.n
 }
 
-func (c *NonceCache) key(accessKeyID, nonce string) [2]uint64 {
-	var k [2]uint64
+// key returns the nonzero keyed hash of accessKeyID and nonce.
+func (c *NonceCache) key(accessKeyID, nonce string) uint64 {
+	var k uint64
 	var buf [128]byte
 	if len(accessKeyID)+1+len(nonce) <= len(buf) {
-		// The same hashes as below (maphash hashes the concatenation of what is
-		// written), in one call each.
-		b := append(append(append(buf[:0], accessKeyID...), 0), nonce...)
-		for i := range k {
-			k[i] = maphash.Bytes(c.seeds[i], b)
-		}
-		return k
-	}
-	for i := range k {
+		// The same hash as below (maphash hashes the concatenation of what is
+		// written), in one call.
+		k = maphash.Bytes(c.seed, append(append(append(buf[:0], accessKeyID...), 0), nonce...))
+	} else {
 		var h maphash.Hash
-		h.SetSeed(c.seeds[i])
+		h.SetSeed(c.seed)
 		_, _ = h.WriteString(accessKeyID)
 		_ = h.WriteByte(0)
 		_, _ = h.WriteString(nonce)
-		k[i] = h.Sum64()
+		k = h.Sum64()
+	}
+	if k == 0 {
+		k = 1 // 0 marks an empty slot
 	}
 	return k
 }
@@ -145,7 +199,7 @@ func (c *NonceCache) Use(accessKeyID, nonce string, signed, now time.Time) *Erro
 				time.Unix(0, c.floor).UTC().Format(TimeFormat)+" on.")
 	}
 	for i := range c.buckets {
-		if _, ok := c.buckets[i].seen[k]; ok {
+		if c.buckets[i].seen.has(k) {
 			return newError(http.StatusBadRequest, CodeSignatureNonceUsed, "Specified signature nonce was used already.")
 		}
 	}
@@ -156,29 +210,27 @@ func (c *NonceCache) Use(accessKeyID, nonce string, signed, now time.Time) *Erro
 		}
 		c.drop(0)
 	}
-	c.bucket(idx)[k] = struct{}{}
+	c.bucket(idx).add(k)
 	c.n++
 	return nil
 }
 
 // bucket returns the set of bucket idx, adding it in order if needed.
-func (c *NonceCache) bucket(idx int64) map[[2]uint64]struct{} {
+func (c *NonceCache) bucket(idx int64) *nonceSet {
 	i, found := slices.BinarySearchFunc(c.buckets, idx, func(b nonceBucket, idx int64) int { return cmp.Compare(b.idx, idx) })
 	if !found {
-		seen := c.spare
+		slots := c.spare
 		c.spare = nil
-		if seen == nil {
+		if n := len(c.buckets); n > 0 {
 			// Size a new bucket like the newest one: steady traffic then fills it
 			// without growing (and rehashing) it on the request path.
-			hint := 0
-			if n := len(c.buckets); n > 0 {
-				hint = min(len(c.buckets[n-1].seen), 1<<16)
+			if want := min(len(c.buckets[n-1].seen.slots), 1<<17); len(slots) < want {
+				slots = make([]uint64, want)
 			}
-			seen = make(map[[2]uint64]struct{}, hint)
 		}
-		c.buckets = slices.Insert(c.buckets, i, nonceBucket{idx: idx, seen: seen})
+		c.buckets = slices.Insert(c.buckets, i, nonceBucket{idx: idx, seen: newNonceSet(slots)})
 	}
-	return c.buckets[i].seen
+	return &c.buckets[i].seen
 }
 
 // expire drops the buckets whose every timestamp is more than window before now.
@@ -192,13 +244,13 @@ func (c *NonceCache) expire(now int64) {
 func (c *NonceCache) drop(i int) {
 	b := c.buckets[i]
 	c.buckets = slices.Delete(c.buckets, i, i+1)
-	c.n -= len(b.seen)
+	c.n -= b.seen.n
 	if end := (b.idx + 1) * c.width; end > c.floor {
 		c.floor = end
 	}
-	if len(b.seen) <= 4096 { // reuse small maps; let big ones go back to the runtime
-		clear(b.seen)
-		c.spare = b.seen
+	if len(b.seen.slots) <= 8192 { // reuse small tables; let big ones go back to the runtime
+		clear(b.seen.slots)
+		c.spare = b.seen.slots
 	}
 }
 

@@ -260,14 +260,14 @@ func TestNonceKeyMatchesStreaming(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for range 2000 {
 		ak, nonce := randString(r, 30), randString(r, 120)
-		var want [2]uint64
-		for i := range want {
-			var h maphash.Hash
-			h.SetSeed(c.seeds[i])
-			_, _ = h.WriteString(ak)
-			_ = h.WriteByte(0)
-			_, _ = h.WriteString(nonce)
-			want[i] = h.Sum64()
+		var h maphash.Hash
+		h.SetSeed(c.seed)
+		_, _ = h.WriteString(ak)
+		_ = h.WriteByte(0)
+		_, _ = h.WriteString(nonce)
+		want := h.Sum64()
+		if want == 0 {
+			want = 1
 		}
 		if got := c.key(ak, nonce); got != want {
 			t.Fatalf("key(%q, %q) = %x, want %x", ak, nonce, got, want)
@@ -280,4 +280,37 @@ func TestNonceKeyMatchesStreaming(t *testing.T) {
 func mustSignedList(t *testing.T, names []string) *signedList {
 	t.Helper()
 	return newSignedList(strings.Join(names, ";"), names)
+}
+
+// TestNonceSetMatchesMap checks nonceSet against a map, with keys crowded into a few
+// low-bit values (long probe runs that wrap around the table's end) and growth.
+func TestNonceSetMatchesMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for _, spread := range []uint64{0, 3} {
+		var s nonceSet
+		ref := map[uint64]bool{}
+		for range 3000 {
+			k := r.Uint64() | 1<<63 // nonzero
+			if spread != 0 {
+				// Low bits (the first slot probed) among a few values near the end of a
+				// 1024-slot table: long runs that wrap around.
+				k = k&^(1<<20-1) | (minNonceSlots - 2 + r.Uint64()%spread)
+			}
+			if s.has(k) != ref[k] {
+				t.Fatalf("spread %d: has(%x) = %v, want %v", spread, k, !ref[k], ref[k])
+			}
+			if !ref[k] {
+				s.add(k)
+				ref[k] = true
+			}
+			if s.n != len(ref) || 2*s.n > len(s.slots) {
+				t.Fatalf("spread %d: %d keys in %d slots, want %d at most half full", spread, s.n, len(s.slots), len(ref))
+			}
+		}
+		for k := range ref {
+			if !s.has(k) {
+				t.Fatalf("spread %d: lost %x", spread, k)
+			}
+		}
+	}
 }
