@@ -533,8 +533,9 @@ func BenchmarkVerifySDKRequest(b *testing.B) {
 	}
 }
 
-// TestVerifierSignedHeaderLists: the Verifier keeps the SignedHeaders list it parsed last;
-// requests signing other lists, in any order, are judged on their own list.
+// TestVerifierSignedHeaderLists: the Verifier keeps the Authorization header and the
+// SignedHeaders list it parsed last; requests signing other lists, in any order, are
+// judged on their own list.
 func TestVerifierSignedHeaderLists(t *testing.T) {
 	now := time.Now()
 	v := &acs.Verifier{Lookup: testLookup, Now: func() time.Time { return now }}
@@ -562,8 +563,19 @@ func TestVerifierSignedHeaderLists(t *testing.T) {
 			t.Fatalf("request %d with an unsigned header: %v", i, e)
 		}
 	}
-	// A list in another case is malformed, even right after its lowercase form was parsed.
+	// Right after a request of the same prefix, a header that goes on past its signature
+	// is parsed whole: the later Credential is the one judged.
 	r := sign("")
+	if _, e := v.Verify(r, nil); e != nil {
+		t.Fatal(e)
+	}
+	r = sign("")
+	r.Header.Set("Authorization", r.Header.Get("Authorization")+",Credential=nobody")
+	if _, e := v.Verify(r, nil); code(e) != acs.CodeAccessKeyNotFound {
+		t.Fatalf("Authorization with a second Credential: %v, want %s", e, acs.CodeAccessKeyNotFound)
+	}
+	// A list in another case is malformed, even right after its lowercase form was parsed.
+	r = sign("")
 	auth := r.Header.Get("Authorization")
 	r.Header.Set("Authorization", strings.Replace(auth, "x-acs-action", "X-Acs-Action", 1))
 	if _, e := v.Verify(r, nil); code(e) != acs.CodeIncompleteSignature || !strings.Contains(e.Message, "SignedHeaders is malformed") {

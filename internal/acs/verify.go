@@ -30,6 +30,7 @@ type Verifier struct {
 
 	macs       macCache                   // keyed HMAC states, pooled per secret
 	lastSigned atomic.Pointer[signedList] // the SignedHeaders parsed last
+	lastAuth   atomic.Pointer[acs3Auth]   // the Authorization header parsed last
 }
 
 // Verify checks r, whose body the caller has already read into body. It accepts either
@@ -413,6 +414,59 @@ func newSignedList(list string, names []string) *signedList {
 	return sl
 }
 
+// acs3Auth is an Authorization header parsed up to its signature. A client sends the same
+// credential and SignedHeaders with every request, so a Verifier keeps the last one.
+type acs3Auth struct {
+	prefix string // SchemeACS3 + " Credential=" + ak + ",SignedHeaders=" + list + ",Signature="
+	ak     string
+	signed *signedList
+}
+
+// parseAuthorization parses an ACS3 Authorization header. A header that is the last one's
+// prefix followed by 64 hex digits is not parsed again: the general parse gives the same
+// result for it.
+func (v *Verifier) parseAuthorization(auth string) (ak string, sl *signedList, sig string, e *Error) {
+	if a := v.lastAuth.Load(); a != nil && len(auth) == len(a.prefix)+2*sha256.Size && auth[:len(a.prefix)] == a.prefix {
+		var sum [sha256.Size]byte
+		if sig = auth[len(a.prefix):]; decodeHex(sum[:], sig) {
+			return a.ak, a.signed, sig, nil
+		}
+	}
+	alg, rest, _ := strings.Cut(auth, " ")
+	if alg != SchemeACS3 {
+		return "", nil, "", newError(http.StatusBadRequest, CodeInvalidSignatureMethod,
+			"Specified signature method is not supported. Only "+SchemeACS3+" is accepted.")
+	}
+	var list string
+	for rest != "" {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
+		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok {
+			return "", nil, "", errIncomplete("The Authorization header is malformed.")
+		}
+		switch k {
+		case "Credential":
+			ak = val
+		case "SignedHeaders":
+			list = val
+		case "Signature":
+			sig = val
+		}
+	}
+	if ak == "" || list == "" || sig == "" {
+		return "", nil, "", errIncomplete("The Authorization header needs Credential, SignedHeaders and Signature.")
+	}
+	sl, ok := v.signedList(list)
+	if !ok {
+		return "", nil, "", errIncomplete("SignedHeaders is malformed.")
+	}
+	if prefix := SchemeACS3 + " Credential=" + ak + ",SignedHeaders=" + list + ",Signature="; auth == prefix+sig {
+		v.lastAuth.Store(&acs3Auth{prefix: prefix, ak: ak, signed: sl})
+	}
+	return ak, sl, sig, nil
+}
+
 // signedList returns list parsed, from the last one parsed when it is the same.
 func (v *Verifier) signedList(list string) (*signedList, bool) {
 	if sl := v.lastSigned.Load(); sl != nil && sl.list == list {
@@ -476,34 +530,9 @@ func firstValue(vs []string) string {
 // verifyACS3 verifies an ACS3 request whose Authorization header is auth and query q;
 // keys are q's keys sorted, or nil to look them up in q.
 func (v *Verifier) verifyACS3(r *http.Request, auth string, body []byte, q url.Values, keys []string, qerr *Error) (Verified, *Error) {
-	alg, rest, _ := strings.Cut(auth, " ")
-	if alg != SchemeACS3 {
-		return Verified{}, newError(http.StatusBadRequest, CodeInvalidSignatureMethod,
-			"Specified signature method is not supported. Only "+SchemeACS3+" is accepted.")
-	}
-	var ak, signedList, sig string
-	for rest != "" {
-		var part string
-		part, rest, _ = strings.Cut(rest, ",")
-		k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok {
-			return Verified{}, errIncomplete("The Authorization header is malformed.")
-		}
-		switch k {
-		case "Credential":
-			ak = val
-		case "SignedHeaders":
-			signedList = val
-		case "Signature":
-			sig = val
-		}
-	}
-	if ak == "" || signedList == "" || sig == "" {
-		return Verified{}, errIncomplete("The Authorization header needs Credential, SignedHeaders and Signature.")
-	}
-	sl, ok := v.signedList(signedList)
-	if !ok {
-		return Verified{}, errIncomplete("SignedHeaders is malformed.")
+	ak, sl, sig, e := v.parseAuthorization(auth)
+	if e != nil {
+		return Verified{}, e
 	}
 	names := sl.names
 	var hs acs3Headers
@@ -551,7 +580,7 @@ func (v *Verifier) verifyACS3(r *http.Request, auth string, body []byte, q url.V
 		}
 	}
 	var sts [acs3STSLen]byte
-	acs3StringToSignInto(&sts, r.Method, r.URL.Path, q, keys, r.Header, &hs, r.Host, names, signedList, payload)
+	acs3StringToSignInto(&sts, r.Method, r.URL.Path, q, keys, r.Header, &hs, r.Host, names, sl.list, payload)
 	var want, claimed [sha256.Size]byte
 	v.macs.macACS3(cred.AccessKeySecret, &sts, &want)
 	if !decodeHex(claimed[:], sig) || subtle.ConstantTimeCompare(want[:], claimed[:]) != 1 {
