@@ -42,6 +42,15 @@ type movableClock interface {
 	Set(t time.Time)
 }
 
+// signatureTime is the server time c's signature is checked against:
+// signatureNow(s.clock)() when the request arrived.
+func (s *Server) signatureTime(c *call) time.Time {
+	if _, ok := s.clock.(*OffsetClock); ok {
+		return time.Now()
+	}
+	return c.now
+}
+
 // signatureNow is the time source of the signature check: the wall time for
 // an OffsetClock (see its doc), the server clock otherwise.
 func signatureNow(clk Clock) func() time.Time {

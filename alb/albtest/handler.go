@@ -258,7 +258,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	if s.cfg.noAuth {
 		c.claimAK(r)
 	} else {
-		v, aerr := s.verifier.VerifyParams(r, body, params)
+		v, aerr := s.verifier.VerifyParamsAt(r, body, params, s.signatureTime(c))
 		if aerr != nil {
 			return fail(&apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message})
 		}

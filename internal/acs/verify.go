@@ -51,15 +51,15 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Verified, *Error) {
 	if auth := header(r.Header, hAuthorization); isACS3(auth) {
 		q, err := url.ParseQuery(r.URL.RawQuery)
 		if err != nil {
-			return v.verifyACS3(r, auth, body, nil, nil, errQuery())
+			return v.verifyACS3(r, auth, body, nil, nil, errQuery(), v.now())
 		}
-		return v.verifyACS3(r, auth, body, q, nil, nil)
+		return v.verifyACS3(r, auth, body, q, nil, nil, v.now())
 	}
 	p, e := ParseParams(r, body)
 	if e != nil {
 		return Verified{}, e
 	}
-	return v.verifyRPC(r, p.All)
+	return v.verifyRPC(r, p.All, v.now())
 }
 
 // isACS3 reports whether the Authorization header value auth names an ACS3 scheme.
@@ -198,13 +198,19 @@ func isFormContent(ct []string) bool {
 // VerifyParams is Verify for a request whose parameters the caller has parsed with
 // ParseParams (r and body unchanged since).
 func (v *Verifier) VerifyParams(r *http.Request, body []byte, p Params) (Verified, *Error) {
+	return v.VerifyParamsAt(r, body, p, v.now())
+}
+
+// VerifyParamsAt is VerifyParams with the server's time given: now, not Now(), is what
+// the request's timestamp is checked against.
+func (v *Verifier) VerifyParamsAt(r *http.Request, body []byte, p Params, now time.Time) (Verified, *Error) {
 	if v == nil || v.Lookup == nil {
 		return Verified{}, errNoLookup()
 	}
 	if auth := header(r.Header, hAuthorization); isACS3(auth) {
-		return v.verifyACS3(r, auth, body, p.Query, p.sortedKeys(), nil)
+		return v.verifyACS3(r, auth, body, p.Query, p.sortedKeys(), nil, now)
 	}
-	return v.verifyRPC(r, p.All)
+	return v.verifyRPC(r, p.All, now)
 }
 
 func errNoLookup() *Error {
@@ -529,7 +535,7 @@ func firstValue(vs []string) string {
 
 // verifyACS3 verifies an ACS3 request whose Authorization header is auth and query q;
 // keys are q's keys sorted, or nil to look them up in q.
-func (v *Verifier) verifyACS3(r *http.Request, auth string, body []byte, q url.Values, keys []string, qerr *Error) (Verified, *Error) {
+func (v *Verifier) verifyACS3(r *http.Request, auth string, body []byte, q url.Values, keys []string, qerr *Error, now time.Time) (Verified, *Error) {
 	ak, sl, sig, e := v.parseAuthorization(auth)
 	if e != nil {
 		return Verified{}, e
@@ -548,7 +554,6 @@ func (v *Verifier) verifyACS3(r *http.Request, auth string, body []byte, q url.V
 	if hs.unsigned != "" {
 		return Verified{}, errIncomplete("The header " + strings.ToLower(hs.unsigned) + " is not signed.")
 	}
-	now := v.now()
 	t, e := v.checkTime(hs.date, now)
 	if e != nil {
 		return Verified{}, e
@@ -660,7 +665,7 @@ func first(p url.Values, k string) string {
 	return ""
 }
 
-func (v *Verifier) verifyRPC(r *http.Request, params url.Values) (Verified, *Error) {
+func (v *Verifier) verifyRPC(r *http.Request, params url.Values, now time.Time) (Verified, *Error) {
 	for _, name := range [...]string{"Signature", "AccessKeyId", "SignatureMethod", "SignatureNonce", "Timestamp"} {
 		if first(params, name) == "" {
 			return Verified{}, errMissing(name)
@@ -674,7 +679,6 @@ func (v *Verifier) verifyRPC(r *http.Request, params url.Values) (Verified, *Err
 		return Verified{}, newError(http.StatusBadRequest, CodeInvalidParameter,
 			`The specified parameter "SignatureVersion" is not valid.`)
 	}
-	now := v.now()
 	t, e := v.checkTime(first(params, "Timestamp"), now)
 	if e != nil {
 		return Verified{}, e
