@@ -308,7 +308,7 @@ func (s *Server) rateLimits() map[string]rateSpec {
 // requestLog returns the request log and the absolute index of its first
 // entry (requests dropped by the log limit still count).
 func (s *Server) requestLog() (first int, log []Request) {
-	s.logMu.Lock()
+	s.lockLog()
 	defer s.logMu.Unlock()
 	total := 0
 	for _, n := range s.counts {

@@ -75,6 +75,7 @@ type call struct {
 	dryRun    bool
 	token     string
 	recorded  bool // the request is in the log already (see record)
+	flushed   bool // the answer was sent before the request was recorded (see flushAnswer)
 }
 
 // apiError is an error answered to the client.
@@ -164,7 +165,6 @@ func randomID(prefix string, n int) string {
 	return string(b)
 }
 
-// statusWriter records the status for the log.
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if isControlPath(r.URL.Path) {
 		s.serveControl(w, r) // control.go; no signature, not logged
@@ -174,6 +174,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{requestID: requestID, now: s.clock.Now()}
 	var status int
 	var code string
+	defer func() { // runs last: after the record below (see flushAnswer)
+		if c.flushed {
+			s.logWindow.RUnlock()
+		}
+	}()
 	defer func() {
 		if rec := recover(); rec != nil {
 			if rec == http.ErrAbortHandler {
@@ -563,40 +568,87 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, e *apiError) {
 	if err != nil { // cannot happen: every field is a string
 		b = nil
 	}
-	writeBody(w, c, e.Status, b)
+	s.writeBody(w, c, e.Status, b)
 	if j != nil {
 		j.done()
 	}
 }
 
-func writeBody(w http.ResponseWriter, c *call, status int, b []byte) {
-	writeHeader(w, c, status)
+func (s *Server) writeBody(w http.ResponseWriter, c *call, status int, b []byte) {
+	writeHeader(w, c, status, len(b))
 	_, _ = w.Write(b)
+	s.flushAnswer(w, c, len(b))
 }
 
-func writeHeader(w http.ResponseWriter, c *call, status int) {
+// writeHeader writes the answer's status and headers; n is the length of the
+// body (Content-Length), or -1 when it is not known yet.
+func writeHeader(w http.ResponseWriter, c *call, status, n int) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeJSON
 	c.ridHeader[0] = c.requestID
 	h["X-Acs-Request-Id"] = c.ridHeader[:]
+	if n >= 0 && n <= maxEarlyAnswer {
+		h["Content-Length"] = []string{strconv.Itoa(n)}
+	}
 	w.WriteHeader(status)
+}
+
+// maxEarlyAnswer is the size of the largest answer flushed before its request
+// is logged (see flushAnswer).
+const maxEarlyAnswer = 2048
+
+// flushAnswer sends a complete answer of n bytes to the client at once, before
+// the request is logged, when it is small: the log's bookkeeping then runs
+// while the client reads the answer instead of before. The request holds
+// logWindow for reading from here until it is recorded, and everything that
+// reads the log or the counters takes logWindow first (lockLog), so it still
+// sees every request whose answer was sent. An answer of at most 2 KB leaves
+// the server in one write that does not wait for the client (the socket's
+// buffer is far larger), so a reader never waits on a client.
+func (s *Server) flushAnswer(w http.ResponseWriter, c *call, n int) {
+	if n > maxEarlyAnswer || c.flushed {
+		return
+	}
+	f, ok := w.(http.Flusher)
+	if !ok {
+		return
+	}
+	s.logWindow.RLock()
+	c.flushed = true
+	f.Flush()
+	if afterFlushHook != nil {
+		afterFlushHook(s, c.requestID)
+	}
+}
+
+// afterFlushHook, set by the package's tests, runs after an answer was sent
+// early and before its request is recorded.
+var afterFlushHook func(s *Server, requestID string)
+
+// lockLog locks the request log and the counters once every answered request
+// is in them (see flushAnswer).
+func (s *Server) lockLog() {
+	s.logWindow.Lock() // a barrier: waits for the requests between answer and record
+	s.logWindow.Unlock()
+	s.logMu.Lock()
 }
 
 func (s *Server) writeJSON(w http.ResponseWriter, c *call, v any) (int, string) {
 	if a, ok := v.(*attrCache); ok {
 		if len(a.b) <= 2048 {
-			// Three writes into the response's 2 KB buffer frame the answer as
-			// one write would (Content-Length, not chunked), without a copy.
-			writeHeader(w, c, 200)
+			// Three writes into the response's 2 KB buffer, without a copy.
+			n := len(a.b) - a.n + len(c.requestID)
+			writeHeader(w, c, 200, n)
 			_, _ = w.Write(a.b[:a.at])
 			_, _ = io.WriteString(w, c.requestID)
 			_, _ = w.Write(a.b[a.at+a.n:])
+			s.flushAnswer(w, c, n)
 			return 200, ""
 		}
 		j := jsonPool.Get().(*jsonBuf)
 		j.buf.Reset()
 		j.buf.Write(a.appendTo(j.buf.AvailableBuffer(), c.requestID))
-		writeBody(w, c, 200, j.buf.Bytes())
+		s.writeBody(w, c, 200, j.buf.Bytes())
 		j.done()
 		return 200, ""
 	}
@@ -606,7 +658,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, c *call, v any) (int, string) 
 		s.writeError(w, c, e)
 		return 500, e.Code
 	}
-	writeBody(w, c, 200, b)
+	s.writeBody(w, c, 200, b)
 	j.done()
 	return 200, ""
 }

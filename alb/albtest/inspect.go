@@ -28,7 +28,7 @@ type Request struct {
 
 // Requests returns a copy of the request log, oldest first.
 func (s *Server) Requests() []Request {
-	s.logMu.Lock()
+	s.lockLog()
 	defer s.logMu.Unlock()
 	out := make([]Request, len(s.log))
 	for i := range s.log {
@@ -42,14 +42,14 @@ func (s *Server) Requests() []Request {
 // serve are counted under their name for the first 1024 distinct names and
 // under "" beyond, so the counters stay bounded.
 func (s *Server) Count(action string) int {
-	s.logMu.Lock()
+	s.lockLog()
 	defer s.logMu.Unlock()
 	return s.counts[action]
 }
 
 // Calls returns the number of requests received per action.
 func (s *Server) Calls() map[string]int {
-	s.logMu.Lock()
+	s.lockLog()
 	defer s.logMu.Unlock()
 	m := make(map[string]int, len(s.counts))
 	for k, v := range s.counts {
@@ -60,7 +60,7 @@ func (s *Server) Calls() map[string]int {
 
 // TotalCalls returns the number of requests received.
 func (s *Server) TotalCalls() int {
-	s.logMu.Lock()
+	s.lockLog()
 	defer s.logMu.Unlock()
 	n := 0
 	for _, v := range s.counts {

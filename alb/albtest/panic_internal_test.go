@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -85,4 +86,68 @@ func TestHandlerPanic(t *testing.T) {
 	if _, err := srv.ALBClient().DescribeZones(&albsdk.DescribeZonesRequest{}); err != nil {
 		t.Fatalf("after the panic: %v", err)
 	}
+}
+
+// TestEarlyAnswerHoldsTheLogWindow: a small answer is sent before its request is
+// recorded, with the log window held for reading until the record, so that a reader of
+// the log started after the client has the answer still finds the request.
+func TestEarlyAnswerHoldsTheLogWindow(t *testing.T) {
+	srv := NewServer()
+	defer srv.Close()
+	var mu sync.Mutex
+	var readers []chan bool
+	afterFlushHook = func(s *Server, requestID string) {
+		if s != srv {
+			return
+		}
+		if s.logWindow.TryLock() {
+			s.logWindow.Unlock()
+			t.Error("log window not held between answer and record")
+		}
+		// A reader started now (the client has the answer) sees the request: it
+		// waits at the window for the record. It is waiting once a new reader of
+		// the window is refused (a pending Lock blocks RLock).
+		done := make(chan bool, 1)
+		go func() {
+			ok := false
+			for _, r := range s.Requests() {
+				ok = ok || r.RequestID == requestID
+			}
+			done <- ok
+		}()
+		for s.logWindow.TryRLock() {
+			s.logWindow.RUnlock()
+			select {
+			case <-done:
+				t.Error("a reader of the log returned between answer and record")
+				return
+			default:
+			}
+			runtime.Gosched()
+		}
+		mu.Lock()
+		readers = append(readers, done)
+		mu.Unlock()
+	}
+	defer func() { afterFlushHook = nil }()
+	if _, err := srv.ALBClient().DescribeZones(&albsdk.DescribeZonesRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.ALBClient().GetLoadBalancerAttribute(&albsdk.GetLoadBalancerAttributeRequest{LoadBalancerId: dara.String("alb-missing")}); err == nil {
+		t.Fatal("no error for an unknown instance")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(readers) != 2 {
+		t.Fatalf("%d answers sent early, want 2", len(readers))
+	}
+	for i, done := range readers {
+		if !<-done {
+			t.Errorf("reader %d, started inside the window, did not find its request", i)
+		}
+	}
+	if !srv.logWindow.TryLock() {
+		t.Fatal("log window still held after the requests")
+	}
+	srv.logWindow.Unlock()
 }

@@ -236,6 +236,9 @@ type Server struct {
 	logMu  sync.Mutex
 	log    []logEntry
 	counts map[string]int
+	// logWindow is held for reading by each request whose answer was sent
+	// before it was recorded (flushAnswer); readers of the log wait for it.
+	logWindow sync.RWMutex
 
 	ctl controlState // control API, SetWorld (control_state.go)
 }

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -561,6 +562,43 @@ func TestRequestLogAndReset(t *testing.T) {
 	if srv.Created() != 1 {
 		t.Fatal("token survived Reset")
 	}
+}
+
+// TestLogShowsEveryAnsweredRequest: whatever the concurrency, once a client has
+// read an answer the counters and the log include its request (small answers
+// are sent before the request is recorded; readers of the log wait for it).
+func TestLogShowsEveryAnsweredRequest(t *testing.T) {
+	srv, _ := start(t)
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			action := fmt.Sprintf("Probe%d", g) // an unknown action: a small error answer
+			for i := 1; i <= 100; i++ {
+				req, _ := http.NewRequest("POST", "http://"+srv.Endpoint()+"/", nil)
+				req.Header.Set("x-acs-action", action)
+				req.Header.Set("x-acs-version", albtest.VersionALB)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				_ = resp.Body.Close()
+				rid := resp.Header.Get("x-acs-request-id")
+				if n := srv.Count(action); n != i {
+					t.Errorf("%s: count %d after %d answers", action, n, i)
+					return
+				}
+				if i%25 == 0 && !slices.ContainsFunc(srv.Requests(), func(r albtest.Request) bool { return r.RequestID == rid }) {
+					t.Errorf("%s: answered request %s not in the log", action, rid)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func TestConcurrentUse(t *testing.T) {
