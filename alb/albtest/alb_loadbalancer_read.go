@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/url"
 	"slices"
+	"strconv"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 )
@@ -25,10 +26,11 @@ func (s *Server) opGetLoadBalancerAttribute(c *call) (any, *apiError) {
 // RequestId spliced in, without building and encoding the answer again. It is
 // immutable once stored: a request writes it after releasing the lock.
 type attrCache struct {
-	gen uint64
-	b   []byte // the answer, with another request's RequestId at b[at:at+n]
-	at  int
-	n   int
+	gen  uint64
+	b    []byte // the answer, with another request's RequestId at b[at:at+n]
+	at   int
+	n    int
+	clen []string // Content-Length of the answer (every RequestId has n bytes)
 }
 
 // cachedGetLoadBalancerAttribute answers GetLoadBalancerAttribute from the
@@ -58,7 +60,8 @@ func (s *Server) cachedGetLoadBalancerAttribute(c *call) (any, bool) {
 			j.done()
 			return nil, false
 		}
-		a = &attrCache{gen: s.mu.gen, b: bytes.Clone(b), at: at + len(key) - len(c.requestID) - 1, n: len(c.requestID)}
+		a = &attrCache{gen: s.mu.gen, b: bytes.Clone(b), at: at + len(key) - len(c.requestID) - 1, n: len(c.requestID),
+			clen: []string{strconv.Itoa(len(b))}}
 		j.done()
 		lb.attr = a
 	} else if checkCachedAnswer != nil {

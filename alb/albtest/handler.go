@@ -575,20 +575,24 @@ func (s *Server) writeError(w http.ResponseWriter, c *call, e *apiError) {
 }
 
 func (s *Server) writeBody(w http.ResponseWriter, c *call, status int, b []byte) {
-	writeHeader(w, c, status, len(b))
+	var clen []string
+	if len(b) <= maxEarlyAnswer {
+		clen = []string{strconv.Itoa(len(b))}
+	}
+	writeHeader(w, c, status, clen)
 	_, _ = w.Write(b)
 	s.flushAnswer(w, c, len(b))
 }
 
-// writeHeader writes the answer's status and headers; n is the length of the
-// body (Content-Length), or -1 when it is not known yet.
-func writeHeader(w http.ResponseWriter, c *call, status, n int) {
+// writeHeader writes the answer's status and headers; clen is its
+// Content-Length, nil to leave it to net/http.
+func writeHeader(w http.ResponseWriter, c *call, status int, clen []string) {
 	h := w.Header()
 	h["Content-Type"] = contentTypeJSON
 	c.ridHeader[0] = c.requestID
 	h["X-Acs-Request-Id"] = c.ridHeader[:]
-	if n >= 0 && n <= maxEarlyAnswer {
-		h["Content-Length"] = []string{strconv.Itoa(n)}
+	if clen != nil {
+		h["Content-Length"] = clen
 	}
 	w.WriteHeader(status)
 }
@@ -635,14 +639,13 @@ func (s *Server) lockLog() {
 
 func (s *Server) writeJSON(w http.ResponseWriter, c *call, v any) (int, string) {
 	if a, ok := v.(*attrCache); ok {
-		if len(a.b) <= 2048 {
+		if len(a.b) <= maxEarlyAnswer && len(c.requestID) == a.n {
 			// Three writes into the response's 2 KB buffer, without a copy.
-			n := len(a.b) - a.n + len(c.requestID)
-			writeHeader(w, c, 200, n)
+			writeHeader(w, c, 200, a.clen)
 			_, _ = w.Write(a.b[:a.at])
 			_, _ = io.WriteString(w, c.requestID)
 			_, _ = w.Write(a.b[a.at+a.n:])
-			s.flushAnswer(w, c, n)
+			s.flushAnswer(w, c, len(a.b))
 			return 200, ""
 		}
 		j := jsonPool.Get().(*jsonBuf)

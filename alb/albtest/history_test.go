@@ -121,7 +121,8 @@ func TestAttributeAnswerFollowsChanges(t *testing.T) {
 }
 
 // The cached answer goes out with the same HTTP framing as any other answer: one
-// Content-Length, not chunked.
+// Content-Length, not chunked. So does an error answer (both are sent before
+// their request is logged).
 func TestAttributeAnswerHeaders(t *testing.T) {
 	srv := albtest.NewServer(albtest.WithTransitions(albtest.Immediate()), albtest.WithoutAuth())
 	t.Cleanup(srv.Close)
@@ -141,5 +142,15 @@ func TestAttributeAnswerHeaders(t *testing.T) {
 			!bytes.Contains(body, []byte(`"RequestId":"`+resp.Header.Get("x-acs-request-id")+`"`)) {
 			t.Fatalf("answer %d %v (length %d, %v) %s", resp.StatusCode, resp.Header, resp.ContentLength, resp.TransferEncoding, body)
 		}
+	}
+	resp, err := http.Post(srv.URL()+"/?Action=GetLoadBalancerAttribute&Version="+albtest.VersionALB+"&LoadBalancerId=alb-missing", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil || resp.StatusCode == 200 || resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) != 0 ||
+		!bytes.Contains(body, []byte(`"Code":"ResourceNotFound.LoadBalancer"`)) {
+		t.Fatalf("error answer %d %v (length %d, %v) %s %v", resp.StatusCode, resp.Header, resp.ContentLength, resp.TransferEncoding, body, err)
 	}
 }
