@@ -241,38 +241,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	if perr != nil {
 		return fail(&apiError{Status: perr.Status, Code: perr.Code, Message: perr.Message})
 	}
-	q := params.All
-	c.p = q
-	c.action = firstOf(r.Header["X-Acs-Action"], q["Action"])
-	c.version = firstOf(r.Header["X-Acs-Version"], q["Version"])
-
-	rt := s.lastRoute.Load() // most clients call one action over and over
-	if rt != nil && (rt.action != c.action || rt.prod.version != c.version) {
-		rt = nil
+	c.p = params.All
+	c.action = firstOf(r.Header["X-Acs-Action"], c.p["Action"])
+	c.version = firstOf(r.Header["X-Acs-Version"], c.p["Version"])
+	rt, aerr := s.route(c)
+	if aerr != nil {
+		return fail(aerr)
 	}
-	if rt == nil {
-		var aerr *apiError
-		if rt, aerr = s.findRoute(c); aerr != nil {
-			return fail(aerr)
-		}
-		s.lastRoute.Store(rt)
+	if aerr := s.authenticate(r, body, params, c); aerr != nil {
+		return fail(aerr)
 	}
-	c.rt = rt
-	c.prod = rt.prod
-
-	if s.cfg.noAuth {
-		c.claimAK(r)
-	} else {
-		v, aerr := s.verifier.VerifyParamsAt(r, body, params, s.signatureTime(c))
-		if aerr != nil {
-			return fail(&apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message})
-		}
-		c.ak = v.AccessKeyID
-		if s.anyExpired && s.cfg.creds[c.ak].expired {
-			return fail(errf(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired."))
-		}
-	}
-
 	var f *faultState
 	if !s.ctlIdle.Load() {
 		if e := s.throttle(w, c); e != nil {
@@ -280,68 +258,29 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 		}
 		f = s.pickFault(c.action)
 	}
-
-	if rt.idempotent {
-		if dr := c.p.Get("DryRun"); dr != "" {
-			b, ok := parseBool(dr)
-			if !ok {
-				return fail(invalid("DryRun", dr))
-			}
-			c.dryRun = b
-		}
-		c.token = c.p.Get("ClientToken")
-		if c.token != "" {
-			if len(c.token) > 64 || !isASCII(c.token) {
-				return fail(invalid("ClientToken", c.token))
-			}
-		}
+	if aerr := readIdempotency(c); aerr != nil {
+		return fail(aerr)
 	}
 
 	// Idempotency: look the token up before doing anything.
-	var tk tokenKey
-	useToken := rt.idempotent && c.token != "" && !c.dryRun
-	if useToken {
-		tk = tokenKey{ak: c.ak, action: c.action, token: c.token}
-		fp := fingerprint(c.p)
-		s.mu.Lock()
-		ent := s.st.tokens.get(tk)
-		switch {
-		case ent == nil:
-			s.st.tokens.add(tk, fp, s.tokenLimit())
-		case ent.fp != fp:
-			s.mu.Unlock()
-			return fail(errf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request."))
-		case ent.inFlight:
-			s.mu.Unlock()
-			return fail(errf(400, "IdempotenceProcessing", "The previous idempotent request(s) is still processing."))
-		default:
-			res := withRequestID(ent.result, c.requestID)
-			s.mu.Unlock()
-			if f != nil && f.hasError() {
-				// A fault still applies to a replay (the client sees it).
-				return s.answerFault(w, r, c, f)
-			}
-			return s.writeJSON(w, c, res)
+	tk, useToken, replay, aerr := s.claimToken(c)
+	switch {
+	case aerr != nil:
+		return fail(aerr)
+	case replay != nil:
+		if f != nil && f.hasError() {
+			// A fault still applies to a replay (the client sees it).
+			return s.answerFault(w, r, c, f)
 		}
-		s.mu.Unlock()
+		return s.writeJSON(w, c, replay)
 	}
-	releaseToken := func() {
-		if useToken {
-			s.mu.Lock()
-			if e := s.st.tokens.get(tk); e != nil && e.inFlight {
-				s.st.tokens.remove(tk)
-			}
-			s.mu.Unlock()
-		}
-	}
-
 	if f != nil {
 		if !f.wait(r.Context()) {
-			releaseToken()
+			s.releaseToken(tk, useToken)
 			return 499, "ClientClosedRequest"
 		}
 		if f.hasError() && !f.ApplyThenFail {
-			releaseToken()
+			s.releaseToken(tk, useToken)
 			return s.answerFault(w, r, c, f)
 		}
 	}
@@ -354,6 +293,99 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 		return s.answerFault(w, r, c, f)
 	}
 	return s.writeJSON(w, c, res)
+}
+
+// route finds the route of c's action and version and sets c.rt and c.prod,
+// or returns the error to answer.
+func (s *Server) route(c *call) (*route, *apiError) {
+	rt := s.lastRoute.Load() // most clients call one action over and over
+	if rt != nil && (rt.action != c.action || rt.prod.version != c.version) {
+		rt = nil
+	}
+	if rt == nil {
+		var aerr *apiError
+		if rt, aerr = s.findRoute(c); aerr != nil {
+			return nil, aerr
+		}
+		s.lastRoute.Store(rt)
+	}
+	c.rt = rt
+	c.prod = rt.prod
+	return rt, nil
+}
+
+// authenticate checks r's signature (unless WithoutAuth) and sets c.ak.
+func (s *Server) authenticate(r *http.Request, body []byte, params acs.Params, c *call) *apiError {
+	if s.cfg.noAuth {
+		c.claimAK(r)
+		return nil
+	}
+	v, aerr := s.verifier.VerifyParamsAt(r, body, params, s.signatureTime(c))
+	if aerr != nil {
+		return &apiError{Status: aerr.Status, Code: aerr.Code, Message: aerr.Message}
+	}
+	c.ak = v.AccessKeyID
+	if s.anyExpired && s.cfg.creds[c.ak].expired {
+		return errf(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.")
+	}
+	return nil
+}
+
+// readIdempotency reads DryRun and ClientToken for an operation that takes
+// them.
+func readIdempotency(c *call) *apiError {
+	if !c.rt.idempotent {
+		return nil
+	}
+	if dr := c.p.Get("DryRun"); dr != "" {
+		b, ok := parseBool(dr)
+		if !ok {
+			return invalid("DryRun", dr)
+		}
+		c.dryRun = b
+	}
+	c.token = c.p.Get("ClientToken")
+	if c.token != "" && (len(c.token) > 64 || !isASCII(c.token)) {
+		return invalid("ClientToken", c.token)
+	}
+	return nil
+}
+
+// claimToken looks c's ClientToken up. use reports that the request goes on
+// under token tk (marked in flight, see releaseToken); replay is the answer
+// of an earlier request with the same token, to give again.
+func (s *Server) claimToken(c *call) (tk tokenKey, use bool, replay any, aerr *apiError) {
+	if !c.rt.idempotent || c.token == "" || c.dryRun {
+		return tokenKey{}, false, nil, nil
+	}
+	tk = tokenKey{ak: c.ak, action: c.action, token: c.token}
+	fp := fingerprint(c.p)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ent := s.st.tokens.get(tk)
+	switch {
+	case ent == nil:
+		s.st.tokens.add(tk, fp, s.tokenLimit())
+		return tk, true, nil, nil
+	case ent.fp != fp:
+		return tk, false, nil, errf(400, "IdempotentParameterMismatch", "The request uses the same client token as a previous, but non-identical request.")
+	case ent.inFlight:
+		return tk, false, nil, errf(400, "IdempotenceProcessing", "The previous idempotent request(s) is still processing.")
+	default:
+		return tk, false, withRequestID(ent.result, c.requestID), nil
+	}
+}
+
+// releaseToken forgets token tk of a request that ends without running.
+func (s *Server) releaseToken(tk tokenKey, use bool) {
+	if !use {
+		return
+	}
+	s.mu.Lock()
+	if e := s.st.tokens.get(tk); e != nil && e.inFlight {
+		s.st.tokens.remove(tk)
+	}
+	s.mu.Unlock()
 }
 
 // findRoute returns the route of c's action and version, or the error to
