@@ -26,7 +26,10 @@ type Request struct {
 	Code string
 }
 
-// Requests returns a copy of the request log, oldest first.
+// Requests returns a copy of the request log, oldest first. It includes every
+// request whose answer has been sent: a small answer goes out before its
+// request is recorded, and Requests, Count, Calls and TotalCalls wait for
+// those records.
 func (s *Server) Requests() []Request {
 	s.lockLog()
 	defer s.logMu.Unlock()
