@@ -48,7 +48,7 @@ var factsCodes = map[string]string{
 	"ResourceNotFound.CommonBandwidthPackage":   "the bandwidth package does not exist",
 	"ResourceNotFound.Eip":                      "the EIP does not exist",
 	"IncorrectStatus.Eip":                       "the EIP is in use",
-	"OperationDenied.EipChargeType":             "the EIP is subscription or pay-by-bandwidth",
+	"OperationDenied.OnlyPostPaidEipSupported":  "the EIP is subscription or pay-by-bandwidth",
 	"OperationDenied.EipInBandwidthPackage":     "the EIP is in a bandwidth package",
 	"InvalidParameter.IntranetAddress":          "the fixed address is outside the vSwitch CIDR, reserved or in use (see factsLevel)",
 }

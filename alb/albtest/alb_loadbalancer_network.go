@@ -43,9 +43,10 @@ func (s *Server) planZones(lb *lbState, zs []zoneReq) (*zonePlan, *apiError) {
 			continue
 		}
 		if old.vswID != z.vswID {
-			// GUESS: a zone keeps its vSwitch; the Terraform provider lists
-			// this code for UpdateLoadBalancerZones.
-			return nil, errf(400, "OperationDenied.ZoneVSwitchChanged", "The operation is not allowed because the vSwitch of zone %s cannot be changed.", z.zoneID)
+			// A zone keeps its vSwitch: the code is in the ALB API
+			// metadata's UpdateLoadBalancerZones errors (and the Terraform
+			// provider's), the condition a GUESS.
+			return nil, errf(400, "OperationDenied.ZoneVSwitchChanged", "The operation is not allowed because of %s.", "ZoneVSwitchChanged")
 		}
 		keptType = or(keptType, old.eipType)
 		if z.intranet != "" && z.intranet != old.vip.String() {
@@ -136,8 +137,10 @@ func (s *Server) applyZones(lb *lbState, plan *zonePlan, c *call) {
 // zones). Going Internet, zones without an AllocationId get an
 // auto-assigned EIP; an EIP that leaves the instance is released if it was
 // auto-assigned and disassociated if the user gave it (see unbindEIP).
-// GUESSes: no change answers 400 OperationDenied.AddressTypeNotChanged;
-// going Intranet with a bandwidth package attached answers 400
+// No change answers 400 OperationDenied.AddressTypeNotChanged, an unknown
+// EIP 400 ResourceNotFound.Eip and an EIP that is not pay-as-you-go 400
+// OperationDenied.OnlyPostPaidEipSupported (the ALB API metadata's codes).
+// GUESSes: going Intranet with a bandwidth package attached answers 400
 // OperationDenied.AddressTypeNotSupportBandwidthPackage; a zone the instance
 // does not have answers 400 InvalidParameter.
 func (s *Server) opUpdateLoadBalancerAddressTypeConfig(c *call) (any, *apiError) {
@@ -217,6 +220,9 @@ func (s *Server) planAddressType(lb *lbState, to string, zs []zoneReq) (map[*zon
 		return nil, errBandwidthNeedsInternet()
 	}
 	if _, e := s.st.eipPlan(to, append(changed, intranetEIPs(to, zs)...), keptType, ""); e != nil {
+		if e.Code == "ResourceNotFound.Eip" {
+			e.Status = 400 // as this operation's metadata documents (create's 404 is a GUESS)
+		}
 		return nil, e
 	}
 	return rebind, nil

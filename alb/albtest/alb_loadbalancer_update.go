@@ -191,9 +191,10 @@ func (s *Server) opDisableLoadBalancerAccessLog(c *call) (any, *apiError) {
 
 // opMoveResourceGroup moves an instance to another resource group. It takes
 // no ClientToken or DryRun (the SDK model has none) and is synchronous
-// (GUESS). Resource groups are not modelled: any ID starting with "rg-" is
-// accepted (GUESS: 400 InvalidParameter otherwise); ACLs, security policies
-// and server groups are not emulated and answer their not-found code.
+// (GUESS). Resource groups are not modelled: any ID starting with "rg-"
+// exists, any other answers 400 NotExist.ResourceGroup (the code the API
+// metadata documents); ACLs, security policies and server groups are not
+// emulated and answer their not-found code.
 func (s *Server) opMoveResourceGroup(c *call) (any, *apiError) {
 	rt, e := enum(c.p, "ResourceType", true, "loadbalancer", "acl", "securitypolicy", "servergroup")
 	if e != nil {
@@ -204,7 +205,7 @@ func (s *Server) opMoveResourceGroup(c *call) (any, *apiError) {
 		return nil, missing("NewResourceGroupId")
 	}
 	if !strings.HasPrefix(rg, "rg-") || len(rg) > 64 {
-		return nil, invalid("NewResourceGroupId", rg)
+		return nil, errf(400, "NotExist.ResourceGroup", "ResourceGroup does not exist.")
 	}
 	if rt != "loadbalancer" {
 		id := c.p.Get("ResourceId")
@@ -223,18 +224,24 @@ func (s *Server) opMoveResourceGroup(c *call) (any, *apiError) {
 
 // setIpv6Internet serves Enable/DisableLoadBalancerIpv6Internet: the
 // Ipv6AddressType of a DualStack instance becomes Internet or Intranet when
-// the Configuring transition completes (clients poll the field). GUESSes:
-// an IPv4 instance answers 400 OperationDenied.AddressIpVersionNotSupport;
-// asking for the type the instance already has succeeds and still goes
-// through Configuring. The answers carry a JobId (GUESS: the SDK version the
-// project pins has no model for these operations).
+// the Configuring transition completes (clients poll the field). As the ALB
+// API metadata documents: an IPv4 instance answers 400
+// OperationDenied.NonDualStackInstance, asking for the type the instance
+// already has 400 OperationDenied.Ipv6InternetInstance (Enable) or
+// OperationDenied.Ipv6IntranetInstance (Disable). The answers carry a JobId
+// (GUESS: the SDK version the project pins has no model for these
+// operations).
 func (s *Server) setIpv6Internet(c *call, to, api string) (any, *apiError) {
 	lb, e := s.writableLB(c, "LoadBalancerId")
 	if e != nil {
 		return nil, e
 	}
 	if lb.ipVersion != "DualStack" {
-		return nil, errf(400, "OperationDenied.AddressIpVersionNotSupport", "The operation is not allowed because %s is not a DualStack load balancer.", lb.id)
+		return nil, errf(400, "OperationDenied.NonDualStackInstance", "The operation is not allowed because of %s.", "NonDualStackInstance")
+	}
+	if lb.ipv6Type == to {
+		reason := "Ipv6" + to + "Instance"
+		return nil, errf(400, "OperationDenied."+reason, "The operation is not allowed because of %s.", reason)
 	}
 	if c.dryRun {
 		return nil, errDryRun

@@ -198,10 +198,10 @@ func TestCreateChecks(t *testing.T) {
 		}, "IncorrectStatus.Eip", 400},
 		{"EIP pay by bandwidth", func(r *albsdk.CreateLoadBalancerRequest) {
 			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPBandwidth)
-		}, "OperationDenied.EipChargeType", 400},
+		}, "OperationDenied.OnlyPostPaidEipSupported", 400},
 		{"EIP prepaid", func(r *albsdk.CreateLoadBalancerRequest) {
 			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPPrepaid)
-		}, "OperationDenied.EipChargeType", 400},
+		}, "OperationDenied.OnlyPostPaidEipSupported", 400},
 		{"EIP in bandwidth package", func(r *albsdk.CreateLoadBalancerRequest) {
 			r.ZoneMappings[0].AllocationId = dara.String(albtest.EIPShared)
 		}, "OperationDenied.EipInBandwidthPackage", 400},

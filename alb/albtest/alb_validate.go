@@ -175,7 +175,9 @@ func checkEIPUsable(eip *eipState, owner string) *apiError {
 		return errf(400, "IncorrectStatus.Eip", "The status of %s [%s] is incorrect.", id, eip.Status)
 	}
 	if eip.ChargeType != ChargePostPaid || eip.InternetChargeType != InternetPayByTraffic {
-		return errf(400, "OperationDenied.EipChargeType", "The operation is not allowed because EIP %s is %s %s; only pay-as-you-go pay-by-traffic EIPs can be used.", id, eip.ChargeType, eip.InternetChargeType)
+		// The code UpdateLoadBalancerAddressTypeConfig documents; create's is
+		// not documented (GUESS: the same).
+		return errf(400, "OperationDenied.OnlyPostPaidEipSupported", "The operation is not allowed because of OnlyPostPaidEipSupported: EIP %s is %s %s; only pay-as-you-go pay-by-traffic EIPs can be used.", id, eip.ChargeType, eip.InternetChargeType)
 	}
 	if eip.BandwidthPackageID != "" && (owner == "" || eip.InstanceID != owner) {
 		return errf(400, "OperationDenied.EipInBandwidthPackage", "The operation is not allowed because EIP %s is in bandwidth package %s.", id, eip.BandwidthPackageID)

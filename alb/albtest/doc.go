@@ -140,10 +140,15 @@
 //
 // # Known differences (GUESSes are marked in the code)
 //
-//   - Codes and statuses neither the metadata nor the API reference
-//     documents are GUESSes, among them most codes of the IPv6 Internet,
-//     zone, address-type, resource-group and role-deletion operations, and
-//     IdempotenceProcessing.
+// "The API metadata" in the code is the ALB 2020-06-16 API description
+// (api-docs) with each operation's error codes; the IPv6, zone,
+// address-type and MoveResourceGroup codes come from a later revision than
+// the one in the project's reference material.
+//
+//   - Codes and statuses neither the API metadata nor the API reference
+//     documents are GUESSes, among them the bandwidth-package refusals,
+//     role deletion's codes and IdempotenceProcessing; the conditions behind
+//     documented codes are GUESSes where the metadata gives none.
 //   - Zone and address-type updates show their result at once; other
 //     updates only when the job ends.
 //   - A job is Processing exactly as long as its resource is pending.

@@ -104,7 +104,7 @@ func TestMoveResourceGroup(t *testing.T) {
 		t.Fatalf("list by new group: %v %v", lr, err)
 	}
 	sdkErr(t, move("loadbalancer", id, ""), "MissingParameter", 400)
-	sdkErr(t, move("loadbalancer", id, "team-a"), "InvalidParameter", 400)
+	sdkErr(t, move("loadbalancer", id, "team-a"), "NotExist.ResourceGroup", 400)
 	sdkErr(t, move("vm", id, "rg-team-a"), "InvalidParameter", 400)
 	sdkErr(t, move("acl", "acl-1", "rg-team-a"), "ResourceNotFound.Acl", 404)
 	sdkErr(t, move("loadbalancer", "alb-nope", "rg-team-a"), "ResourceNotFound.LoadBalancer", 404)
@@ -192,8 +192,9 @@ func TestUpdateLoadBalancerAddressTypeConfig(t *testing.T) {
 	}
 	sdkErr(t, update("Internet"), "OperationDenied.AddressTypeNotChanged", 400)
 	sdkErr(t, update("Internet", zeip(albtest.ZoneJ, albtest.VSwitchJ, albtest.EIPTraffic2)), "InvalidParameter", 400)
-	sdkErr(t, update("Internet", zeip(albtest.ZoneH, albtest.VSwitchH, albtest.EIPBandwidth)), "OperationDenied.EipChargeType", 400)
+	sdkErr(t, update("Internet", zeip(albtest.ZoneH, albtest.VSwitchH, albtest.EIPBandwidth)), "OperationDenied.OnlyPostPaidEipSupported", 400)
 	sdkErr(t, update("Internet", zeip(albtest.ZoneH, albtest.VSwitchH, albtest.EIPAnycast1)), "OperationDenied.EipTypeInconsistent", 400)
+	sdkErr(t, update("Internet", zeip(albtest.ZoneH, albtest.VSwitchH, "eip-nope")), "ResourceNotFound.Eip", 400) // 404 at create
 	// EIP rebinding: zone h takes EIPTraffic2, its auto-assigned EIP is released.
 	if err := update("Internet", zeip(albtest.ZoneH, albtest.VSwitchH, albtest.EIPTraffic2)); err != nil {
 		t.Fatal(err)
@@ -255,7 +256,9 @@ func TestIpv6Internet(t *testing.T) {
 		t.Fatalf("Ipv6AddressType %q", got)
 	}
 	_, err := call(t, oc, "EnableLoadBalancerIpv6Internet", albtest.VersionALB, map[string]any{"LoadBalancerId": v4})
-	sdkErr(t, err, "OperationDenied.AddressIpVersionNotSupport", 400)
+	sdkErr(t, err, "OperationDenied.NonDualStackInstance", 400)
+	_, err = call(t, oc, "DisableLoadBalancerIpv6Internet", albtest.VersionALB, map[string]any{"LoadBalancerId": dual})
+	sdkErr(t, err, "OperationDenied.Ipv6IntranetInstance", 400)
 	_, err = call(t, oc, "EnableLoadBalancerIpv6Internet", albtest.VersionALB, map[string]any{"LoadBalancerId": dual, "DryRun": "true"})
 	sdkErr(t, err, "DryRunOperation", 400)
 	r := mustCall(t, oc, "EnableLoadBalancerIpv6Internet", albtest.VersionALB, map[string]any{"LoadBalancerId": dual, "ClientToken": "v6-on"})
@@ -273,6 +276,8 @@ func TestIpv6Internet(t *testing.T) {
 	if err != nil || dara.Int32Value(lr.Body.TotalCount) != 1 || dara.StringValue(lr.Body.LoadBalancers[0].LoadBalancerId) != dual {
 		t.Fatalf("list Ipv6AddressType=Internet: %v %v", lr, err)
 	}
+	_, err = call(t, oc, "EnableLoadBalancerIpv6Internet", albtest.VersionALB, map[string]any{"LoadBalancerId": dual})
+	sdkErr(t, err, "OperationDenied.Ipv6InternetInstance", 400)
 	mustCall(t, oc, "DisableLoadBalancerIpv6Internet", albtest.VersionALB, map[string]any{"LoadBalancerId": dual})
 	if got := dara.StringValue(waitActive(t, c, dual).Ipv6AddressType); got != "Intranet" {
 		t.Fatalf("after Disable: %q", got)
