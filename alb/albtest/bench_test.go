@@ -219,6 +219,10 @@ func (p *proc) cpu(b *testing.B) time.Duration {
 // standalone starts `go run ./examples/emulator` (built once) and the replay
 // server answering the emulator's own GetLoadBalancerAttribute answer, each
 // in its own process, and returns them with an Active instance's ID.
+//
+// With ALBTEST_BENCH_AA=1 a second replay server takes the emulator's place
+// once the answer is captured: an A/A run, whose rate-ratio shows the noise
+// of the measurement itself.
 func standalone(b *testing.B) (emu, triv *proc, id string) {
 	b.Helper()
 	emuBin, replayBin := buildBinaries(b)
@@ -229,6 +233,9 @@ func standalone(b *testing.B) (emu, triv *proc, id string) {
 		b.Fatal(err)
 	}
 	triv = startProc(b, replayBin, file)
+	if os.Getenv("ALBTEST_BENCH_AA") == "1" {
+		emu = startProc(b, replayBin, file)
+	}
 	return emu, triv, id
 }
 
