@@ -261,7 +261,11 @@ func runFleet(srv *albtest.Server, clk *scaledClock, n int, life func(ctx contex
 			lastInst := lastLB(srv, lastID)
 			for _, r := range srv.Requests() {
 				if r.Time.Sub(start) >= lastCreate-time.Second {
-					if id := r.Params["LoadBalancerId"]; id != "" && id == lastInst || r.Params["LoadBalancerName"] == lastID && lastID != "" {
+					id := r.Params["LoadBalancerId"]
+					if id == "" {
+						id = r.Params["ResourceId"] // the deletion protection calls
+					}
+					if id != "" && id == lastInst || r.Params["LoadBalancerName"] == lastID && lastID != "" {
 						fmt.Printf("  %8.3fs %s %s\n", r.Time.Sub(start).Seconds(), r.Action, r.Code)
 					}
 				}
