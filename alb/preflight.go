@@ -553,35 +553,29 @@ func (c *Client) gather(ctx context.Context, spec InstanceSpec) (*gathered, erro
 	}
 	tasks := []func(ctx context.Context) error{
 		func(ctx context.Context) (err error) { // regions
-			g.regions, err = shareFact(ctx, c, "DescribeRegions", c.factsTTL, func(ctx context.Context) (out []string, err error) {
-				err = c.call(ctx, "DescribeRegions", true, func(ctx context.Context, sdk *albsdk.Client) error {
-					r, err := sdk.DescribeRegionsWithContext(ctx, &albsdk.DescribeRegionsRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
-					if err == nil && r.Body != nil {
-						for _, x := range r.Body.Regions {
-							if x != nil {
-								out = append(out, tea.StringValue(x.RegionId))
-							}
+			g.regions, err = c.sharedIDs(ctx, "DescribeRegions", func(ctx context.Context, sdk *albsdk.Client) (out []string, err error) {
+				r, err := sdk.DescribeRegionsWithContext(ctx, &albsdk.DescribeRegionsRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
+				if err == nil && r.Body != nil {
+					for _, x := range r.Body.Regions {
+						if x != nil {
+							out = append(out, tea.StringValue(x.RegionId))
 						}
 					}
-					return err
-				})
+				}
 				return out, err
 			})
 			return err
 		},
 		func(ctx context.Context) (err error) { // zones
-			g.zones, err = shareFact(ctx, c, "DescribeZones", c.factsTTL, func(ctx context.Context) (out []string, err error) {
-				err = c.call(ctx, "DescribeZones", true, func(ctx context.Context, sdk *albsdk.Client) error {
-					r, err := sdk.DescribeZonesWithContext(ctx, &albsdk.DescribeZonesRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
-					if err == nil && r.Body != nil {
-						for _, x := range r.Body.Zones {
-							if x != nil {
-								out = append(out, tea.StringValue(x.ZoneId))
-							}
+			g.zones, err = c.sharedIDs(ctx, "DescribeZones", func(ctx context.Context, sdk *albsdk.Client) (out []string, err error) {
+				r, err := sdk.DescribeZonesWithContext(ctx, &albsdk.DescribeZonesRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
+				if err == nil && r.Body != nil {
+					for _, x := range r.Body.Zones {
+						if x != nil {
+							out = append(out, tea.StringValue(x.ZoneId))
 						}
 					}
-					return err
-				})
+				}
 				return out, err
 			})
 			return err
@@ -649,6 +643,20 @@ func (c *Client) gather(ctx context.Context, spec InstanceSpec) (*gathered, erro
 		}
 	}
 	return g, nil
+}
+
+// sharedIDs is a region-level fact: the IDs one ALB describe call lists
+// (list, called again on each of the call's retries), shared between plans
+// and kept for factsTTL.
+func (c *Client) sharedIDs(ctx context.Context, action string, list func(context.Context, *albsdk.Client) ([]string, error)) ([]string, error) {
+	return shareFact(ctx, c, action, c.factsTTL, func(ctx context.Context) (out []string, err error) {
+		err = c.call(ctx, action, true, func(ctx context.Context, sdk *albsdk.Client) error {
+			var err error
+			out, err = list(ctx, sdk)
+			return err
+		})
+		return out, err
+	})
 }
 
 // shareFact reads one fact of a create plan through the Client's shared

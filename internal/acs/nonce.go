@@ -80,8 +80,6 @@ type nonceSet struct {
 // minNonceSlots is the size of a new set's table.
 const minNonceSlots = 1024
 
-func newNonceSet(slots []uint64) nonceSet { return nonceSet{slots: slots} }
-
 // has reports whether k is in the set.
 func (s *nonceSet) has(k uint64) bool {
 	if len(s.slots) == 0 {
@@ -228,7 +226,7 @@ func (c *NonceCache) bucket(idx int64) *nonceSet {
 				slots = make([]uint64, want)
 			}
 		}
-		c.buckets = slices.Insert(c.buckets, i, nonceBucket{idx: idx, seen: newNonceSet(slots)})
+		c.buckets = slices.Insert(c.buckets, i, nonceBucket{idx: idx, seen: nonceSet{slots: slots}})
 	}
 	return &c.buckets[i].seen
 }
