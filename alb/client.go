@@ -70,6 +70,10 @@ type Client struct {
 	// long the region-level ones are kept.
 	facts    *flight.Group[string, any]
 	factsTTL time.Duration
+	// lbPolls and jobPolls are the shared polls of instances and jobs
+	// (poll.go).
+	lbPolls  *poller[*Instance]
+	jobPolls *poller[*job]
 }
 
 // String describes the client without any credential.
@@ -400,6 +404,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.factsTTL = *cfg.factsTTL
 	}
 	c.facts = flight.New[string, any](c.clock.Now)
+	c.lbPolls, c.jobPolls = newPoller(c, instanceKind), newPoller(c, jobKind)
 	for _, code := range cfg.retryable {
 		c.extra[code] = true
 	}

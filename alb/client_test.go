@@ -312,6 +312,7 @@ func TestCreateFailedWithinOnePoll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	lists := srv.Count("ListLoadBalancers") // the create's preflight counts the region's instances
 	_, err = op.Wait(context.Background())
 	if !errors.Is(err, alb.ErrCreateFailed) {
 		t.Fatalf("got %v, want ErrCreateFailed", err)
@@ -320,8 +321,8 @@ func TestCreateFailedWithinOnePoll(t *testing.T) {
 	if !errors.As(err, &se) || se.Status != alb.StatusCreateFailed {
 		t.Fatalf("got %#v", err)
 	}
-	if n := srv.Count("GetLoadBalancerAttribute"); n != 1 {
-		t.Fatalf("%d polls, want 1", n)
+	if n, full := srv.Count("ListLoadBalancers")-lists, srv.Count("GetLoadBalancerAttribute"); n != 1 || full != 0 {
+		t.Fatalf("%d polls and %d complete reads, want 1 and none", n, full)
 	}
 	if !op.Done() {
 		t.Fatal("operation not done")

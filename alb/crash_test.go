@@ -123,7 +123,12 @@ func TestCrashChild(t *testing.T) {
 		key := crashKey("crash-release")
 		crashPersist(t, "key", key) // persisted BEFORE the release
 		step("persisted")
-		if _, err := c.Release(ctx, id, alb.ReleaseOptions{IdempotencyKey: key, DisableDeletionProtection: true}); err != nil {
+		op, err := c.StartRelease(ctx, id, alb.ReleaseOptions{IdempotencyKey: key, DisableDeletionProtection: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		step("delete sent " + op.JobID())
+		if _, err := op.Wait(ctx); err != nil {
 			t.Fatal(err)
 		}
 		step("released")
@@ -221,9 +226,9 @@ func crashHoldAt(srv *albtest.Server, action string) (reached <-chan string, rel
 	return r, func() { srv.RemoveFault(id); close(hold) }
 }
 
-func crashServer(t *testing.T) *albtest.Server {
+func crashServer(t *testing.T, opts ...albtest.Option) *albtest.Server {
 	t.Helper()
-	srv, err := albtest.Start(albtest.WithTransition(albtest.PhaseProvisioning, albtest.AfterPolls(2)))
+	srv, err := albtest.Start(append([]albtest.Option{albtest.WithTransition(albtest.PhaseProvisioning, albtest.AfterPolls(2))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,11 +371,19 @@ func TestCrashDuringReleaseResumesFromSavedKey(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	for _, action := range []string{"DeleteLoadBalancer", "ListAsynJobs"} {
-		name := map[string]string{"DeleteLoadBalancer": "delete held", "ListAsynJobs": "delete sent, waiting for the job"}[action]
+	points := map[string]struct {
+		action string // the request held when the child is killed; "" kills on a step line
+		step   string
+	}{
+		"delete held": {action: "DeleteLoadBalancer"},
+		// The delete was accepted and the child waits for the instance to
+		// go (Deleting takes a few polls).
+		"delete sent, waiting": {step: "delete sent"},
+	}
+	for name, p := range points {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			srv := crashServer(t)
+			srv := crashServer(t, albtest.WithTransition(albtest.PhaseDeleting, albtest.AfterPolls(3)))
 			eipsBefore := len(srv.EIPs())
 			c, err := srv.Client()
 			if err != nil {
@@ -379,9 +392,17 @@ func TestCrashDuringReleaseResumesFromSavedKey(t *testing.T) {
 			ctx := context.Background()
 			_, inst := createActive(t, c, crashSpec().WithDeletionProtection())
 			dir := t.TempDir()
-			reached, release := crashHoldAt(srv, action)
+			release := func() {}
+			var reached <-chan string
+			if p.action != "" {
+				reached, release = crashHoldAt(srv, p.action)
+			}
 			ch := startCrashChild(t, srv, dir, "release", inst.ID)
-			ch.reached(t, reached)
+			if reached != nil {
+				ch.reached(t, reached)
+			} else {
+				ch.until(t, "step "+p.step)
+			}
 			ch.kill(t)
 			release()
 			keys := crashReadLines(t, dir, "key")

@@ -71,7 +71,7 @@ func TestAuthFailureIsNeverNotFound(t *testing.T) {
 					_, err := bad.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true})
 					return err
 				}},
-				{"WaitUntilActive", "GetLoadBalancerAttribute", func() error { _, err := bad.WaitUntilActive(ctx, inst.ID); return err }},
+				{"WaitUntilActive", "ListLoadBalancers", func() error { _, err := bad.WaitUntilActive(ctx, inst.ID); return err }},
 				{"ResumeCreate", "ListLoadBalancers", func() error { _, err := bad.ResumeCreate(ctx, op.Token(), nil); return err }},
 				{"FindByToken", "ListLoadBalancers", func() error { _, err := bad.FindByToken(ctx, op.Token()); return err }},
 			}
@@ -136,7 +136,9 @@ func TestMaxWaitBoundsThrottledPolls(t *testing.T) {
 	if _, err := op.Poll(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv.InjectFault(albtest.Fault{Action: "GetLoadBalancerAttribute", Code: "Throttling.User", Status: 400})
+	for _, read := range []string{"ListLoadBalancers", "GetLoadBalancerAttribute"} { // the shared polls and the complete read
+		srv.InjectFault(albtest.Fault{Action: read, Code: "Throttling.User", Status: 400})
+	}
 	start := time.Now()
 	_, err = op.Wait(ctx, alb.WithMaxWait(100*time.Millisecond), alb.WithDelays(10*time.Millisecond, 50*time.Millisecond))
 	took := time.Since(start)
@@ -328,12 +330,12 @@ func TestResumeReleasedOrFailedEndsPromptly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		before := calls(srv, "GetLoadBalancerAttribute")
+		before := calls(srv, "ListLoadBalancers")
 		_, err = op.Wait(ctx)
 		if !errors.Is(err, alb.ErrReleased) {
 			t.Fatalf("Wait = %v, want ErrReleased", err)
 		}
-		if n := calls(srv, "GetLoadBalancerAttribute") - before; n != 1 {
+		if n := calls(srv, "ListLoadBalancers") - before; n != 1 {
 			t.Fatalf("%d polls, want 1", n)
 		}
 		if srv.Created() != 1 {
@@ -454,8 +456,8 @@ func TestReleaseSuccessDecidedByInstanceState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The job wait is throttled out; meanwhile the delete completes.
-	srv.InjectFault(albtest.Fault{Action: "ListAsynJobs", Code: "Throttling.User", Status: 400})
+	// The wait is throttled out; meanwhile the delete completes.
+	srv.InjectFault(albtest.Fault{Action: "ListLoadBalancers", Code: "Throttling.User", Status: 400})
 	srv.AdvanceAll()
 	res, err := op.Wait(ctx)
 	if err != nil {

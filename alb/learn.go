@@ -31,7 +31,10 @@ import (
 //     grows with the lateness, a quarter of it, from MinDelay up to
 //     MaxDelay.
 //
-// Transitions that ended within MinDelay are polled at once.
+// Transitions that ended within MinDelay are polled first at the end of
+// their window (at once when that is 0), and then every MinDelay: MinDelay
+// bounds the time between polls, not the first poll's, and a fleet of quick
+// changes otherwise learns of each a whole MinDelay late.
 //
 // A configuration change without history of its own (the first
 // DisableDeletionProtection of a Client, say) borrows the history of the
@@ -39,24 +42,20 @@ import (
 // transition: the window spans all their samples. Creates and releases
 // never borrow.
 //
-// A configuration change without any change's history (changeFallback)
-// polls first after MinDelay (to 1.2 times it), then on the plain
-// exponential schedule from MinDelay up to FallbackDelay: configuration
-// changes take seconds, and in a fleet the first changes' lag is every later
-// stage's (measured: a fleet of 300 lifecycles ran 1.16-1.17 times its
-// minimum with it, 1.20-1.22 with the 5 s fallback). It costs a change
-// without history a few more calls than FallbackDelay's pace.
-//
-// Without history for any other kind, the fallback: one poll every FallbackDelay
-// (5 s by default), the first after FallbackDelay to 1.2 times it (jitter,
-// so that the polls of a fleet started at once spread), none at once (the
-// write was just sent). No poll is ever less than FallbackDelay after the
-// previous one, so the fallback costs at most one call per FallbackDelay of
-// waiting, and after the first poll none is more than FallbackDelay after
-// the previous one, so the caller learns of a completion at most
-// FallbackDelay late. A wait whose start is unknown (no kind: WaitUntilActive,
-// a resumed create) polls at once, as the instance may already be there,
-// then on the plain exponential schedule from MinDelay up to FallbackDelay.
+// Without any history for the kind, the fallback: the first poll after
+// MinDelay (to 1.2 times it: jitter, so that the polls of a fleet started at
+// once spread), none at once (the write was just sent), then a delay that
+// doubles from MinDelay up to FallbackDelay and stays there (each stretched
+// by up to a tenth): the caller learns of a completion at most about
+// FallbackDelay late, at a cost of a few more polls than FallbackDelay's
+// pace while the delay climbs. Polls are shared
+// (poll.go): a fleet's first waits cost a call per batch of them, and in a
+// fleet the first waits' lag is every later stage's (measured with 200 ms
+// transitions: the first creates of a fleet of 300 waited out a 5 s first
+// poll, so every later stage started 5 s late and the fleet ran 1.25 times
+// its minimum). A wait whose start is unknown (no kind: WaitUntilActive, a
+// resumed create) polls at once, as the instance may already be there, then
+// on the same ramp.
 //
 // The duration learned from a finished wait is the middle of the interval
 // in which the transition ended: between the last poll that saw it pending
@@ -247,23 +246,20 @@ type schedule struct {
 // first returns the elapsed time of the first dense poll.
 func (s *schedule) first() time.Duration { return min(s.start+s.step, s.end) }
 
-// initial returns the delay before the first poll: FallbackDelay to 1.2
-// times it without history for a kind (jittered); 0 (poll
-// at once) for a wait of unknown start, when recent transitions ended
-// within MinDelay, or when the first step would pass maxWait.
+// initial returns the delay before the first poll: MinDelay to 1.2 times
+// it without history for a kind (jittered); the window's end when recent
+// transitions ended within MinDelay; 0 (poll at once) for a wait of unknown
+// start, or when the first step would pass maxWait.
 func (s *schedule) initial(maxWait time.Duration) time.Duration {
 	if !s.learned {
-		first := s.fallback
-		if isChange(s.kind) {
-			first = s.minD // changes: see changeFallback
-		}
+		first := s.minD // see the fallback in the package notes above
 		if d := first + time.Duration(float64(first)*0.2*s.rnd()); s.kind != "" && d < maxWait {
 			return d
 		}
 		return 0
 	}
 	if s.first() < s.minD {
-		return 0
+		return s.first() // a quick transition: its expected end (0 at once)
 	}
 	if d := s.sparse(0); d < maxWait {
 		return d
@@ -319,19 +315,26 @@ func (s *schedule) saw(p waiter.Poll) {
 	}
 }
 
-// delayFunc returns the hook for waiter.Options.Delay: without history,
-// every FallbackDelay for a kind and nil (the plain exponential schedule,
-// up to maxDelay) for a wait of unknown start.
+// delayFunc returns the hook for waiter.Options.Delay: the learned schedule,
+// or without history the fallback's ramp.
 func (s *schedule) delayFunc() func(attempt int, elapsed, remaining time.Duration) time.Duration {
-	switch {
-	case s.learned:
+	if s.learned {
 		return s.delay
-	case isChange(s.kind):
-		return nil // changeFallback: the plain schedule, capped at FallbackDelay
-	case s.kind != "":
-		return func(int, time.Duration, time.Duration) time.Duration { return s.fallback }
 	}
-	return nil
+	return s.ramp
+}
+
+// ramp is the fallback without history: MinDelay doubled after every poll
+// up to FallbackDelay, then every FallbackDelay, each stretched by up to a
+// tenth at random (so that a fleet's polls spread): at most a few polls
+// more than FallbackDelay's pace, a completion learned at most about
+// FallbackDelay late.
+func (s *schedule) ramp(attempt int, _, _ time.Duration) time.Duration {
+	d := s.fallback
+	if attempt < 32 {
+		d = min(s.minD<<(attempt-1), s.fallback)
+	}
+	return d + time.Duration(float64(d)*0.1*s.rnd())
 }
 
 // maxDelay is waiter.Options.MaxDelay: the cap of the plain schedule,

@@ -59,41 +59,46 @@ func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 	}
 }
 
-// Without history, a wait that starts with its write polls every
-// FallbackDelay, the first poll after FallbackDelay to 1.2 times it: at most
-// one call per FallbackDelay, and a completion learned at most FallbackDelay
-// late after the first poll. A wait of unknown start polls at once, then on
-// the plain schedule capped at FallbackDelay; with history the cap is
+// Without history, a wait that starts with its write polls first after
+// MinDelay to 1.2 times it, then after a delay that doubles up to
+// FallbackDelay and stays there (each stretched by up to a tenth): a
+// completion is learned at most about FallbackDelay late. A wait of unknown
+// start polls at once, then on the same ramp; with history the cap is
 // MaxDelay again.
-func TestFallbackSchedulePollsEveryFallbackDelay(t *testing.T) {
+func TestFallbackRampsToFallbackDelay(t *testing.T) {
 	l := newLearner()
 	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, FallbackDelay: 5 * time.Second, MaxWait: 15 * time.Minute}
-	for _, r := range []float64{0, 0.5, 0.999} {
-		s := l.schedule("create/Active", w)
-		s.rnd = func() float64 { return r }
-		want := 5*time.Second + time.Duration(r*float64(time.Second))
-		if d := s.initial(w.MaxWait); d != want {
-			t.Errorf("rnd %v: first poll after %s, want %s", r, d, want)
-		}
-		if s.delayFunc() == nil {
-			t.Fatal("no Delay hook without history")
-		}
-		for _, at := range []time.Duration{5 * time.Second, 17 * time.Second, 5 * time.Minute} {
-			if d := s.delayFunc()(3, at, time.Hour); d != 5*time.Second {
-				t.Errorf("delay at %s = %s, want FallbackDelay 5s", at, d)
+	for _, kind := range []string{"create/Active", "EnableDeletionProtection/Active", "release/released"} {
+		for _, r := range []float64{0, 0.5, 0.999} {
+			s := l.schedule(kind, w)
+			s.rnd = func() float64 { return r }
+			if d, want := s.initial(w.MaxWait), time.Second+time.Duration(r*0.2*float64(time.Second)); d != want {
+				t.Errorf("%s rnd %v: first poll after %s, want %s", kind, r, d, want)
 			}
-		}
-		if s.maxDelay() != 5*time.Second {
-			t.Errorf("cap without history %s, want FallbackDelay", s.maxDelay())
+			if s.delayFunc() == nil {
+				t.Fatal("no Delay hook without history")
+			}
+			for attempt, base := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second} {
+				want := base + time.Duration(float64(base)*0.1*r)
+				if d := s.delayFunc()(attempt+1, 0, time.Hour); d != want {
+					t.Errorf("%s rnd %v: delay after poll %d = %s, want %s", kind, r, attempt+1, d, want)
+				}
+			}
+			if d := s.delayFunc()(1000, 0, time.Hour); d < 5*time.Second || d > 5500*time.Millisecond {
+				t.Errorf("delay after poll 1000 = %s, want FallbackDelay", d)
+			}
+			if s.maxDelay() != 5*time.Second {
+				t.Errorf("cap without history %s, want FallbackDelay", s.maxDelay())
+			}
 		}
 	}
 	// A first poll that would pass MaxWait is made at once.
-	if d := l.schedule("create/Active", w).initial(4 * time.Second); d != 0 {
-		t.Errorf("first poll after %s with MaxWait 4s, want at once", d)
+	if d := l.schedule("create/Active", w).initial(time.Second); d != 0 {
+		t.Errorf("first poll after %s with MaxWait 1s, want at once", d)
 	}
-	// Unknown start: at once, plain schedule capped at FallbackDelay.
-	if s := l.schedule("", w); s.initial(w.MaxWait) != 0 || s.delayFunc() != nil || s.maxDelay() != 5*time.Second {
-		t.Errorf("unknown start: initial %s, hook %v, cap %s; want at once, plain, 5s", s.initial(w.MaxWait), s.delayFunc() != nil, s.maxDelay())
+	// Unknown start: at once, then the ramp.
+	if s := l.schedule("", w); s.initial(w.MaxWait) != 0 || s.delayFunc() == nil || s.maxDelay() != 5*time.Second {
+		t.Errorf("unknown start: initial %s, hook %v, cap %s; want at once, the ramp, 5s", s.initial(w.MaxWait), s.delayFunc() != nil, s.maxDelay())
 	}
 	// FallbackDelay stays within MinDelay and MaxDelay.
 	if s := l.schedule("x/Active", WaitOptions{MinDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, FallbackDelay: 5 * time.Second}); s.fallback != 20*time.Millisecond {
@@ -106,13 +111,18 @@ func TestFallbackSchedulePollsEveryFallbackDelay(t *testing.T) {
 	}
 }
 
-// Transitions that end within MinDelay are polled at once.
-func TestLearnedQuickTransitionsPollAtOnce(t *testing.T) {
+// Transitions that end within MinDelay are polled first at their window's
+// end: at once when that is 0.
+func TestLearnedQuickTransitionsPollAtTheirEnd(t *testing.T) {
 	l := newLearner()
 	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, MaxWait: time.Minute}
 	l.record("EnableDeletionProtection/Active", 0, true)
 	if d := l.schedule("EnableDeletionProtection/Active", w).initial(w.MaxWait); d != 0 {
 		t.Fatalf("initial delay %s, want 0", d)
+	}
+	l.record("DisableDeletionProtection/Active", 300*time.Millisecond, true)
+	if d := l.schedule("DisableDeletionProtection/Active", w).initial(w.MaxWait); d != 300*time.Millisecond {
+		t.Fatalf("initial delay %s, want the learned 300ms", d)
 	}
 	// A first step beyond MaxWait does not delay the first poll.
 	l.record("create/Active", 2*time.Minute, true)
@@ -245,27 +255,3 @@ func TestChangeWithoutHistoryBorrowsOtherChanges(t *testing.T) {
 	}
 }
 
-// A configuration change without any change's history polls first after
-// MinDelay (to 1.2 times it), then on the plain schedule capped at
-// FallbackDelay; a create or release without history keeps the fallback.
-func TestChangeWithoutAnyHistoryPollsAfterMinDelay(t *testing.T) {
-	l := newLearner()
-	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, FallbackDelay: 5 * time.Second, MaxWait: 15 * time.Minute}
-	for _, r := range []float64{0, 0.999} {
-		s := l.schedule("EnableDeletionProtection/Active", w)
-		s.rnd = func() float64 { return r }
-		if d, want := s.initial(w.MaxWait), time.Second+time.Duration(r*0.2*float64(time.Second)); d != want {
-			t.Errorf("rnd %v: first poll of a change after %s, want %s", r, d, want)
-		}
-		if s.delayFunc() != nil || s.maxDelay() != w.FallbackDelay {
-			t.Errorf("a change without history: want the plain schedule capped at FallbackDelay, got cap %s", s.maxDelay())
-		}
-	}
-	for _, kind := range []string{"create/Active", "release/deleted", "release/released"} {
-		s := l.schedule(kind, w)
-		s.rnd = func() float64 { return 0 }
-		if d := s.initial(w.MaxWait); d != w.FallbackDelay {
-			t.Errorf("%s without history: first poll after %s, want FallbackDelay", kind, d)
-		}
-	}
-}

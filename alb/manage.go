@@ -102,7 +102,7 @@ func (c *Client) change(ctx context.Context, id, action, waiting string, opts []
 	const rounds = 4
 	for round := 1; ; round++ {
 		sent := false
-		inst, err := c.writeThenWait(ctx, id, action, waiting, opts, func(ctx context.Context, sdk *albsdk.Client, _ string) error {
+		inst, err := c.writeThenWait(ctx, waitSpec{op: action, id: id, waiting: waiting, full: true}, opts, func(ctx context.Context, sdk *albsdk.Client, _ string) error {
 			err := send(ctx, sdk, token)
 			sent = sent || err == nil
 			return err

@@ -276,7 +276,10 @@ func (o *CreateOperation) Poll(ctx context.Context) (*Instance, error) {
 	if id == "" {
 		return nil, &ArgumentError{Operation: "Poll", Argument: "operation", Message: "create operation " + o.token + " has no instance ID yet: resume it"}
 	}
-	inst, err = o.get(ctx)
+	inst, err = o.c.Get(ctx, id)
+	if instanceGone(err) {
+		err = o.released(ctx, err)
+	}
 	v, verr := o.c.activeAcceptor(started, o.c.wait.withDefaults().NotFoundGrace, nil)(inst, err)
 	switch v {
 	case waiter.Success:
@@ -292,17 +295,17 @@ func (o *CreateOperation) Poll(ctx context.Context) (*Instance, error) {
 	return inst, err
 }
 
-// get reads the instance; for a resumed operation, a missing instance that
-// has a finished delete job was released: that is a StateError, not a
-// not-found to wait out.
-func (o *CreateOperation) get(ctx context.Context) (*Instance, error) {
-	inst, err := o.c.Get(ctx, o.ID())
-	if instanceGone(err) && o.resumed {
-		if deleted, jerr := o.c.hasDeleteJob(ctx, o.ID()); jerr == nil && deleted {
-			return nil, &StateError{ID: o.ID(), Status: "NotFound", Reason: "the instance created with idempotency key " + o.token + " has been released", kind: ErrReleased}
-		}
+// released is the not-found check of a resumed operation: a missing
+// instance that has a finished delete job was released, which is a
+// StateError, not a not-found to wait out.
+func (o *CreateOperation) released(ctx context.Context, err error) error {
+	if !o.resumed {
+		return err
 	}
-	return inst, err
+	if deleted, jerr := o.c.hasDeleteJob(ctx, o.ID()); jerr == nil && deleted {
+		return &StateError{ID: o.ID(), Status: "NotFound", Reason: "the instance created with idempotency key " + o.token + " has been released", kind: ErrReleased}
+	}
+	return err
 }
 
 // hasDeleteJob reports whether the service recorded a DeleteLoadBalancer
@@ -355,8 +358,11 @@ func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instan
 	}
 	c := o.c
 	w := c.waitOptions(opts)
-	inst, err = poll(c, ctx, waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed}, w, o.get, instanceStatus, w.Acceptor,
-		c.activeAcceptor(started, w.NotFoundGrace, nil))
+	s := waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed, full: true}
+	accept := c.activeAcceptor(started, w.NotFoundGrace, nil)
+	stop := c.lbPolls.watch()
+	inst, err = poll(c, ctx, s, w, c.instancePoll(s, o.released), instanceStatus, w.Acceptor, accept)
+	stop()
 	var se *StateError
 	if err == nil || errors.As(err, &se) {
 		o.finish(inst, err)

@@ -184,7 +184,8 @@ func (c *Client) setDeletionProtection(ctx context.Context, id string, on bool, 
 	if err := requireID(action, "id", id); err != nil {
 		return err
 	}
-	_, err := c.writeThenWait(ctx, id, action, "Active with deletion protection "+onOff(on), opts,
+	// The change shows in a shared poll: no complete read is needed.
+	_, err := c.writeThenWait(ctx, waitSpec{op: action, id: id, waiting: "Active with deletion protection " + onOff(on)}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			var err error
 			if on {
@@ -237,7 +238,7 @@ func (c *Client) setReadOnly(ctx context.Context, id string, mode ReadOnlyMode, 
 			cfg.Reason = tea.String(mode.Reason)
 		}
 	}
-	_, err := c.writeThenWait(ctx, id, "UpdateLoadBalancerAttribute", "Active with read-only mode "+onOff(mode.Enabled), opts,
+	_, err := c.writeThenWait(ctx, waitSpec{op: "UpdateLoadBalancerAttribute", id: id, waiting: "Active with read-only mode " + onOff(mode.Enabled)}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
 				LoadBalancerId: tea.String(id), ModificationProtectionConfig: cfg, ClientToken: tea.String(token),

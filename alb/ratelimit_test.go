@@ -142,11 +142,11 @@ func TestWaiterLearnsProvisioningTime(t *testing.T) {
 			t.Fatal(err)
 		}
 		active := clk.Now().Add(90 * time.Second)
-		before := srv.Count("GetLoadBalancerAttribute")
+		before := srv.Count("ListLoadBalancers")
 		if _, err := op.Wait(ctx); err != nil {
 			t.Fatal(err)
 		}
-		polls = append(polls, srv.Count("GetLoadBalancerAttribute")-before)
+		polls = append(polls, srv.Count("ListLoadBalancers")-before)
 		lags = append(lags, clk.Now().Sub(active))
 	}
 	t.Logf("polls per wait %v, lag %v", polls, lags)

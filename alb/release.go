@@ -13,7 +13,6 @@ import (
 
 	"github.com/albkit/albkit/eip"
 	"github.com/albkit/albkit/internal/cloudapi"
-	"github.com/albkit/albkit/internal/waiter"
 	"github.com/albkit/albkit/network"
 )
 
@@ -483,17 +482,7 @@ func (o *ReleaseOperation) Wait(ctx context.Context) (*ReleaseResult, error) {
 		return res, err
 	}
 	c, w := o.c, o.wait
-	if job != "" {
-		if err := c.waitJob(ctx, o.id, job, w); err != nil {
-			return o.res, o.fail(ctx, err)
-		}
-	}
-	// After a delete job that succeeded the instance is normally gone
-	// already: the check polls at once (a wait whose transition began
-	// before it), not on the schedule learned for waits that begin with
-	// their write, which would sleep first.
-	gone := waitSpec{op: "release", id: o.id, waiting: "released", unknownStart: job != ""}
-	if _, err := c.waitOn(ctx, gone, w, goneAcceptor); err != nil {
+	if err := c.waitReleased(ctx, waitSpec{op: "release", id: o.id, waiting: "released"}, job, w); err != nil {
 		return o.res, o.fail(ctx, err)
 	}
 	o.released(ctx)
@@ -561,46 +550,31 @@ type job struct {
 	status, code, message string
 }
 
-// waitJob polls ListAsynJobs until the job succeeds or fails.
-func (c *Client) waitJob(ctx context.Context, id, jobID string, w WaitOptions) error {
-	get := func(ctx context.Context) (*job, error) {
-		var jobs []*albsdk.ListAsynJobsResponseBodyJobs
-		err := c.call(ctx, "ListAsynJobs", true, func(ctx context.Context, sdk *albsdk.Client) error {
-			r, err := sdk.ListAsynJobsWithContext(ctx, &albsdk.ListAsynJobsRequest{JobIds: []*string{tea.String(jobID)}}, c.runtime)
-			if err == nil && r.Body != nil {
-				jobs = r.Body.Jobs
-			}
-			return err
-		})
-		for _, j := range jobs {
-			if j != nil && tea.StringValue(j.Id) == jobID {
-				return &job{status: tea.StringValue(j.Status), code: tea.StringValue(j.ErrorCode), message: tea.StringValue(j.ErrorMessage)}, err
-			}
-		}
-		return nil, err
+// waitReleased waits until the instance is gone, with shared polls. While
+// it is listed and not Deleting, the delete job (shared polls too, if there
+// is one) tells a delete that failed from one the listing has not caught up
+// with: a Failed job ends the wait with ErrReleaseFailed. So a release
+// costs one wait, and the job is read only when the instance says nothing.
+func (c *Client) waitReleased(ctx context.Context, s waitSpec, jobID string, w WaitOptions) error {
+	defer c.lbPolls.watch()()
+	if jobID != "" {
+		defer c.jobPolls.watch()()
 	}
-	status := func(j *job, err error) Status {
-		if j != nil {
-			return Status("job " + j.status)
+	get := func(ctx context.Context) (*Instance, error) {
+		inst, err := c.lbPolls.get(ctx, s.id)
+		if err != nil || inst.Status == StatusDeleting || jobID == "" {
+			return inst, err
 		}
-		return ""
+		j, jerr := c.jobPolls.get(ctx, jobID)
+		switch {
+		case jerr == nil && j.status == "Failed":
+			return inst, fmt.Errorf("alb: delete job %s of %s failed: %s %s: %w", jobID, s.id, j.code, j.message, ErrReleaseFailed)
+		case jerr != nil && !notListed(jerr, kindJob):
+			return inst, jerr
+		}
+		return inst, nil
 	}
-	_, err := poll(c, ctx, waitSpec{op: "release", id: id, waiting: "deleted (job " + jobID + ")"}, w, get, status, nil,
-		func(j *job, err error) (waiter.Verdict, error) {
-			switch {
-			case err != nil && retryable(err):
-				return waiter.Continue, nil
-			case err != nil:
-				return waiter.Failure, err
-			case j == nil: // not listed yet
-				return waiter.Continue, nil
-			case j.status == "Succeeded":
-				return waiter.Success, nil
-			case j.status == "Failed":
-				return waiter.Failure, fmt.Errorf("alb: delete job %s of %s failed: %s %s: %w", jobID, id, j.code, j.message, ErrReleaseFailed)
-			}
-			return waiter.Continue, nil
-		})
+	_, err := poll(c, ctx, s, w, get, instanceStatus, nil, goneAcceptor)
 	return err
 }
 

@@ -16,15 +16,14 @@ import (
 // A Client learns how long each kind of transition takes and schedules the
 // polls of the next wait of that kind from its recent durations, within
 // MinDelay and MaxDelay (see the package documentation); a configuration
-// change without history of its own uses that of the other changes, and
-// without any polls first after MinDelay, then exponentially up to
-// FallbackDelay (changes take seconds). Without history for the kind, any
-// other wait that starts with its write polls every FallbackDelay
-// (the first poll after FallbackDelay to 1.2 times it, so that a fleet's
-// polls spread), and a wait on a transition of unknown start (WaitUntilActive)
-// polls at once, then exponentially from MinDelay up to FallbackDelay, with
-// jitter. The last poll lands at the MaxWait deadline rather than before
-// it. MaxWait
+// change without history of its own uses that of the other changes.
+// Without history, a wait that starts with its write polls first after
+// MinDelay to 1.2 times it (so that a fleet's polls spread), a wait on a
+// transition of unknown start (WaitUntilActive) polls at once, and both then
+// poll after a delay that doubles from MinDelay up to FallbackDelay. Waits
+// of one Client on many resources share their polls (one list call by IDs
+// for up to 20 of them). The last poll lands at the MaxWait deadline rather
+// than before it. MaxWait
 // bounds the whole wait, each poll's own retries included: a wait cut by it
 // returns a *[WaitTimeoutError] naming the last status seen.
 type WaitOptions struct {
@@ -32,9 +31,8 @@ type WaitOptions struct {
 	MaxDelay time.Duration // longest delay between polls [30s]
 	// FallbackDelay is the longest delay between polls while the Client has
 	// no history for the kind of wait [5s], within MinDelay and MaxDelay: it
-	// bounds the lag of a first wait to about FallbackDelay at one poll per
-	// FallbackDelay, while the learned schedule keeps MaxDelay for its
-	// sparse steps.
+	// bounds the lag of a first wait to about FallbackDelay, while the
+	// learned schedule keeps MaxDelay for its sparse steps.
 	FallbackDelay time.Duration
 	// MaxWait bounds the whole wait [15m]; the context may end it sooner.
 	MaxWait time.Duration
@@ -141,6 +139,11 @@ type waitSpec struct {
 	// unknownStart: the transition may have begun long before the wait
 	// (a resumed create), so the wait neither uses nor teaches durations.
 	unknownStart bool
+	// full: the wait returns the complete instance. Its polls are shared
+	// (ListLoadBalancers, without zones or region); when the built-in
+	// rules accept one, the instance is read once more with
+	// GetLoadBalancerAttribute and that read is judged instead.
+	full bool
 }
 
 // poll waits with the one poll loop (internal/waiter) and converts its
@@ -214,25 +217,47 @@ func instanceStatus(inst *Instance, err error) Status {
 	return ""
 }
 
-// instanceGone reports whether err says the load balancer does not exist.
+// instanceGone reports whether err says the load balancer does not exist:
+// the service's not-found code, or a shared poll that did not list it.
 func instanceGone(err error) bool {
 	var ae *APIError
-	return errors.As(err, &ae) && ae.instanceGone()
+	return errors.As(err, &ae) && ae.instanceGone() || notListed(err, kindInstance)
 }
 
 // waitFor polls the instance with the built-in rules accept until they say
-// success or failure, the wait's bound passes, or ctx ends.
+// success or failure, the wait's bound passes, or ctx ends, and returns the
+// complete instance.
 func (c *Client) waitFor(ctx context.Context, op, id, waiting string, w WaitOptions, accept acceptor[*Instance]) (*Instance, error) {
-	return c.waitOn(ctx, waitSpec{op: op, id: id, waiting: waiting}, w, accept)
+	return c.waitOn(ctx, waitSpec{op: op, id: id, waiting: waiting, full: true}, w, accept)
 }
 
-// waitOn is waitFor for a full waitSpec (one whose start is unknown, say).
+// waitOn is waitFor for a full waitSpec (one whose start is unknown, or
+// that needs no complete instance, say).
 func (c *Client) waitOn(ctx context.Context, s waitSpec, w WaitOptions, accept acceptor[*Instance]) (*Instance, error) {
 	var user func(*Instance, error) (WaitDecision, error)
 	if w.Acceptor != nil {
 		user = w.Acceptor
 	}
-	return poll(c, ctx, s, w, func(ctx context.Context) (*Instance, error) { return c.Get(ctx, s.id) }, instanceStatus, user, accept)
+	defer c.lbPolls.watch()()
+	return poll(c, ctx, s, w, c.instancePoll(s, nil), instanceStatus, user, accept)
+}
+
+// instancePoll returns the get of a wait on an instance: a shared poll
+// and, for a wait that returns the complete instance, a read of it whenever
+// the shared poll shows it Active (the change waited for, or the zones and
+// addresses the shared poll lacks, show only in the complete read). gone,
+// if set, replaces a not-found answer (a resumed create's release check).
+func (c *Client) instancePoll(s waitSpec, gone func(ctx context.Context, err error) error) func(ctx context.Context) (*Instance, error) {
+	return func(ctx context.Context) (*Instance, error) {
+		inst, err := c.lbPolls.get(ctx, s.id)
+		if err == nil && s.full && inst.Status == StatusActive && stateErr(inst) == nil {
+			inst, err = c.Get(ctx, s.id)
+		}
+		if gone != nil && instanceGone(err) {
+			err = gone(ctx, err)
+		}
+		return inst, err
+	}
 }
 
 // stateErr reports locks, an abnormal business status, or a status that
@@ -318,12 +343,14 @@ func (c *Client) WaitUntilActive(ctx context.Context, id string, opts ...WaitOpt
 // writeThenWait is the one helper for a change: it sends a write with one
 // ClientToken for all its retries, then waits until the instance is Active
 // and shows the change (shows(inst) holds), not only until it is Active.
-func (c *Client) writeThenWait(ctx context.Context, id, action, waiting string, opts []WaitOption,
+// s names the wait (s.op is the write's action); with s.full it returns
+// the complete instance, otherwise the last shared poll's.
+func (c *Client) writeThenWait(ctx context.Context, s waitSpec, opts []WaitOption,
 	send func(ctx context.Context, sdk *albsdk.Client, token string) error, shows func(*Instance) bool) (*Instance, error) {
 	token := c.newTok()
-	if err := c.call(ctx, action, true, func(ctx context.Context, sdk *albsdk.Client) error { return send(ctx, sdk, token) }); err != nil {
+	if err := c.call(ctx, s.op, true, func(ctx context.Context, sdk *albsdk.Client) error { return send(ctx, sdk, token) }); err != nil {
 		return nil, err
 	}
-	c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " sent for " + id})
-	return c.waitFor(ctx, action, id, waiting, c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, shows))
+	c.emit(Event{Kind: EventStep, Operation: s.op, ID: s.id, Message: s.op + " sent for " + s.id})
+	return c.waitOn(ctx, s, c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, shows))
 }
