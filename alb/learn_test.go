@@ -254,4 +254,3 @@ func TestChangeWithoutHistoryBorrowsOtherChanges(t *testing.T) {
 		t.Errorf("create window starts at %s, want its own 100s", s.start)
 	}
 }
-
