@@ -129,8 +129,8 @@ func (s *Server) endHolds() {
 type Job struct {
 	ID           string    `json:"id"`                     // JobId
 	APIName      string    `json:"apiName"`                // the API that started it, e.g. DeleteLoadBalancer
-	ResourceID   string    `json:"resourceId"`             // the instance it works on
-	ResourceType string    `json:"resourceType"`           // loadbalancer
+	ResourceID   string    `json:"resourceId"`             // the instance or server group it works on
+	ResourceType string    `json:"resourceType"`           // loadbalancer | servergroup
 	OperateType  string    `json:"operateType"`            // Create | Update | Delete
 	Status       string    `json:"status"`                 // Processing | Succeeded | Failed
 	ErrorCode    string    `json:"errorCode,omitempty"`    // set when Failed
