@@ -35,8 +35,8 @@ import (
 //	                                         port, weight 0–100, description 2–256, > 200 servers
 //	                                         per call (> 40 for attribute updates), > 10 names
 //	InvalidParameter (400)                   combinations the SDK documents as unsupported: slow    SDK text; code GUESS
-//	                                         start without Wrr; sticky sessions with cross-zone
-//	                                         off; sticky sessions, slow start, draining, URL hash
+//	                                         start without Wrr; enabling sticky sessions with
+//	                                         cross-zone off; sticky sessions, slow start, draining, URL hash
 //	                                         or cross-zone off on an Fc group; Fc with a protocol
 //	                                         other than HTTP; Replace on an Fc group; a server of
 //	                                         type Ip whose ServerIp differs from its ServerId; an
@@ -61,16 +61,43 @@ import (
 //	(400)
 //	DryRunOperation (400)                    DryRun after every check                               SDK; status GUESS (handler)
 //
-// Behaviours with no source, chosen here (GUESS): adding a server that is
-// already a member does nothing (no duplicate, no error); Ip members accept
-// any IPv4 address, loopback included, unless WithStrictIPServers (the
-// service takes the addresses of the group's VPC and of networks connected
-// to it); Scheduler Uch is accepted (the Terraform provider's acceptance test
-// sets it and reads it back); a health-check host may have capitals (the
-// template reference allows "letters"; the Terraform acceptance test uses
-// "tf-testAcc.com"); HTTP versions may be written "HTTP 1.1" (the template
-// reference's spelling); the gRPC protocol is accepted as gRPC (SDK) or GRPC
-// (list answer, Terraform) and answered as sent.
+// Behaviours with no source, chosen here (each a GUESS unless a source is
+// named):
+//
+//   - Adding a server that is already a member does nothing (no duplicate,
+//     no error, its attributes kept); adding none new still starts a change.
+//   - Ip members take any IPv4 address, loopback included, unless
+//     WithStrictIPServers (the service takes the addresses of the group's
+//     VPC and of networks connected to it); IPv6 only in an IPv6 group.
+//   - An Fc member's ServerId is an ARN starting "acs:fc:"; Fc members have
+//     no Port or Weight in ListServerGroupServers. Ecs, Eni and Eci members
+//     without ServerIp get the resource's primary address; a removal or an
+//     update without ServerIp names every address of the resource.
+//   - Scheduler Uch is accepted (the Terraform provider's acceptance test
+//     sets it and reads it back); IpVersionAffinityMode takes Affinity or
+//     NonAffinity (the NLB's values); a health-check host may have capitals
+//     (the template reference allows "letters"; the Terraform acceptance
+//     test uses "tf-testAcc.com"); HTTP versions may be written "HTTP 1.1"
+//     (the template reference's spelling); gRPC is accepted as gRPC (SDK) or
+//     GRPC (list answer, Terraform) and answered as sent.
+//   - Health-check fields the protocol does not use are dropped, not
+//     refused (TCP: codes, method, path, host, version; gRPC: version): the
+//     Terraform provider sends the whole block back. Host and path are
+//     answered only when set.
+//   - ListServerGroups answers StickySessionConfig and ConnectionDrainConfig
+//     for every Instance and Ip group (the Terraform provider marked exactly
+//     these blocks Computed, PR 8446), with only their Enabled field when
+//     off; SlowStartConfig and UchConfig only once configured; none of
+//     these for Fc groups (StickySessionConfig can be absent: the provider
+//     added a nil check, PR 7163).
+//   - Attribute changes, templates and membership changes show when their
+//     Configuring transition completes; ServerCount leaves out servers being
+//     added; both sides of a replacement read Replacing.
+//   - ServerGroupIds takes at most 20 IDs; ListServerGroupServers without
+//     ServerGroupId lists the servers of every group; MoveResourceGroup of a
+//     group that is not Available answers IncorrectStatus.ServerGroup.
+//   - A template is copied into the group (later changes to it do not
+//     follow); RemoteIpEnabled is kept for every server type.
 
 // maxServersPerCall and maxServersPerAttributeCall are the SDK's per-call
 // limits; maxServersPerGroup is the hard limit of the quota table.
@@ -379,11 +406,17 @@ func parseSettings(p url.Values, cur sgSettings, typ string) (sgSettings, *apiEr
 			*b.to = v
 		}
 	}
-	return set, set.check(typ)
+	enabling, _ := parseBool(p.Get("StickySessionConfig.StickySessionEnabled"))
+	return set, set.check(typ, enabling)
 }
 
-// check applies the rules that combine attributes.
-func (set *sgSettings) check(typ string) *apiError {
+// check applies the rules that combine attributes. enablingSticky reports
+// that the request turns session persistence on: it "cannot be enabled when
+// cross-zone load balancing is disabled" (SDK), but turning cross-zone off
+// under an enabled one is accepted (GUESS: the Terraform provider's
+// acceptance test of alicloud_alb_server_group does it and expects success;
+// the reference says cross-zone off disables stickiness).
+func (set *sgSettings) check(typ string, enablingSticky bool) *apiError {
 	refuse := func(format string, args ...any) *apiError {
 		return errf(400, "InvalidParameter", format, args...)
 	}
@@ -404,7 +437,7 @@ func (set *sgSettings) check(typ string) *apiError {
 	if set.slow != nil && set.slow.enabled && set.scheduler != "Wrr" {
 		return refuse("Slow start is supported only by the Wrr scheduler, not %s.", set.scheduler)
 	}
-	if set.sticky.enabled && !set.crossZone {
+	if enablingSticky && !set.crossZone {
 		return refuse("Session persistence cannot be enabled when cross-zone load balancing is disabled.")
 	}
 	return nil

@@ -318,7 +318,10 @@ func TestServerGroupDefaultsAndUpdates(t *testing.T) {
 	}
 	// Rules apply to the merged attributes.
 	sdkErr(t, update(func(r *albsdk.UpdateServerGroupAttributeRequest) { r.Scheduler = dara.String("Sch") }), "InvalidParameter", 400) // slow start is on
-	sdkErr(t, update(func(r *albsdk.UpdateServerGroupAttributeRequest) { r.CrossZoneEnabled = dara.Bool(false) }), "InvalidParameter", 400)
+	sdkErr(t, update(func(r *albsdk.UpdateServerGroupAttributeRequest) {
+		r.CrossZoneEnabled = dara.Bool(false)
+		r.StickySessionConfig = &albsdk.UpdateServerGroupAttributeRequestStickySessionConfig{StickySessionEnabled: dara.Bool(true)}
+	}), "InvalidParameter", 400)
 	// TCP takes no codes, method or path: given ones are ignored (a client
 	// such as Terraform sends the whole block back).
 	if err := update(func(r *albsdk.UpdateServerGroupAttributeRequest) {
@@ -331,11 +334,17 @@ func TestServerGroupDefaultsAndUpdates(t *testing.T) {
 	}
 	if err := update(func(r *albsdk.UpdateServerGroupAttributeRequest) {
 		r.SlowStartConfig = &albsdk.UpdateServerGroupAttributeRequestSlowStartConfig{SlowStartEnabled: dara.Bool(false)}
-		r.StickySessionConfig = &albsdk.UpdateServerGroupAttributeRequestStickySessionConfig{StickySessionEnabled: dara.Bool(false)}
 		r.Scheduler = dara.String("Sch")
-		r.CrossZoneEnabled = dara.Bool(false)
 	}); err != nil {
 		t.Fatalf("rules satisfied together: %v", err)
+	}
+	// Cross-zone off under enabled stickiness is accepted (the Terraform
+	// provider's acceptance test does it).
+	if err := update(func(r *albsdk.UpdateServerGroupAttributeRequest) { r.CrossZoneEnabled = dara.Bool(false) }); err != nil {
+		t.Fatalf("cross-zone off: %v", err)
+	}
+	if snap, _ = srv.ServerGroup(id); snap.CrossZoneEnabled || !snap.StickySessionEnabled || snap.Scheduler != "Sch" {
+		t.Fatalf("after cross-zone off: %+v", snap)
 	}
 	// Type, protocol, VPC and IPv6 are set at create (raw parameters: the
 	// SDK's Update model has none of them).
@@ -385,6 +394,14 @@ func TestServerGroupBusyRefusesChanges(t *testing.T) {
 	}
 	if ok, _ := srv.Advance(id); ok {
 		t.Fatal("Advance of a settled group reported a pending transition")
+	}
+	other := mustCreateSG(t, c, sgReq())
+	mustAddServers(t, c, id, ipServer("10.0.0.3", 80))
+	if n := srv.AdvanceAll(); n != 2 {
+		t.Fatalf("AdvanceAll completed %d transitions, want 2", n)
+	}
+	if sgStatus(t, c, other) != "Available" || sgStatus(t, c, id) != "Available" {
+		t.Fatal("AdvanceAll left a group pending")
 	}
 }
 
