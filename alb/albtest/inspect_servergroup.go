@@ -55,18 +55,18 @@ type ServerGroup struct {
 
 // HealthCheck is the health check of a ServerGroup.
 type HealthCheck struct {
-	Enabled            bool     `json:"enabled"`
+	Enabled            bool     `json:"enabled"`               // HealthCheckEnabled
 	Protocol           string   `json:"protocol"`              // HTTP | HTTPS | TCP | gRPC
 	Port               int      `json:"port"`                  // 0: the server's port
-	Host               string   `json:"host,omitempty"`        // "" : the server's address
+	Host               string   `json:"host,omitempty"`        // "": the server's address
 	Path               string   `json:"path,omitempty"`        // HTTP, HTTPS, gRPC
 	Method             string   `json:"method,omitempty"`      // GET | POST | HEAD; "" for TCP
 	HTTPVersion        string   `json:"httpVersion,omitempty"` // HTTP1.0 | HTTP1.1; HTTP and HTTPS only
 	Codes              []string `json:"codes,omitempty"`       // http_2xx…, or gRPC codes
 	Interval           int      `json:"interval"`              // s
 	Timeout            int      `json:"timeout"`               // s
-	HealthyThreshold   int      `json:"healthyThreshold"`
-	UnhealthyThreshold int      `json:"unhealthyThreshold"`
+	HealthyThreshold   int      `json:"healthyThreshold"`      // successes before healthy
+	UnhealthyThreshold int      `json:"unhealthyThreshold"`    // failures before unhealthy
 }
 
 // BackendServer is a server of a ServerGroup.
