@@ -295,16 +295,7 @@ func (s *Server) lbMatches(f *lbFilter, lb *lbState) bool {
 			return false
 		}
 	}
-	for _, tf := range f.tags {
-		found := false
-		for _, t := range lb.tags {
-			found = found || t.k == tf.k && (tf.v == "" || t.v == tf.v)
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
+	return hasTags(lb.tags, f.tags)
 }
 
 func (s *Server) opListLoadBalancers(c *call) (any, *apiError) {

@@ -189,11 +189,11 @@ func (s *Server) opDisableLoadBalancerAccessLog(c *call) (any, *apiError) {
 	return &albsdk.DisableLoadBalancerAccessLogResponseBody{RequestId: sp(c.requestID)}, nil
 }
 
-// opMoveResourceGroup moves an instance to another resource group. It takes
-// no ClientToken or DryRun (the SDK model has none) and is synchronous
-// (GUESS). Resource groups are not modelled: any ID starting with "rg-"
-// exists, any other answers 400 NotExist.ResourceGroup (the code the API
-// metadata documents); ACLs, security policies and server groups are not
+// opMoveResourceGroup moves an instance or a server group to another
+// resource group. It takes no ClientToken or DryRun (the SDK model has none)
+// and is synchronous (GUESS). Resource groups are not modelled: any ID
+// starting with "rg-" exists, any other answers 400 NotExist.ResourceGroup
+// (the code the API metadata documents); ACLs and security policies are not
 // emulated and answer their not-found code.
 func (s *Server) opMoveResourceGroup(c *call) (any, *apiError) {
 	rt, e := enum(c.p, "ResourceType", true, "loadbalancer", "acl", "securitypolicy", "servergroup")
@@ -207,18 +207,26 @@ func (s *Server) opMoveResourceGroup(c *call) (any, *apiError) {
 	if !strings.HasPrefix(rg, "rg-") || len(rg) > 64 {
 		return nil, errf(400, "NotExist.ResourceGroup", "ResourceGroup does not exist.")
 	}
-	if rt != "loadbalancer" {
+	switch rt {
+	case "loadbalancer":
+		lb, e := s.writableLB(c, "ResourceId")
+		if e != nil {
+			return nil, e
+		}
+		lb.resourceGroup = rg
+	case "servergroup":
+		sg, e := s.writableSG(c, "ResourceId")
+		if e != nil {
+			return nil, e
+		}
+		sg.resourceGroup = rg
+	default:
 		id := c.p.Get("ResourceId")
 		if id == "" {
 			return nil, missing("ResourceId")
 		}
 		return nil, notFoundOther(rt, id)
 	}
-	lb, e := s.writableLB(c, "ResourceId")
-	if e != nil {
-		return nil, e
-	}
-	lb.resourceGroup = rg
 	return &albsdk.MoveResourceGroupResponseBody{RequestId: sp(c.requestID)}, nil
 }
 

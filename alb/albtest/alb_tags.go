@@ -4,18 +4,52 @@ import (
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 )
 
-// TagResources, UnTagResources and ListTagResources. Only load balancers
-// are emulated; the other resource types answer their not-found code.
+// TagResources, UnTagResources and ListTagResources. Load balancers and
+// server groups are emulated; the other resource types answer their
+// not-found code.
 
 // notFoundOther is the not-found answer for a resource type that is not
-// emulated (acl, securitypolicy, servergroup).
+// emulated (acl, securitypolicy).
 func notFoundOther(rt, id string) *apiError {
-	code := map[string]string{"acl": "ResourceNotFound.Acl", "securitypolicy": "ResourceNotFound.SecurityPolicy", "servergroup": "ResourceNotFound.ServerGroup"}[rt]
+	code := map[string]string{"acl": "ResourceNotFound.Acl", "securitypolicy": "ResourceNotFound.SecurityPolicy"}[rt]
 	return errf(404, code, "The specified resource %s is not found.", id)
 }
 
+// tagged is a resource the tag operations work on: its ID and its tags.
+type tagged struct {
+	id   string
+	tags *[]tagKV
+}
+
+// tagTarget returns the live resource of type rt named id, settled (no
+// poll), or its not-found answer.
+func (s *Server) tagTarget(c *call, rt, id string) (tagged, *apiError) {
+	switch rt {
+	case "loadbalancer":
+		lb := s.st.lbs[id]
+		if lb != nil {
+			s.settle(&lb.resource, c.now, false)
+		}
+		if lb == nil || lb.deleted {
+			return tagged{}, notFoundLB(id)
+		}
+		return tagged{lb.id, &lb.tags}, nil
+	case "servergroup":
+		sg := s.st.sgs[id]
+		if sg != nil {
+			s.settle(&sg.resource, c.now, false)
+		}
+		if sg == nil || sg.deleted {
+			return tagged{}, notFoundSG(id)
+		}
+		return tagged{sg.id, &sg.tags}, nil
+	}
+	return tagged{}, notFoundOther(rt, id)
+}
+
 // tagTargets resolves ResourceType and ResourceId.N for the tag operations.
-func (s *Server) tagTargets(c *call, required bool) (string, []*lbState, *apiError) {
+// Without ResourceId (ListTagResources), every live resource of the type.
+func (s *Server) tagTargets(c *call, required bool) (string, []tagged, *apiError) {
 	rt, e := enum(c.p, "ResourceType", true, "loadbalancer", "acl", "securitypolicy", "servergroup")
 	if e != nil {
 		return "", nil, e
@@ -30,25 +64,33 @@ func (s *Server) tagTargets(c *call, required bool) (string, []*lbState, *apiErr
 	if len(ids) > 50 {
 		return "", nil, errf(400, "InvalidParameter", "ResourceId takes at most 50 values.")
 	}
-	var lbs []*lbState
+	var out []tagged
 	for _, id := range ids {
-		if rt != "loadbalancer" {
-			return "", nil, notFoundOther(rt, id)
+		t, e := s.tagTarget(c, rt, id)
+		if e != nil {
+			return "", nil, e
 		}
-		lb := s.st.lbs[id]
-		if lb != nil {
-			s.settle(&lb.resource, c.now, false)
-		}
-		if lb == nil || lb.deleted {
-			return "", nil, notFoundLB(id)
-		}
-		lbs = append(lbs, lb)
+		out = append(out, t)
 	}
-	return rt, lbs, nil
+	if len(ids) == 0 {
+		switch rt {
+		case "loadbalancer":
+			for _, id := range s.st.lbOrder {
+				if lb := s.st.lbs[id]; !lb.deleted {
+					out = append(out, tagged{lb.id, &lb.tags})
+				}
+			}
+		case "servergroup":
+			for _, sg := range s.liveSGs(c.now) {
+				out = append(out, tagged{sg.id, &sg.tags})
+			}
+		}
+	}
+	return rt, out, nil
 }
 
 func (s *Server) opTagResources(c *call) (any, *apiError) {
-	_, lbs, e := s.tagTargets(c, true)
+	_, targets, e := s.tagTargets(c, true)
 	if e != nil {
 		return nil, e
 	}
@@ -59,19 +101,19 @@ func (s *Server) opTagResources(c *call) (any, *apiError) {
 	if len(tl) == 0 {
 		return nil, missing("Tag")
 	}
-	for _, lb := range lbs {
-		if n := len(mergeTags(append([]tagKV(nil), lb.tags...), tl)); n > 20 {
+	for _, t := range targets {
+		if n := len(mergeTags(append([]tagKV(nil), *t.tags...), tl)); n > 20 {
 			return nil, errf(400, "QuotaExceeded.TagsNum", "The quota of %s is exceeded, usage %d/%d.", "tags per resource", n, 20)
 		}
 	}
-	for _, lb := range lbs {
-		lb.tags = mergeTags(lb.tags, tl)
+	for _, t := range targets {
+		*t.tags = mergeTags(*t.tags, tl)
 	}
 	return &albsdk.TagResourcesResponseBody{RequestId: sp(c.requestID)}, nil
 }
 
 func (s *Server) opUnTagResources(c *call) (any, *apiError) {
-	_, lbs, e := s.tagTargets(c, true)
+	_, targets, e := s.tagTargets(c, true)
 	if e != nil {
 		return nil, e
 	}
@@ -98,30 +140,30 @@ func (s *Server) opUnTagResources(c *call) (any, *apiError) {
 	for _, t := range tl {
 		keys = append(keys, t.k)
 	}
-	for _, lb := range lbs {
+	for _, t := range targets {
 		if all {
-			lb.tags = nil
+			*t.tags = nil
 			continue
 		}
-		kept := lb.tags[:0]
-		for _, t := range lb.tags {
+		kept := (*t.tags)[:0]
+		for _, tg := range *t.tags {
 			drop := false
 			for _, k := range keys {
-				if k == t.k {
+				if k == tg.k {
 					drop = true
 				}
 			}
 			if !drop {
-				kept = append(kept, t)
+				kept = append(kept, tg)
 			}
 		}
-		lb.tags = kept
+		*t.tags = kept
 	}
 	return &albsdk.UnTagResourcesResponseBody{RequestId: sp(c.requestID)}, nil
 }
 
 func (s *Server) opListTagResources(c *call) (any, *apiError) {
-	rt, lbs, e := s.tagTargets(c, false)
+	rt, targets, e := s.tagTargets(c, false)
 	if e != nil {
 		return nil, e
 	}
@@ -129,25 +171,18 @@ func (s *Server) opListTagResources(c *call) (any, *apiError) {
 	if e != nil {
 		return nil, e
 	}
-	if len(lbs) == 0 && rt == "loadbalancer" {
-		for _, id := range s.st.lbOrder {
-			if lb := s.st.lbs[id]; !lb.deleted {
-				lbs = append(lbs, lb)
-			}
-		}
-	}
 	type row struct{ id, k, v string }
 	var rows []row
-	for _, lb := range lbs {
-		for _, t := range lb.tags {
+	for _, t := range targets {
+		for _, tg := range *t.tags {
 			ok := len(filter) == 0
 			for _, f := range filter {
-				if f.k == t.k && (f.v == "" || f.v == t.v) {
+				if f.k == tg.k && (f.v == "" || f.v == tg.v) {
 					ok = true
 				}
 			}
 			if ok {
-				rows = append(rows, row{lb.id, t.k, t.v})
+				rows = append(rows, row{t.id, tg.k, tg.v})
 			}
 		}
 	}

@@ -119,11 +119,14 @@ func ctlRoutes() []ctlRoute {
 		{"PUT", "transitions", "set the transition of one or more phases", ctlSetTransitions},
 		{"GET", "clock", "the server clock", ctlGetClock},
 		{"POST", "clock", "advance or set the server clock", ctlMoveClock},
-		{"POST", "advance", "complete the pending transition of one instance or job, or all", ctlAdvance},
+		{"POST", "advance", "complete the pending transition of one resource (instance, server group) or job, or all", ctlAdvance},
 		{"GET", "loadbalancers", "the live instances and the last released ones", ctlListLBs},
 		{"GET", "loadbalancers/{id}", "one instance", ctlGetLB},
 		{"PUT", "loadbalancers/{id}/status", "force an instance's status", ctlSetLBStatus},
 		{"PUT", "loadbalancers/{id}/business-status", "set an instance's business status and locks", ctlSetBizStatus},
+		{"GET", "servergroups", "the server groups with their servers", ctlListSGs},
+		{"GET", "servergroups/{id}", "one server group", ctlGetSG},
+		{"PUT", "servergroups/{id}/status", "force a server group's status", ctlSetSGStatus},
 		{"GET", "eips", "EIPs", ctlEIPs},
 		{"GET", "vswitches", "vSwitches with their free addresses", ctlVSwitches},
 		{"GET", "jobs", "asynchronous jobs", ctlJobs},
@@ -544,7 +547,7 @@ func ctlAdvance(s *Server, r *http.Request) (any, error) {
 		}
 		return answer{0}, nil
 	}
-	return nil, ctlErrorf(http.StatusBadRequest, "advance: give exactly one of id (an instance or job ID) or all: true")
+	return nil, ctlErrorf(http.StatusBadRequest, "advance: give exactly one of id (an instance, server group or job ID) or all: true")
 }
 
 // --- world reads and instance control

@@ -129,8 +129,8 @@ func (s *Server) endHolds() {
 type Job struct {
 	ID           string    `json:"id"`                     // JobId
 	APIName      string    `json:"apiName"`                // the API that started it, e.g. DeleteLoadBalancer
-	ResourceID   string    `json:"resourceId"`             // the instance it works on
-	ResourceType string    `json:"resourceType"`           // loadbalancer
+	ResourceID   string    `json:"resourceId"`             // the instance or server group it works on
+	ResourceType string    `json:"resourceType"`           // loadbalancer | servergroup
 	OperateType  string    `json:"operateType"`            // Create | Update | Delete
 	Status       string    `json:"status"`                 // Processing | Succeeded | Failed
 	ErrorCode    string    `json:"errorCode,omitempty"`    // set when Failed
@@ -219,12 +219,12 @@ func (s *Server) transitions() map[string]Transition {
 // like a seed (Region "" means the server's region, Quota 0 DefaultQuota,
 // Zones from the vSwitches) and validated first: on error nothing changes.
 // Start-up options that override the world (WithoutServiceLinkedRole,
-// WithQuota, WithWAF3, WithWAF2) do not apply to it. The region cannot
+// WithQuota, WithServerGroupQuota, WithWAF3, WithWAF2) do not apply to it. The region cannot
 // change: a World naming another region is refused.
 func (s *Server) SetWorld(w World) error {
 	c := s.cfg
 	c.world, c.worldFile = &w, ""
-	c.noRole, c.quota, c.waf3, c.waf2 = false, -1, nil, nil
+	c.noRole, c.quota, c.sgQuota, c.waf3, c.waf2 = false, -1, -1, nil, nil
 	c.region = s.region
 	nw, err := c.seedWorld()
 	if err != nil {

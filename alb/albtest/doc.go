@@ -52,7 +52,13 @@
 // UpdateLoadBalancerZones, UpdateLoadBalancerAddressTypeConfig,
 // MoveResourceGroup, AttachCommonBandwidthPackageToLoadBalancer,
 // DetachCommonBandwidthPackageFromLoadBalancer, ListAsynJobs, TagResources,
-// UnTagResources, ListTagResources, DescribeZones, DescribeRegions.
+// UnTagResources, ListTagResources, DescribeZones, DescribeRegions; server
+// groups: CreateServerGroup, UpdateServerGroupAttribute, DeleteServerGroup,
+// ListServerGroups, AddServersToServerGroup, RemoveServersFromServerGroup,
+// ReplaceServersInServerGroup, UpdateServerGroupServersAttribute,
+// ListServerGroupServers; health check templates:
+// Create/UpdateAttribute/Get/List HealthCheckTemplate(s),
+// DeleteHealthCheckTemplates, ApplyHealthCheckTemplateToServerGroup.
 //
 // VPC: DescribeVSwitches, DescribeEipAddresses (every documented filter),
 // ReleaseEipAddress, DescribeCommonBandwidthPackages. WAF 3.0
@@ -81,7 +87,9 @@
 // AliyunServiceRoleForAlb role; a quota of 60 instances. Change it with
 // WithRegion, WithSeed, WithWorldFile, WithoutServiceLinkedRole, WithQuota,
 // WithWAF3, WithWAF2 and at runtime with AddVPC, AddVSwitch, AddEIP,
-// SetServiceLinkedRole, SetQuota, SetWAF.
+// SetServiceLinkedRole, SetQuota, SetWAF. The world also has the ECS
+// instances, ENIs and ECI container groups that server groups take as
+// members (see Server groups).
 //
 // # Lifecycle and transitions
 //
@@ -108,6 +116,42 @@
 // or an address type changed releases auto-assigned EIPs and disassociates
 // the user's.
 //
+// # Server groups
+//
+// Server groups (alb_servergroup*.go) are regional resources on the same
+// engine as instances: CreateServerGroup shows Creating (PhaseProvisioning),
+// every change Configuring (PhaseConfiguring), DeleteServerGroup Deleting
+// (PhaseDeleting), each with a job (ResourceType servergroup); a created
+// group is listed at once, and a change is made when its transition
+// completes (reads show the old attributes meanwhile). A read is a
+// ListServerGroups page showing the group or a ListServerGroupServers of it.
+// A write on a group that is not Available answers IncorrectStatus.ServerGroup;
+// an unknown group ResourceNotFound.ServerGroup. Members go Adding,
+// Removing, Configuring or Replacing while their change is pending and are
+// all applied at once when it completes; adding a member again changes
+// nothing. Limits: 200 servers per call (40 for attribute updates), 1,000
+// per group, 3,000 groups per region (WithServerGroupQuota,
+// World.ServerGroupQuota, SetServerGroupQuota), 50 health check templates.
+// Every code, its source and every GUESS are listed in one table at the top
+// of alb_servergroup_validate.go.
+//
+// Members of Instance groups are checked against the world's ECS
+// instances, ENIs and ECI container groups (World.ECSInstances, World.ENIs,
+// World.ContainerGroups; ECSInstance1, ECSInstance2, ENI1 and ECI1 in the
+// default VPC, ECSInstanceOther in the other; AddECSInstance, AddENI,
+// AddContainerGroup): they must exist and be in the group's VPC. Ip groups
+// take any IPv4 address, 127.0.0.1 included, so that tests can register
+// their own local backends (the service takes only addresses it can reach;
+// WithStrictIPServers takes only private ones).
+//
+// ListServerGroups always answers HealthCheckConfig, and, for Instance and
+// Ip groups, StickySessionConfig and ConnectionDrainConfig (the objects the
+// service answers for an unconfigured group); SlowStartConfig and UchConfig
+// only once configured; never a null object. Inspection: ServerGroups,
+// ServerGroup, SetServerGroupStatus; Advance and AdvanceAll take a group's
+// ID too. Listeners and rules will register the groups they use where
+// DeleteServerGroup looks for them (ResourceInUse.ServerGroup).
+//
 // # ClientToken and DryRun
 //
 // Every write that takes them: the same token with the same parameters
@@ -124,7 +168,7 @@
 // locks), SetForbidden (Forbidden.LoadBalancer), WithReadAfterCreateMisses
 // (reads that miss right after create). Inspection: Requests, Count, Calls,
 // TotalCalls, LoadBalancers, LoadBalancer, Created, Live, EIPs, VSwitches,
-// Reset. Every method is safe for concurrent use.
+// ServerGroups, ServerGroup, Reset. Every method is safe for concurrent use.
 //
 // # Control API
 //
@@ -132,8 +176,9 @@
 // ("/_albtest/"), for clients outside Go (Terraform, the CLI, other SDKs)
 // running against the standalone program: faults, transitions, the clock
 // (movable when it is an OffsetClock or a ManualClock), Advance,
-// SetLoadBalancerStatus and SetBusinessStatus, reads of instances, EIPs,
-// vSwitches, Jobs, the request log and counters, Reset and SetWorld. It
+// SetLoadBalancerStatus, SetBusinessStatus and SetServerGroupStatus, reads
+// of instances, server groups, EIPs, vSwitches, Jobs, the request log and
+// counters, Reset and SetWorld. It
 // needs no signature and is for test environments only; WithoutControlAPI
 // turns it off. Its requests are not logged. Every endpoint, with a curl
 // example, is in the doc of examples/emulator (go doc ./examples/emulator).
@@ -155,7 +200,8 @@
 //   - Service-linked role deletion is synchronous.
 //   - Anycast EIPs are listed and released through the VPC EIP operations.
 //   - NextToken is a decimal offset.
-//   - Not emulated: listeners, server groups, rules, ACLs, security
-//     policies, zone shifts.
+//   - Not emulated: listeners, rules, ACLs, security policies, zone shifts.
+//   - Server-group members are not health-checked: every member reads
+//     Available once added.
 //   - Faults' Latency uses real time, not the Clock.
 package albtest

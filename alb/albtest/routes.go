@@ -38,6 +38,23 @@ var routeTable = []routeSpec{
 	{prodALB, "UpdateLoadBalancerAddressTypeConfig", (*Server).opUpdateLoadBalancerAddressTypeConfig, true},
 	{prodALB, "AttachCommonBandwidthPackageToLoadBalancer", (*Server).opAttachCBWP, true},
 	{prodALB, "DetachCommonBandwidthPackageFromLoadBalancer", (*Server).opDetachCBWP, true},
+	// ALB: server groups and their servers (alb_servergroup*.go).
+	{prodALB, "CreateServerGroup", (*Server).opCreateServerGroup, true},
+	{prodALB, "UpdateServerGroupAttribute", (*Server).opUpdateServerGroupAttribute, true},
+	{prodALB, "DeleteServerGroup", (*Server).opDeleteServerGroup, true},
+	{prodALB, "ListServerGroups", (*Server).opListServerGroups, false},
+	{prodALB, "AddServersToServerGroup", (*Server).opAddServersToServerGroup, true},
+	{prodALB, "RemoveServersFromServerGroup", (*Server).opRemoveServersFromServerGroup, true},
+	{prodALB, "ReplaceServersInServerGroup", (*Server).opReplaceServersInServerGroup, true},
+	{prodALB, "UpdateServerGroupServersAttribute", (*Server).opUpdateServerGroupServersAttribute, true},
+	{prodALB, "ListServerGroupServers", (*Server).opListServerGroupServers, false},
+	// ALB: health check templates (alb_healthchecktemplate.go).
+	{prodALB, "CreateHealthCheckTemplate", (*Server).opCreateHealthCheckTemplate, true},
+	{prodALB, "UpdateHealthCheckTemplateAttribute", (*Server).opUpdateHealthCheckTemplateAttribute, true},
+	{prodALB, "DeleteHealthCheckTemplates", (*Server).opDeleteHealthCheckTemplates, true},
+	{prodALB, "GetHealthCheckTemplateAttribute", (*Server).opGetHealthCheckTemplateAttribute, false},
+	{prodALB, "ListHealthCheckTemplates", (*Server).opListHealthCheckTemplates, false},
+	{prodALB, "ApplyHealthCheckTemplateToServerGroup", (*Server).opApplyHealthCheckTemplateToServerGroup, true},
 	// ALB: jobs, tags, zones and regions.
 	{prodALB, "ListAsynJobs", (*Server).opListAsynJobs, false},
 	{prodALB, "TagResources", (*Server).opTagResources, false},

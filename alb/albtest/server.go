@@ -67,6 +67,8 @@ type config struct {
 	tokenLimit    int          // WithClientTokenLimit
 	readMisses    int          // WithReadAfterCreateMisses
 	logger        *slog.Logger // WithLogger
+	sgQuota       int          // WithServerGroupQuota; -1 when not given
+	strictIPs     bool         // WithStrictIPServers
 }
 
 type rateSpec struct {
@@ -252,6 +254,7 @@ func newConfig(opts []Option) config {
 		logLimit:    10000,
 		maxSkew:     15 * time.Minute,
 		quota:       -1,
+		sgQuota:     -1,
 	}
 	c.creds[DefaultAccessKeyID] = credential{secret: DefaultAccessKeySecret}
 	c.primaryID = DefaultAccessKeyID
@@ -299,6 +302,12 @@ func (c *config) seedWorld() (World, error) {
 	}
 	if w.Quota == 0 && c.quota < 0 {
 		w.Quota = DefaultQuota
+	}
+	if c.sgQuota >= 0 {
+		w.ServerGroupQuota = c.sgQuota
+	}
+	if w.ServerGroupQuota == 0 && c.sgQuota < 0 {
+		w.ServerGroupQuota = DefaultServerGroupQuota
 	}
 	if c.waf3 != nil {
 		w.WAF3 = c.waf3

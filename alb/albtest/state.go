@@ -59,6 +59,13 @@ type state struct {
 	ipSeq    uint32 // public addresses for auto-assigned EIPs
 	started  time.Time
 	delTasks map[string]*deletionTask // service-linked role deletion tasks
+	backends map[string]*backendFact  // ECS instances, ENIs and ECI container groups by ID (world_backends.go)
+	sgs      map[string]*sgState      // live server groups by ID (alb_servergroup.go)
+	sgOrder  []string                 // live server groups in creation order
+	sgQuota  int                      // server groups allowed in the region
+	sgUsers  map[string][]string      // listeners and rules using each server group (see serverGroupUsers)
+	hcts     map[string]*hctState     // health check templates by ID (alb_healthchecktemplate.go)
+	hctOrder []string                 // health check templates in creation order
 }
 
 type roleState struct {
@@ -102,8 +109,12 @@ func newState(w World) *state {
 		jobs:     map[string]*job{},
 		tracked:  map[string]*resource{},
 		delTasks: map[string]*deletionTask{},
+		backends: map[string]*backendFact{},
+		sgs:      map[string]*sgState{},
+		hcts:     map[string]*hctState{},
 		tokens:   newTokens(),
 		quota:    w.Quota,
+		sgQuota:  w.ServerGroupQuota,
 		started:  time.Date(2024, 7, 1, 8, 0, 0, 0, time.UTC),
 	}
 	for i := range w.VPCs {
@@ -137,6 +148,11 @@ func newState(w World) *state {
 	if w.WAF2 != nil {
 		x := *w.WAF2
 		st.waf2 = &x
+	}
+	for _, k := range w.backendKinds() {
+		for _, b := range k.list {
+			st.addBackend(k.typ, b)
+		}
 	}
 	return st
 }

@@ -62,6 +62,9 @@ const (
 
 	// DefaultQuota is the number of ALB instances allowed per region.
 	DefaultQuota = 60
+	// DefaultServerGroupQuota is the number of server groups allowed per
+	// region (the product's quota table: 3,000).
+	DefaultServerGroupQuota = 3000
 
 	// ServiceLinkedRoleName is the ALB service-linked role.
 	ServiceLinkedRoleName = "AliyunServiceRoleForAlb"
@@ -98,6 +101,14 @@ type World struct {
 	WAF3 *WAF3Instance `json:"waf3,omitempty"`
 	// WAF2 is the WAF 2.0 instance, nil when there is none.
 	WAF2 *WAF2Instance `json:"waf2,omitempty"`
+	// ECSInstances, ENIs and ContainerGroups are the compute resources an
+	// Instance server group takes as members (ServerType Ecs, Eni, Eci).
+	ECSInstances    []BackendInstance `json:"ecsInstances,omitempty"`
+	ENIs            []BackendInstance `json:"enis,omitempty"`
+	ContainerGroups []BackendInstance `json:"containerGroups,omitempty"`
+	// ServerGroupQuota is the number of server groups allowed in the region;
+	// 0 means DefaultServerGroupQuota.
+	ServerGroupQuota int `json:"serverGroupQuota,omitempty"`
 }
 
 // Region is one entry of ALB DescribeRegions.
@@ -249,7 +260,9 @@ func defaultWorld(region string) World {
 		},
 		ServiceLinkedRole: true,
 		Quota:             DefaultQuota,
+		ServerGroupQuota:  DefaultServerGroupQuota,
 	}
+	defaultBackends(&w)
 	return w
 }
 
@@ -317,7 +330,14 @@ func (w World) Validate() error {
 		}
 		ids[b.BandwidthPackageID] = true
 	}
-	if w.Quota < 0 {
+	for _, k := range w.backendKinds() {
+		for _, b := range k.list {
+			if err := validateBackend(b, k.typ, vpcs, ids); err != nil {
+				return err
+			}
+		}
+	}
+	if w.Quota < 0 || w.ServerGroupQuota < 0 {
 		return fmt.Errorf("albtest: world: negative quota")
 	}
 	return nil

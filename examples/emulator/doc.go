@@ -1,5 +1,6 @@
-// Command emulator runs the albtest control-plane emulator (ALB, VPC/EIP,
-// WAF and the ALB service-linked role) as a standalone HTTP server, so any
+// Command emulator runs the albtest control-plane emulator (ALB instances,
+// server groups and health check templates, VPC/EIP, WAF and the ALB
+// service-linked role) as a standalone HTTP server, so any
 // Alibaba Cloud client that can take a custom endpoint over plain HTTP
 // (Terraform, the aliyun CLI, SDKs in other languages) can use it, and
 // serves an HTTP control API beside it for what Go tests do with albtest's
@@ -88,12 +89,12 @@
 //
 // Transitions (per phase Provisioning, Configuring, Deleting; the syntax of
 // the flags; they apply to transitions started afterwards and survive
-// resets) and completing pending ones (given an instance ID or a job ID, or
-// all):
+// resets) and completing pending ones (given an instance, server group or
+// job ID, or all):
 //
 //	curl $E/_albtest/transitions
 //	curl -X PUT $E/_albtest/transitions -d '{"Provisioning":"manual","Deleting":"30s"}'
-//	curl -X POST $E/_albtest/advance -d '{"id":"alb-…"}'      # {"advanced":1}
+//	curl -X POST $E/_albtest/advance -d '{"id":"alb-…"}'      # {"advanced":1}; a server group or job ID too
 //	curl -X POST $E/_albtest/advance -d '{"all":true}'
 //
 // The clock (advance by a duration, or set to an RFC 3339 time; it keeps
@@ -114,11 +115,26 @@
 //	curl -X PUT $E/_albtest/loadbalancers/alb-…/status -d '{"status":"Inactive"}'
 //	curl -X PUT $E/_albtest/loadbalancers/alb-…/business-status -d '{"status":"Abnormal","locks":[{"lockType":"FinancialLocked","lockReason":"overdue"}]}'
 //
+// Server groups: read them with their servers (as ListServerGroupServers
+// shows them) and force a status (Available, Creating, Configuring; a
+// pending change is dropped and its job ends Failed). Configuring makes
+// every write on the group answer IncorrectStatus.ServerGroup, as the service
+// does while a change is under way:
+//
+//	curl $E/_albtest/servergroups
+//	curl $E/_albtest/servergroups/sgp-…                       # {"id":…,"status":"Available","healthCheck":{…},"servers":[…]}
+//	curl -X PUT $E/_albtest/servergroups/sgp-…/status -d '{"status":"Configuring"}'
+//
+// The world's ECS instances, ENIs and ECI container groups (the members an
+// Instance server group takes) are in GET $E/_albtest/world; PUT it with
+// other "ecsInstances", "enis" and "containerGroups" to change them. Ip
+// server groups take any address, 127.0.0.1 included.
+//
 // The rest of the world and the jobs:
 //
 //	curl $E/_albtest/eips
 //	curl $E/_albtest/vswitches                                # with availableIpAddressCount
-//	curl $E/_albtest/jobs                                     # id, apiName, resourceId, status, errorCode, times
+//	curl $E/_albtest/jobs                                     # id, apiName, resourceId, resourceType, status, errorCode, times
 //
 // Rate limits per action (* for every action; DELETE removes one):
 //
@@ -134,11 +150,12 @@
 //	curl "$E/_albtest/requests?action=CreateLoadBalancer&since=0&limit=10"
 //	curl $E/_albtest/counts                                   # {"total":12,"actions":{"CreateLoadBalancer":1,…}}
 //
-// Reset (restore the world, clear instances, jobs, tokens, log, counters
-// and faults; -faults come back; transitions and rate limits stay) and the
-// world (GET answers the world resets restore, in the -world file format;
-// PUT loads one, which later resets restore, and resets). When -world's
-// file cannot be read any more, reset answers 409 and changes nothing:
+// Reset (restore the world, clear instances, server groups, jobs, tokens,
+// log, counters and faults; -faults come back; transitions and rate limits
+// stay) and the world (GET answers the world resets restore, in the -world
+// file format; PUT loads one, which later resets restore, and resets). When
+// -world's file cannot be read any more, reset answers 409 and changes
+// nothing:
 //
 //	curl -X POST $E/_albtest/reset
 //	curl $E/_albtest/world > world.json

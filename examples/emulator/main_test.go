@@ -392,3 +392,41 @@ func TestParseDocExamples(t *testing.T) {
 		t.Fatalf("limits: %+v %v", ls, err)
 	}
 }
+
+// TestRunServerGroup serves a server group to the official SDK and shows
+// and changes it through the control API.
+func TestRunServerGroup(t *testing.T) {
+	endpoint, _ := startRun(t, "-provisioning", "immediate", "-configuring", "manual")
+	c := defaultClient(t, endpoint)
+	resp, err := c.CreateServerGroup(&albsdk.CreateServerGroupRequest{
+		ServerGroupName: dara.String("standalone-sg"), ServerGroupType: dara.String("Ip"), VpcId: dara.String(albtest.DefaultVPCID),
+		HealthCheckConfig: &albsdk.CreateServerGroupRequestHealthCheckConfig{HealthCheckEnabled: dara.Bool(true)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := dara.StringValue(resp.Body.ServerGroupId)
+	if _, err := c.AddServersToServerGroup(&albsdk.AddServersToServerGroupRequest{ServerGroupId: dara.String(id),
+		Servers: []*albsdk.AddServersToServerGroupRequestServers{{ServerType: dara.String("Ip"), ServerId: dara.String("127.0.0.1"), Port: dara.Int32(8080)}}}); err != nil {
+		t.Fatal(err)
+	}
+	st, v := control(t, endpoint, "GET", "/_albtest/servergroups/"+id, "")
+	servers, _ := v["servers"].([]any)
+	if st != 200 || v["status"] != "Configuring" || len(servers) != 1 || servers[0].(map[string]any)["status"] != "Adding" {
+		t.Fatalf("GET servergroup: %d %v", st, v)
+	}
+	// -configuring manual: the change completes when advanced.
+	if st, v := control(t, endpoint, "POST", "/_albtest/advance", `{"id":"`+id+`"}`); st != 200 || v["advanced"] != 1.0 {
+		t.Fatalf("advance: %d %v", st, v)
+	}
+	if st, v := control(t, endpoint, "PUT", "/_albtest/servergroups/"+id+"/status", `{"status":"Configuring"}`); st != 200 || v["status"] != "Configuring" {
+		t.Fatalf("force Configuring: %d %v", st, v)
+	}
+	_, err = c.DeleteServerGroup(&albsdk.DeleteServerGroupRequest{ServerGroupId: dara.String(id)})
+	wantCode(t, err, "IncorrectStatus.ServerGroup", 400)
+	control(t, endpoint, "PUT", "/_albtest/servergroups/"+id+"/status", `{"status":"Available"}`)
+	list, err := c.ListServerGroupServers(&albsdk.ListServerGroupServersRequest{ServerGroupId: dara.String(id)})
+	if err != nil || len(list.Body.Servers) != 1 || dara.StringValue(list.Body.Servers[0].Status) != "Available" {
+		t.Fatalf("servers: %v %v", list, err)
+	}
+}
