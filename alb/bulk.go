@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"sync"
 )
 
@@ -207,6 +208,10 @@ func (c *Client) CreateMany(ctx context.Context, specs []InstanceSpec, opts Bulk
 // createItem runs one item of CreateMany.
 func (c *Client) createItem(ctx context.Context, i int, spec InstanceSpec, opts BulkOptions, tokens *sync.Mutex) *CreateOutcome {
 	out := &CreateOutcome{Index: i, Token: spec.IdempotencyKey, State: ItemNotStarted}
+	if err := checkWaitOpts("CreateMany", opts.Wait); err != nil {
+		out.Err = err
+		return out
+	}
 	if err := spec.Validate(); err != nil {
 		out.Err = err
 		return out
@@ -317,7 +322,7 @@ func (c *Client) ReleaseMany(ctx context.Context, reqs []ReleaseRequest, opts Bu
 func (c *Client) releaseItem(ctx context.Context, i int, req ReleaseRequest, opts BulkOptions, tokens *sync.Mutex) *ReleaseOutcome {
 	ro := req.Options
 	out := &ReleaseOutcome{Index: i, ID: req.ID, Token: ro.IdempotencyKey, State: ItemNotStarted}
-	if err := requireID("ReleaseMany", "id", req.ID); err != nil {
+	if err := checkCall("ReleaseMany", req.ID, slices.Concat(opts.Wait, ro.Wait)); err != nil {
 		out.Err = err
 		return out
 	}

@@ -65,11 +65,15 @@ type Plan struct {
 	inst    *Instance
 }
 
-// Empty reports whether the instance already matches the spec.
-func (p *Plan) Empty() bool { return len(p.Changes) == 0 && len(p.Blocked) == 0 }
+// Empty reports whether the instance already matches the spec (false for
+// a nil plan: there was no instance to match).
+func (p *Plan) Empty() bool { return p != nil && len(p.Changes) == 0 && len(p.Blocked) == 0 }
 
 // String lists the plan, one change or difference per line.
 func (p *Plan) String() string {
+	if p == nil {
+		return "no instance to compare"
+	}
 	if p.Empty() {
 		return p.ID + ": no change"
 	}
@@ -107,7 +111,13 @@ func (p *Plan) String() string {
 // read-only mode. VPC, IP version, address allocation mode, security
 // groups, a zone's vSwitch and an edition downgrade cannot be changed in
 // place: they are in Blocked with the reason and what to do instead.
+//
+// A nil instance gives a nil plan: there is nothing to compare
+// ([Client.PlanEnsure] plans the create of a missing instance).
 func Diff(spec InstanceSpec, inst *Instance) *Plan {
+	if inst == nil {
+		return nil
+	}
 	p := &Plan{ID: inst.ID, inst: inst}
 	block := func(field, from, to, rule, reason, instead string) {
 		p.Blocked = append(p.Blocked, Difference{Field: field, From: from, To: to, Rule: rule, Reason: reason, Instead: instead})
@@ -492,8 +502,12 @@ func sameSet(a, b []string) bool {
 // whether ALB assigned it: to clone the instance, clear AllocationID);
 // EIPType is set only for Anycast; IntranetAddress is left empty (the
 // service fills it). Tags are the user tags (not albkit's own);
-// IdempotencyKey is the instance's [TokenTagKey] value, if any.
+// IdempotencyKey is the instance's [TokenTagKey] value, if any. A nil
+// instance gives the zero InstanceSpec.
 func SpecFromInstance(inst *Instance) InstanceSpec {
+	if inst == nil {
+		return InstanceSpec{}
+	}
 	s := InstanceSpec{
 		Name:                 inst.Name,
 		VPCID:                inst.VPCID,

@@ -280,8 +280,19 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 // PlanEnsure.
 func (c *Client) startEnsure(ctx context.Context, spec InstanceSpec, opts []EnsureOption) (ensureConfig, *Instance, error) {
 	var cfg ensureConfig
-	for _, o := range opts {
+	for i, o := range opts {
+		if o == nil {
+			return cfg, nil, &ArgumentError{Operation: "Ensure", Argument: "opts", Message: fmt.Sprintf("option %d is nil", i)}
+		}
 		o(&cfg)
+	}
+	if cfg.id != "" {
+		if err := requireID("Ensure", "id", cfg.id); err != nil {
+			return cfg, nil, err
+		}
+	}
+	if err := checkWaitOpts("Ensure", cfg.wait); err != nil {
+		return cfg, nil, err
 	}
 	if err := checkEnsureSpec(spec, cfg); err != nil {
 		return cfg, nil, err

@@ -149,9 +149,18 @@ func fieldsOnly(spec InstanceSpec, prefixes ...string) error {
 	return &ValidationError{Errors: only}
 }
 
-// current reads the instance for an operation's checks.
-func (c *Client) current(ctx context.Context, op, id string) (*Instance, error) {
+// checkCall checks a call's instance ID and wait options before it makes
+// any request.
+func checkCall(op, id string, opts []WaitOption) error {
 	if err := requireID(op, "id", id); err != nil {
+		return err
+	}
+	return checkWaitOpts(op, opts)
+}
+
+// current checks a call's arguments and reads the instance for its checks.
+func (c *Client) current(ctx context.Context, op, id string, opts []WaitOption) (*Instance, error) {
+	if err := checkCall(op, id, opts); err != nil {
 		return nil, err
 	}
 	return c.Get(ctx, id)
@@ -160,7 +169,7 @@ func (c *Client) current(ctx context.Context, op, id string) (*Instance, error) 
 // Rename sets the instance name (UpdateLoadBalancerAttribute) and waits
 // until the instance shows it. The name follows the spec's rules.
 func (c *Client) Rename(ctx context.Context, id, name string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("Rename", "id", id); err != nil {
+	if err := checkCall("Rename", id, opts); err != nil {
 		return nil, err
 	}
 	if name == "" {
@@ -190,7 +199,7 @@ func checkUserTags(tags []Tag) error { return fieldsOnly(InstanceSpec{Tags: tags
 // the new value) and waits until the instance shows them. Keys starting
 // with "albkit:" are albkit's own and are refused.
 func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("AddTags", "id", id); err != nil {
+	if err := checkCall("AddTags", id, opts); err != nil {
 		return nil, err
 	}
 	if len(tags) == 0 {
@@ -226,7 +235,7 @@ func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...Wai
 // until the instance no longer shows them. Keys starting with "albkit:"
 // are refused.
 func (c *Client) RemoveTags(ctx context.Context, id string, keys []string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("RemoveTags", "id", id); err != nil {
+	if err := checkCall("RemoveTags", id, opts); err != nil {
 		return nil, err
 	}
 	if len(keys) == 0 {
@@ -289,7 +298,7 @@ func (c *Client) PlanEditionUpgrade(ctx context.Context, id string, to Edition) 
 	if !to.Valid() {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "Edition", Rule: RuleEditionEnum, Message: fmt.Sprintf("edition %q is not Basic, Standard or StandardWithWaf", to)}}}
 	}
-	inst, err := c.current(ctx, "UpgradeEdition", id)
+	inst, err := c.current(ctx, "UpgradeEdition", id, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -349,6 +358,9 @@ func (c *Client) wafFacts(ctx context.Context) (waf.Facts, error) {
 // WAF 3.0 instance activated, or usage billed on an existing one) is in
 // SideEffects.
 func (c *Client) UpgradeEdition(ctx context.Context, id string, to Edition, opts ...WaitOption) (*EditionUpgrade, error) {
+	if err := checkWaitOpts("UpgradeEdition", opts); err != nil {
+		return nil, err
+	}
 	up, err := c.PlanEditionUpgrade(ctx, id, to)
 	if err != nil || up.From == to {
 		return up, err
@@ -373,7 +385,7 @@ func (c *Client) UpgradeEdition(ctx context.Context, id string, to Edition, opts
 // shows it. An Intranet instance, or one attached to another package, is
 // refused locally.
 func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("AttachBandwidthPackage", "id", id); err != nil {
+	if err := checkCall("AttachBandwidthPackage", id, opts); err != nil {
 		return nil, err
 	}
 	if err := fieldsOnly(InstanceSpec{BandwidthPackageID: packageID}, "BandwidthPackageID"); err != nil || packageID == "" {
@@ -409,7 +421,7 @@ func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID strin
 // waits until the instance shows none. An instance without one is
 // returned unchanged.
 func (c *Client) DetachBandwidthPackage(ctx context.Context, id string, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "DetachBandwidthPackage", id)
+	inst, err := c.current(ctx, "DetachBandwidthPackage", id, opts)
 	if err != nil || inst.BandwidthPackageID == "" {
 		return inst, err
 	}
@@ -450,7 +462,7 @@ func (c *Client) setIPv6Internet(ctx context.Context, id string, on bool, opts [
 	if on {
 		action, want = "EnableLoadBalancerIpv6Internet", "Internet"
 	}
-	inst, err := c.current(ctx, action, id)
+	inst, err := c.current(ctx, action, id, opts)
 	switch {
 	case err != nil:
 		return nil, err
@@ -484,7 +496,7 @@ func rawRPC(ctx context.Context, sdk *albsdk.Client, rt *dara.RuntimeOptions, ac
 // (MoveResourceGroup, which takes no ClientToken: moving to a group is
 // idempotent) and waits until the instance shows it.
 func (c *Client) MoveResourceGroup(ctx context.Context, id, groupID string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("MoveResourceGroup", "id", id); err != nil {
+	if err := checkCall("MoveResourceGroup", id, opts); err != nil {
 		return nil, err
 	}
 	if groupID == "" {
@@ -528,7 +540,7 @@ type zoneWire struct {
 // OperationDenied.ZoneMappingsNotChanged, the Terraform provider's bug
 // #9309).
 func (c *Client) UpdateZones(ctx context.Context, id string, zones []ZoneMapping, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "UpdateZones", id)
+	inst, err := c.current(ctx, "UpdateZones", id, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -637,7 +649,7 @@ func specFromInstanceZones(inst *Instance, zones []ZoneMapping) InstanceSpec {
 // added already: the instance is returned unchanged; the same zone with
 // another vSwitch is refused (RuleZoneVSwitchChanged).
 func (c *Client) AddZone(ctx context.Context, id string, zone ZoneMapping, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "AddZone", id)
+	inst, err := c.current(ctx, "AddZone", id, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -653,7 +665,7 @@ func (c *Client) AddZone(ctx context.Context, id string, zone ZoneMapping, opts 
 // at least two zones stay. A zone the instance does not have is removed
 // already: the instance is returned unchanged.
 func (c *Client) RemoveZone(ctx context.Context, id, zoneID string, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "RemoveZone", id)
+	inst, err := c.current(ctx, "RemoveZone", id, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -749,7 +761,7 @@ func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressTyp
 	if !to.Valid() {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "AddressType", Rule: RuleAddressTypeEnum, Message: fmt.Sprintf("address type %q is not Internet or Intranet", to)}}}
 	}
-	inst, err := c.current(ctx, "UpdateAddressType", id)
+	inst, err := c.current(ctx, "UpdateAddressType", id, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -860,7 +872,7 @@ func (c *Client) checkEIPs(ctx context.Context, ids []string) error {
 // ZoneMappings.AllocationId) and waits until the zone shows it. The EIP it
 // replaces is released if ALB assigned it, disassociated otherwise.
 func (c *Client) BindEIP(ctx context.Context, id, zoneID, allocationID string, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "BindEIP", id)
+	inst, err := c.current(ctx, "BindEIP", id, opts)
 	if err != nil {
 		return nil, err
 	}

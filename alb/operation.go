@@ -353,6 +353,9 @@ func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instan
 	if id == "" {
 		return nil, &ArgumentError{Operation: "Wait", Argument: "operation", Message: "create operation " + o.token + " has no instance ID yet: resume it"}
 	}
+	if err := checkWaitOpts("Wait", opts); err != nil {
+		return nil, err
+	}
 	c := o.c
 	w := c.waitOptions(opts)
 	inst, err = poll(c, ctx, waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed}, w, o.get, instanceStatus, w.Acceptor,

@@ -287,7 +287,7 @@ func StrictAddresses() CreateOption { return func(c *createConfig) { c.strict = 
 func WithLoadBalancerQuota(n int) Option {
 	return func(c *clientConfig) error {
 		if n < 1 {
-			return errors.New("alb: WithLoadBalancerQuota: quota must be at least 1")
+			return optionError("WithLoadBalancerQuota", "n", "%d is below 1: a quota is at least 1", n)
 		}
 		c.quota = n
 		return nil
@@ -299,7 +299,7 @@ func WithLoadBalancerQuota(n int) Option {
 func WithPreflightTimeout(d time.Duration) Option {
 	return func(c *clientConfig) error {
 		if d <= 0 {
-			return errors.New("alb: WithPreflightTimeout: timeout must be positive")
+			return optionError("WithPreflightTimeout", "d", "%s is not positive", d)
 		}
 		c.preflightTimeout = d
 		return nil
@@ -326,7 +326,7 @@ const DefaultPreflightFactsTTL = time.Minute
 func WithPreflightFactsTTL(d time.Duration) Option {
 	return func(c *clientConfig) error {
 		if d < 0 {
-			return errors.New("alb: WithPreflightFactsTTL: TTL must not be negative")
+			return optionError("WithPreflightFactsTTL", "d", "%s is negative (0 keeps no facts)", d)
 		}
 		c.factsTTL = &d
 		return nil
@@ -741,9 +741,13 @@ var ErrIPVersionUpgrade = errors.New("alb: an IPv4 instance cannot become dual-s
 // [RuleIPVersionUpgrade]) matching [ErrIPVersionUpgrade] and
 // [ErrInvalidSpec], whose message gives the documented answer. No API path
 // changes the IP version of an instance; code that reconciles an instance
-// with a spec calls this before anything else.
+// with a spec calls this before anything else. A nil instance is an
+// *[ArgumentError].
 func CheckIPVersionChange(inst *Instance, want IPVersion) error {
-	if inst == nil || want == "" || inst.IPVersion == "" || inst.IPVersion == want {
+	if inst == nil {
+		return &ArgumentError{Operation: "CheckIPVersionChange", Argument: "inst", Message: "is nil: the instance to check is required"}
+	}
+	if want == "" || inst.IPVersion == "" || inst.IPVersion == want {
 		return nil
 	}
 	return &ipVersionError{FieldError{Field: "IPVersion", Rule: RuleIPVersionUpgrade,

@@ -377,6 +377,9 @@ func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (*
 // returns once the service accepted the delete; call Wait on the operation.
 // An instance that is already gone gives a finished operation.
 func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOptions) (*ReleaseOperation, error) {
+	if err := checkCall("StartRelease", id, opts.Wait); err != nil {
+		return nil, err
+	}
 	plan, err := c.PlanRelease(ctx, id, opts.Domains...)
 	if err != nil {
 		return nil, err
@@ -426,7 +429,7 @@ func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOption
 // accepted it; deletion protection is not touched (turn it off first if the
 // interrupted release never got that far).
 func (c *Client) ResumeRelease(ctx context.Context, id, token string, opts ReleaseOptions) (*ReleaseOperation, error) {
-	if err := requireID("ResumeRelease", "id", id); err != nil {
+	if err := checkCall("ResumeRelease", id, opts.Wait); err != nil {
 		return nil, err
 	}
 	if err := requireID("ResumeRelease", "token", token); err != nil {
