@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -89,6 +90,7 @@ type clientConfig struct {
 	region         string
 	endpoint       string
 	protocol       string
+	httpClient     dara.HttpClient // the caller's (WithHTTPClient, WithOpenAPIConfig); nil: albkit's own
 	cred           credentials.Credential
 	credErr        error
 	connectTimeout time.Duration
@@ -256,9 +258,9 @@ func WithCredential(cred credentials.Credential) Option {
 	}
 }
 
-// WithOpenAPIConfig takes the endpoint, protocol, region and credentials of
-// a darabonba-openapi config, such as the one albtest.Server.Config
-// returns:
+// WithOpenAPIConfig takes the endpoint, protocol, region, credentials and
+// HTTP client (HttpClient, when set: see [WithHTTPClient]) of a
+// darabonba-openapi config, such as the one albtest.Server.Config returns:
 //
 //	srv := albtest.NewServer()
 //	defer srv.Close()
@@ -279,6 +281,9 @@ func WithOpenAPIConfig(cfg *openapiutil.Config) Option {
 				return err
 			}
 		}
+		if cfg.HttpClient != nil {
+			c.httpClient = cfg.HttpClient
+		}
 		switch {
 		case cfg.Credential != nil:
 			c.cred = cfg.Credential
@@ -291,8 +296,27 @@ func WithOpenAPIConfig(cfg *openapiutil.Config) Option {
 	}
 }
 
+// WithHTTPClient sends every request (ALB, VPC, WAF, ResourceManager)
+// through hc: for a proxy, mutual TLS, or an instrumented transport. hc's
+// own Transport and Timeout apply; [WithTimeouts] then has no effect, so
+// give hc a Timeout (or a Transport with ResponseHeaderTimeout). hc must be
+// safe for concurrent use, as an *http.Client is. Without it (and without
+// an HttpClient in [WithOpenAPIConfig]'s config) albkit uses one transport
+// of its own per Client, with the timeouts of WithTimeouts and proxies from
+// the environment. The option given last wins.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *clientConfig) error {
+		if hc == nil {
+			return optionError("WithHTTPClient", "hc", "is nil")
+		}
+		c.httpClient = transport.Wrap(hc)
+		return nil
+	}
+}
+
 // WithTimeouts sets the connect and read timeout of every HTTP request (the
-// SDK sets none). Defaults: 5 s and 10 s.
+// SDK sets none) on albkit's own transport (not on a client given with
+// [WithHTTPClient]). Defaults: 5 s and 10 s.
 func WithTimeouts(connect, read time.Duration) Option {
 	return func(c *clientConfig) error {
 		switch {
@@ -451,7 +475,10 @@ func NewClient(opts ...Option) (*Client, error) {
 		}
 		cfg.cred = cred
 	}
-	httpClient := transport.New(cfg.connectTimeout, cfg.readTimeout)
+	var httpClient dara.HttpClient = transport.New(cfg.connectTimeout, cfg.readTimeout)
+	if cfg.httpClient != nil {
+		httpClient = cfg.httpClient
+	}
 	endpoint := cfg.endpoint
 	if endpoint == "" {
 		endpoint = "alb." + cfg.region + ".aliyuncs.com"
