@@ -20,6 +20,7 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 	"github.com/aliyun/credentials-go/credentials"
 
+	"github.com/albkit/albkit/internal/apierr"
 	"github.com/albkit/albkit/internal/clock"
 	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/internal/flight"
@@ -605,16 +606,29 @@ func (c *Client) emit(e Event) {
 }
 
 func (c *Client) onRetry(e retry.Event) {
+	ctx := e.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	code, reqID := "", ""
 	var ae *APIError
 	if errors.As(e.Err, &ae) {
 		code, reqID = ae.Code, ae.RequestID
 	}
 	if e.GiveUp != "" {
-		c.log.Warn("alb: call failed", "action", e.Action, "attempt", e.Attempt, "code", code, "request_id", reqID, "reason", e.Reason, "give_up", e.GiveUp, "error", e.Err)
+		// An answer that says what the caller asked about (not found, a
+		// dry run that passed) is expected: debug. Other give-ups: warn.
+		level := slog.LevelWarn
+		if errors.Is(e.Err, ErrNotFound) || ae != nil && ae.class().Has(apierr.DryRunPassed) {
+			level = slog.LevelDebug
+		}
+		c.log.LogAttrs(ctx, level, "alb: call failed", slog.String("action", e.Action), slog.Int("attempt", e.Attempt),
+			slog.String("code", code), slog.String("request_id", reqID), slog.String("reason", e.Reason),
+			slog.String("give_up", e.GiveUp), slog.Any("error", e.Err))
 		return
 	}
-	c.log.Info("alb: retrying call", "action", e.Action, "attempt", e.Attempt, "delay", e.Delay, "code", code, "request_id", reqID, "reason", e.Reason)
+	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: retrying call", slog.String("action", e.Action), slog.Int("attempt", e.Attempt),
+		slog.Duration("delay", e.Delay), slog.String("code", code), slog.String("request_id", reqID), slog.String("reason", e.Reason))
 	c.emit(Event{Kind: EventRetry, Operation: e.Action, Attempt: e.Attempt, Delay: e.Delay, Err: e.Err,
 		Message: fmt.Sprintf("retrying %s after %s (attempt %d, %s)", e.Action, e.Delay, e.Attempt, e.Reason)})
 }
@@ -701,11 +715,11 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		}
 		debug := c.log.Enabled(ctx, slog.LevelDebug) // the arguments allocate even when disabled
 		if debug {
-			c.log.Debug("alb: call", "action", action)
+			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call", slog.String("action", action))
 		}
 		err := mapError(action, fn(ctx), c.extra)
 		if err != nil && debug {
-			c.log.Debug("alb: call failed", "action", action, "error", err)
+			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call failed", slog.String("action", action), slog.Any("error", err))
 		}
 		if c.limiter != nil {
 			var ae *APIError

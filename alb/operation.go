@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -176,7 +177,7 @@ func (o *CreateOperation) send(ctx context.Context) error {
 	o.mu.Lock()
 	o.id = id
 	o.mu.Unlock()
-	c.log.Info("alb: create accepted", "id", id, "client_token", o.token)
+	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: create accepted", slog.String("id", id), slog.String("client_token", o.token))
 	c.emit(Event{Kind: EventStep, Operation: "create", ID: id, Message: fmt.Sprintf("create accepted: %s (token %s)", id, o.token)})
 	return nil
 }
@@ -365,7 +366,7 @@ func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instan
 		o.finish(inst, err)
 	}
 	if err == nil {
-		c.log.Info("alb: instance active", "id", id, "dns_name", inst.DNSName)
+		c.log.LogAttrs(ctx, slog.LevelInfo, "alb: instance active", slog.String("id", id), slog.String("dns_name", inst.DNSName))
 	}
 	return inst, err
 }

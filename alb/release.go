@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -394,7 +395,8 @@ func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOption
 		return op, nil
 	}
 	if plan.DeletionProtection && !opts.DisableDeletionProtection {
-		err := fmt.Errorf("alb: release %s refused: deletion protection is enabled (set ReleaseOptions.DisableDeletionProtection to turn it off first): %w", id, ErrDeletionProtected)
+		err := &RefusedError{Operation: "Release", ID: id, Field: "DeletionProtection", Err: ErrDeletionProtected,
+			Reason: "deletion protection is enabled", Instead: "set ReleaseOptions.DisableDeletionProtection to turn it off first"}
 		op.finish(err)
 		return op, err
 	}
@@ -535,7 +537,7 @@ func (o *ReleaseOperation) fail(ctx context.Context, err error) error {
 func (o *ReleaseOperation) released(ctx context.Context) {
 	o.addEffect(SideEffect{Kind: SideEffectInstanceReleased, ResourceID: o.id, Detail: "instance released"})
 	o.c.confirmEIPsReleased(ctx, o)
-	o.c.log.Info("alb: instance released", "id", o.id, "job_id", o.JobID())
+	o.c.log.LogAttrs(ctx, slog.LevelInfo, "alb: instance released", slog.String("id", o.id), slog.String("job_id", o.JobID()))
 	o.finish(nil)
 }
 
@@ -622,7 +624,7 @@ func (c *Client) confirmEIPsReleased(ctx context.Context, o *ReleaseOperation) {
 	}
 	left, err := c.listEIPs(ctx, ids)
 	if err != nil {
-		c.log.Warn("alb: could not confirm EIP release", "id", plan.ID, "error", err)
+		c.log.LogAttrs(ctx, slog.LevelWarn, "alb: could not confirm EIP release", slog.String("id", plan.ID), slog.Any("error", err))
 		return
 	}
 	for _, e := range plan.EIPs {
