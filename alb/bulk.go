@@ -212,7 +212,9 @@ func (c *Client) createItem(ctx context.Context, i int, spec InstanceSpec, opts 
 		out.Err = err
 		return out
 	}
-	if err := spec.Validate(); err != nil {
+	if err := spec.Validate(); err != nil && !onlySingleZone(spec, err) {
+		// (A spec whose only fault is its one zone mapping is left to
+		// Create, which decides it from the region's zones: validateSpec.)
 		out.Err = err
 		return out
 	}
@@ -239,7 +241,9 @@ func (c *Client) createItem(ctx context.Context, i int, spec InstanceSpec, opts 
 		switch {
 		case errors.Is(err, ErrInvalidSpec) || errors.Is(err, ErrInvalidArgument):
 			out.State = ItemNotStarted
-		case op == nil && !(opts.Resume && given) && definitive(err):
+		case op == nil && !(opts.Resume && given) && (definitive(err) || errors.Is(err, ErrPreflightFailed)):
+			// The service refused the create, or its plan did before
+			// CreateLoadBalancer was sent.
 			out.State = ItemNotCreated
 		case errors.Is(err, ErrIdempotencyKeyReused):
 			out.State = ItemCreated // an instance made from another spec carries the key

@@ -92,10 +92,11 @@ func (e *NotChangeableError) Is(target error) bool {
 	return target == ErrChangeRefused || target == ErrInvalidArgument
 }
 
-// checkEnsureSpec validates the spec for Ensure: the create rules, the
-// idempotency key (unless an ID is given).
-func checkEnsureSpec(spec InstanceSpec, cfg ensureConfig) error {
-	if err := spec.Validate(); err != nil {
+// checkEnsureSpec validates the spec for Ensure: the create rules (with
+// the single-zone allowance, as for Create), the idempotency key (unless an
+// ID is given).
+func (c *Client) checkEnsureSpec(ctx context.Context, spec InstanceSpec, cfg ensureConfig) error {
+	if err := c.validateSpec(ctx, spec); err != nil {
 		return err
 	}
 	var fes []*FieldError
@@ -294,7 +295,7 @@ func (c *Client) startEnsure(ctx context.Context, spec InstanceSpec, opts []Ensu
 	if err := checkWaitOpts("Ensure", cfg.wait); err != nil {
 		return cfg, nil, err
 	}
-	if err := checkEnsureSpec(spec, cfg); err != nil {
+	if err := c.checkEnsureSpec(ctx, spec, cfg); err != nil {
 		return cfg, nil, err
 	}
 	inst, err := c.findForEnsure(ctx, spec, cfg)

@@ -130,10 +130,18 @@ func (c *Client) change(ctx context.Context, id, action, waiting string, opts []
 }
 
 // fieldsOnly validates spec and keeps the violations of fields starting
-// with one of prefixes.
+// with one of prefixes. It does not apply the zone count (see zoneFields).
 func fieldsOnly(spec InstanceSpec, prefixes ...string) error {
+	return fieldsOf(spec, true, prefixes...)
+}
+
+// zoneFields validates the zone mappings of spec, the zone count with the
+// single-zone allowance single (zoneAllowance).
+func zoneFields(spec InstanceSpec, single bool) error { return fieldsOf(spec, single, "ZoneMappings") }
+
+func fieldsOf(spec InstanceSpec, singleZone bool, prefixes ...string) error {
 	v := &violations{}
-	spec.checkSpec(v, true)
+	spec.checkSpec(v, singleZone)
 	var only []*FieldError
 	for _, fe := range v.list {
 		for _, p := range prefixes {
@@ -530,7 +538,9 @@ type zoneWire struct {
 
 // UpdateZones sets the instance's zones to zones (UpdateLoadBalancerZones
 // with the full list) and waits until the instance shows exactly them.
-// At least two zones stay; a kept zone keeps its vSwitch; a new zone's
+// At least two zones stay (one in a region where DescribeZones lists a
+// single ALB zone; fewer is a *ValidationError, rule zones-min-2, before
+// any write); a kept zone keeps its vSwitch; a new zone's
 // vSwitch passes the network checks with live facts (VPC, zone, status,
 // free addresses, IPv6 for a dual-stack instance), and its EIP, if named,
 // the EIP checks. A new Internet zone without an EIP gets an
@@ -544,8 +554,12 @@ func (c *Client) UpdateZones(ctx context.Context, id string, zones []ZoneMapping
 	if err != nil {
 		return nil, err
 	}
+	single, err := c.zoneAllowance(ctx, len(zones))
+	if err != nil {
+		return nil, err
+	}
 	target := specFromInstanceZones(inst, zones)
-	if err := fieldsOnly(target, "ZoneMappings"); err != nil {
+	if err := zoneFields(target, single); err != nil {
 		return nil, err
 	}
 	cur := map[string]InstanceZone{}
@@ -662,8 +676,9 @@ func (c *Client) AddZone(ctx context.Context, id string, zone ZoneMapping, opts 
 }
 
 // RemoveZone removes one zone from the instance (see [Client.UpdateZones]);
-// at least two zones stay. A zone the instance does not have is removed
-// already: the instance is returned unchanged.
+// at least two zones stay (one in a single-zone region), else it is a
+// *RefusedError (rule zones-min-2). A zone the instance does not have is
+// removed already: the instance is returned unchanged.
 func (c *Client) RemoveZone(ctx context.Context, id, zoneID string, opts ...WaitOption) (*Instance, error) {
 	inst, err := c.current(ctx, "RemoveZone", id, opts)
 	if err != nil {
@@ -673,9 +688,14 @@ func (c *Client) RemoveZone(ctx context.Context, id, zoneID string, opts ...Wait
 	if len(kept) == len(inst.Zones) {
 		return inst, nil // removed already
 	}
-	if len(kept) < 2 {
+	single, err := c.zoneAllowance(ctx, len(kept))
+	if err != nil {
+		return nil, err
+	}
+	if least := minZones(single); len(kept) < least {
 		return nil, &RefusedError{Operation: "RemoveZone", ID: id, Field: "ZoneMappings", Rule: RuleZonesMin,
-			Reason: fmt.Sprintf("removing %s would leave %d zone(s); at least two zones stay", zoneID, len(kept)), Instead: "add another zone first"}
+			Reason:  fmt.Sprintf("removing %s would leave %d zone(s); at least %d stay", zoneID, len(kept), least),
+			Instead: "add another zone first"}
 	}
 	return c.UpdateZones(ctx, id, kept, opts...)
 }

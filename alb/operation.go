@@ -94,7 +94,7 @@ func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOp
 		o(&cfg)
 	}
 	if cfg.skip {
-		if err := spec.Validate(); err != nil {
+		if err := c.validateSpec(ctx, spec); err != nil {
 			return nil, err
 		}
 	} else if _, err := c.preflight(ctx, spec, cfg); err != nil {
@@ -116,9 +116,10 @@ func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOp
 
 // CreateDryRun asks the service to check spec without creating anything
 // (CreateLoadBalancer with DryRun). It returns nil when the service's
-// checks pass, else the service's error. The spec is validated locally first.
+// checks pass, else the service's error. The spec is validated locally
+// first (one zone mapping: against the region's zones, as by Create).
 func (c *Client) CreateDryRun(ctx context.Context, spec InstanceSpec) error {
-	if err := spec.Validate(); err != nil {
+	if err := c.validateSpec(ctx, spec); err != nil {
 		return err
 	}
 	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
@@ -202,7 +203,7 @@ func (c *Client) ResumeCreate(ctx context.Context, token string, spec *InstanceS
 	}
 	if spec != nil {
 		s := spec.WithIdempotencyKey(token)
-		if err := s.Validate(); err != nil {
+		if err := c.validateSpec(ctx, s); err != nil {
 			return nil, err
 		}
 		spec = &s

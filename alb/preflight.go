@@ -262,7 +262,9 @@ type createConfig struct {
 }
 
 // SkipPreflight makes Create send CreateLoadBalancer without planning
-// first (only the local validation runs). PlanCreate ignores it.
+// first: only the local validation runs (and, for a spec with one zone
+// mapping, DescribeZones decides whether the region allows it).
+// PlanCreate ignores it.
 func SkipPreflight() CreateOption { return func(c *createConfig) { c.skip = true } }
 
 // WithServiceDryRun adds the service's own check to the plan: a
@@ -369,19 +371,16 @@ func (c *Client) PlanCreate(ctx context.Context, spec InstanceSpec, opts ...Crea
 }
 
 func (c *Client) planCreate(ctx context.Context, spec InstanceSpec, cfg createConfig) (*CreatePlan, error) {
-	if err := spec.Validate(); err != nil {
-		// One zone mapping alone is left to the facts: DescribeZones says
-		// whether the region has a single ALB zone.
-		var ve *ValidationError
-		if !errors.As(err, &ve) || len(ve.Errors) != 1 || ve.Errors[0].Rule != RuleZonesMin || len(spec.ZoneMappings) != 1 {
-			return nil, err
-		}
+	if err := spec.Validate(); err != nil && !onlySingleZone(spec, err) {
+		// One zone mapping alone is left to the facts gathered below:
+		// DescribeZones says whether the region has a single ALB zone.
+		return nil, err
 	}
 	g, err := c.gather(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
-	p := &CreatePlan{Spec: spec, Region: c.region, InstanceCount: g.count, Quota: c.quota, SingleZoneRegion: len(g.zones) == 1, Facts: Facts{WAF: g.waf}}
+	p := &CreatePlan{Spec: spec, Region: c.region, InstanceCount: g.count, Quota: c.quota, SingleZoneRegion: singleZoneRegion(g.zones), Facts: Facts{WAF: g.waf}}
 	p.Facts.SingleZoneRegion = p.SingleZoneRegion
 	add := func(rule string, sev Severity, res, fix, format string, args ...any) {
 		p.Findings = append(p.Findings, Finding{Rule: rule, Severity: sev, Resource: res, Message: fmt.Sprintf(format, args...), Fix: fix})
@@ -567,17 +566,7 @@ func (c *Client) gather(ctx context.Context, spec InstanceSpec) (*gathered, erro
 			return err
 		},
 		func(ctx context.Context) (err error) { // zones
-			g.zones, err = c.sharedIDs(ctx, "DescribeZones", func(ctx context.Context, sdk *albsdk.Client) (out []string, err error) {
-				r, err := sdk.DescribeZonesWithContext(ctx, &albsdk.DescribeZonesRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
-				if err == nil && r.Body != nil {
-					for _, x := range r.Body.Zones {
-						if x != nil {
-							out = append(out, tea.StringValue(x.ZoneId))
-						}
-					}
-				}
-				return out, err
-			})
+			g.zones, err = c.albZones(ctx)
 			return err
 		},
 		func(ctx context.Context) (err error) { // vSwitches
@@ -643,6 +632,73 @@ func (c *Client) gather(ctx context.Context, spec InstanceSpec) (*gathered, erro
 		}
 	}
 	return g, nil
+}
+
+// albZones lists the region's zones that offer ALB (DescribeZones), a
+// region-level fact shared between plans and kept for factsTTL.
+func (c *Client) albZones(ctx context.Context) ([]string, error) {
+	return c.sharedIDs(ctx, "DescribeZones", func(ctx context.Context, sdk *albsdk.Client) (out []string, err error) {
+		r, err := sdk.DescribeZonesWithContext(ctx, &albsdk.DescribeZonesRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
+		if err == nil && r.Body != nil {
+			for _, x := range r.Body.Zones {
+				if x != nil {
+					out = append(out, tea.StringValue(x.ZoneId))
+				}
+			}
+		}
+		return out, err
+	})
+}
+
+// The single-zone allowance of RuleZonesMin, in one place: an instance
+// needs zone mappings in at least two zones, except in a region where
+// DescribeZones lists one ALB zone, which allows one. Every entry point
+// that takes zone mappings (PlanCreate and Create, CreateDryRun,
+// ResumeCreate, PlanEnsure and Ensure, CreateMany, UpdateZones,
+// RemoveZone) decides it with singleZoneRegion on the zones albZones
+// reads, through validateSpec or zoneAllowance.
+
+// singleZoneRegion reports whether a region whose DescribeZones lists
+// zones allows one zone mapping.
+func singleZoneRegion(zones []string) bool { return len(zones) == 1 }
+
+// zoneAllowance reports whether n zone mappings may be fewer than two:
+// for n < 2 it reads the region's ALB zones (singleZoneRegion); for n >= 2
+// the question does not arise and nothing is read.
+func (c *Client) zoneAllowance(ctx context.Context, n int) (single bool, err error) {
+	if n >= 2 {
+		return false, nil
+	}
+	zones, err := c.albZones(ctx)
+	if err != nil {
+		return false, err
+	}
+	return singleZoneRegion(zones), nil
+}
+
+// onlySingleZone reports whether err, from spec.Validate, is nothing but
+// RuleZonesMin on a spec with exactly one zone mapping: the region's
+// zones decide that one.
+func onlySingleZone(spec InstanceSpec, err error) bool {
+	var ve *ValidationError
+	return errors.As(err, &ve) && len(ve.Errors) == 1 && ve.Errors[0].Rule == RuleZonesMin && len(spec.ZoneMappings) == 1
+}
+
+// validateSpec is spec.Validate with the single-zone allowance decided by
+// the region's zones (read only for a spec with one zone mapping).
+func (c *Client) validateSpec(ctx context.Context, spec InstanceSpec) error {
+	err := spec.Validate()
+	if err == nil || !onlySingleZone(spec, err) {
+		return err
+	}
+	single, zerr := c.zoneAllowance(ctx, len(spec.ZoneMappings))
+	if zerr != nil {
+		return zerr
+	}
+	if single {
+		return nil
+	}
+	return err
 }
 
 // sharedIDs is a region-level fact: the IDs one ALB describe call lists
