@@ -29,8 +29,8 @@ type recordingHandler struct {
 }
 
 func (h *recordingHandler) Enabled(context.Context, slog.Level) bool { return true }
-func (h *recordingHandler) WithAttrs([]slog.Attr) slog.Handler        { return h }
-func (h *recordingHandler) WithGroup(string) slog.Handler             { return h }
+func (h *recordingHandler) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *recordingHandler) WithGroup(string) slog.Handler            { return h }
 func (h *recordingHandler) Handle(ctx context.Context, r slog.Record) error {
 	rec := logRecord{level: r.Level, msg: r.Message, trace: ctx.Value(traceKey{}), attrs: map[string]string{}}
 	r.Attrs(func(a slog.Attr) bool { rec.attrs[a.Key] = a.Value.String(); return true })
