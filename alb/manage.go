@@ -303,6 +303,12 @@ type EditionUpgrade struct {
 // (read through the WAF APIs). It returns the side effects the upgrade
 // would have, or a *[RefusedError].
 func (c *Client) PlanEditionUpgrade(ctx context.Context, id string, to Edition) (*EditionUpgrade, error) {
+	return c.planEditionUpgrade(ctx, id, to, nil)
+}
+
+// planEditionUpgrade is PlanEditionUpgrade with the WAF facts of f when
+// an Ensure plan gathered them (nil: read them).
+func (c *Client) planEditionUpgrade(ctx context.Context, id string, to Edition, f *Facts) (*EditionUpgrade, error) {
 	if !to.Valid() {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "Edition", Rule: RuleEditionEnum, Message: fmt.Sprintf("edition %q is not Basic, Standard or StandardWithWaf", to)}}}
 	}
@@ -310,10 +316,10 @@ func (c *Client) PlanEditionUpgrade(ctx context.Context, id string, to Edition) 
 	if err != nil {
 		return nil, err
 	}
-	return c.planEdition(ctx, inst, to)
+	return c.planEdition(ctx, inst, to, f)
 }
 
-func (c *Client) planEdition(ctx context.Context, inst *Instance, to Edition) (*EditionUpgrade, error) {
+func (c *Client) planEdition(ctx context.Context, inst *Instance, to Edition, f *Facts) (*EditionUpgrade, error) {
 	up := &EditionUpgrade{Instance: inst, From: inst.Edition, To: to}
 	if inst.Edition == to {
 		return up, nil
@@ -324,19 +330,31 @@ func (c *Client) planEdition(ctx context.Context, inst *Instance, to Edition) (*
 			Instead: "create a new " + string(to) + " instance and move the traffic to it"}
 	}
 	if to == EditionStandardWithWAF {
-		facts, err := c.wafFacts(ctx)
-		if err != nil {
-			return nil, err
+		if f == nil || f.WAF == nil {
+			facts, err := c.wafFacts(ctx)
+			if err != nil {
+				return nil, err
+			}
+			f = &Facts{WAF: &facts}
 		}
-		d := waf.Decide(facts)
+		d := waf.Decide(*f.WAF)
 		up.WAF = &d
-		if !d.Allowed {
-			return nil, &RefusedError{Operation: "UpgradeEdition", ID: inst.ID, Field: "Edition", Rule: RuleWAF2Present,
-				Reason: "a WAF 2.0 instance exists in the account", Instead: d.Guidance, Err: d.Err()}
+		if r := wafRefusal("UpgradeEdition", inst.ID, d); r != nil {
+			return nil, r
 		}
 		up.SideEffects = append(up.SideEffects, d.SideEffects...)
 	}
 	return up, nil
+}
+
+// wafRefusal is the refusal of the WAF-enabled edition that d decides
+// (a WAF 2.0 instance exists), or nil when d allows it.
+func wafRefusal(op, id string, d waf.Decision) *RefusedError {
+	if d.Allowed {
+		return nil
+	}
+	return &RefusedError{Operation: op, ID: id, Field: "Edition", Rule: RuleWAF2Present,
+		Reason: "a WAF 2.0 instance exists in the account", Instead: d.Guidance, Err: d.Err()}
 }
 
 // wafFacts reads the account's WAF 2.0/3.0 state (the WAF client is built
@@ -366,10 +384,16 @@ func (c *Client) wafFacts(ctx context.Context) (waf.Facts, error) {
 // WAF 3.0 instance activated, or usage billed on an existing one) is in
 // SideEffects.
 func (c *Client) UpgradeEdition(ctx context.Context, id string, to Edition, opts ...WaitOption) (*EditionUpgrade, error) {
+	return c.upgradeEdition(ctx, id, to, opts, nil)
+}
+
+// upgradeEdition is UpgradeEdition with the facts an Ensure plan gathered
+// (nil: read them).
+func (c *Client) upgradeEdition(ctx context.Context, id string, to Edition, opts []WaitOption, f *Facts) (*EditionUpgrade, error) {
 	if err := checkWaitOpts("UpgradeEdition", opts); err != nil {
 		return nil, err
 	}
-	up, err := c.PlanEditionUpgrade(ctx, id, to)
+	up, err := c.planEditionUpgrade(ctx, id, to, f)
 	if err != nil || up.From == to {
 		return up, err
 	}
@@ -550,6 +574,12 @@ type zoneWire struct {
 // OperationDenied.ZoneMappingsNotChanged, the Terraform provider's bug
 // #9309).
 func (c *Client) UpdateZones(ctx context.Context, id string, zones []ZoneMapping, opts ...WaitOption) (*Instance, error) {
+	return c.updateZones(ctx, id, zones, opts, nil)
+}
+
+// updateZones is UpdateZones with the vSwitch and EIP facts an Ensure plan
+// gathered (nil: read them).
+func (c *Client) updateZones(ctx context.Context, id string, zones []ZoneMapping, opts []WaitOption, f *Facts) (*Instance, error) {
 	inst, err := c.current(ctx, "UpdateZones", id, opts)
 	if err != nil {
 		return nil, err
@@ -592,7 +622,7 @@ func (c *Client) UpdateZones(ctx context.Context, id string, zones []ZoneMapping
 	if same {
 		return inst, nil
 	}
-	if err := c.checkNewZones(ctx, target, added); err != nil {
+	if err := c.checkNewZones(ctx, target, added, f); err != nil {
 		return nil, err
 	}
 	want := slices.Clone(zones)
@@ -712,46 +742,74 @@ func keptZones(inst *Instance, drop string) []ZoneMapping {
 }
 
 // checkNewZones runs the network and EIP fact rules on the zones of target
-// at the indices added, with live vSwitch and EIP facts.
-func (c *Client) checkNewZones(ctx context.Context, target InstanceSpec, added []int) error {
+// at the indices added, with the live vSwitch and EIP facts of f (nil:
+// read them).
+func (c *Client) checkNewZones(ctx context.Context, target InstanceSpec, added []int, f *Facts) error {
 	if len(added) == 0 {
 		return nil
 	}
-	var vsws, eips []string
+	if f == nil {
+		var err error
+		if f, err = c.networkFacts(ctx, newZoneIDs(target, added)); err != nil {
+			return err
+		}
+	}
+	return newZoneViolations(target, added, *f)
+}
+
+// newZoneIDs are the vSwitches and EIPs of the zones of target at the
+// indices added.
+func newZoneIDs(target InstanceSpec, added []int) factNeeds {
+	var n factNeeds
 	for _, i := range added {
-		vsws = append(vsws, target.ZoneMappings[i].VSwitchID)
+		n.vswitches = append(n.vswitches, target.ZoneMappings[i].VSwitchID)
 		if a := target.ZoneMappings[i].AllocationID; a != "" {
-			eips = append(eips, a)
+			n.eips = append(n.eips, a)
 		}
 	}
-	facts := Facts{SingleZoneRegion: true, VSwitches: map[string]network.VSwitch{}, EIPs: map[string]eip.Address{}}
-	err := c.do(ctx, "DescribeVSwitches", true, func(ctx context.Context) error {
-		list, err := c.cloud.VPC.ListVSwitches(ctx, "", vsws...)
-		if err != nil {
-			return err
-		}
-		for _, v := range list {
-			f, ferr := cloudapi.VSwitchFacts(v)
-			if ferr != nil {
-				return ferr
+	return n
+}
+
+// networkFacts reads the vSwitch and EIP facts of n (DescribeVSwitches,
+// DescribeEipAddresses); each kind only when n names some.
+func (c *Client) networkFacts(ctx context.Context, n factNeeds) (*Facts, error) {
+	facts := &Facts{SingleZoneRegion: true, VSwitches: map[string]network.VSwitch{}, EIPs: map[string]eip.Address{}}
+	if len(n.vswitches) > 0 {
+		err := c.do(ctx, "DescribeVSwitches", true, func(ctx context.Context) error {
+			list, err := c.cloud.VPC.ListVSwitches(ctx, "", n.vswitches...)
+			if err != nil {
+				return err
 			}
-			facts.VSwitches[f.ID] = f
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if len(eips) > 0 {
-		list, err := c.listEIPs(ctx, eips)
+			for _, v := range list {
+				f, ferr := cloudapi.VSwitchFacts(v)
+				if ferr != nil {
+					return ferr
+				}
+				facts.VSwitches[f.ID] = f
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, err
+		}
+	}
+	if len(n.eips) > 0 {
+		list, err := c.listEIPs(ctx, n.eips)
+		if err != nil {
+			return nil, err
 		}
 		for _, e := range list {
 			f := cloudapi.EIPFacts(e)
 			facts.EIPs[f.AllocationID] = f
 		}
 	}
+	return facts, nil
+}
+
+// newZoneViolations applies the network and EIP fact rules to the zones
+// of target at the indices added (the warning of
+// network.RuleAutoScalingAddresses aside).
+func newZoneViolations(target InstanceSpec, added []int, facts Facts) error {
 	v := &violations{}
 	target.checkFacts(v, facts)
 	var only []*FieldError
@@ -778,6 +836,12 @@ func (c *Client) checkNewZones(ctx context.Context, target InstanceSpec, added [
 // the instance (auto-assigned ones are released); an instance with a
 // shared bandwidth package is refused: detach it first.
 func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressType, eips map[string]string, opts ...WaitOption) (*Instance, error) {
+	return c.updateAddressType(ctx, id, to, eips, opts, nil)
+}
+
+// updateAddressType is UpdateAddressType with the EIP facts an Ensure plan
+// gathered (nil: read them).
+func (c *Client) updateAddressType(ctx context.Context, id string, to AddressType, eips map[string]string, opts []WaitOption, f *Facts) (*Instance, error) {
 	if !to.Valid() {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "AddressType", Rule: RuleAddressTypeEnum, Message: fmt.Sprintf("address type %q is not Internet or Intranet", to)}}}
 	}
@@ -823,7 +887,7 @@ func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressTyp
 				ids = append(ids, eips[zid])
 			}
 		}
-		if err := c.checkEIPs(ctx, ids); err != nil {
+		if err := c.checkEIPs(ctx, ids, f); err != nil {
 			return nil, err
 		}
 	}
@@ -851,20 +915,24 @@ func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressTyp
 		})
 }
 
-// checkEIPs runs the EIP eligibility rules on the EIPs about to be bound.
-func (c *Client) checkEIPs(ctx context.Context, ids []string) error {
+// checkEIPs runs the EIP eligibility rules on the EIPs about to be bound,
+// with the EIP facts of f (nil: read them).
+func (c *Client) checkEIPs(ctx context.Context, ids []string, f *Facts) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	list, err := c.listEIPs(ctx, ids)
-	if err != nil {
-		return err
+	if f == nil {
+		var err error
+		if f, err = c.networkFacts(ctx, factNeeds{eips: ids}); err != nil {
+			return err
+		}
 	}
-	got := map[string]eip.Address{}
-	for _, e := range list {
-		f := cloudapi.EIPFacts(e)
-		got[f.AllocationID] = f
-	}
+	return eipViolations(ids, f.EIPs)
+}
+
+// eipViolations applies the EIP eligibility rules to the EIPs ids, whose
+// facts are got.
+func eipViolations(ids []string, got map[string]eip.Address) error {
 	var fes []*FieldError
 	for _, id := range ids {
 		a, ok := got[id]
