@@ -228,7 +228,10 @@ func (c *Client) FindByToken(ctx context.Context, token string) (*Instance, erro
 }
 
 // EnableDeletionProtection turns deletion protection on and waits until the
-// instance reports it.
+// instance reports it. Like the other management operations, on an
+// instance busy with another change (Configuring) it waits until the
+// instance is Active and sends the change again, with the same
+// ClientToken.
 func (c *Client) EnableDeletionProtection(ctx context.Context, id string, opts ...WaitOption) error {
 	return c.setDeletionProtection(ctx, id, true, opts)
 }
@@ -247,7 +250,7 @@ func (c *Client) setDeletionProtection(ctx context.Context, id string, on bool, 
 	if err := checkCall(action, id, opts); err != nil {
 		return err
 	}
-	_, err := c.writeThenWait(ctx, id, action, "Active with deletion protection "+onOff(on), opts,
+	_, err := c.change(ctx, id, action, "Active with deletion protection "+onOff(on), opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			var err error
 			if on {
@@ -271,7 +274,8 @@ func onOff(on bool) string {
 // EnableReadOnly turns the configuration read-only mode on with a reason and
 // waits until the instance is Active again. The mode protects the instance
 // from changes made in the console only: API calls, including albkit's,
-// still change it.
+// still change it. On a busy instance it waits and sends the change again,
+// as EnableDeletionProtection does.
 func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...WaitOption) error {
 	if err := checkCall("EnableReadOnly", id, opts); err != nil {
 		return err
@@ -300,7 +304,7 @@ func (c *Client) setReadOnly(ctx context.Context, id string, mode ReadOnlyMode, 
 			cfg.Reason = tea.String(mode.Reason)
 		}
 	}
-	_, err := c.writeThenWait(ctx, id, "UpdateLoadBalancerAttribute", "Active with read-only mode "+onOff(mode.Enabled), opts,
+	_, err := c.change(ctx, id, "UpdateLoadBalancerAttribute", "Active with read-only mode "+onOff(mode.Enabled), opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
 				LoadBalancerId: tea.String(id), ModificationProtectionConfig: cfg, ClientToken: tea.String(token),
