@@ -480,6 +480,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.httpClient != nil {
 		httpClient = cfg.httpClient
 	}
+	// Every answer's retry hint, whatever the product and code (see do).
+	httpClient = transport.Hinting(httpClient)
 	endpoint := cfg.endpoint
 	if endpoint == "" {
 		endpoint = "alb." + cfg.region + ".aliyuncs.com"
@@ -704,6 +706,8 @@ func (c *Client) call(ctx context.Context, action string, idempotent bool, fn fu
 // limit, retries and error mapping of call.
 func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context) error) error {
 	var last error // the previous attempt's error
+	var hint transport.Hint
+	ctx = transport.WithHint(ctx, &hint) // the answers' retry hints, read from their headers
 	err := c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
 		// One attempt through the limiter: wait for a send slot, send, map
 		// the error to albkit's types, report whether it was throttled.
@@ -718,6 +722,15 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call", slog.String("action", action))
 		}
 		err := mapError(action, fn(ctx), c.extra)
+		if d := hint.Take(); d > 0 {
+			// The SDKs keep the hint of some throttling codes of some
+			// products only (ThrottlingError.RetryAfter); the headers have it
+			// for every one (x-acs-retry-after, x-ratelimit-user-api).
+			var ae *APIError
+			if errors.As(err, &ae) && ae.RetryAfter == 0 && ae.Throttling() {
+				ae.RetryAfter = d
+			}
+		}
 		if err != nil && debug {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call failed", slog.String("action", action), slog.Any("error", err))
 		}

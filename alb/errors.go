@@ -89,8 +89,9 @@ type APIError struct {
 	HTTPStatus int
 	// Recommend is the troubleshooting link the service suggests.
 	Recommend string
-	// RetryAfter is the service's hint of when to retry (throttling), 0
-	// when it gave none.
+	// RetryAfter is the service's hint of when to retry a throttled call
+	// (its answer's x-acs-retry-after header, else the TimeLeft of
+	// x-ratelimit-user-api), 0 when it gave none.
 	RetryAfter time.Duration
 
 	kind       apierr.Kind

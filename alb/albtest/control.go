@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/albkit/albkit/internal/apierr"
 )
 
 // ControlPrefix is the path under which a Server answers its HTTP control
@@ -269,6 +271,7 @@ type faultIn struct {
 	DropConnection bool         `json:"dropConnection"`
 	Latency        jsonDuration `json:"latency"`
 	Hold           bool         `json:"hold"`
+	RetryAfter     jsonDuration `json:"retryAfter"`
 }
 
 type faultOut struct {
@@ -285,6 +288,7 @@ type faultOut struct {
 	DropConnection bool         `json:"dropConnection,omitempty"`
 	Latency        jsonDuration `json:"latency,omitempty"`
 	Hold           bool         `json:"hold,omitempty"`
+	RetryAfter     jsonDuration `json:"retryAfter,omitempty"`
 	// Reached counts the requests that reached the hold (holds made over HTTP).
 	Reached *int64 `json:"reached,omitempty"`
 	// Released reports that POST …/release let the held requests go.
@@ -312,6 +316,10 @@ func (in faultIn) check() error {
 		return bad("probability %v out of range 0-1", in.Probability)
 	case in.Latency < 0:
 		return bad("latency %s is negative", time.Duration(in.Latency))
+	case in.RetryAfter < 0:
+		return bad("retryAfter %s is negative", time.Duration(in.RetryAfter))
+	case in.RetryAfter != 0 && !apierr.Classify(in.Code, in.Status).Has(apierr.Throttled):
+		return bad("retryAfter needs a throttling code (Throttling*), not %q", in.Code)
 	}
 	return nil
 }
@@ -321,7 +329,7 @@ func (s *Server) faultOut(f InjectedFault) faultOut {
 		ID: f.ID, Action: f.Action, Code: f.Code, Status: f.Status, Message: f.Message,
 		Times: f.Times, Remaining: f.Remaining, Probability: f.Probability, Seed: f.Seed,
 		ApplyThenFail: f.ApplyThenFail, DropConnection: f.DropConnection,
-		Latency: jsonDuration(f.Latency), Hold: f.Hold != nil,
+		Latency: jsonDuration(f.Latency), Hold: f.Hold != nil, RetryAfter: jsonDuration(f.RetryAfter),
 	}
 	s.ctl.mu.Lock()
 	h := s.ctl.holds[f.ID]
@@ -357,7 +365,7 @@ func ctlInjectFault(s *Server, r *http.Request) (any, error) {
 	f := Fault{
 		Action: in.Action, Code: in.Code, Status: in.Status, Message: in.Message, Times: in.Times,
 		Probability: in.Probability, Seed: in.Seed, ApplyThenFail: in.ApplyThenFail,
-		DropConnection: in.DropConnection, Latency: time.Duration(in.Latency),
+		DropConnection: in.DropConnection, Latency: time.Duration(in.Latency), RetryAfter: time.Duration(in.RetryAfter),
 	}
 	if !in.Hold {
 		return struct {

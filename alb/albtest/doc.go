@@ -120,7 +120,11 @@
 //
 // InjectFault (error, count, probability, apply-then-fail, dropped
 // connection, latency, hold), WithRateLimit / SetRateLimit (400
-// Throttling.User with x-ratelimit-user-api), SetBusinessStatus (operation
+// Throttling.User). Every throttling answer, a rate limit's or an injected
+// Throttling* fault's (Fault.RetryAfter), carries its retry delay in
+// x-acs-retry-after (milliseconds, which aliyun-cli 3.4.0 and later wait
+// before retrying) and in the TimeLeft of x-ratelimit-user-api (which the
+// darabonba SDKs read). SetBusinessStatus (operation
 // locks), SetForbidden (Forbidden.LoadBalancer), WithReadAfterCreateMisses
 // (reads that miss right after create). Inspection: Requests, Count, Calls,
 // TotalCalls, LoadBalancers, LoadBalancer, Created, Live, EIPs, VSwitches,

@@ -771,12 +771,7 @@ func (s *Server) throttle(w http.ResponseWriter, c *call) *apiError {
 	delay := r.DelayFrom(now)
 	r.CancelAt(now)
 	s.ctlMu.Unlock()
-	ms := delay.Milliseconds()
-	if ms < 1 {
-		ms = 1
-	}
-	v := "Limit:" + strconv.Itoa(max(spec.burst, 1)) + ",Remain:0,TimeLeft:" + strconv.FormatInt(ms, 10) + ",Reset:" + strconv.FormatInt(now.Add(delay).UnixMilli(), 10)
-	w.Header().Set("x-ratelimit-user-api", v)
+	setRetryHeaders(w, spec.burst, delay, now)
 	return errf(400, "Throttling.User", "Request was denied due to user flow control.")
 }
 
