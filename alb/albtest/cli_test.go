@@ -92,3 +92,66 @@ func TestThrottlingAnswersCarryRetryAfter(t *testing.T) {
 	}
 }
 
+// Issue 17 item 16: a list or object parameter sent as JSON, as the CLI
+// does when a user passes JSON, answers 400 Invalid<Param> "Illegal
+// parameter serialization format. Flat format is required." for every
+// operation (aliyun-cli issues #1393 and #420), before the operation runs;
+// the flat form in the CLI's request style keeps working.
+func TestJSONParameterAnswersFlatFormatRequired(t *testing.T) {
+	srv := albtest.NewServer(albtest.WithTransitions(albtest.Immediate()))
+	defer srv.Close()
+	flat := url.Values{
+		"VpcId": {albtest.DefaultVPCID}, "AddressType": {"Intranet"}, "LoadBalancerEdition": {"Standard"},
+		"LoadBalancerBillingConfig.PayType": {"PostPay"},
+		"ZoneMappings.1.ZoneId":             {albtest.ZoneH}, "ZoneMappings.1.VSwitchId": {albtest.VSwitchH},
+		"ZoneMappings.2.ZoneId": {albtest.ZoneI}, "ZoneMappings.2.VSwitchId": {albtest.VSwitchI},
+	}
+	with := func(drop []string, set map[string]string) url.Values {
+		q := url.Values{}
+		for k, v := range flat {
+			q[k] = v
+		}
+		for k := range q {
+			for _, d := range drop {
+				if strings.HasPrefix(k, d+".") {
+					delete(q, k)
+				}
+			}
+		}
+		for k, v := range set {
+			q.Set(k, v)
+		}
+		return q
+	}
+	for _, tc := range []struct {
+		action, version string
+		q               url.Values
+		param           string
+	}{
+		{"CreateLoadBalancer", albtest.VersionALB, with([]string{"ZoneMappings"}, map[string]string{
+			"ZoneMappings": `[{"ZoneId":"` + albtest.ZoneH + `","VSwitchId":"` + albtest.VSwitchH + `"},{"ZoneId":"` + albtest.ZoneI + `","VSwitchId":"` + albtest.VSwitchI + `"}]`}), "ZoneMappings"},
+		{"CreateLoadBalancer", albtest.VersionALB, with([]string{"LoadBalancerBillingConfig"}, map[string]string{
+			"LoadBalancerBillingConfig": `{"PayType":"PostPay"}`}), "LoadBalancerBillingConfig"},
+		{"ListLoadBalancers", albtest.VersionALB, url.Values{"LoadBalancerIds": {`["alb-abc"]`}}, "LoadBalancerIds"},
+		{"DescribeEipAddresses", albtest.VersionVPC, url.Values{"Tag": {`[{"Key":"k","Value":"v"}]`}}, "Tag"},
+	} {
+		resp, m := cliCall(t, srv, tc.action, tc.version, tc.q)
+		want := "Specified parameter " + tc.param + " is not valid. Illegal parameter serialization format. Flat format is required."
+		if resp.StatusCode != 400 || m["Code"] != "Invalid"+tc.param || m["Message"] != want {
+			t.Errorf("%s with %s as JSON: %d %v %q", tc.action, tc.param, resp.StatusCode, m["Code"], m["Message"])
+		}
+	}
+	if n := srv.Created(); n != 0 {
+		t.Fatalf("%d instances created from JSON parameters", n)
+	}
+	// The flat form, in the CLI's request style, creates the instance; a
+	// value that merely looks like JSON where a string is taken is not refused.
+	resp, m := cliCall(t, srv, "CreateLoadBalancer", albtest.VersionALB, flat)
+	if resp.StatusCode != 200 || m["LoadBalancerId"] == nil {
+		t.Fatalf("flat CreateLoadBalancer: %d %v", resp.StatusCode, m)
+	}
+	resp, m = cliCall(t, srv, "ListLoadBalancers", albtest.VersionALB, url.Values{"DNSName": {"[x"}})
+	if resp.StatusCode != 200 {
+		t.Fatalf("a string value starting with [: %d %v", resp.StatusCode, m)
+	}
+}
