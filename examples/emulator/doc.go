@@ -76,7 +76,9 @@
 // always), seed, applyThenFail (perform the operation, then fail),
 // dropConnection, latency (a duration such as "2s"), hold (block matching
 // requests until released), retryAfter (the delay a Throttling* fault asks
-// for in its retry headers, a duration; default 1ms). POST answers {"id": N}; a fault's "remaining"
+// for in its retry headers, a duration; default 1ms). An action the
+// emulator does not serve is refused with 400 naming the closest served
+// ones (so is a rate limit's). POST answers {"id": N}; a fault's "remaining"
 // is -1 when unlimited; a hold fault counts the requests that "reached" it.
 //
 //	curl $E/_albtest/faults                                   # list
