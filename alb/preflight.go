@@ -353,7 +353,7 @@ type gathered struct {
 // for the facts to judge (allowed in a region with one ALB zone). Then, concurrently and
 // within [WithPreflightTimeout]: ALB DescribeRegions and DescribeZones,
 // VPC DescribeVSwitches and DescribeEipAddresses for the spec's vSwitches
-// and EIPs, WAF 3.0 DescribeInstance and WAF 2.0 DescribeInstanceInfo for
+// and EIPs (Eipanycast ListAnycastEipAddresses for Anycast EIPs), WAF 3.0 DescribeInstance and WAF 2.0 DescribeInstanceInfo for
 // the WAF-enabled edition, ResourceManager GetRole for
 // AliyunServiceRoleForAlb, and ListLoadBalancers for the instance count.
 // Plans gathered at the same time share one read of each fact, and the

@@ -235,14 +235,50 @@ func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) 
 	return p, nil
 }
 
+// listEIPs reads the EIPs ids, the one place albkit reads EIPs: Common
+// EIPs with VPC DescribeEipAddresses, Anycast EIPs ("aeip-…", which
+// DescribeEipAddresses does not list: it lists the EIPs created in a
+// region) with Eipanycast ListAnycastEipAddresses, seen from the client's
+// region (cloudapi.AnycastEIP.AsEIP). IDs that do not exist are absent.
 func (c *Client) listEIPs(ctx context.Context, ids []string) ([]*cloudapi.EipAddress, error) {
+	var common, anycast []string
+	for _, id := range ids {
+		if strings.HasPrefix(id, cloudapi.AnycastAllocationIDPrefix) {
+			anycast = append(anycast, id)
+		} else {
+			common = append(common, id)
+		}
+	}
 	var out []*cloudapi.EipAddress
-	err := c.do(ctx, "DescribeEipAddresses", true, func(ctx context.Context) error {
-		var err error
-		out, err = c.cloud.VPC.ListEIPs(ctx, ids...)
-		return err
-	})
-	return out, err
+	if len(common) > 0 {
+		err := c.do(ctx, "DescribeEipAddresses", true, func(ctx context.Context) error {
+			var err error
+			out, err = c.cloud.VPC.ListEIPs(ctx, common...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(anycast) > 0 {
+		ac, err := c.cloud.Anycast()
+		if err != nil {
+			return nil, &NetworkError{Operation: "ListAnycastEipAddresses", Err: err}
+		}
+		var list []cloudapi.AnycastEIP
+		err = c.do(ctx, "ListAnycastEipAddresses", true, func(ctx context.Context) error {
+			var err error
+			list, err = ac.ListEIPs(ctx, anycast...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range list {
+			out = append(out, a.AsEIP(c.region))
+		}
+	}
+	return out, nil
 }
 
 // ReleaseOptions adjust [Client.Release].
@@ -286,7 +322,8 @@ const (
 	SideEffectInstanceReleased           = "instance-released"
 	SideEffectEIPReleased                = "eip-released"
 	// SideEffectEIPStillPresent: after the release, DescribeEipAddresses
-	// still lists an EIP that should have been released with the instance.
+	// (ListAnycastEipAddresses for an Anycast EIP) still lists an EIP that
+	// should have been released with the instance.
 	SideEffectEIPStillPresent = "eip-still-present"
 )
 
@@ -303,8 +340,9 @@ type ReleaseResult struct {
 	Token string
 	// SideEffects lists every change made, in order.
 	SideEffects []SideEffect
-	// EIPsStillPresent are EIPs of the plan that DescribeEipAddresses still
-	// lists after the release (each also a SideEffectEIPStillPresent).
+	// EIPsStillPresent are EIPs of the plan that DescribeEipAddresses (or
+	// ListAnycastEipAddresses) still lists after the release (each also a
+	// SideEffectEIPStillPresent).
 	EIPsStillPresent []string
 }
 

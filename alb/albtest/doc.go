@@ -1,7 +1,8 @@
 // Package albtest is an in-process emulator of the Alibaba Cloud
 // Application Load Balancer control plane and the APIs around it: ALB
-// (2020-06-16), VPC/EIP (2016-04-28), WAF 3.0 (2021-10-01), WAF 2.0
-// (2019-09-10), RAM (2015-05-01) and ResourceManager (2020-03-31). It speaks
+// (2020-06-16), VPC/EIP (2016-04-28), Anycast EIP (Eipanycast 2020-03-09),
+// WAF 3.0 (2021-10-01), WAF 2.0 (2019-09-10), RAM (2015-05-01) and
+// ResourceManager (2020-03-31). It speaks
 // the real wire protocol (RPC style, signed requests, JSON bodies, Alibaba
 // error bodies), so the official SDK runs against it unchanged over
 // loopback, in the spirit of moto, LocalStack, pstest and fake-gcs-server.
@@ -54,8 +55,10 @@
 // DetachCommonBandwidthPackageFromLoadBalancer, ListAsynJobs, TagResources,
 // UnTagResources, ListTagResources, DescribeZones, DescribeRegions.
 //
-// VPC: DescribeVSwitches, DescribeEipAddresses (every documented filter),
-// ReleaseEipAddress, DescribeCommonBandwidthPackages. WAF 3.0
+// VPC: DescribeVSwitches, DescribeEipAddresses (every documented filter;
+// Common EIPs only), ReleaseEipAddress, DescribeCommonBandwidthPackages.
+// Eipanycast: ListAnycastEipAddresses (the Anycast EIPs of the world,
+// which DescribeEipAddresses does not list). WAF 3.0
 // DescribeInstance; WAF 2.0 DescribeInstanceInfo. RAM GetRole.
 // ResourceManager GetRole, CreateServiceLinkedRole, DeleteServiceLinkedRole,
 // GetServiceLinkedRoleDeletionStatus.
@@ -157,7 +160,9 @@
 //     updates only when the job ends.
 //   - A job is Processing exactly as long as its resource is pending.
 //   - Service-linked role deletion is synchronous.
-//   - Anycast EIPs are listed and released through the VPC EIP operations.
+//   - Anycast EIPs are in the world's EIP list, listed by
+//     ListAnycastEipAddresses only (not by DescribeEipAddresses, which
+//     documents the EIPs of a region), and released with the instance.
 //   - NextToken is a decimal offset.
 //   - Not emulated: listeners, server groups, rules, ACLs, security
 //     policies, zone shifts.

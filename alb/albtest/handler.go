@@ -533,6 +533,8 @@ func productOfVersion(v string) *product {
 		return prodRM
 	case VersionRAM:
 		return prodRAM
+	case VersionEipanycast:
+		return prodAnycast
 	}
 	return nil
 }
