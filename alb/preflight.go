@@ -79,8 +79,9 @@ func (f Finding) String() string {
 	return s
 }
 
-// Side effect kinds reported by a [CreatePlan] (the release kinds are in
-// release.go).
+// Side effect kinds reported by a [CreatePlan] (those of a release are the
+// SideEffect* constants of [ReleaseResult], such as
+// [SideEffectInstanceReleased]).
 const (
 	// SideEffectEIPAutoAssigned: ALB assigns a pay-as-you-go,
 	// pay-by-data-transfer EIP in a zone that names none; it is released

@@ -91,7 +91,7 @@ const (
 // RuleInfo documents one validation rule and where it comes from.
 type RuleInfo struct {
 	ID     string // the value found in FieldError.Rule, Finding.Rule or SideEffect.Kind
-	Level  Level  // spec or facts
+	Level  Level  // spec, facts or live (spec+facts for a rule checked at both levels)
 	Source string // the product documentation (seed) section, or "API" for API parameter constraints
 	Text   string // what the rule says
 	Check  Check  // how albkit checks it: locally, live, or reported as a side effect

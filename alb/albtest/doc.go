@@ -25,8 +25,8 @@
 // Start returns an error instead of panicking; New builds a Server that only
 // serves through Handler. The standalone program is examples/emulator. All
 // products share one endpoint and are routed by action and version
-// (x-acs-action / x-acs-version headers, or Action / Version parameters);
-// the route table is routes.go.
+// (x-acs-action / x-acs-version headers, or Action / Version parameters):
+// the operations are listed below.
 //
 // # Credentials
 //
@@ -63,9 +63,7 @@
 // ResourceManager GetRole, CreateServiceLinkedRole, DeleteServiceLinkedRole,
 // GetServiceLinkedRoleDeletionStatus.
 //
-// Each operation answers the errors the API metadata documents for it (in
-// the file of its product and resource: alb_loadbalancer*.go, alb_jobs.go,
-// alb_tags.go, vpc_*.go, waf.go, ram.go, resourcemanager.go). Success
+// Each operation answers the errors the API metadata documents for it. Success
 // bodies of ALB are the SDK's own response structs, marshalled; optional
 // objects (AccessLogConfig, a zone's EIP, an EIP's bandwidth package or
 // instance) are absent, not empty, when not configured. Error bodies are
@@ -98,8 +96,8 @@
 // set per phase with WithTransition / WithTransitions: Immediate,
 // AfterDuration (against the Clock, WithClock, ManualClock), AfterPolls
 // (default AfterPolls(1)) or Manual (Advance, AdvanceAll);
-// SetLoadBalancerStatus forces a status. The engine works on any resource
-// (resource.go), so new resource types get transitions and jobs for free.
+// SetLoadBalancerStatus forces a status. The engine works on any resource,
+// so new resource types get transitions and jobs for free.
 //
 // Creating or upgrading an instance to StandardWithWaf activates a
 // pay-as-you-go WAF 3.0 instance when the account has none, as the product
