@@ -14,14 +14,19 @@
 //
 //	srv := albtest.NewServer()      // loopback, free port, serving now
 //	defer srv.Close()
-//	client := srv.ALBClient()       // *albsdk.Client; srv.OpenAPIClient() for VPC/WAF/RAM/RM via CallApi
+//	client, err := srv.Client()     // an albkit *alb.Client wired to it, for tests
 //
-// With albkit's own client, the third line is
+// srv.Client() spaces retries and polls by milliseconds on the wall clock
+// and shares the server's clock otherwise (see Server.Client), so waits
+// take milliseconds. An albkit client with the default settings is
 //
 //	client, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()))
 //
-// srv.Config() is a ready darabonba-openapi configuration with a private
-// HttpClient (the SDK's shared one is a data race under concurrent use).
+// and the official SDK's own clients are srv.ALBClient() (*albsdk.Client)
+// and srv.OpenAPIClient() (VPC, Eipanycast, WAF, RAM and ResourceManager
+// through CallApi). srv.Config() is a ready darabonba-openapi
+// configuration with a private HttpClient (the SDK's shared one is a data
+// race under concurrent use).
 // Start returns an error instead of panicking; New builds a Server that only
 // serves through Handler. The standalone program is examples/emulator. All
 // products share one endpoint and are routed by action and version

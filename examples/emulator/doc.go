@@ -5,11 +5,18 @@
 // serves an HTTP control API beside it for what Go tests do with albtest's
 // methods: faults, transitions, the clock, the world, the request log.
 //
-//	go run ./examples/emulator [flags]
+// Build it, then run the binary:
+//
+//	go build -o albtest-emulator ./examples/emulator
+//	./albtest-emulator [flags] &
 //
 // Once it accepts connections it prints one line "endpoint: HOST:PORT" on
 // stdout, then a summary (the control API's URL, region, transitions,
-// faults, rate limits, vSwitches, EIPs), and serves until SIGINT or SIGTERM.
+// faults, rate limits, vSwitches, EIPs), and serves until SIGINT or
+// SIGTERM: stop it with kill %1 (or kill $!, or Ctrl-C in the foreground).
+// Do not start it with "go run ./examples/emulator &": kill $! would then
+// stop only the go tool and leave the emulator serving, and the next start
+// would fail with "address already in use".
 //
 // # Flags
 //
