@@ -157,7 +157,9 @@
 // [ErrRetryBudgetExhausted], *[ValidationError] ([ErrInvalidSpec]),
 // *[ArgumentError] ([ErrInvalidArgument]), *[StateError] ([ErrCreateFailed],
 // [ErrReleased], [ErrUnexpectedState]), *[WaitTimeoutError]
-// ([ErrWaitTimeout]), *[IdempotencyError] ([ErrIdempotencyKeyReused]), and
+// ([ErrWaitTimeout]), *[IdempotencyError] ([ErrIdempotencyKeyReused]),
+// *[PlanError] ([ErrPreflightFailed]), *[RefusedError] and
+// *[NotChangeableError] ([ErrChangeRefused]), and
 // the sentinels [ErrNotFound], [ErrAuth], [ErrThrottled],
 // [ErrQuotaExceeded], [ErrDeletionProtected], [ErrReleaseFailed],
 // [ErrPreflightFailed], [ErrServiceLinkedRoleMissing],
