@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"sync"
 )
 
@@ -207,7 +208,13 @@ func (c *Client) CreateMany(ctx context.Context, specs []InstanceSpec, opts Bulk
 // createItem runs one item of CreateMany.
 func (c *Client) createItem(ctx context.Context, i int, spec InstanceSpec, opts BulkOptions, tokens *sync.Mutex) *CreateOutcome {
 	out := &CreateOutcome{Index: i, Token: spec.IdempotencyKey, State: ItemNotStarted}
-	if err := spec.Validate(); err != nil {
+	if err := checkWaitOpts("CreateMany", opts.Wait); err != nil {
+		out.Err = err
+		return out
+	}
+	if err := spec.Validate(); err != nil && !onlySingleZone(spec, err) {
+		// (A spec whose only fault is its one zone mapping is left to
+		// Create, which decides it from the region's zones: validateSpec.)
 		out.Err = err
 		return out
 	}
@@ -234,7 +241,9 @@ func (c *Client) createItem(ctx context.Context, i int, spec InstanceSpec, opts 
 		switch {
 		case errors.Is(err, ErrInvalidSpec) || errors.Is(err, ErrInvalidArgument):
 			out.State = ItemNotStarted
-		case op == nil && !(opts.Resume && given) && definitive(err):
+		case op == nil && !(opts.Resume && given) && (definitive(err) || errors.Is(err, ErrPreflightFailed)):
+			// The service refused the create, or its plan did before
+			// CreateLoadBalancer was sent.
 			out.State = ItemNotCreated
 		case errors.Is(err, ErrIdempotencyKeyReused):
 			out.State = ItemCreated // an instance made from another spec carries the key
@@ -317,7 +326,7 @@ func (c *Client) ReleaseMany(ctx context.Context, reqs []ReleaseRequest, opts Bu
 func (c *Client) releaseItem(ctx context.Context, i int, req ReleaseRequest, opts BulkOptions, tokens *sync.Mutex) *ReleaseOutcome {
 	ro := req.Options
 	out := &ReleaseOutcome{Index: i, ID: req.ID, Token: ro.IdempotencyKey, State: ItemNotStarted}
-	if err := requireID("ReleaseMany", "id", req.ID); err != nil {
+	if err := checkCall("ReleaseMany", req.ID, slices.Concat(opts.Wait, ro.Wait)); err != nil {
 		out.Err = err
 		return out
 	}

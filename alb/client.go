@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/alibabacloud-go/tea/tea"
 	"github.com/aliyun/credentials-go/credentials"
 
+	"github.com/albkit/albkit/internal/apierr"
 	"github.com/albkit/albkit/internal/clock"
 	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/internal/flight"
@@ -92,6 +95,7 @@ type clientConfig struct {
 	region         string
 	endpoint       string
 	protocol       string
+	httpClient     dara.HttpClient // the caller's (WithHTTPClient, WithOpenAPIConfig); nil: albkit's own
 	cred           credentials.Credential
 	credErr        error
 	connectTimeout time.Duration
@@ -114,26 +118,73 @@ type clientConfig struct {
 	factsTTL         *time.Duration
 }
 
-// Option configures a Client.
+// Option configures a Client. An option given a value out of its range
+// makes [NewClient] fail with an *[ArgumentError] naming the option and
+// the rule (errors.Is(err, [ErrInvalidArgument])); no option replaces a bad
+// value with its default.
 type Option func(*clientConfig) error
+
+// optionError is the error of an option given a bad value.
+func optionError(option, arg, format string, args ...any) error {
+	return &ArgumentError{Operation: option, Argument: arg, Message: fmt.Sprintf(format, args...)}
+}
 
 // WithRegion sets the region, e.g. "cn-hangzhou". The endpoint becomes
 // alb.<region>.aliyuncs.com over HTTPS unless [WithEndpoint] says otherwise.
 func WithRegion(region string) Option {
 	return func(c *clientConfig) error {
 		if region == "" {
-			return errors.New("alb: WithRegion: region is empty")
+			return optionError("WithRegion", "region", "is empty: name a region such as cn-hangzhou")
 		}
 		c.region = region
 		return nil
 	}
 }
 
-// WithEndpoint sends every call (ALB, VPC, WAF, ResourceManager) to
-// host[:port] instead of the regional endpoints; for the albtest emulator or
-// a private gateway.
+// WithEndpoint sends every call (ALB, VPC, WAF, ResourceManager) to one
+// endpoint instead of the regional ones; for the albtest emulator or a
+// private gateway. endpoint is host[:port] ("127.0.0.1:8686"), or a URL
+// with a scheme and no path ("http://127.0.0.1:8686"), which also sets the
+// protocol (as [WithProtocol] does; the option given last wins).
 func WithEndpoint(endpoint string) Option {
-	return func(c *clientConfig) error { c.endpoint = endpoint; return nil }
+	return func(c *clientConfig) error {
+		host, proto, err := parseEndpoint(endpoint)
+		if err != nil {
+			return err
+		}
+		c.endpoint = host
+		if proto != "" {
+			c.protocol = proto
+		}
+		return nil
+	}
+}
+
+// parseEndpoint reads WithEndpoint's argument: host[:port], or a URL
+// http(s)://host[:port][/], whose scheme is returned as the protocol.
+func parseEndpoint(endpoint string) (host, proto string, err error) {
+	bad := func(format string, args ...any) (string, string, error) {
+		return "", "", optionError("WithEndpoint", "endpoint", format, args...)
+	}
+	if strings.TrimSpace(endpoint) == "" {
+		return bad("is empty: give host[:port] or http(s)://host[:port]")
+	}
+	if scheme, _, ok := strings.Cut(endpoint, "://"); ok {
+		u, perr := url.Parse(endpoint)
+		switch {
+		case perr != nil:
+			return bad("%q is not a URL: give host[:port] or http(s)://host[:port]", truncate(endpoint, 128))
+		case u.Scheme != "http" && u.Scheme != "https":
+			return bad("scheme %q is not http or https", truncate(scheme, 16))
+		case u.Host == "" || u.User != nil || u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.Fragment != "":
+			return bad("%q: a URL endpoint is scheme://host[:port] only, without user, path or query", truncate(endpoint, 128))
+		}
+		return u.Host, u.Scheme, nil
+	}
+	if strings.ContainsAny(endpoint, "/?#@ \t") {
+		return bad("%q is not host[:port]: give host[:port] or http(s)://host[:port]", truncate(endpoint, 128))
+	}
+	return endpoint, "", nil
 }
 
 // WithProtocol sets "https" (default) or "http" (the emulator).
@@ -141,32 +192,62 @@ func WithProtocol(protocol string) Option {
 	return func(c *clientConfig) error {
 		p := strings.ToLower(protocol)
 		if p != "http" && p != "https" {
-			return fmt.Errorf("alb: WithProtocol: %q is not http or https", protocol)
+			return optionError("WithProtocol", "protocol", "%q is not http or https", truncate(protocol, 16))
 		}
 		c.protocol = p
 		return nil
 	}
 }
 
-// WithAccessKey uses a static access key pair.
+// WithAccessKey uses a static access key pair. Neither part may be empty.
 func WithAccessKey(accessKeyID, accessKeySecret string) Option {
 	return func(c *clientConfig) error {
-		c.cred, c.credErr = credentials.NewCredential(&credentials.Config{
+		if err := checkKeyPair("WithAccessKey", accessKeyID, accessKeySecret); err != nil {
+			return err
+		}
+		return c.setCredential("WithAccessKey", &credentials.Config{
 			Type: tea.String("access_key"), AccessKeyId: tea.String(accessKeyID), AccessKeySecret: tea.String(accessKeySecret),
 		})
-		return c.credErr
 	}
 }
 
-// WithSTSToken uses temporary STS credentials.
+// WithSTSToken uses temporary STS credentials. No part may be empty.
 func WithSTSToken(accessKeyID, accessKeySecret, securityToken string) Option {
 	return func(c *clientConfig) error {
-		c.cred, c.credErr = credentials.NewCredential(&credentials.Config{
+		if err := checkKeyPair("WithSTSToken", accessKeyID, accessKeySecret); err != nil {
+			return err
+		}
+		if securityToken == "" {
+			return optionError("WithSTSToken", "securityToken", "is empty")
+		}
+		return c.setCredential("WithSTSToken", &credentials.Config{
 			Type: tea.String("sts"), AccessKeyId: tea.String(accessKeyID), AccessKeySecret: tea.String(accessKeySecret),
 			SecurityToken: tea.String(securityToken),
 		})
-		return c.credErr
 	}
+}
+
+// checkKeyPair refuses an empty access key ID or secret (the secret itself
+// is never part of the error).
+func checkKeyPair(option, id, secret string) error {
+	switch {
+	case id == "":
+		return optionError(option, "accessKeyID", "is empty")
+	case secret == "":
+		return optionError(option, "accessKeySecret", "is empty")
+	}
+	return nil
+}
+
+// setCredential builds a credentials-go credential; its refusal is an
+// *ArgumentError.
+func (c *clientConfig) setCredential(option string, cfg *credentials.Config) error {
+	cred, err := credentials.NewCredential(cfg)
+	if err != nil {
+		return &ArgumentError{Operation: option, Argument: "credential", Message: "refused by the credentials library", Err: err}
+	}
+	c.cred = cred
+	return nil
 }
 
 // WithCredential uses any credentials-go credential (RAM role, OIDC/RRSA,
@@ -175,16 +256,16 @@ func WithSTSToken(accessKeyID, accessKeySecret, securityToken string) Option {
 func WithCredential(cred credentials.Credential) Option {
 	return func(c *clientConfig) error {
 		if cred == nil {
-			return errors.New("alb: WithCredential: nil credential")
+			return optionError("WithCredential", "cred", "is nil")
 		}
 		c.cred = cred
 		return nil
 	}
 }
 
-// WithOpenAPIConfig takes the endpoint, protocol, region and credentials of
-// a darabonba-openapi config, such as the one albtest.Server.Config
-// returns:
+// WithOpenAPIConfig takes the endpoint, protocol, region, credentials and
+// HTTP client (HttpClient, when set: see [WithHTTPClient]) of a
+// darabonba-openapi config, such as the one albtest.Server.Config returns:
 //
 //	srv := albtest.NewServer()
 //	defer srv.Close()
@@ -192,7 +273,7 @@ func WithCredential(cred credentials.Credential) Option {
 func WithOpenAPIConfig(cfg *openapiutil.Config) Option {
 	return func(c *clientConfig) error {
 		if cfg == nil {
-			return errors.New("alb: WithOpenAPIConfig: nil config")
+			return optionError("WithOpenAPIConfig", "cfg", "is nil")
 		}
 		if v := tea.StringValue(cfg.RegionId); v != "" {
 			c.region = v
@@ -201,7 +282,12 @@ func WithOpenAPIConfig(cfg *openapiutil.Config) Option {
 			c.endpoint = v
 		}
 		if v := tea.StringValue(cfg.Protocol); v != "" {
-			c.protocol = strings.ToLower(v)
+			if err := WithProtocol(v)(c); err != nil {
+				return err
+			}
+		}
+		if cfg.HttpClient != nil {
+			c.httpClient = cfg.HttpClient
 		}
 		switch {
 		case cfg.Credential != nil:
@@ -215,12 +301,34 @@ func WithOpenAPIConfig(cfg *openapiutil.Config) Option {
 	}
 }
 
+// WithHTTPClient sends every request (ALB, VPC, WAF, ResourceManager)
+// through hc: for a proxy, mutual TLS, or an instrumented transport. hc's
+// own Transport and Timeout apply; [WithTimeouts] then has no effect, so
+// give hc a Timeout (or a Transport with ResponseHeaderTimeout). hc must be
+// safe for concurrent use, as an *http.Client is. Without it (and without
+// an HttpClient in [WithOpenAPIConfig]'s config) albkit uses one transport
+// of its own per Client, with the timeouts of WithTimeouts and proxies from
+// the environment. The option given last wins.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *clientConfig) error {
+		if hc == nil {
+			return optionError("WithHTTPClient", "hc", "is nil")
+		}
+		c.httpClient = transport.Wrap(hc)
+		return nil
+	}
+}
+
 // WithTimeouts sets the connect and read timeout of every HTTP request (the
-// SDK sets none). Defaults: 5 s and 10 s.
+// SDK sets none) on albkit's own transport (not on a client given with
+// [WithHTTPClient]). Defaults: 5 s and 10 s.
 func WithTimeouts(connect, read time.Duration) Option {
 	return func(c *clientConfig) error {
-		if connect <= 0 || read <= 0 {
-			return errors.New("alb: WithTimeouts: timeouts must be positive")
+		switch {
+		case connect <= 0:
+			return optionError("WithTimeouts", "connect", "%s is not positive", connect)
+		case read <= 0:
+			return optionError("WithTimeouts", "read", "%s is not positive", read)
 		}
 		c.connectTimeout, c.readTimeout = connect, read
 		return nil
@@ -240,7 +348,7 @@ func WithObserver(fn func(Event)) Option {
 }
 
 // RetryPolicy bounds the retries of one API call. Zero fields take the
-// defaults in brackets.
+// defaults in brackets; a negative field is refused ([WithRetryPolicy]).
 type RetryPolicy struct {
 	MaxAttempts      int           // attempts including the first [5]; 1 disables retries
 	InitialInterval  time.Duration // first delay [200ms]
@@ -249,9 +357,24 @@ type RetryPolicy struct {
 	MaxElapsed       time.Duration // cap on one call including retries [2m]
 }
 
-// WithRetryPolicy sets the per-call retry policy.
+// WithRetryPolicy sets the per-call retry policy. A negative field is an
+// *[ArgumentError].
 func WithRetryPolicy(p RetryPolicy) Option {
-	return func(c *clientConfig) error { c.policy = p; return nil }
+	return func(c *clientConfig) error {
+		if p.MaxAttempts < 0 {
+			return optionError("WithRetryPolicy", "RetryPolicy.MaxAttempts", "%d is negative: attempts are at least 1 (0 takes the default 5)", p.MaxAttempts)
+		}
+		for _, f := range []struct {
+			name string
+			d    time.Duration
+		}{{"InitialInterval", p.InitialInterval}, {"ThrottleInterval", p.ThrottleInterval}, {"MaxInterval", p.MaxInterval}, {"MaxElapsed", p.MaxElapsed}} {
+			if f.d < 0 {
+				return optionError("WithRetryPolicy", "RetryPolicy."+f.name, "%s is negative: a delay or bound is positive (0 takes the default)", f.d)
+			}
+		}
+		c.policy = p
+		return nil
+	}
 }
 
 // WithRetryBudget sets the Client's retry budget in tokens [500]: a retry
@@ -269,17 +392,27 @@ func WithRetryBudget(tokens int) Option {
 // [WithRateLimiter].
 func WithRateLimit(rps float64, burst int) Option {
 	return func(c *clientConfig) error {
-		if rps <= 0 || burst < 1 {
-			return errors.New("alb: WithRateLimit: rps must be positive and burst at least 1")
+		switch {
+		case !(rps > 0):
+			return optionError("WithRateLimit", "rps", "%v is not positive", rps)
+		case burst < 1:
+			return optionError("WithRateLimit", "burst", "%d is below 1", burst)
 		}
 		c.rps, c.burst = rps, burst
 		return nil
 	}
 }
 
-// WithWaitOptions sets the default waiting behaviour of the client.
+// WithWaitOptions sets the default waiting behaviour of the client. A
+// negative duration is an *[ArgumentError].
 func WithWaitOptions(w WaitOptions) Option {
-	return func(c *clientConfig) error { c.wait = w; return nil }
+	return func(c *clientConfig) error {
+		if err := checkWaitOptions("WithWaitOptions", w); err != nil {
+			return err
+		}
+		c.wait = w
+		return nil
+	}
 }
 
 // Clock is the time source of a Client: every delay (retries, polls) is a
@@ -299,7 +432,7 @@ type Clock interface {
 func WithClock(clk Clock) Option {
 	return func(c *clientConfig) error {
 		if clk == nil {
-			return errors.New("alb: WithClock: nil clock")
+			return optionError("WithClock", "clk", "is nil")
 		}
 		c.clock = clk
 		return nil
@@ -315,7 +448,7 @@ func WithRetryableCodes(codes ...string) Option {
 	return func(c *clientConfig) error {
 		for _, code := range codes {
 			if code == "" {
-				return errors.New("alb: WithRetryableCodes: empty code")
+				return optionError("WithRetryableCodes", "codes", "an empty code")
 			}
 		}
 		c.retryable = append(c.retryable, codes...)
@@ -328,22 +461,31 @@ func WithRetryableCodes(codes ...string) Option {
 // chain of credentials-go.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := clientConfig{protocol: "https", connectTimeout: 5 * time.Second, readTimeout: 10 * time.Second, budget: retry.DefaultBudgetCapacity}
-	for _, o := range opts {
+	for i, o := range opts {
+		if o == nil {
+			return nil, &ArgumentError{Operation: "NewClient", Argument: "opts", Message: fmt.Sprintf("option %d is nil", i)}
+		}
 		if err := o(&cfg); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.region == "" {
-		return nil, errors.New("alb: NewClient: no region (use WithRegion)")
+		return nil, &ArgumentError{Operation: "NewClient", Argument: "region", Message: "is required: use WithRegion or WithOpenAPIConfig"}
 	}
 	if cfg.cred == nil {
 		cred, err := credentials.NewCredential(nil)
 		if err != nil {
-			return nil, fmt.Errorf("alb: NewClient: default credential chain: %w", err)
+			return nil, &ArgumentError{Operation: "NewClient", Argument: "credential",
+				Message: "none given and the default credential chain found none: use WithAccessKey, WithSTSToken or WithCredential, or configure the chain", Err: err}
 		}
 		cfg.cred = cred
 	}
-	httpClient := transport.New(cfg.connectTimeout, cfg.readTimeout)
+	var httpClient dara.HttpClient = transport.New(cfg.connectTimeout, cfg.readTimeout)
+	if cfg.httpClient != nil {
+		httpClient = cfg.httpClient
+	}
+	// Every answer's retry hint, whatever the product and code (see do).
+	httpClient = transport.Hinting(httpClient)
 	endpoint := cfg.endpoint
 	if endpoint == "" {
 		endpoint = "alb." + cfg.region + ".aliyuncs.com"
@@ -362,14 +504,14 @@ func NewClient(opts ...Option) (*Client, error) {
 	first := *sdkCfg
 	sdk, err := albsdk.NewClient(&first)
 	if err != nil {
-		return nil, fmt.Errorf("alb: NewClient: %w", err)
+		return nil, &ArgumentError{Operation: "NewClient", Argument: "config", Message: "the ALB SDK refused the configuration", Err: err}
 	}
 	cloud, err := cloudapi.New(cloudapi.Config{
 		Region: cfg.region, Endpoint: cfg.endpoint, Protocol: cfg.protocol, Credential: cfg.cred,
 		ConnectTimeout: cfg.connectTimeout, ReadTimeout: cfg.readTimeout, UserAgent: "albkit", HTTPClient: httpClient,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("alb: NewClient: %w", err)
+		return nil, &ArgumentError{Operation: "NewClient", Argument: "config", Message: "the VPC client refused the configuration", Err: err}
 	}
 	logger := cfg.logger
 	if logger == nil {
@@ -471,16 +613,29 @@ func (c *Client) emit(e Event) {
 }
 
 func (c *Client) onRetry(e retry.Event) {
+	ctx := e.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	code, reqID := "", ""
 	var ae *APIError
 	if errors.As(e.Err, &ae) {
 		code, reqID = ae.Code, ae.RequestID
 	}
 	if e.GiveUp != "" {
-		c.log.Warn("alb: call failed", "action", e.Action, "attempt", e.Attempt, "code", code, "request_id", reqID, "reason", e.Reason, "give_up", e.GiveUp, "error", e.Err)
+		// An answer that says what the caller asked about (not found, a
+		// dry run that passed) is expected: debug. Other give-ups: warn.
+		level := slog.LevelWarn
+		if errors.Is(e.Err, ErrNotFound) || ae != nil && ae.class().Has(apierr.DryRunPassed) {
+			level = slog.LevelDebug
+		}
+		c.log.LogAttrs(ctx, level, "alb: call failed", slog.String("action", e.Action), slog.Int("attempt", e.Attempt),
+			slog.String("code", code), slog.String("request_id", reqID), slog.String("reason", e.Reason),
+			slog.String("give_up", e.GiveUp), slog.Any("error", e.Err))
 		return
 	}
-	c.log.Info("alb: retrying call", "action", e.Action, "attempt", e.Attempt, "delay", e.Delay, "code", code, "request_id", reqID, "reason", e.Reason)
+	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: retrying call", slog.String("action", e.Action), slog.Int("attempt", e.Attempt),
+		slog.Duration("delay", e.Delay), slog.String("code", code), slog.String("request_id", reqID), slog.String("reason", e.Reason))
 	c.emit(Event{Kind: EventRetry, Operation: e.Action, Attempt: e.Attempt, Delay: e.Delay, Err: e.Err,
 		Message: fmt.Sprintf("retrying %s after %s (attempt %d, %s)", e.Action, e.Delay, e.Attempt, e.Reason)})
 }
@@ -556,6 +711,8 @@ func (c *Client) call(ctx context.Context, action string, idempotent bool, fn fu
 // limit, retries and error mapping of call.
 func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func(ctx context.Context) error) error {
 	var last error // the previous attempt's error
+	var hint transport.Hint
+	ctx = transport.WithHint(ctx, &hint) // the answers' retry hints, read from their headers
 	err := c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
 		// One attempt through the limiter: wait for a send slot, send, map
 		// the error to albkit's types, report whether it was throttled.
@@ -567,11 +724,20 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		}
 		debug := c.log.Enabled(ctx, slog.LevelDebug) // the arguments allocate even when disabled
 		if debug {
-			c.log.Debug("alb: call", "action", action)
+			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call", slog.String("action", action))
 		}
 		err := mapError(action, fn(ctx), c.extra)
+		if d := hint.Take(); d > 0 {
+			// The SDKs keep the hint of some throttling codes of some
+			// products only (ThrottlingError.RetryAfter); the headers have it
+			// for every one (x-acs-retry-after, x-ratelimit-user-api).
+			var ae *APIError
+			if errors.As(err, &ae) && ae.RetryAfter == 0 && ae.Throttling() {
+				ae.RetryAfter = d
+			}
+		}
 		if err != nil && debug {
-			c.log.Debug("alb: call failed", "action", action, "error", err)
+			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call failed", slog.String("action", action), slog.Any("error", err))
 		}
 		if c.limiter != nil {
 			var ae *APIError

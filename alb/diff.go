@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/albkit/albkit/eip"
+	"github.com/albkit/albkit/waf"
 )
 
 // Change is one in-place change [Diff] found: what differs, the API calls
@@ -23,7 +24,15 @@ type Change struct {
 	// itself (an EIP assigned or released, WAF 3.0 billing, ...).
 	SideEffects []string
 
-	apply func(ctx context.Context, c *Client, id string, w []WaitOption) error
+	// apply makes the change, with the live facts the plan gathered (nil:
+	// the operation reads its own).
+	apply func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error
+	// needs are the live facts the change's own checks read, and refuse
+	// decides those checks from them (nil when it has none): a plan
+	// gathers them once and decides every such refusal before the first
+	// write ([Client.PlanEnsure], [Client.Ensure]).
+	needs  factNeeds
+	refuse func(f *Facts) error
 }
 
 // String is one line: field, from → to, calls.
@@ -35,17 +44,26 @@ func (ch Change) String() string {
 	return s
 }
 
-// Difference is a difference that cannot be made in place.
+// Difference is a difference that cannot be made in place, or a change
+// that live facts refuse (Err set).
 type Difference struct {
 	Field    string // spec field
 	From, To string // current and wanted value
-	Rule     string // one of the Rule* constants
+	Rule     string // one of the Rule* constants (or of packages network, eip, waf)
 	Reason   string // why it cannot be changed
 	Instead  string // what to do instead
+	// Err, for a change the live facts refuse ([Client.PlanEnsure]), is
+	// the error [Client.Ensure] returns for it before any write: a
+	// *RefusedError (a WAF 2.0 instance, ...) or a *ValidationError (a new
+	// zone's vSwitch or EIP). nil for what cannot change in place.
+	Err error
 }
 
 // String is one line: field, from → to, reason and what to do instead.
 func (d Difference) String() string {
+	if d.Err != nil {
+		return fmt.Sprintf("%s: %s → %s refused: %s [%s]; instead: %s", d.Field, orDash(d.From), orDash(d.To), d.Reason, d.Rule, orDash(d.Instead))
+	}
 	return fmt.Sprintf("%s: %s → %s cannot be changed in place: %s; instead: %s", d.Field, orDash(d.From), orDash(d.To), d.Reason, d.Instead)
 }
 
@@ -57,19 +75,24 @@ func orDash(s string) string {
 }
 
 // Plan is the result of [Diff]: the ordered in-place changes and the
-// differences that cannot be made in place.
+// differences that cannot be made in place. [Client.PlanEnsure] adds to
+// Blocked the changes that live facts refuse.
 type Plan struct {
 	ID      string       // the instance
 	Changes []Change     // in the order Ensure applies them
-	Blocked []Difference // differences no in-place change can make
+	Blocked []Difference // differences no in-place change can make, and changes live facts refuse
 	inst    *Instance
 }
 
-// Empty reports whether the instance already matches the spec.
-func (p *Plan) Empty() bool { return len(p.Changes) == 0 && len(p.Blocked) == 0 }
+// Empty reports whether the instance already matches the spec (false for
+// a nil plan: there was no instance to match).
+func (p *Plan) Empty() bool { return p != nil && len(p.Changes) == 0 && len(p.Blocked) == 0 }
 
 // String lists the plan, one change or difference per line.
 func (p *Plan) String() string {
+	if p == nil {
+		return "no instance to compare"
+	}
 	if p.Empty() {
 		return p.ID + ": no change"
 	}
@@ -107,7 +130,13 @@ func (p *Plan) String() string {
 // read-only mode. VPC, IP version, address allocation mode, security
 // groups, a zone's vSwitch and an edition downgrade cannot be changed in
 // place: they are in Blocked with the reason and what to do instead.
+//
+// A nil instance gives a nil plan: there is nothing to compare
+// ([Client.PlanEnsure] plans the create of a missing instance).
 func Diff(spec InstanceSpec, inst *Instance) *Plan {
+	if inst == nil {
+		return nil
+	}
 	p := &Plan{ID: inst.ID, inst: inst}
 	block := func(field, from, to, rule, reason, instead string) {
 		p.Blocked = append(p.Blocked, Difference{Field: field, From: from, To: to, Rule: rule, Reason: reason, Instead: instead})
@@ -142,7 +171,7 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	if spec.Name != "" && spec.Name != inst.Name {
 		name := spec.Name
 		add(Change{Field: "Name", From: inst.Name, To: name, Calls: []string{"UpdateLoadBalancerAttribute"},
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				_, err := c.Rename(ctx, id, name, w...)
 				return err
 			}})
@@ -150,7 +179,7 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	if spec.ResourceGroupID != "" && spec.ResourceGroupID != inst.ResourceGroupID {
 		rg := spec.ResourceGroupID
 		add(Change{Field: "ResourceGroupID", From: inst.ResourceGroupID, To: rg, Calls: []string{"MoveResourceGroup"},
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				_, err := c.MoveResourceGroup(ctx, id, rg, w...)
 				return err
 			}})
@@ -170,14 +199,14 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	}
 	if len(drop) > 0 {
 		add(Change{Field: "Tags", From: strings.Join(drop, ","), To: "(removed)", Calls: []string{"UnTagResources"},
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				_, err := c.RemoveTags(ctx, id, drop, w...)
 				return err
 			}})
 	}
 	if len(set) > 0 {
 		add(Change{Field: "Tags", From: tagsString(have, set), To: tagsString(set, nil), Calls: []string{"TagResources"},
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				_, err := c.AddTags(ctx, id, set, w...)
 				return err
 			}})
@@ -191,13 +220,21 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 				"an instance cannot go down to Basic (the API answers OperationDenied.Downgrade)", "create a new "+string(to)+" instance and move the traffic to it")
 		} else {
 			ch := Change{Field: "Edition", From: string(inst.Edition), To: string(to), Calls: []string{"UpdateLoadBalancerEdition"},
-				apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
-					_, err := c.UpgradeEdition(ctx, id, to, w...)
+				apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
+					_, err := c.upgradeEdition(ctx, id, to, w, f)
 					return err
 				}}
 			if to == EditionStandardWithWAF {
 				ch.Calls = []string{"DescribeInstance (WAF 3.0)", "DescribeInstanceInfo (WAF 2.0)", "UpdateLoadBalancerEdition"}
 				ch.SideEffects = []string{"WAF 3.0 protection is billed: without a WAF 3.0 instance in the account a pay-as-you-go one is activated; a WAF 2.0 instance makes the upgrade refused"}
+				id := inst.ID
+				ch.needs.waf = true
+				ch.refuse = func(f *Facts) error {
+					if r := wafRefusal("Ensure", id, waf.Decide(*f.WAF)); r != nil {
+						return r
+					}
+					return nil
+				}
 			}
 			add(ch)
 		}
@@ -208,7 +245,7 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	if spec.BandwidthPackageID != inst.BandwidthPackageID && inst.BandwidthPackageID != "" {
 		add(Change{Field: "BandwidthPackageID", From: inst.BandwidthPackageID, To: "", Calls: []string{"DetachCommonBandwidthPackageFromLoadBalancer"},
 			SideEffects: []string{"the instance's EIPs leave the shared bandwidth and fall back to the default bandwidth, billed by data transfer"},
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				_, err := c.DetachBandwidthPackage(ctx, id, w...)
 				return err
 			}})
@@ -227,7 +264,7 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 		bwp := spec.BandwidthPackageID
 		add(Change{Field: "BandwidthPackageID", From: inst.BandwidthPackageID, To: bwp, Calls: []string{"AttachCommonBandwidthPackageToLoadBalancer"},
 			SideEffects: []string{"the instance's EIPs join the shared bandwidth " + bwp + " and are billed with it"},
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				_, err := c.AttachBandwidthPackage(ctx, id, bwp, w...)
 				return err
 			}})
@@ -239,13 +276,13 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 		if cur := inst.IPv6AddressType == "Internet"; cur != on {
 			ch := Change{Field: "IPv6Internet", From: fmt.Sprint(cur), To: fmt.Sprint(on), Calls: []string{"DisableLoadBalancerIpv6Internet"},
 				SideEffects: []string{"the IPv6 addresses become private: IPv6 clients on the Internet lose access"},
-				apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 					_, err := c.DisableIPv6Internet(ctx, id, w...)
 					return err
 				}}
 			if on {
 				ch.Calls, ch.SideEffects = []string{"EnableLoadBalancerIpv6Internet"}, []string{"the IPv6 addresses become reachable from the Internet"}
-				ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+				ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 					_, err := c.EnableIPv6Internet(ctx, id, w...)
 					return err
 				}
@@ -256,12 +293,12 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	if spec.DeletionProtection != inst.DeletionProtection {
 		on := spec.DeletionProtection
 		ch := Change{Field: "DeletionProtection", From: fmt.Sprint(inst.DeletionProtection), To: fmt.Sprint(on), Calls: []string{"DisableDeletionProtection"},
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				return c.DisableDeletionProtection(ctx, id, w...)
 			}}
 		if on {
 			ch.Calls = []string{"EnableDeletionProtection"}
-			ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				return c.EnableDeletionProtection(ctx, id, w...)
 			}
 		}
@@ -270,11 +307,11 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 	if spec.ReadOnly.Enabled != inst.ReadOnly.Enabled || spec.ReadOnly.Enabled && spec.ReadOnly.Reason != inst.ReadOnly.Reason {
 		mode := spec.ReadOnly
 		ch := Change{Field: "ReadOnly", From: readOnlyString(inst.ReadOnly), To: readOnlyString(mode), Calls: []string{"UpdateLoadBalancerAttribute"},
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				return c.DisableReadOnly(ctx, id, w...)
 			}}
 		if mode.Enabled {
-			ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption) error {
+			ch.apply = func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
 				return c.EnableReadOnly(ctx, id, mode.Reason, w...)
 			}
 		}
@@ -300,6 +337,7 @@ func (p *Plan) zoneChange(spec InstanceSpec) *Change {
 	want := map[string]bool{}
 	var target []ZoneMapping
 	var added, removed, readdr []string
+	var addedAt []int // indices in target of the zones added
 	var effects []string
 	internetAfter := spec.AddressType == Internet && inst.AddressType == Internet
 	for _, z := range spec.ZoneMappings {
@@ -307,6 +345,7 @@ func (p *Plan) zoneChange(spec InstanceSpec) *Change {
 		old, kept := cur[z.ZoneID]
 		if !kept {
 			added = append(added, z.ZoneID+"/"+z.VSwitchID)
+			addedAt = append(addedAt, len(target))
 			m := z
 			if !internetAfter { // EIPs come with the address type change
 				m.AllocationID, m.EIPType = "", ""
@@ -358,9 +397,12 @@ func (p *Plan) zoneChange(spec InstanceSpec) *Change {
 		desc += " (intranet " + strings.Join(readdr, ",") + ")"
 	}
 	zones := slices.Clone(target)
+	spec2 := specFromInstanceZones(inst, zones) // what UpdateZones checks the new zones of
 	return &Change{Field: "ZoneMappings", From: strings.Join(from, ","), To: desc, Calls: []string{"DescribeVSwitches", "UpdateLoadBalancerZones"}, SideEffects: effects,
-		apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
-			_, err := c.UpdateZones(ctx, id, zones, w...)
+		needs:  newZoneIDs(spec2, addedAt),
+		refuse: func(f *Facts) error { return newZoneViolations(spec2, addedAt, *f) },
+		apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
+			_, err := c.updateZones(ctx, id, zones, w, f)
 			return err
 		}}
 }
@@ -394,11 +436,13 @@ func (p *Plan) addressChanges(spec InstanceSpec) (typeChange, eipChange *Change)
 		} else {
 			effects = append(effects, "every EIP leaves the instance (released if ALB assigned it, disassociated otherwise); the DNS name resolves to private addresses")
 		}
-		return &Change{Field: "AddressType", From: string(inst.AddressType), To: string(to), Calls: []string{"UpdateLoadBalancerAddressTypeConfig"}, SideEffects: effects,
-			apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
-				_, err := c.UpdateAddressType(ctx, id, to, eips, w...)
+		ch := &Change{Field: "AddressType", From: string(inst.AddressType), To: string(to), Calls: []string{"UpdateLoadBalancerAddressTypeConfig"}, SideEffects: effects,
+			apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
+				_, err := c.updateAddressType(ctx, id, to, eips, w, f)
 				return err
-			}}, nil
+			}}
+		ch.checkEIPs(eips)
+		return ch, nil
 	}
 	if inst.AddressType != Internet {
 		return nil, nil
@@ -423,12 +467,28 @@ func (p *Plan) addressChanges(spec InstanceSpec) (typeChange, eipChange *Change)
 	if len(eips) == 0 {
 		return nil, nil
 	}
-	return nil, &Change{Field: "ZoneMappings.AllocationID", From: strings.Join(from, ","), To: strings.Join(to, ","),
+	ch := &Change{Field: "ZoneMappings.AllocationID", From: strings.Join(from, ","), To: strings.Join(to, ","),
 		Calls: []string{"DescribeEipAddresses", "UpdateLoadBalancerAddressTypeConfig"}, SideEffects: effects,
-		apply: func(ctx context.Context, c *Client, id string, w []WaitOption) error {
-			_, err := c.UpdateAddressType(ctx, id, Internet, eips, w...)
+		apply: func(ctx context.Context, c *Client, id string, w []WaitOption, f *Facts) error {
+			_, err := c.updateAddressType(ctx, id, Internet, eips, w, f)
 			return err
 		}}
+	ch.checkEIPs(eips)
+	return nil, ch
+}
+
+// checkEIPs makes the EIPs a change binds (zone → allocation ID) its live
+// checks: the EIP eligibility rules UpdateAddressType applies.
+func (ch *Change) checkEIPs(eips map[string]string) {
+	var ids []string
+	for _, zid := range slices.Sorted(mapKeys(eips)) {
+		ids = append(ids, eips[zid])
+	}
+	if len(ids) == 0 {
+		return
+	}
+	ch.needs.eips = ids
+	ch.refuse = func(f *Facts) error { return eipViolations(ids, f.EIPs) }
 }
 
 func effectiveType(t eip.Type) eip.Type {
@@ -492,8 +552,12 @@ func sameSet(a, b []string) bool {
 // whether ALB assigned it: to clone the instance, clear AllocationID);
 // EIPType is set only for Anycast; IntranetAddress is left empty (the
 // service fills it). Tags are the user tags (not albkit's own);
-// IdempotencyKey is the instance's [TokenTagKey] value, if any.
+// IdempotencyKey is the instance's [TokenTagKey] value, if any. A nil
+// instance gives the zero InstanceSpec.
 func SpecFromInstance(inst *Instance) InstanceSpec {
+	if inst == nil {
+		return InstanceSpec{}
+	}
 	s := InstanceSpec{
 		Name:                 inst.Name,
 		VPCID:                inst.VPCID,

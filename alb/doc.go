@@ -35,8 +35,9 @@
 // network, EIP rules in package eip and WAF rules in package waf.
 //
 // Facts marked GUESS in the API reference and the choices albkit made:
-//   - up to 20 tags per instance (from TagResources); albkit keeps one for
-//     its idempotency tag [TokenTagKey], so a spec may carry 19;
+//   - up to 20 tags per instance (from TagResources); albkit keeps two for
+//     its own tags ([TokenTagKey], the idempotency key, and [SpecTagKey],
+//     the spec's digest), so a spec may carry 18 (RuleTagsMax);
 //   - tag keys and values up to 128 characters;
 //   - the instance name and the read-only reason are "English or Chinese
 //     characters" as the API metadata says: A–Z, a–z and Chinese characters
@@ -156,7 +157,9 @@
 // [ErrRetryBudgetExhausted], *[ValidationError] ([ErrInvalidSpec]),
 // *[ArgumentError] ([ErrInvalidArgument]), *[StateError] ([ErrCreateFailed],
 // [ErrReleased], [ErrUnexpectedState]), *[WaitTimeoutError]
-// ([ErrWaitTimeout]), *[IdempotencyError] ([ErrIdempotencyKeyReused]), and
+// ([ErrWaitTimeout]), *[IdempotencyError] ([ErrIdempotencyKeyReused]),
+// *[PlanError] ([ErrPreflightFailed]), *[RefusedError] and
+// *[NotChangeableError] ([ErrChangeRefused]), and
 // the sentinels [ErrNotFound], [ErrAuth], [ErrThrottled],
 // [ErrQuotaExceeded], [ErrDeletionProtected], [ErrReleaseFailed],
 // [ErrPreflightFailed], [ErrServiceLinkedRoleMissing],

@@ -2,7 +2,6 @@ package alb
 
 import (
 	"context"
-	"errors"
 
 	"github.com/albkit/albkit/network"
 )
@@ -14,7 +13,7 @@ import (
 func WithResolver(r network.Resolver) Option {
 	return func(c *clientConfig) error {
 		if r == nil {
-			return errors.New("alb: WithResolver: nil resolver")
+			return optionError("WithResolver", "r", "is nil")
 		}
 		c.resolver = r
 		return nil
@@ -32,7 +31,12 @@ func (c *Client) dns() network.Resolver {
 // CNAMERecord returns the DNS record a user adds so that domain reaches
 // the instance: instances created after ALB's domain name upgrade are
 // reached through a CNAME from the user's own domain to their DNS name.
+// It returns "" when there is no record to add: a nil instance, or one
+// without a DNS name.
 func CNAMERecord(domain string, inst *Instance) string {
+	if inst == nil || inst.DNSName == "" {
+		return ""
+	}
 	return domain + ". CNAME " + inst.DNSName + "."
 }
 

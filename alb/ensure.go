@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/albkit/albkit/waf"
@@ -38,7 +39,10 @@ type EnsurePlan struct {
 	// Instance is the instance found (nil when it is to be created).
 	Instance *Instance
 	// Plan is the diff of the instance against the spec (for a create: the
-	// changes after it).
+	// changes after it). Its Blocked lists what cannot change in place and
+	// what live facts refuse (a WAF 2.0 instance, a new zone's vSwitch
+	// without IPv6, an EIP that cannot be bound, ...): Ensure then makes
+	// no write.
 	Plan *Plan
 	// Warnings are facts worth a look before applying (the WAF 3.0 billing
 	// of an upgrade to StandardWithWaf, ...).
@@ -52,6 +56,9 @@ func (p *EnsurePlan) String() string {
 		fmt.Fprintf(&b, "+ create %s (%s, %s, %d zones, key %s)", orDash(p.Spec.Name), p.Spec.AddressType, p.Spec.Edition, len(p.Spec.ZoneMappings), p.Spec.IdempotencyKey)
 		for _, ch := range p.Plan.Changes {
 			b.WriteString("\n  then ~ " + ch.String())
+		}
+		for _, d := range p.Plan.Blocked {
+			b.WriteString("\n  ! " + d.String())
 		}
 	} else {
 		b.WriteString(p.Plan.String())
@@ -92,10 +99,11 @@ func (e *NotChangeableError) Is(target error) bool {
 	return target == ErrChangeRefused || target == ErrInvalidArgument
 }
 
-// checkEnsureSpec validates the spec for Ensure: the create rules, the
-// idempotency key (unless an ID is given).
-func checkEnsureSpec(spec InstanceSpec, cfg ensureConfig) error {
-	if err := spec.Validate(); err != nil {
+// checkEnsureSpec validates the spec for Ensure: the create rules (with
+// the single-zone allowance, as for Create), the idempotency key (unless an
+// ID is given).
+func (c *Client) checkEnsureSpec(ctx context.Context, spec InstanceSpec, cfg ensureConfig) error {
+	if err := c.validateSpec(ctx, spec); err != nil {
 		return err
 	}
 	var fes []*FieldError
@@ -124,9 +132,12 @@ func (c *Client) findForEnsure(ctx context.Context, spec InstanceSpec, cfg ensur
 
 // PlanEnsure shows what [Client.Ensure] would do, without changing
 // anything: whether it creates the instance, the ordered changes with
-// their calls and side effects, and the differences it cannot make. For an
-// upgrade to StandardWithWaf it reads the account's WAF state and puts the
-// exact billed effect (or the refusal) in Warnings.
+// their calls and side effects, and what blocks it. It gathers, once, the
+// live facts the changes' checks need (the account's WAF state for
+// StandardWithWaf, the vSwitches and EIPs of new zones, the EIPs to bind)
+// and marks every change they refuse as blocked (Plan.Blocked, with the
+// refusal in Difference.Err), as Ensure refuses it before any write. The
+// billed effect of an allowed upgrade to StandardWithWaf is in Warnings.
 func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (*EnsurePlan, error) {
 	_, inst, err := c.startEnsure(ctx, spec, opts)
 	if err != nil {
@@ -138,24 +149,126 @@ func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...Ensu
 		p.Plan = Diff(spec, createdLike(spec))
 		p.Plan.ID = "(new)"
 		p.Warnings = append(p.Warnings, createEffects(spec)...)
-		if spec.Edition == EditionStandardWithWAF {
-			if f, err := c.wafFacts(ctx); err == nil {
-				p.Warnings = append(p.Warnings, wafWarning(waf.Decide(f))...)
+		d, err := c.createWAF(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			if r := wafRefusal("Ensure", "", *d); r != nil {
+				p.Plan.Blocked = append(p.Plan.Blocked, refusedDifference(Change{Field: "Edition", To: string(spec.Edition)}, r))
+			} else {
+				p.Warnings = append(p.Warnings, d.SideEffects...)
 			}
 		}
 		return p, nil
 	}
 	p.Plan = Diff(spec, inst)
-	for _, ch := range p.Plan.Changes {
-		if ch.Field == "Edition" && ch.To == string(EditionStandardWithWAF) {
-			f, err := c.wafFacts(ctx)
-			if err != nil {
-				return nil, err
-			}
-			p.Warnings = append(p.Warnings, wafWarning(waf.Decide(f))...)
-		}
+	f, err := c.planFacts(ctx, p.Plan)
+	if err != nil {
+		return nil, err
+	}
+	if f.WAF != nil && slices.ContainsFunc(p.Plan.Changes, func(ch Change) bool { return ch.Field == "Edition" }) {
+		p.Warnings = append(p.Warnings, waf.Decide(*f.WAF).SideEffects...)
 	}
 	return p, nil
+}
+
+// createWAF reads the account's WAF state when spec asks for the
+// WAF-enabled edition, and returns the decision (nil for another edition).
+func (c *Client) createWAF(ctx context.Context, spec InstanceSpec) (*waf.Decision, error) {
+	if spec.Edition != EditionStandardWithWAF {
+		return nil, nil
+	}
+	f, err := c.wafFacts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := waf.Decide(f)
+	return &d, nil
+}
+
+// factNeeds are the live facts the checks of a plan's changes read.
+type factNeeds struct {
+	vswitches []string // vSwitches of new zones
+	eips      []string // EIPs to associate
+	waf       bool     // the account's WAF 2.0/3.0 state
+}
+
+// planFacts gathers, once, the live facts the checks of p's changes need,
+// and moves every change they refuse from p.Changes to p.Blocked (the
+// refusal in Difference.Err). It returns the facts, which the changes'
+// apply then use instead of reading them again.
+func (c *Client) planFacts(ctx context.Context, p *Plan) (*Facts, error) {
+	var need factNeeds
+	for _, ch := range p.Changes {
+		need.vswitches = append(need.vswitches, ch.needs.vswitches...)
+		need.eips = append(need.eips, ch.needs.eips...)
+		need.waf = need.waf || ch.needs.waf
+	}
+	f, err := c.networkFacts(ctx, need)
+	if err != nil {
+		return nil, err
+	}
+	if need.waf {
+		w, err := c.wafFacts(ctx)
+		if err != nil {
+			return nil, err
+		}
+		f.WAF = &w
+	}
+	kept := p.Changes[:0]
+	for _, ch := range p.Changes {
+		if ch.refuse != nil {
+			if err := ch.refuse(f); err != nil {
+				p.Blocked = append(p.Blocked, refusedDifference(ch, err))
+				continue
+			}
+		}
+		kept = append(kept, ch)
+	}
+	p.Changes = kept
+	return f, nil
+}
+
+// refusedDifference is the Difference of a change that live facts refuse
+// with err (a *RefusedError or a *ValidationError).
+func refusedDifference(ch Change, err error) Difference {
+	d := Difference{Field: ch.Field, From: ch.From, To: ch.To, Err: err, Reason: err.Error()}
+	var re *RefusedError
+	var ve *ValidationError
+	switch {
+	case errors.As(err, &re):
+		d.Rule, d.Reason, d.Instead = re.Rule, re.Reason, re.Instead
+	case errors.As(err, &ve) && len(ve.Errors) > 0:
+		var msgs []string
+		for _, fe := range ve.Errors {
+			msgs = append(msgs, fe.Field+": "+fe.Message)
+		}
+		d.Rule, d.Reason, d.Instead = ve.Errors[0].Rule, strings.Join(msgs, "; "), fixFor(ve.Errors[0].Rule)
+	}
+	return d
+}
+
+// blockedError is Ensure's error for a plan with blocked differences:
+// the *NotChangeableError of what cannot change in place, and the
+// refusals of the live facts with their own types.
+func blockedError(id string, blocked []Difference) error {
+	var static []Difference
+	var errs []error
+	for _, d := range blocked {
+		if d.Err != nil {
+			errs = append(errs, d.Err)
+		} else {
+			static = append(static, d)
+		}
+	}
+	if len(static) > 0 {
+		errs = append([]error{&NotChangeableError{ID: id, Differences: static}}, errs...)
+	}
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errors.Join(errs...)
 }
 
 // createEffects lists the billed effects of creating spec that Diff does
@@ -173,13 +286,6 @@ func createEffects(spec InstanceSpec) []string {
 		out = append(out, "the instance's EIPs join the shared bandwidth "+spec.BandwidthPackageID)
 	}
 	return out
-}
-
-func wafWarning(d waf.Decision) []string {
-	if !d.Allowed {
-		return []string{"the WAF-enabled edition will be refused: " + d.Guidance}
-	}
-	return d.SideEffects
 }
 
 // createdLike is the instance a create of spec leads to, as far as Diff
@@ -213,7 +319,11 @@ func createdLike(spec InstanceSpec) *Instance {
 // spec ([Diff]) and the changes are applied in a safe order, each with its
 // own local checks, one ClientToken across its retries and a wait until
 // the change shows. A difference that cannot be made in place is refused
-// before any write (*[NotChangeableError]).
+// before any write (*[NotChangeableError]), and so is every change the
+// live facts refuse (gathered once, as by [Client.PlanEnsure]): a WAF 2.0
+// instance for StandardWithWaf (*[RefusedError]), a new zone's vSwitch or
+// EIP that breaks a network or EIP rule (*[ValidationError]); several
+// refusals are joined (errors.As reaches each).
 //
 // The [SpecTagKey] digest on the instance records the spec it was created
 // from; Ensure does not compare it (a later spec is expected to differ):
@@ -230,14 +340,13 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 	}
 	res := &EnsureResult{}
 	if inst == nil {
-		if spec.Edition == EditionStandardWithWAF {
-			f, err := c.wafFacts(ctx)
-			if err != nil {
-				return nil, err
-			}
-			if d := waf.Decide(f); !d.Allowed {
-				return nil, &RefusedError{Operation: "Ensure", Field: "Edition", Rule: RuleWAF2Present,
-					Reason: "a WAF 2.0 instance exists in the account", Instead: d.Guidance, Err: d.Err()}
+		d, err := c.createWAF(ctx, spec)
+		if err != nil {
+			return nil, err
+		}
+		if d != nil {
+			if r := wafRefusal("Ensure", "", *d); r != nil {
+				return nil, r
 			}
 		}
 		op, err := c.Create(ctx, spec)
@@ -257,12 +366,16 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 	}
 	res.ID, res.Instance = inst.ID, inst
 	plan := Diff(spec, inst)
+	facts, err := c.planFacts(ctx, plan) // every refusal the live facts decide, before the first write
+	if err != nil {
+		return res, err
+	}
 	if len(plan.Blocked) > 0 {
-		return res, &NotChangeableError{ID: inst.ID, Differences: plan.Blocked}
+		return res, blockedError(inst.ID, plan.Blocked)
 	}
 	for _, ch := range plan.Changes {
 		c.emit(Event{Kind: EventStep, Operation: "ensure", ID: inst.ID, Message: "applying " + ch.Field + ": " + ch.To})
-		if err := ch.apply(ctx, c, inst.ID, cfg.wait); err != nil {
+		if err := ch.apply(ctx, c, inst.ID, cfg.wait, facts); err != nil {
 			return res, fmt.Errorf("alb: Ensure %s: %s: %w", inst.ID, ch.Field, err)
 		}
 		res.Applied = append(res.Applied, ch)
@@ -280,10 +393,21 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 // PlanEnsure.
 func (c *Client) startEnsure(ctx context.Context, spec InstanceSpec, opts []EnsureOption) (ensureConfig, *Instance, error) {
 	var cfg ensureConfig
-	for _, o := range opts {
+	for i, o := range opts {
+		if o == nil {
+			return cfg, nil, &ArgumentError{Operation: "Ensure", Argument: "opts", Message: fmt.Sprintf("option %d is nil", i)}
+		}
 		o(&cfg)
 	}
-	if err := checkEnsureSpec(spec, cfg); err != nil {
+	if cfg.id != "" {
+		if err := requireID("Ensure", "id", cfg.id); err != nil {
+			return cfg, nil, err
+		}
+	}
+	if err := checkWaitOpts("Ensure", cfg.wait); err != nil {
+		return cfg, nil, err
+	}
+	if err := c.checkEnsureSpec(ctx, spec, cfg); err != nil {
 		return cfg, nil, err
 	}
 	inst, err := c.findForEnsure(ctx, spec, cfg)

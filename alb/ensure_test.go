@@ -15,6 +15,8 @@ import (
 	"github.com/albkit/albkit/alb"
 	"github.com/albkit/albkit/alb/albtest"
 	"github.com/albkit/albkit/eip"
+	"github.com/albkit/albkit/network"
+	"github.com/albkit/albkit/waf"
 )
 
 // genSpec draws a valid spec within what can be changed in place for the
@@ -437,14 +439,15 @@ func TestEnsureConcurrentConvergence(t *testing.T) {
 
 // TestEnsureRefusesWAFEditionWithWAF2: creating a WAF-enabled instance
 // while a WAF 2.0 instance exists is refused before the create, and the
-// plan says so.
+// plan marks it blocked.
 func TestEnsureRefusesWAFEditionWithWAF2(t *testing.T) {
 	srv, c := mgEnv(t, albtest.WithWAF2(albtest.WAF2Instance{InstanceID: "waf_v2_x", PayType: 1, Status: 1, InDebt: 1}))
 	ctx := context.Background()
 	spec := basicSpec().WithIdempotencyKey("waf-1")
 	spec.Edition = alb.EditionStandardWithWAF
 	plan, err := c.PlanEnsure(ctx, spec)
-	if err != nil || !plan.Create || len(plan.Warnings) < 2 || !strings.Contains(plan.String(), "will be refused") {
+	if err != nil || !plan.Create || len(plan.Warnings) < 2 || len(plan.Plan.Blocked) != 1 || plan.Plan.Blocked[0].Rule != alb.RuleWAF2Present ||
+		!strings.Contains(plan.String(), "refused") {
 		t.Fatalf("%v %v", plan, err)
 	}
 	_, err = c.Ensure(ctx, spec)
@@ -487,4 +490,101 @@ func TestDiffIgnoresAlbkitAndSystemTags(t *testing.T) {
 	if s := alb.SpecFromInstance(inst); len(s.Tags) != 2 || s.IdempotencyKey != "k" {
 		t.Fatalf("%+v", s)
 	}
+}
+
+// Issue 17 item 10: every refusal live facts can decide is decided before
+// the first write. An existing instance to rename, move and upgrade to
+// StandardWithWaf while a WAF 2.0 instance exists, or to rename and give a
+// dual-stack zone on a vSwitch without IPv6: PlanEnsure marks the change
+// blocked (not warned), Ensure returns the refusal with its type and
+// writes nothing; the plan gathered each fact once.
+func TestEnsureDecidesLiveRefusalsBeforeAnyWrite(t *testing.T) {
+	ctx := context.Background()
+	t.Run("WAF 2.0 present", func(t *testing.T) {
+		srv, c := mgEnv(t, albtest.WithWAF2(albtest.WAF2Instance{InstanceID: "waf_v2_x", PayType: 1, Status: 1, InDebt: 1}))
+		spec := basicSpec().WithIdempotencyKey("live-waf")
+		if _, err := c.Ensure(ctx, spec); err != nil {
+			t.Fatal(err)
+		}
+		want := spec.WithName("renamed").WithResourceGroup("rg-team")
+		want.Edition = alb.EditionStandardWithWAF
+		w, wafReads := writes(srv), srv.Count("DescribeInstanceInfo")
+		p, err := c.PlanEnsure(ctx, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Plan.Blocked) != 1 || p.Plan.Blocked[0].Rule != alb.RuleWAF2Present || p.Plan.Blocked[0].Field != "Edition" {
+			t.Fatalf("blocked %+v, want the edition change blocked by %s", p.Plan.Blocked, alb.RuleWAF2Present)
+		}
+		for _, ch := range p.Plan.Changes {
+			if ch.Field == "Edition" {
+				t.Fatalf("the refused edition change is still a change: %s", p)
+			}
+		}
+		for _, wn := range p.Warnings {
+			if strings.Contains(wn, "refused") {
+				t.Fatalf("the refusal is a warning: %q", wn)
+			}
+		}
+		var re *alb.RefusedError
+		if !errors.As(p.Plan.Blocked[0].Err, &re) {
+			t.Fatalf("blocked difference error %v, want a *RefusedError", p.Plan.Blocked[0].Err)
+		}
+		_, err = c.Ensure(ctx, want)
+		if !errors.As(err, &re) || re.Rule != alb.RuleWAF2Present || !errors.Is(err, alb.ErrChangeRefused) || !errors.Is(err, waf.ErrWAF2Present) {
+			t.Fatalf("Ensure = %v, want the *RefusedError of %s", err, alb.RuleWAF2Present)
+		}
+		if n := writes(srv) - w; n != 0 {
+			t.Fatalf("Ensure wrote %d times before refusing", n)
+		}
+		if n := srv.Count("DescribeInstanceInfo") - wafReads; n != 2 {
+			t.Fatalf("%d WAF 2.0 reads for a plan and an Ensure, want one each", n)
+		}
+		inst, _ := c.FindByToken(ctx, "live-waf")
+		if inst.Name != "test-lb" || inst.ResourceGroupID == "rg-team" {
+			t.Fatalf("the instance was half-changed: %+v", inst)
+		}
+	})
+	t.Run("new zone without IPv6", func(t *testing.T) {
+		srv, c := mgEnv(t)
+		spec := alb.NewInstanceSpec(albtest.DefaultVPCID, alb.Intranet, alb.EditionStandard, twoZones()...).
+			WithIPVersion(alb.DualStack).WithIdempotencyKey("live-ipv6")
+		// VSwitchH and VSwitchI have IPv6; VSwitchJ has none.
+		if _, err := c.Ensure(ctx, spec); err != nil {
+			t.Fatal(err)
+		}
+		want := spec.WithName("renamed").WithZones(alb.Zone(albtest.ZoneJ, albtest.VSwitchJ))
+		w, vswReads := writes(srv), srv.Count("DescribeVSwitches")
+		p, err := c.PlanEnsure(ctx, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Plan.Blocked) != 1 || p.Plan.Blocked[0].Field != "ZoneMappings" || p.Plan.Blocked[0].Rule != network.RuleIPv6Required {
+			t.Fatalf("blocked %+v, want the zone change blocked by %s", p.Plan.Blocked, network.RuleIPv6Required)
+		}
+		_, err = c.Ensure(ctx, want)
+		var ve *alb.ValidationError
+		if !errors.As(err, &ve) || !errors.Is(err, alb.ErrInvalidSpec) || ve.Errors[0].Rule != network.RuleIPv6Required {
+			t.Fatalf("Ensure = %v, want the *ValidationError of %s", err, network.RuleIPv6Required)
+		}
+		if n := writes(srv) - w; n != 0 {
+			t.Fatalf("Ensure wrote %d times before refusing", n)
+		}
+		if n := srv.Count("DescribeVSwitches") - vswReads; n != 2 {
+			t.Fatalf("%d DescribeVSwitches for a plan and an Ensure, want one each", n)
+		}
+		// With a vSwitch that has IPv6 the same change goes through, and the
+		// apply reads the facts no second time.
+		_ = srv.AddVSwitch(albtest.VSwitch{VSwitchID: "vsw-albtest-j6", VpcID: albtest.DefaultVPCID, ZoneID: albtest.ZoneJ,
+			CidrBlock: "10.0.9.0/24", Ipv6CidrBlock: "2408:4005:3ff:a009::/64", Name: "albtest-j6"})
+		good := spec.WithName("renamed").WithZones(alb.Zone(albtest.ZoneJ, "vsw-albtest-j6"))
+		vswReads = srv.Count("DescribeVSwitches")
+		res, err := c.Ensure(ctx, good)
+		if err != nil || len(res.Applied) != 2 {
+			t.Fatalf("Ensure = %+v, %v", res, err)
+		}
+		if n := srv.Count("DescribeVSwitches") - vswReads; n != 1 {
+			t.Fatalf("%d DescribeVSwitches for one Ensure, want one", n)
+		}
+	})
 }

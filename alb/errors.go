@@ -89,8 +89,9 @@ type APIError struct {
 	HTTPStatus int
 	// Recommend is the troubleshooting link the service suggests.
 	Recommend string
-	// RetryAfter is the service's hint of when to retry (throttling), 0
-	// when it gave none.
+	// RetryAfter is the service's hint of when to retry a throttled call
+	// (its answer's x-acs-retry-after header, else the TimeLeft of
+	// x-ratelimit-user-api), 0 when it gave none.
 	RetryAfter time.Duration
 
 	kind       apierr.Kind
@@ -227,17 +228,27 @@ type ArgumentError struct {
 	Operation string
 	// Argument names the argument, e.g. "id".
 	Argument string
-	// Message says what is wrong.
+	// Message says what is wrong and what the rule is.
 	Message string
+	// Err is the underlying error, if any (for example the credentials
+	// library's refusal of an access key).
+	Err error
 }
 
 // Error implements error.
 func (e *ArgumentError) Error() string {
-	return "alb: " + e.Operation + ": invalid argument " + e.Argument + ": " + e.Message
+	s := "alb: " + e.Operation + ": invalid argument " + e.Argument + ": " + e.Message
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
 }
 
 // Is matches ErrInvalidArgument.
 func (e *ArgumentError) Is(target error) bool { return target == ErrInvalidArgument }
+
+// Unwrap returns the underlying error, if any.
+func (e *ArgumentError) Unwrap() error { return e.Err }
 
 // budgetError wraps ErrRetryBudgetExhausted and the last attempt's error.
 type budgetError struct {

@@ -12,3 +12,6 @@ func CreateRequestForTest(s InstanceSpec, token string, dryRun bool) *albsdk.Cre
 // SharedReadWaitersForTest reports how many create plans wait on the
 // Client's shared read of key (preflight.go).
 func SharedReadWaitersForTest(c *Client, key string) int { return c.facts.Waiting(key) }
+
+// MaxUserTagsForTest is the number of tags a spec may carry.
+const MaxUserTagsForTest = maxUserTags

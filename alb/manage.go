@@ -96,13 +96,15 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 //     AlreadyAttached because another process made the same change between
 //     the read and the write), it waits until the instance is Active and, if
 //     it then shows the change, that is success.
-func (c *Client) change(ctx context.Context, id, action, waiting string, opts []WaitOption,
+func (c *Client) change(ctx context.Context, s waitSpec, opts []WaitOption,
 	send func(ctx context.Context, sdk *albsdk.Client, token string) error, shows func(*Instance) bool) (*Instance, error) {
 	token := c.newTok() // one token for every attempt of every round
+	action, id := s.op, s.id
+	active := waitSpec{op: action, id: id, waiting: "Active", full: s.full}
 	const rounds = 4
 	for round := 1; ; round++ {
 		sent := false
-		inst, err := c.writeThenWait(ctx, waitSpec{op: action, id: id, waiting: waiting, full: true}, opts, func(ctx context.Context, sdk *albsdk.Client, _ string) error {
+		inst, err := c.writeThenWait(ctx, s, opts, func(ctx context.Context, sdk *albsdk.Client, _ string) error {
 			err := send(ctx, sdk, token)
 			sent = sent || err == nil
 			return err
@@ -111,7 +113,7 @@ func (c *Client) change(ctx context.Context, id, action, waiting string, opts []
 			return inst, nil
 		}
 		if !sent && retryable(err) && round < rounds && ctx.Err() == nil {
-			if _, werr := c.waitFor(ctx, action, id, "Active", c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil)); werr == nil {
+			if _, werr := c.waitOn(ctx, active, c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil)); werr == nil {
 				c.emit(Event{Kind: EventStep, Operation: action, ID: id, Attempt: round, Message: action + " sent again: the instance was busy"})
 				continue
 			}
@@ -120,7 +122,7 @@ func (c *Client) change(ctx context.Context, id, action, waiting string, opts []
 		if sent || !errors.As(err, &ae) || ae.Retryable() || ae.Auth() || ae.NotFound() {
 			return inst, err
 		}
-		now, werr := c.waitFor(ctx, action, id, "Active", c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil))
+		now, werr := c.waitOn(ctx, active, c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil))
 		if werr != nil || !shows(now) {
 			return nil, err
 		}
@@ -130,10 +132,18 @@ func (c *Client) change(ctx context.Context, id, action, waiting string, opts []
 }
 
 // fieldsOnly validates spec and keeps the violations of fields starting
-// with one of prefixes.
+// with one of prefixes. It does not apply the zone count (see zoneFields).
 func fieldsOnly(spec InstanceSpec, prefixes ...string) error {
+	return fieldsOf(spec, true, prefixes...)
+}
+
+// zoneFields validates the zone mappings of spec, the zone count with the
+// single-zone allowance single (zoneAllowance).
+func zoneFields(spec InstanceSpec, single bool) error { return fieldsOf(spec, single, "ZoneMappings") }
+
+func fieldsOf(spec InstanceSpec, singleZone bool, prefixes ...string) error {
 	v := &violations{}
-	spec.checkSpec(v, true)
+	spec.checkSpec(v, singleZone)
 	var only []*FieldError
 	for _, fe := range v.list {
 		for _, p := range prefixes {
@@ -149,9 +159,18 @@ func fieldsOnly(spec InstanceSpec, prefixes ...string) error {
 	return &ValidationError{Errors: only}
 }
 
-// current reads the instance for an operation's checks.
-func (c *Client) current(ctx context.Context, op, id string) (*Instance, error) {
+// checkCall checks a call's instance ID and wait options before it makes
+// any request.
+func checkCall(op, id string, opts []WaitOption) error {
 	if err := requireID(op, "id", id); err != nil {
+		return err
+	}
+	return checkWaitOpts(op, opts)
+}
+
+// current checks a call's arguments and reads the instance for its checks.
+func (c *Client) current(ctx context.Context, op, id string, opts []WaitOption) (*Instance, error) {
+	if err := checkCall(op, id, opts); err != nil {
 		return nil, err
 	}
 	return c.Get(ctx, id)
@@ -160,7 +179,7 @@ func (c *Client) current(ctx context.Context, op, id string) (*Instance, error) 
 // Rename sets the instance name (UpdateLoadBalancerAttribute) and waits
 // until the instance shows it. The name follows the spec's rules.
 func (c *Client) Rename(ctx context.Context, id, name string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("Rename", "id", id); err != nil {
+	if err := checkCall("Rename", id, opts); err != nil {
 		return nil, err
 	}
 	if name == "" {
@@ -173,7 +192,7 @@ func (c *Client) Rename(ctx context.Context, id, name string, opts ...WaitOption
 	if err != nil || inst.Name == name {
 		return inst, err
 	}
-	return c.change(ctx, id, "UpdateLoadBalancerAttribute", "Active named "+name, opts,
+	return c.change(ctx, waitSpec{op: "UpdateLoadBalancerAttribute", id: id, waiting: "Active named " + name, full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
 				LoadBalancerId: tea.String(id), LoadBalancerName: tea.String(name), ClientToken: tea.String(token)}, c.runtime)
@@ -190,7 +209,7 @@ func checkUserTags(tags []Tag) error { return fieldsOnly(InstanceSpec{Tags: tags
 // the new value) and waits until the instance shows them. Keys starting
 // with "albkit:" are albkit's own and are refused.
 func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("AddTags", "id", id); err != nil {
+	if err := checkCall("AddTags", id, opts); err != nil {
 		return nil, err
 	}
 	if len(tags) == 0 {
@@ -211,7 +230,7 @@ func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...Wai
 	if err != nil || has(inst) {
 		return inst, err
 	}
-	return c.change(ctx, id, "TagResources", "Active with the new tags", opts,
+	return c.change(ctx, waitSpec{op: "TagResources", id: id, waiting: "Active with the new tags", full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, _ string) error { // TagResources takes no ClientToken; setting tags is idempotent
 			req := &albsdk.TagResourcesRequest{ResourceType: tea.String("loadbalancer"), ResourceId: []*string{tea.String(id)}}
 			for _, t := range tags {
@@ -226,7 +245,7 @@ func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...Wai
 // until the instance no longer shows them. Keys starting with "albkit:"
 // are refused.
 func (c *Client) RemoveTags(ctx context.Context, id string, keys []string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("RemoveTags", "id", id); err != nil {
+	if err := checkCall("RemoveTags", id, opts); err != nil {
 		return nil, err
 	}
 	if len(keys) == 0 {
@@ -251,7 +270,7 @@ func (c *Client) RemoveTags(ctx context.Context, id string, keys []string, opts 
 	if err != nil || gone(inst) {
 		return inst, err
 	}
-	return c.change(ctx, id, "UnTagResources", "Active without the tags", opts,
+	return c.change(ctx, waitSpec{op: "UnTagResources", id: id, waiting: "Active without the tags", full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, _ string) error { // no ClientToken; removing tags is idempotent
 			_, err := sdk.UnTagResourcesWithContext(ctx, &albsdk.UnTagResourcesRequest{ResourceType: tea.String("loadbalancer"),
 				ResourceId: []*string{tea.String(id)}, TagKey: tea.StringSlice(keys)}, c.runtime)
@@ -286,17 +305,23 @@ type EditionUpgrade struct {
 // (read through the WAF APIs). It returns the side effects the upgrade
 // would have, or a *[RefusedError].
 func (c *Client) PlanEditionUpgrade(ctx context.Context, id string, to Edition) (*EditionUpgrade, error) {
+	return c.planEditionUpgrade(ctx, id, to, nil)
+}
+
+// planEditionUpgrade is PlanEditionUpgrade with the WAF facts of f when
+// an Ensure plan gathered them (nil: read them).
+func (c *Client) planEditionUpgrade(ctx context.Context, id string, to Edition, f *Facts) (*EditionUpgrade, error) {
 	if !to.Valid() {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "Edition", Rule: RuleEditionEnum, Message: fmt.Sprintf("edition %q is not Basic, Standard or StandardWithWaf", to)}}}
 	}
-	inst, err := c.current(ctx, "UpgradeEdition", id)
+	inst, err := c.current(ctx, "UpgradeEdition", id, nil)
 	if err != nil {
 		return nil, err
 	}
-	return c.planEdition(ctx, inst, to)
+	return c.planEdition(ctx, inst, to, f)
 }
 
-func (c *Client) planEdition(ctx context.Context, inst *Instance, to Edition) (*EditionUpgrade, error) {
+func (c *Client) planEdition(ctx context.Context, inst *Instance, to Edition, f *Facts) (*EditionUpgrade, error) {
 	up := &EditionUpgrade{Instance: inst, From: inst.Edition, To: to}
 	if inst.Edition == to {
 		return up, nil
@@ -307,19 +332,31 @@ func (c *Client) planEdition(ctx context.Context, inst *Instance, to Edition) (*
 			Instead: "create a new " + string(to) + " instance and move the traffic to it"}
 	}
 	if to == EditionStandardWithWAF {
-		facts, err := c.wafFacts(ctx)
-		if err != nil {
-			return nil, err
+		if f == nil || f.WAF == nil {
+			facts, err := c.wafFacts(ctx)
+			if err != nil {
+				return nil, err
+			}
+			f = &Facts{WAF: &facts}
 		}
-		d := waf.Decide(facts)
+		d := waf.Decide(*f.WAF)
 		up.WAF = &d
-		if !d.Allowed {
-			return nil, &RefusedError{Operation: "UpgradeEdition", ID: inst.ID, Field: "Edition", Rule: RuleWAF2Present,
-				Reason: "a WAF 2.0 instance exists in the account", Instead: d.Guidance, Err: d.Err()}
+		if r := wafRefusal("UpgradeEdition", inst.ID, d); r != nil {
+			return nil, r
 		}
 		up.SideEffects = append(up.SideEffects, d.SideEffects...)
 	}
 	return up, nil
+}
+
+// wafRefusal is the refusal of the WAF-enabled edition that d decides
+// (a WAF 2.0 instance exists), or nil when d allows it.
+func wafRefusal(op, id string, d waf.Decision) *RefusedError {
+	if d.Allowed {
+		return nil
+	}
+	return &RefusedError{Operation: op, ID: id, Field: "Edition", Rule: RuleWAF2Present,
+		Reason: "a WAF 2.0 instance exists in the account", Instead: d.Guidance, Err: d.Err()}
 }
 
 // wafFacts reads the account's WAF 2.0/3.0 state (the WAF client is built
@@ -349,11 +386,20 @@ func (c *Client) wafFacts(ctx context.Context) (waf.Facts, error) {
 // WAF 3.0 instance activated, or usage billed on an existing one) is in
 // SideEffects.
 func (c *Client) UpgradeEdition(ctx context.Context, id string, to Edition, opts ...WaitOption) (*EditionUpgrade, error) {
-	up, err := c.PlanEditionUpgrade(ctx, id, to)
+	return c.upgradeEdition(ctx, id, to, opts, nil)
+}
+
+// upgradeEdition is UpgradeEdition with the facts an Ensure plan gathered
+// (nil: read them).
+func (c *Client) upgradeEdition(ctx context.Context, id string, to Edition, opts []WaitOption, f *Facts) (*EditionUpgrade, error) {
+	if err := checkWaitOpts("UpgradeEdition", opts); err != nil {
+		return nil, err
+	}
+	up, err := c.planEditionUpgrade(ctx, id, to, f)
 	if err != nil || up.From == to {
 		return up, err
 	}
-	inst, err := c.change(ctx, id, "UpdateLoadBalancerEdition", "Active as "+string(to), opts,
+	inst, err := c.change(ctx, waitSpec{op: "UpdateLoadBalancerEdition", id: id, waiting: "Active as " + string(to), full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.UpdateLoadBalancerEditionWithContext(ctx, &albsdk.UpdateLoadBalancerEditionRequest{
 				LoadBalancerId: tea.String(id), LoadBalancerEdition: tea.String(string(to)), ClientToken: tea.String(token)}, c.runtime)
@@ -373,7 +419,7 @@ func (c *Client) UpgradeEdition(ctx context.Context, id string, to Edition, opts
 // shows it. An Intranet instance, or one attached to another package, is
 // refused locally.
 func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("AttachBandwidthPackage", "id", id); err != nil {
+	if err := checkCall("AttachBandwidthPackage", id, opts); err != nil {
 		return nil, err
 	}
 	if err := fieldsOnly(InstanceSpec{BandwidthPackageID: packageID}, "BandwidthPackageID"); err != nil || packageID == "" {
@@ -395,7 +441,7 @@ func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID strin
 		return nil, &RefusedError{Operation: "AttachBandwidthPackage", ID: id, Field: "BandwidthPackageID", Rule: RuleBandwidthAttached,
 			Reason: "the instance is associated with " + inst.BandwidthPackageID + " already", Instead: "detach it first"}
 	}
-	return c.change(ctx, id, "AttachCommonBandwidthPackageToLoadBalancer", "Active in "+packageID, opts,
+	return c.change(ctx, waitSpec{op: "AttachCommonBandwidthPackageToLoadBalancer", id: id, waiting: "Active in " + packageID, full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.AttachCommonBandwidthPackageToLoadBalancerWithContext(ctx, &albsdk.AttachCommonBandwidthPackageToLoadBalancerRequest{
 				RegionId: tea.String(c.region), LoadBalancerId: tea.String(id), BandwidthPackageId: tea.String(packageID), ClientToken: tea.String(token)}, c.runtime)
@@ -409,12 +455,12 @@ func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID strin
 // waits until the instance shows none. An instance without one is
 // returned unchanged.
 func (c *Client) DetachBandwidthPackage(ctx context.Context, id string, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "DetachBandwidthPackage", id)
+	inst, err := c.current(ctx, "DetachBandwidthPackage", id, opts)
 	if err != nil || inst.BandwidthPackageID == "" {
 		return inst, err
 	}
 	bwp := inst.BandwidthPackageID
-	return c.change(ctx, id, "DetachCommonBandwidthPackageFromLoadBalancer", "Active without "+bwp, opts,
+	return c.change(ctx, waitSpec{op: "DetachCommonBandwidthPackageFromLoadBalancer", id: id, waiting: "Active without " + bwp, full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.DetachCommonBandwidthPackageFromLoadBalancerWithContext(ctx, &albsdk.DetachCommonBandwidthPackageFromLoadBalancerRequest{
 				RegionId: tea.String(c.region), LoadBalancerId: tea.String(id), BandwidthPackageId: tea.String(bwp), ClientToken: tea.String(token)}, c.runtime)
@@ -450,7 +496,7 @@ func (c *Client) setIPv6Internet(ctx context.Context, id string, on bool, opts [
 	if on {
 		action, want = "EnableLoadBalancerIpv6Internet", "Internet"
 	}
-	inst, err := c.current(ctx, action, id)
+	inst, err := c.current(ctx, action, id, opts)
 	switch {
 	case err != nil:
 		return nil, err
@@ -459,7 +505,7 @@ func (c *Client) setIPv6Internet(ctx context.Context, id string, on bool, opts [
 	case inst.IPv6AddressType == want:
 		return inst, nil
 	}
-	return c.change(ctx, id, action, "Active with IPv6 "+want, opts,
+	return c.change(ctx, waitSpec{op: action, id: id, waiting: "Active with IPv6 " + want, full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			// The pinned SDK has no model for these two actions: they are
 			// sent through its generic RPC call.
@@ -484,7 +530,7 @@ func rawRPC(ctx context.Context, sdk *albsdk.Client, rt *dara.RuntimeOptions, ac
 // (MoveResourceGroup, which takes no ClientToken: moving to a group is
 // idempotent) and waits until the instance shows it.
 func (c *Client) MoveResourceGroup(ctx context.Context, id, groupID string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("MoveResourceGroup", "id", id); err != nil {
+	if err := checkCall("MoveResourceGroup", id, opts); err != nil {
 		return nil, err
 	}
 	if groupID == "" {
@@ -497,7 +543,7 @@ func (c *Client) MoveResourceGroup(ctx context.Context, id, groupID string, opts
 	if err != nil || inst.ResourceGroupID == groupID {
 		return inst, err
 	}
-	return c.change(ctx, id, "MoveResourceGroup", "Active in "+groupID, opts,
+	return c.change(ctx, waitSpec{op: "MoveResourceGroup", id: id, waiting: "Active in " + groupID, full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, _ string) error {
 			_, err := sdk.MoveResourceGroupWithContext(ctx, &albsdk.MoveResourceGroupRequest{ResourceType: tea.String("loadbalancer"),
 				ResourceId: tea.String(id), NewResourceGroupId: tea.String(groupID)}, c.runtime)
@@ -518,7 +564,9 @@ type zoneWire struct {
 
 // UpdateZones sets the instance's zones to zones (UpdateLoadBalancerZones
 // with the full list) and waits until the instance shows exactly them.
-// At least two zones stay; a kept zone keeps its vSwitch; a new zone's
+// At least two zones stay (one in a region where DescribeZones lists a
+// single ALB zone; fewer is a *ValidationError, rule zones-min-2, before
+// any write); a kept zone keeps its vSwitch; a new zone's
 // vSwitch passes the network checks with live facts (VPC, zone, status,
 // free addresses, IPv6 for a dual-stack instance), and its EIP, if named,
 // the EIP checks. A new Internet zone without an EIP gets an
@@ -528,12 +576,22 @@ type zoneWire struct {
 // OperationDenied.ZoneMappingsNotChanged, the Terraform provider's bug
 // #9309).
 func (c *Client) UpdateZones(ctx context.Context, id string, zones []ZoneMapping, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "UpdateZones", id)
+	return c.updateZones(ctx, id, zones, opts, nil)
+}
+
+// updateZones is UpdateZones with the vSwitch and EIP facts an Ensure plan
+// gathered (nil: read them).
+func (c *Client) updateZones(ctx context.Context, id string, zones []ZoneMapping, opts []WaitOption, f *Facts) (*Instance, error) {
+	inst, err := c.current(ctx, "UpdateZones", id, opts)
+	if err != nil {
+		return nil, err
+	}
+	single, err := c.zoneAllowance(ctx, len(zones))
 	if err != nil {
 		return nil, err
 	}
 	target := specFromInstanceZones(inst, zones)
-	if err := fieldsOnly(target, "ZoneMappings"); err != nil {
+	if err := zoneFields(target, single); err != nil {
 		return nil, err
 	}
 	cur := map[string]InstanceZone{}
@@ -566,11 +624,11 @@ func (c *Client) UpdateZones(ctx context.Context, id string, zones []ZoneMapping
 	if same {
 		return inst, nil
 	}
-	if err := c.checkNewZones(ctx, target, added); err != nil {
+	if err := c.checkNewZones(ctx, target, added, f); err != nil {
 		return nil, err
 	}
 	want := slices.Clone(zones)
-	return c.change(ctx, id, "UpdateLoadBalancerZones", "Active in the new zones", opts,
+	return c.change(ctx, waitSpec{op: "UpdateLoadBalancerZones", id: id, waiting: "Active in the new zones", full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			var wire []zoneWire
 			for _, z := range want {
@@ -637,7 +695,7 @@ func specFromInstanceZones(inst *Instance, zones []ZoneMapping) InstanceSpec {
 // added already: the instance is returned unchanged; the same zone with
 // another vSwitch is refused (RuleZoneVSwitchChanged).
 func (c *Client) AddZone(ctx context.Context, id string, zone ZoneMapping, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "AddZone", id)
+	inst, err := c.current(ctx, "AddZone", id, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -650,10 +708,11 @@ func (c *Client) AddZone(ctx context.Context, id string, zone ZoneMapping, opts 
 }
 
 // RemoveZone removes one zone from the instance (see [Client.UpdateZones]);
-// at least two zones stay. A zone the instance does not have is removed
-// already: the instance is returned unchanged.
+// at least two zones stay (one in a single-zone region), else it is a
+// *RefusedError (rule zones-min-2). A zone the instance does not have is
+// removed already: the instance is returned unchanged.
 func (c *Client) RemoveZone(ctx context.Context, id, zoneID string, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "RemoveZone", id)
+	inst, err := c.current(ctx, "RemoveZone", id, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -661,9 +720,14 @@ func (c *Client) RemoveZone(ctx context.Context, id, zoneID string, opts ...Wait
 	if len(kept) == len(inst.Zones) {
 		return inst, nil // removed already
 	}
-	if len(kept) < 2 {
+	single, err := c.zoneAllowance(ctx, len(kept))
+	if err != nil {
+		return nil, err
+	}
+	if least := minZones(single); len(kept) < least {
 		return nil, &RefusedError{Operation: "RemoveZone", ID: id, Field: "ZoneMappings", Rule: RuleZonesMin,
-			Reason: fmt.Sprintf("removing %s would leave %d zone(s); at least two zones stay", zoneID, len(kept)), Instead: "add another zone first"}
+			Reason:  fmt.Sprintf("removing %s would leave %d zone(s); at least %d stay", zoneID, len(kept), least),
+			Instead: "add another zone first"}
 	}
 	return c.UpdateZones(ctx, id, kept, opts...)
 }
@@ -680,46 +744,74 @@ func keptZones(inst *Instance, drop string) []ZoneMapping {
 }
 
 // checkNewZones runs the network and EIP fact rules on the zones of target
-// at the indices added, with live vSwitch and EIP facts.
-func (c *Client) checkNewZones(ctx context.Context, target InstanceSpec, added []int) error {
+// at the indices added, with the live vSwitch and EIP facts of f (nil:
+// read them).
+func (c *Client) checkNewZones(ctx context.Context, target InstanceSpec, added []int, f *Facts) error {
 	if len(added) == 0 {
 		return nil
 	}
-	var vsws, eips []string
+	if f == nil {
+		var err error
+		if f, err = c.networkFacts(ctx, newZoneIDs(target, added)); err != nil {
+			return err
+		}
+	}
+	return newZoneViolations(target, added, *f)
+}
+
+// newZoneIDs are the vSwitches and EIPs of the zones of target at the
+// indices added.
+func newZoneIDs(target InstanceSpec, added []int) factNeeds {
+	var n factNeeds
 	for _, i := range added {
-		vsws = append(vsws, target.ZoneMappings[i].VSwitchID)
+		n.vswitches = append(n.vswitches, target.ZoneMappings[i].VSwitchID)
 		if a := target.ZoneMappings[i].AllocationID; a != "" {
-			eips = append(eips, a)
+			n.eips = append(n.eips, a)
 		}
 	}
-	facts := Facts{SingleZoneRegion: true, VSwitches: map[string]network.VSwitch{}, EIPs: map[string]eip.Address{}}
-	err := c.do(ctx, "DescribeVSwitches", true, func(ctx context.Context) error {
-		list, err := c.cloud.VPC.ListVSwitches(ctx, "", vsws...)
-		if err != nil {
-			return err
-		}
-		for _, v := range list {
-			f, ferr := cloudapi.VSwitchFacts(v)
-			if ferr != nil {
-				return ferr
+	return n
+}
+
+// networkFacts reads the vSwitch and EIP facts of n (DescribeVSwitches,
+// DescribeEipAddresses); each kind only when n names some.
+func (c *Client) networkFacts(ctx context.Context, n factNeeds) (*Facts, error) {
+	facts := &Facts{SingleZoneRegion: true, VSwitches: map[string]network.VSwitch{}, EIPs: map[string]eip.Address{}}
+	if len(n.vswitches) > 0 {
+		err := c.do(ctx, "DescribeVSwitches", true, func(ctx context.Context) error {
+			list, err := c.cloud.VPC.ListVSwitches(ctx, "", n.vswitches...)
+			if err != nil {
+				return err
 			}
-			facts.VSwitches[f.ID] = f
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	if len(eips) > 0 {
-		list, err := c.listEIPs(ctx, eips)
+			for _, v := range list {
+				f, ferr := cloudapi.VSwitchFacts(v)
+				if ferr != nil {
+					return ferr
+				}
+				facts.VSwitches[f.ID] = f
+			}
+			return nil
+		})
 		if err != nil {
-			return err
+			return nil, err
+		}
+	}
+	if len(n.eips) > 0 {
+		list, err := c.listEIPs(ctx, n.eips)
+		if err != nil {
+			return nil, err
 		}
 		for _, e := range list {
 			f := cloudapi.EIPFacts(e)
 			facts.EIPs[f.AllocationID] = f
 		}
 	}
+	return facts, nil
+}
+
+// newZoneViolations applies the network and EIP fact rules to the zones
+// of target at the indices added (the warning of
+// network.RuleAutoScalingAddresses aside).
+func newZoneViolations(target InstanceSpec, added []int, facts Facts) error {
 	v := &violations{}
 	target.checkFacts(v, facts)
 	var only []*FieldError
@@ -746,10 +838,16 @@ func (c *Client) checkNewZones(ctx context.Context, target InstanceSpec, added [
 // the instance (auto-assigned ones are released); an instance with a
 // shared bandwidth package is refused: detach it first.
 func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressType, eips map[string]string, opts ...WaitOption) (*Instance, error) {
+	return c.updateAddressType(ctx, id, to, eips, opts, nil)
+}
+
+// updateAddressType is UpdateAddressType with the EIP facts an Ensure plan
+// gathered (nil: read them).
+func (c *Client) updateAddressType(ctx context.Context, id string, to AddressType, eips map[string]string, opts []WaitOption, f *Facts) (*Instance, error) {
 	if !to.Valid() {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "AddressType", Rule: RuleAddressTypeEnum, Message: fmt.Sprintf("address type %q is not Internet or Intranet", to)}}}
 	}
-	inst, err := c.current(ctx, "UpdateAddressType", id)
+	inst, err := c.current(ctx, "UpdateAddressType", id, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -791,12 +889,12 @@ func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressTyp
 				ids = append(ids, eips[zid])
 			}
 		}
-		if err := c.checkEIPs(ctx, ids); err != nil {
+		if err := c.checkEIPs(ctx, ids, f); err != nil {
 			return nil, err
 		}
 	}
 	asked := maps2(eips)
-	return c.change(ctx, id, "UpdateLoadBalancerAddressTypeConfig", "Active as "+string(to), opts,
+	return c.change(ctx, waitSpec{op: "UpdateLoadBalancerAddressTypeConfig", id: id, waiting: "Active as " + string(to), full: true}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			req := &albsdk.UpdateLoadBalancerAddressTypeConfigRequest{LoadBalancerId: tea.String(id), AddressType: tea.String(string(to)), ClientToken: tea.String(token)}
 			for _, zid := range slices.Sorted(mapKeys(asked)) {
@@ -819,20 +917,24 @@ func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressTyp
 		})
 }
 
-// checkEIPs runs the EIP eligibility rules on the EIPs about to be bound.
-func (c *Client) checkEIPs(ctx context.Context, ids []string) error {
+// checkEIPs runs the EIP eligibility rules on the EIPs about to be bound,
+// with the EIP facts of f (nil: read them).
+func (c *Client) checkEIPs(ctx context.Context, ids []string, f *Facts) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	list, err := c.listEIPs(ctx, ids)
-	if err != nil {
-		return err
+	if f == nil {
+		var err error
+		if f, err = c.networkFacts(ctx, factNeeds{eips: ids}); err != nil {
+			return err
+		}
 	}
-	got := map[string]eip.Address{}
-	for _, e := range list {
-		f := cloudapi.EIPFacts(e)
-		got[f.AllocationID] = f
-	}
+	return eipViolations(ids, f.EIPs)
+}
+
+// eipViolations applies the EIP eligibility rules to the EIPs ids, whose
+// facts are got.
+func eipViolations(ids []string, got map[string]eip.Address) error {
 	var fes []*FieldError
 	for _, id := range ids {
 		a, ok := got[id]
@@ -860,7 +962,7 @@ func (c *Client) checkEIPs(ctx context.Context, ids []string) error {
 // ZoneMappings.AllocationId) and waits until the zone shows it. The EIP it
 // replaces is released if ALB assigned it, disassociated otherwise.
 func (c *Client) BindEIP(ctx context.Context, id, zoneID, allocationID string, opts ...WaitOption) (*Instance, error) {
-	inst, err := c.current(ctx, "BindEIP", id)
+	inst, err := c.current(ctx, "BindEIP", id, opts)
 	if err != nil {
 		return nil, err
 	}

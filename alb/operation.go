@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -93,7 +94,7 @@ func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOp
 		o(&cfg)
 	}
 	if cfg.skip {
-		if err := spec.Validate(); err != nil {
+		if err := c.validateSpec(ctx, spec); err != nil {
 			return nil, err
 		}
 	} else if _, err := c.preflight(ctx, spec, cfg); err != nil {
@@ -115,9 +116,10 @@ func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOp
 
 // CreateDryRun asks the service to check spec without creating anything
 // (CreateLoadBalancer with DryRun). It returns nil when the service's
-// checks pass, else the service's error. The spec is validated locally first.
+// checks pass, else the service's error. The spec is validated locally
+// first (one zone mapping: against the region's zones, as by Create).
 func (c *Client) CreateDryRun(ctx context.Context, spec InstanceSpec) error {
-	if err := spec.Validate(); err != nil {
+	if err := c.validateSpec(ctx, spec); err != nil {
 		return err
 	}
 	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
@@ -176,7 +178,7 @@ func (o *CreateOperation) send(ctx context.Context) error {
 	o.mu.Lock()
 	o.id = id
 	o.mu.Unlock()
-	c.log.Info("alb: create accepted", "id", id, "client_token", o.token)
+	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: create accepted", slog.String("id", id), slog.String("client_token", o.token))
 	c.emit(Event{Kind: EventStep, Operation: "create", ID: id, Message: fmt.Sprintf("create accepted: %s (token %s)", id, o.token)})
 	return nil
 }
@@ -201,7 +203,7 @@ func (c *Client) ResumeCreate(ctx context.Context, token string, spec *InstanceS
 	}
 	if spec != nil {
 		s := spec.WithIdempotencyKey(token)
-		if err := s.Validate(); err != nil {
+		if err := c.validateSpec(ctx, s); err != nil {
 			return nil, err
 		}
 		spec = &s
@@ -356,6 +358,9 @@ func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instan
 	if id == "" {
 		return nil, &ArgumentError{Operation: "Wait", Argument: "operation", Message: "create operation " + o.token + " has no instance ID yet: resume it"}
 	}
+	if err := checkWaitOpts("Wait", opts); err != nil {
+		return nil, err
+	}
 	c := o.c
 	w := c.waitOptions(opts)
 	s := waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed, full: true}
@@ -368,7 +373,7 @@ func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instan
 		o.finish(inst, err)
 	}
 	if err == nil {
-		c.log.Info("alb: instance active", "id", id, "dns_name", inst.DNSName)
+		c.log.LogAttrs(ctx, slog.LevelInfo, "alb: instance active", slog.String("id", id), slog.String("dns_name", inst.DNSName))
 	}
 	return inst, err
 }

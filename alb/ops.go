@@ -3,18 +3,41 @@ package alb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
+	"regexp"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	"github.com/alibabacloud-go/tea/tea"
 )
 
-// requireID refuses an empty argument before any API call.
+// requireID refuses an argument before any API call: an empty one and,
+// for an argument named "id" (an instance ID in every method that takes
+// one), one that cannot be an ALB instance ID ([instanceIDPattern]). A
+// well-formed ID is not looked up here: one that does not exist is the
+// service's answer (for a release, "already gone").
 func requireID(op, arg, v string) error {
-	if v == "" {
+	switch {
+	case v == "":
 		return &ArgumentError{Operation: op, Argument: arg, Message: "is required"}
+	case arg == "id" && !instanceIDPattern.MatchString(v):
+		return &ArgumentError{Operation: op, Argument: arg,
+			Message: fmt.Sprintf("%q is not an ALB instance ID: an instance ID is \"alb-\" followed by letters and digits", truncate(v, 64))}
 	}
 	return nil
+}
+
+// instanceIDPattern is the shape of an ALB instance ID: "alb-" and letters
+// and digits (the service's are "alb-" and 18 lower-case letters and
+// digits, e.g. alb-9ebuqvvfa1y6b7j8nh).
+var instanceIDPattern = regexp.MustCompile(`^alb-[0-9A-Za-z]+$`)
+
+// truncate shortens s to at most n bytes for a message, marking the cut.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 // Get returns the instance. A missing instance is an error matching
@@ -48,7 +71,8 @@ func (c *Client) Get(ctx context.Context, id string) (*Instance, error) {
 }
 
 // ListFilter selects instances for [Client.List]. Empty fields do not
-// filter.
+// filter. The limits are ListLoadBalancers' (API metadata); a filter beyond
+// them is refused before any call with an *[ArgumentError].
 type ListFilter struct {
 	IDs             []string    // at most 20
 	Names           []string    // at most 10
@@ -60,8 +84,41 @@ type ListFilter struct {
 	ResourceGroupID string      // only this resource group
 	ZoneID          string      // only instances with a zone here
 	DNSName         string      // only the instance with this DNS name
-	// PageSize is the number of instances per ListLoadBalancers call (1–100) [50].
+	// PageSize is the number of instances per ListLoadBalancers call (1–100; 0 takes the default 50).
 	PageSize int32
+}
+
+// List filter limits (ListLoadBalancers, API metadata).
+const (
+	maxListIDs    = 20
+	maxListNames  = 10
+	maxListVPCIDs = 10
+	maxListTags   = 20
+	maxPageSize   = 100
+)
+
+// check refuses a filter beyond ListLoadBalancers' limits.
+func (f ListFilter) check() error {
+	bad := func(field, format string, args ...any) error {
+		return &ArgumentError{Operation: "List", Argument: "ListFilter." + field, Message: fmt.Sprintf(format, args...)}
+	}
+	for _, l := range []struct {
+		field  string
+		n, max int
+	}{{"IDs", len(f.IDs), maxListIDs}, {"Names", len(f.Names), maxListNames}, {"VPCIDs", len(f.VPCIDs), maxListVPCIDs}, {"Tags", len(f.Tags), maxListTags}} {
+		if l.n > l.max {
+			return bad(l.field, "%d given; ListLoadBalancers takes at most %d: split the list", l.n, l.max)
+		}
+	}
+	switch {
+	case f.PageSize < 0 || f.PageSize > maxPageSize:
+		return bad("PageSize", "%d is out of range 1-%d (0 takes the default 50)", f.PageSize, maxPageSize)
+	case f.AddressType != "" && !f.AddressType.Valid():
+		return bad("AddressType", "%q is not Internet or Intranet", truncate(string(f.AddressType), 32))
+	case f.IPVersion != "" && !f.IPVersion.Valid():
+		return bad("IPVersion", "%q is not IPv4 or DualStack", truncate(string(f.IPVersion), 32))
+	}
+	return nil
 }
 
 func (f ListFilter) request() *albsdk.ListLoadBalancersRequest {
@@ -85,7 +142,7 @@ func (f ListFilter) request() *albsdk.ListLoadBalancersRequest {
 	set(&req.ZoneId, f.ZoneID)
 	set(&req.DNSName, f.DNSName)
 	size := f.PageSize
-	if size <= 0 || size > 100 {
+	if size == 0 {
 		size = 50
 	}
 	req.MaxResults = tea.Int32(size)
@@ -93,7 +150,9 @@ func (f ListFilter) request() *albsdk.ListLoadBalancersRequest {
 }
 
 // List returns the instances matching f, following NextToken across pages.
-// Stop ranging to stop fetching. An error ends the sequence.
+// Stop ranging to stop fetching. An error ends the sequence; a filter
+// beyond ListLoadBalancers' limits (see [ListFilter]) is an *[ArgumentError]
+// before any call.
 //
 // ListLoadBalancers does not return every field: the instances have no
 // RegionID and no Zones (so no addresses and no EIPs). Call [Client.Get]
@@ -105,6 +164,10 @@ func (f ListFilter) request() *albsdk.ListLoadBalancersRequest {
 //	}
 func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, error] {
 	return func(yield func(*Instance, error) bool) {
+		if err := f.check(); err != nil {
+			yield(nil, err)
+			return
+		}
 		req := f.request()
 		for {
 			var body *albsdk.ListLoadBalancersResponseBody
@@ -165,7 +228,10 @@ func (c *Client) FindByToken(ctx context.Context, token string) (*Instance, erro
 }
 
 // EnableDeletionProtection turns deletion protection on and waits until the
-// instance reports it.
+// instance reports it. Like the other management operations, on an
+// instance busy with another change (Configuring) it waits until the
+// instance is Active and sends the change again, with the same
+// ClientToken.
 func (c *Client) EnableDeletionProtection(ctx context.Context, id string, opts ...WaitOption) error {
 	return c.setDeletionProtection(ctx, id, true, opts)
 }
@@ -181,11 +247,11 @@ func (c *Client) setDeletionProtection(ctx context.Context, id string, on bool, 
 	if on {
 		action = "EnableDeletionProtection"
 	}
-	if err := requireID(action, "id", id); err != nil {
+	if err := checkCall(action, id, opts); err != nil {
 		return err
 	}
 	// The change shows in a shared poll: no complete read is needed.
-	_, err := c.writeThenWait(ctx, waitSpec{op: action, id: id, waiting: "Active with deletion protection " + onOff(on)}, opts,
+	_, err := c.change(ctx, waitSpec{op: action, id: id, waiting: "Active with deletion protection " + onOff(on)}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			var err error
 			if on {
@@ -209,9 +275,10 @@ func onOff(on bool) string {
 // EnableReadOnly turns the configuration read-only mode on with a reason and
 // waits until the instance is Active again. The mode protects the instance
 // from changes made in the console only: API calls, including albkit's,
-// still change it.
+// still change it. On a busy instance it waits and sends the change again,
+// as EnableDeletionProtection does.
 func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...WaitOption) error {
-	if err := requireID("EnableReadOnly", "id", id); err != nil {
+	if err := checkCall("EnableReadOnly", id, opts); err != nil {
 		return err
 	}
 	mode := ReadOnlyMode{Enabled: true, Reason: reason}
@@ -224,7 +291,7 @@ func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...
 // DisableReadOnly turns the configuration read-only mode off and waits
 // until the instance is Active again.
 func (c *Client) DisableReadOnly(ctx context.Context, id string, opts ...WaitOption) error {
-	if err := requireID("DisableReadOnly", "id", id); err != nil {
+	if err := checkCall("DisableReadOnly", id, opts); err != nil {
 		return err
 	}
 	return c.setReadOnly(ctx, id, ReadOnlyMode{}, opts)
@@ -238,7 +305,7 @@ func (c *Client) setReadOnly(ctx context.Context, id string, mode ReadOnlyMode, 
 			cfg.Reason = tea.String(mode.Reason)
 		}
 	}
-	_, err := c.writeThenWait(ctx, waitSpec{op: "UpdateLoadBalancerAttribute", id: id, waiting: "Active with read-only mode " + onOff(mode.Enabled)}, opts,
+	_, err := c.change(ctx, waitSpec{op: "UpdateLoadBalancerAttribute", id: id, waiting: "Active with read-only mode " + onOff(mode.Enabled)}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			_, err := sdk.UpdateLoadBalancerAttributeWithContext(ctx, &albsdk.UpdateLoadBalancerAttributeRequest{
 				LoadBalancerId: tea.String(id), ModificationProtectionConfig: cfg, ClientToken: tea.String(token),

@@ -79,8 +79,9 @@ func (f Finding) String() string {
 	return s
 }
 
-// Side effect kinds reported by a [CreatePlan] (the release kinds are in
-// release.go).
+// Side effect kinds reported by a [CreatePlan] (those of a release are the
+// SideEffect* constants of [ReleaseResult], such as
+// [SideEffectInstanceReleased]).
 const (
 	// SideEffectEIPAutoAssigned: ALB assigns a pay-as-you-go,
 	// pay-by-data-transfer EIP in a zone that names none; it is released
@@ -262,7 +263,9 @@ type createConfig struct {
 }
 
 // SkipPreflight makes Create send CreateLoadBalancer without planning
-// first (only the local validation runs). PlanCreate ignores it.
+// first: only the local validation runs (and, for a spec with one zone
+// mapping, DescribeZones decides whether the region allows it).
+// PlanCreate ignores it.
 func SkipPreflight() CreateOption { return func(c *createConfig) { c.skip = true } }
 
 // WithServiceDryRun adds the service's own check to the plan: a
@@ -287,7 +290,7 @@ func StrictAddresses() CreateOption { return func(c *createConfig) { c.strict = 
 func WithLoadBalancerQuota(n int) Option {
 	return func(c *clientConfig) error {
 		if n < 1 {
-			return errors.New("alb: WithLoadBalancerQuota: quota must be at least 1")
+			return optionError("WithLoadBalancerQuota", "n", "%d is below 1: a quota is at least 1", n)
 		}
 		c.quota = n
 		return nil
@@ -299,7 +302,7 @@ func WithLoadBalancerQuota(n int) Option {
 func WithPreflightTimeout(d time.Duration) Option {
 	return func(c *clientConfig) error {
 		if d <= 0 {
-			return errors.New("alb: WithPreflightTimeout: timeout must be positive")
+			return optionError("WithPreflightTimeout", "d", "%s is not positive", d)
 		}
 		c.preflightTimeout = d
 		return nil
@@ -326,7 +329,7 @@ const DefaultPreflightFactsTTL = time.Minute
 func WithPreflightFactsTTL(d time.Duration) Option {
 	return func(c *clientConfig) error {
 		if d < 0 {
-			return errors.New("alb: WithPreflightFactsTTL: TTL must not be negative")
+			return optionError("WithPreflightFactsTTL", "d", "%s is negative (0 keeps no facts)", d)
 		}
 		c.factsTTL = &d
 		return nil
@@ -351,7 +354,7 @@ type gathered struct {
 // for the facts to judge (allowed in a region with one ALB zone). Then, concurrently and
 // within [WithPreflightTimeout]: ALB DescribeRegions and DescribeZones,
 // VPC DescribeVSwitches and DescribeEipAddresses for the spec's vSwitches
-// and EIPs, WAF 3.0 DescribeInstance and WAF 2.0 DescribeInstanceInfo for
+// and EIPs (Eipanycast ListAnycastEipAddresses for Anycast EIPs), WAF 3.0 DescribeInstance and WAF 2.0 DescribeInstanceInfo for
 // the WAF-enabled edition, ResourceManager GetRole for
 // AliyunServiceRoleForAlb, and ListLoadBalancers for the instance count.
 // Plans gathered at the same time share one read of each fact, and the
@@ -369,19 +372,16 @@ func (c *Client) PlanCreate(ctx context.Context, spec InstanceSpec, opts ...Crea
 }
 
 func (c *Client) planCreate(ctx context.Context, spec InstanceSpec, cfg createConfig) (*CreatePlan, error) {
-	if err := spec.Validate(); err != nil {
-		// One zone mapping alone is left to the facts: DescribeZones says
-		// whether the region has a single ALB zone.
-		var ve *ValidationError
-		if !errors.As(err, &ve) || len(ve.Errors) != 1 || ve.Errors[0].Rule != RuleZonesMin || len(spec.ZoneMappings) != 1 {
-			return nil, err
-		}
+	if err := spec.Validate(); err != nil && !onlySingleZone(spec, err) {
+		// One zone mapping alone is left to the facts gathered below:
+		// DescribeZones says whether the region has a single ALB zone.
+		return nil, err
 	}
 	g, err := c.gather(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
-	p := &CreatePlan{Spec: spec, Region: c.region, InstanceCount: g.count, Quota: c.quota, SingleZoneRegion: len(g.zones) == 1, Facts: Facts{WAF: g.waf}}
+	p := &CreatePlan{Spec: spec, Region: c.region, InstanceCount: g.count, Quota: c.quota, SingleZoneRegion: singleZoneRegion(g.zones), Facts: Facts{WAF: g.waf}}
 	p.Facts.SingleZoneRegion = p.SingleZoneRegion
 	add := func(rule string, sev Severity, res, fix, format string, args ...any) {
 		p.Findings = append(p.Findings, Finding{Rule: rule, Severity: sev, Resource: res, Message: fmt.Sprintf(format, args...), Fix: fix})
@@ -567,17 +567,7 @@ func (c *Client) gather(ctx context.Context, spec InstanceSpec) (*gathered, erro
 			return err
 		},
 		func(ctx context.Context) (err error) { // zones
-			g.zones, err = c.sharedIDs(ctx, "DescribeZones", func(ctx context.Context, sdk *albsdk.Client) (out []string, err error) {
-				r, err := sdk.DescribeZonesWithContext(ctx, &albsdk.DescribeZonesRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
-				if err == nil && r.Body != nil {
-					for _, x := range r.Body.Zones {
-						if x != nil {
-							out = append(out, tea.StringValue(x.ZoneId))
-						}
-					}
-				}
-				return out, err
-			})
+			g.zones, err = c.albZones(ctx)
 			return err
 		},
 		func(ctx context.Context) (err error) { // vSwitches
@@ -643,6 +633,73 @@ func (c *Client) gather(ctx context.Context, spec InstanceSpec) (*gathered, erro
 		}
 	}
 	return g, nil
+}
+
+// albZones lists the region's zones that offer ALB (DescribeZones), a
+// region-level fact shared between plans and kept for factsTTL.
+func (c *Client) albZones(ctx context.Context) ([]string, error) {
+	return c.sharedIDs(ctx, "DescribeZones", func(ctx context.Context, sdk *albsdk.Client) (out []string, err error) {
+		r, err := sdk.DescribeZonesWithContext(ctx, &albsdk.DescribeZonesRequest{AcceptLanguage: tea.String("en-US")}, c.runtime)
+		if err == nil && r.Body != nil {
+			for _, x := range r.Body.Zones {
+				if x != nil {
+					out = append(out, tea.StringValue(x.ZoneId))
+				}
+			}
+		}
+		return out, err
+	})
+}
+
+// The single-zone allowance of RuleZonesMin, in one place: an instance
+// needs zone mappings in at least two zones, except in a region where
+// DescribeZones lists one ALB zone, which allows one. Every entry point
+// that takes zone mappings (PlanCreate and Create, CreateDryRun,
+// ResumeCreate, PlanEnsure and Ensure, CreateMany, UpdateZones,
+// RemoveZone) decides it with singleZoneRegion on the zones albZones
+// reads, through validateSpec or zoneAllowance.
+
+// singleZoneRegion reports whether a region whose DescribeZones lists
+// zones allows one zone mapping.
+func singleZoneRegion(zones []string) bool { return len(zones) == 1 }
+
+// zoneAllowance reports whether n zone mappings may be fewer than two:
+// for n < 2 it reads the region's ALB zones (singleZoneRegion); for n >= 2
+// the question does not arise and nothing is read.
+func (c *Client) zoneAllowance(ctx context.Context, n int) (single bool, err error) {
+	if n >= 2 {
+		return false, nil
+	}
+	zones, err := c.albZones(ctx)
+	if err != nil {
+		return false, err
+	}
+	return singleZoneRegion(zones), nil
+}
+
+// onlySingleZone reports whether err, from spec.Validate, is nothing but
+// RuleZonesMin on a spec with exactly one zone mapping: the region's
+// zones decide that one.
+func onlySingleZone(spec InstanceSpec, err error) bool {
+	var ve *ValidationError
+	return errors.As(err, &ve) && len(ve.Errors) == 1 && ve.Errors[0].Rule == RuleZonesMin && len(spec.ZoneMappings) == 1
+}
+
+// validateSpec is spec.Validate with the single-zone allowance decided by
+// the region's zones (read only for a spec with one zone mapping).
+func (c *Client) validateSpec(ctx context.Context, spec InstanceSpec) error {
+	err := spec.Validate()
+	if err == nil || !onlySingleZone(spec, err) {
+		return err
+	}
+	single, zerr := c.zoneAllowance(ctx, len(spec.ZoneMappings))
+	if zerr != nil {
+		return zerr
+	}
+	if single {
+		return nil
+	}
+	return err
 }
 
 // sharedIDs is a region-level fact: the IDs one ALB describe call lists
@@ -741,9 +798,13 @@ var ErrIPVersionUpgrade = errors.New("alb: an IPv4 instance cannot become dual-s
 // [RuleIPVersionUpgrade]) matching [ErrIPVersionUpgrade] and
 // [ErrInvalidSpec], whose message gives the documented answer. No API path
 // changes the IP version of an instance; code that reconciles an instance
-// with a spec calls this before anything else.
+// with a spec calls this before anything else. A nil instance is an
+// *[ArgumentError].
 func CheckIPVersionChange(inst *Instance, want IPVersion) error {
-	if inst == nil || want == "" || inst.IPVersion == "" || inst.IPVersion == want {
+	if inst == nil {
+		return &ArgumentError{Operation: "CheckIPVersionChange", Argument: "inst", Message: "is nil: the instance to check is required"}
+	}
+	if want == "" || inst.IPVersion == "" || inst.IPVersion == want {
 		return nil
 	}
 	return &ipVersionError{FieldError{Field: "IPVersion", Rule: RuleIPVersionUpgrade,

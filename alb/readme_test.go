@@ -49,3 +49,54 @@ func TestReadmeListsEveryRule(t *testing.T) {
 		t.Fatalf("README.md rule table is stale; run: go test ./alb -run TestReadme -update-readme")
 	}
 }
+
+// Issue 17 items 13 and 14: what a new user reads first. The README shows
+// how to install, what is stable, its two commands, the albtest client to
+// use in tests before the one with default settings, and how to build,
+// run and stop the standalone emulator (not `go run … &`, whose kill stops
+// only the go tool); the benchmark internals live in BENCHMARKS.md. The
+// albtest and emulator docs say the same.
+func TestDocsForANewUser(t *testing.T) {
+	read := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	readme, bench := read("../README.md"), read("../BENCHMARKS.md")
+	albtestDoc, emuDoc := read("albtest/doc.go"), read("../examples/emulator/doc.go")
+	for _, want := range []string{"go get github.com/albkit/albkit", "What is stable", "go run ./examples/quickstart", "go test ./...",
+		"go build -o albtest-emulator ./examples/emulator", "./albtest-emulator &", "kill %1", "BENCHMARKS.md"} {
+		if !strings.Contains(readme, want) {
+			t.Errorf("README.md lacks %q", want)
+		}
+	}
+	for _, want := range []string{"go build -o albtest-emulator ./examples/emulator", "./albtest-emulator", "kill %1"} {
+		if !strings.Contains(emuDoc, want) {
+			t.Errorf("go doc ./examples/emulator lacks %q", want)
+		}
+	}
+	for name, text := range map[string]string{"README.md": readme, "examples/emulator": emuDoc} {
+		for _, line := range strings.Split(text, "\n") {
+			if strings.Contains(line, "go run ./examples/emulator") && strings.HasSuffix(strings.TrimSpace(strings.SplitN(line, "#", 2)[0]), "&") {
+				t.Errorf("%s starts the emulator with go run in the background: %q", name, line)
+			}
+		}
+	}
+	// The micro-benchmark internals moved: the nonce tables and the handler
+	// profile are in BENCHMARKS.md, not in the README.
+	for _, internal := range []string{"open-addressing tables", "BenchmarkStandaloneMemory", "go tool pprof"} {
+		if strings.Contains(readme, internal) || !strings.Contains(bench, internal) {
+			t.Errorf("%q: in the README %v, in BENCHMARKS.md %v", internal, strings.Contains(readme, internal), strings.Contains(bench, internal))
+		}
+	}
+	// albtest's Starting section leads with srv.Client().
+	start := albtestDoc[strings.Index(albtestDoc, "# Starting"):]
+	if c, n := strings.Index(start, "srv.Client()"), strings.Index(start, "alb.NewClient(alb.WithOpenAPIConfig"); c < 0 || n < 0 || c > n {
+		t.Errorf("albtest's Starting section does not lead with srv.Client() (at %d, NewClient at %d)", c, n)
+	}
+	if c, n := strings.Index(readme, "srv.Client()"), strings.Index(readme, "alb.NewClient(alb.WithOpenAPIConfig"); c < 0 || n < 0 || c > n {
+		t.Errorf("the README does not show srv.Client() first (at %d, NewClient at %d)", c, n)
+	}
+}

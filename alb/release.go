@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -233,14 +234,50 @@ func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) 
 	return p, nil
 }
 
+// listEIPs reads the EIPs ids, the one place albkit reads EIPs: Common
+// EIPs with VPC DescribeEipAddresses, Anycast EIPs ("aeip-…", which
+// DescribeEipAddresses does not list: it lists the EIPs created in a
+// region) with Eipanycast ListAnycastEipAddresses, seen from the client's
+// region (cloudapi.AnycastEIP.AsEIP). IDs that do not exist are absent.
 func (c *Client) listEIPs(ctx context.Context, ids []string) ([]*cloudapi.EipAddress, error) {
+	var common, anycast []string
+	for _, id := range ids {
+		if strings.HasPrefix(id, cloudapi.AnycastAllocationIDPrefix) {
+			anycast = append(anycast, id)
+		} else {
+			common = append(common, id)
+		}
+	}
 	var out []*cloudapi.EipAddress
-	err := c.do(ctx, "DescribeEipAddresses", true, func(ctx context.Context) error {
-		var err error
-		out, err = c.cloud.VPC.ListEIPs(ctx, ids...)
-		return err
-	})
-	return out, err
+	if len(common) > 0 {
+		err := c.do(ctx, "DescribeEipAddresses", true, func(ctx context.Context) error {
+			var err error
+			out, err = c.cloud.VPC.ListEIPs(ctx, common...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(anycast) > 0 {
+		ac, err := c.cloud.Anycast()
+		if err != nil {
+			return nil, &NetworkError{Operation: "ListAnycastEipAddresses", Err: err}
+		}
+		var list []cloudapi.AnycastEIP
+		err = c.do(ctx, "ListAnycastEipAddresses", true, func(ctx context.Context) error {
+			var err error
+			list, err = ac.ListEIPs(ctx, anycast...)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range list {
+			out = append(out, a.AsEIP(c.region))
+		}
+	}
+	return out, nil
 }
 
 // ReleaseOptions adjust [Client.Release].
@@ -284,7 +321,8 @@ const (
 	SideEffectInstanceReleased           = "instance-released"
 	SideEffectEIPReleased                = "eip-released"
 	// SideEffectEIPStillPresent: after the release, DescribeEipAddresses
-	// still lists an EIP that should have been released with the instance.
+	// (ListAnycastEipAddresses for an Anycast EIP) still lists an EIP that
+	// should have been released with the instance.
 	SideEffectEIPStillPresent = "eip-still-present"
 )
 
@@ -301,8 +339,9 @@ type ReleaseResult struct {
 	Token string
 	// SideEffects lists every change made, in order.
 	SideEffects []SideEffect
-	// EIPsStillPresent are EIPs of the plan that DescribeEipAddresses still
-	// lists after the release (each also a SideEffectEIPStillPresent).
+	// EIPsStillPresent are EIPs of the plan that DescribeEipAddresses (or
+	// ListAnycastEipAddresses) still lists after the release (each also a
+	// SideEffectEIPStillPresent).
 	EIPsStillPresent []string
 }
 
@@ -376,6 +415,9 @@ func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (*
 // returns once the service accepted the delete; call Wait on the operation.
 // An instance that is already gone gives a finished operation.
 func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOptions) (*ReleaseOperation, error) {
+	if err := checkCall("StartRelease", id, opts.Wait); err != nil {
+		return nil, err
+	}
 	plan, err := c.PlanRelease(ctx, id, opts.Domains...)
 	if err != nil {
 		return nil, err
@@ -390,7 +432,8 @@ func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOption
 		return op, nil
 	}
 	if plan.DeletionProtection && !opts.DisableDeletionProtection {
-		err := fmt.Errorf("alb: release %s refused: deletion protection is enabled (set ReleaseOptions.DisableDeletionProtection to turn it off first): %w", id, ErrDeletionProtected)
+		err := &RefusedError{Operation: "Release", ID: id, Field: "DeletionProtection", Err: ErrDeletionProtected,
+			Reason: "deletion protection is enabled", Instead: "set ReleaseOptions.DisableDeletionProtection to turn it off first"}
 		op.finish(err)
 		return op, err
 	}
@@ -425,7 +468,7 @@ func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOption
 // accepted it; deletion protection is not touched (turn it off first if the
 // interrupted release never got that far).
 func (c *Client) ResumeRelease(ctx context.Context, id, token string, opts ReleaseOptions) (*ReleaseOperation, error) {
-	if err := requireID("ResumeRelease", "id", id); err != nil {
+	if err := checkCall("ResumeRelease", id, opts.Wait); err != nil {
 		return nil, err
 	}
 	if err := requireID("ResumeRelease", "token", token); err != nil {
@@ -521,7 +564,7 @@ func (o *ReleaseOperation) fail(ctx context.Context, err error) error {
 func (o *ReleaseOperation) released(ctx context.Context) {
 	o.addEffect(SideEffect{Kind: SideEffectInstanceReleased, ResourceID: o.id, Detail: "instance released"})
 	o.c.confirmEIPsReleased(ctx, o)
-	o.c.log.Info("alb: instance released", "id", o.id, "job_id", o.JobID())
+	o.c.log.LogAttrs(ctx, slog.LevelInfo, "alb: instance released", slog.String("id", o.id), slog.String("job_id", o.JobID()))
 	o.finish(nil)
 }
 
@@ -593,7 +636,7 @@ func (c *Client) confirmEIPsReleased(ctx context.Context, o *ReleaseOperation) {
 	}
 	left, err := c.listEIPs(ctx, ids)
 	if err != nil {
-		c.log.Warn("alb: could not confirm EIP release", "id", plan.ID, "error", err)
+		c.log.LogAttrs(ctx, slog.LevelWarn, "alb: could not confirm EIP release", slog.String("id", plan.ID), slog.Any("error", err))
 		return
 	}
 	for _, e := range plan.EIPs {

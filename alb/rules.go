@@ -91,7 +91,7 @@ const (
 // RuleInfo documents one validation rule and where it comes from.
 type RuleInfo struct {
 	ID     string // the value found in FieldError.Rule, Finding.Rule or SideEffect.Kind
-	Level  Level  // spec or facts
+	Level  Level  // spec, facts or live (spec+facts for a rule checked at both levels)
 	Source string // the product documentation (seed) section, or "API" for API parameter constraints
 	Text   string // what the rule says
 	Check  Check  // how albkit checks it: locally, live, or reported as a side effect
@@ -188,7 +188,7 @@ func Rules() []RuleInfo {
 		{"backend-allow-list", LevelLive, pre + " (security groups)", "backend security groups must allow the vSwitch CIDR blocks (IPv4, and IPv6 for dual stack): CreatePlan.BackendAllowList"},
 		{RuleIPVersionUpgrade, LevelLive, cr + " (IP Version)", "an existing IPv4 instance cannot become dual-stack: create a new dual-stack instance (CheckIPVersionChange)"},
 		{RuleDomainStillResolves, LevelLive, "Release an ALB instance", "a custom domain that still resolves (CNAME chain) to the instance blocks the release unless overridden; the caller names the domains"},
-		{RuleUserEIPReleased, LevelLive, "Release an ALB instance", "EIPs are released with the instance: each is marked auto-assigned or the user's own, and a user's own needs AcknowledgeUserEIPs; after release DescribeEipAddresses confirms they are gone"},
+		{RuleUserEIPReleased, LevelLive, "Release an ALB instance", "EIPs are released with the instance: each is marked auto-assigned or the user's own, and a user's own needs AcknowledgeUserEIPs; after release DescribeEipAddresses (ListAnycastEipAddresses for Anycast EIPs) confirms they are gone"},
 	}
 	sideEffects := map[string]bool{SideEffectEIPAutoAssigned: true, SideEffectVSwitchAddresses: true, SideEffectWAFActivated: true,
 		SideEffectBandwidth: true, "backend-allow-list": true, RuleUserEIPReleased: true}

@@ -100,8 +100,8 @@ type InstanceSpec struct {
 	ResourceGroupID string `json:"resourceGroupId,omitempty" validate:"omitempty,startswith=rg-"`
 	// SecurityGroupIDs attaches security groups ("sg-…") to the instance.
 	SecurityGroupIDs []string `json:"securityGroupIds,omitempty" validate:"dive,startswith=sg-"`
-	// Tags are attached at creation. At most 19: albkit adds its own
-	// idempotency tag, and an instance takes at most 20.
+	// Tags are attached at creation. At most 18: an instance takes at most
+	// 20, and albkit adds two of its own ([TokenTagKey] and [SpecTagKey]).
 	Tags []Tag `json:"tags,omitempty" validate:"dive"`
 	// IPv6Internet gives a dual-stack instance's IPv6 addresses Internet
 	// access (Ipv6AddressType Internet); false keeps them private. It is not

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -225,8 +226,8 @@ func (c *Client) Sweep(ctx context.Context, f SweepFilter, opts SweepOptions) (*
 			res.Failed++
 		}
 	}
-	c.log.Info("alb: sweep", "dry_run", res.DryRun, "selected", len(res.Items), "would_release", res.WouldRelease,
-		"released", res.Released, "refused", res.Refused, "failed", res.Failed)
+	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: sweep", slog.Bool("dry_run", res.DryRun), slog.Int("selected", len(res.Items)),
+		slog.Int("would_release", res.WouldRelease), slog.Int("released", res.Released), slog.Int("refused", res.Refused), slog.Int("failed", res.Failed))
 	return res, nil
 }
 

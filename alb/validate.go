@@ -187,6 +187,15 @@ const reservedTagPrefix = "albkit:"
 // (TokenTagKey and SpecTagKey).
 const maxUserTags = 18
 
+// minZones is the fewest zone mappings of RuleZonesMin: two, or one in a
+// region with a single ALB zone (singleZone).
+func minZones(singleZone bool) int {
+	if singleZone {
+		return 1
+	}
+	return 2
+}
+
 func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 	if err := specValidator().Struct(s); err != nil {
 		var ves validator.ValidationErrors
@@ -207,14 +216,13 @@ func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 	}
 
 	// Zones: count, uniqueness, one vSwitch per zone.
-	minZones := 2
-	if singleZone {
-		minZones = 1
-	}
-	if len(s.ZoneMappings) < minZones {
+	switch n := len(s.ZoneMappings); {
+	case n >= minZones(singleZone):
+	case singleZone:
+		v.add("ZoneMappings", RuleZonesMin, "no zone mapping given; at least one is required (the region has a single ALB zone)")
+	default:
 		v.add("ZoneMappings", RuleZonesMin,
-			"%d zone mapping(s) given; at least %d are required (create vSwitches in at least two zones for high availability; one is allowed only in a single-zone region)",
-			len(s.ZoneMappings), minZones)
+			"%d zone mapping(s) given; at least two are required: select vSwitches in at least two zones for high availability (one is allowed only in a region where DescribeZones lists a single ALB zone)", n)
 	}
 	zones := map[string]int{}
 	vsws := map[string]int{}

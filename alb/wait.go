@@ -333,7 +333,7 @@ func goneAcceptor(inst *Instance, err error) (waiter.Verdict, error) {
 // and on errors that are not retryable (an instance that does not exist
 // matches [ErrNotFound], a credential problem [ErrAuth]).
 func (c *Client) WaitUntilActive(ctx context.Context, id string, opts ...WaitOption) (*Instance, error) {
-	if err := requireID("WaitUntilActive", "id", id); err != nil {
+	if err := checkCall("WaitUntilActive", id, opts); err != nil {
 		return nil, err
 	}
 	w := c.waitOptions(opts)

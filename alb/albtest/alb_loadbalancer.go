@@ -537,7 +537,9 @@ func or(v, def string) string {
 
 // checkZoneCount applies "if the selected region supports two or more
 // zones, select at least two zones" (SDK CreateLoadBalancerRequest.ZoneMappings;
-// api-metadata: 至少指定2个可用区). The code is a GUESS.
+// api-metadata: 至少指定2个可用区) to CreateLoadBalancer and
+// UpdateLoadBalancerZones (the full list of the instance's zones). The
+// code is a GUESS.
 func (st *state) checkZoneCount(n int) *apiError {
 	if n < 2 && len(st.zones) >= 2 {
 		return errf(400, "InvalidParameter", "The number of ZoneMappings must be at least 2 in a region with %d zones.", len(st.zones))

@@ -93,6 +93,11 @@ func (s *Server) opUpdateLoadBalancerZones(c *call) (any, *apiError) {
 	if e := checkDuplicateZones(zs); e != nil {
 		return nil, e
 	}
+	// An instance keeps at least two zones in a region of two or more, as
+	// CreateLoadBalancer asks (checkZoneCount; the code is a GUESS).
+	if e := s.st.checkZoneCount(len(zs)); e != nil {
+		return nil, e
+	}
 	if e := writable(lb); e != nil {
 		return nil, e
 	}

@@ -14,6 +14,9 @@ func (s *Server) Clock() Clock { return s.clock }
 // the server's endpoint, protocol, region and credentials, and retry and
 // wait settings that suit an emulator.
 //
+// The client sends its requests through albkit's own transport (with the
+// timeouts of alb.WithTimeouts), not through Config's HttpClient.
+//
 // On the wall clock, retries and polls are spaced by milliseconds instead
 // of seconds, and the adaptive rate limiter never paces an action below
 // 500 calls per second (instead of 0.5), so a throttled call or a wait of a
@@ -30,7 +33,9 @@ func (s *Server) Clock() Clock { return s.clock }
 //	defer srv.Close()
 //	client, err := srv.Client()
 func (s *Server) Client(opts ...alb.Option) (*alb.Client, error) {
-	all := []alb.Option{alb.WithOpenAPIConfig(s.Config())}
+	cfg := s.Config()
+	cfg.HttpClient = nil // albkit's own transport: alb.WithTimeouts applies
+	all := []alb.Option{alb.WithOpenAPIConfig(cfg)}
 	if clk, ok := s.clock.(alb.Clock); ok {
 		all = append(all, alb.WithClock(clk))
 	} else {

@@ -2,14 +2,18 @@ package albtest
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/albkit/albkit/internal/apierr"
 )
 
 // ControlPrefix is the path under which a Server answers its HTTP control
@@ -272,6 +276,7 @@ type faultIn struct {
 	DropConnection bool         `json:"dropConnection"`
 	Latency        jsonDuration `json:"latency"`
 	Hold           bool         `json:"hold"`
+	RetryAfter     jsonDuration `json:"retryAfter"`
 }
 
 type faultOut struct {
@@ -288,6 +293,7 @@ type faultOut struct {
 	DropConnection bool         `json:"dropConnection,omitempty"`
 	Latency        jsonDuration `json:"latency,omitempty"`
 	Hold           bool         `json:"hold,omitempty"`
+	RetryAfter     jsonDuration `json:"retryAfter,omitempty"`
 	// Reached counts the requests that reached the hold (holds made over HTTP).
 	Reached *int64 `json:"reached,omitempty"`
 	// Released reports that POST …/release let the held requests go.
@@ -315,6 +321,10 @@ func (in faultIn) check() error {
 		return bad("probability %v out of range 0-1", in.Probability)
 	case in.Latency < 0:
 		return bad("latency %s is negative", time.Duration(in.Latency))
+	case in.RetryAfter < 0:
+		return bad("retryAfter %s is negative", time.Duration(in.RetryAfter))
+	case in.RetryAfter != 0 && !apierr.Classify(in.Code, in.Status).Has(apierr.Throttled):
+		return bad("retryAfter needs a throttling code (Throttling*), not %q", in.Code)
 	}
 	return nil
 }
@@ -324,7 +334,7 @@ func (s *Server) faultOut(f InjectedFault) faultOut {
 		ID: f.ID, Action: f.Action, Code: f.Code, Status: f.Status, Message: f.Message,
 		Times: f.Times, Remaining: f.Remaining, Probability: f.Probability, Seed: f.Seed,
 		ApplyThenFail: f.ApplyThenFail, DropConnection: f.DropConnection,
-		Latency: jsonDuration(f.Latency), Hold: f.Hold != nil,
+		Latency: jsonDuration(f.Latency), Hold: f.Hold != nil, RetryAfter: jsonDuration(f.RetryAfter),
 	}
 	s.ctl.mu.Lock()
 	h := s.ctl.holds[f.ID]
@@ -357,10 +367,13 @@ func ctlInjectFault(s *Server, r *http.Request) (any, error) {
 	if err := in.check(); err != nil {
 		return nil, err
 	}
+	if err := s.servedAction("fault", in.Action); err != nil {
+		return nil, err
+	}
 	f := Fault{
 		Action: in.Action, Code: in.Code, Status: in.Status, Message: in.Message, Times: in.Times,
 		Probability: in.Probability, Seed: in.Seed, ApplyThenFail: in.ApplyThenFail,
-		DropConnection: in.DropConnection, Latency: time.Duration(in.Latency),
+		DropConnection: in.DropConnection, Latency: time.Duration(in.Latency), RetryAfter: time.Duration(in.RetryAfter),
 	}
 	if !in.Hold {
 		return struct {
@@ -381,6 +394,58 @@ func ctlInjectFault(s *Server, r *http.Request) (any, error) {
 	return struct {
 		ID FaultID `json:"id"`
 	}{id}, nil
+}
+
+// servedAction refuses, in the control API, a fault or rate limit on an
+// action the emulator does not serve (it would never apply), naming the
+// served actions closest to it. "" (every action) is served.
+func (s *Server) servedAction(what, action string) error {
+	if action == "" || s.routes[action] != nil {
+		return nil
+	}
+	return ctlErrorf(http.StatusBadRequest, "%s: action %q is not served by the emulator; closest: %s",
+		what, truncate(action, 64), strings.Join(s.closestActions(action, 3), ", "))
+}
+
+// closestActions returns the n served actions nearest to name by edit
+// distance (ignoring case), nearest first, then by name.
+func (s *Server) closestActions(name string, n int) []string {
+	type cand struct {
+		action string
+		d      int
+	}
+	var all []cand
+	lname := strings.ToLower(name)
+	for a := range s.routes {
+		all = append(all, cand{a, editDistance(lname, strings.ToLower(a))})
+	}
+	slices.SortFunc(all, func(x, y cand) int { return cmp.Or(cmp.Compare(x.d, y.d), cmp.Compare(x.action, y.action)) })
+	out := make([]string, 0, n)
+	for _, c := range all[:min(n, len(all))] {
+		out = append(out, c.action)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func pathFaultID(r *http.Request) (FaultID, error) {
@@ -712,6 +777,9 @@ func ctlSetRateLimit(s *Server, r *http.Request) (any, error) {
 	}
 	if in.Burst < 0 {
 		return nil, ctlErrorf(http.StatusBadRequest, "rate limit: burst %d is negative", in.Burst)
+	}
+	if err := s.servedAction("rate limit", rateAction(r)); err != nil {
+		return nil, err
 	}
 	s.SetRateLimit(rateAction(r), in.RPS, in.Burst)
 	return ctlGetRateLimits(s, r)

@@ -702,3 +702,24 @@ func ExampleParseTransition() {
 	// 2 2 0s <nil>
 	// 1 0 1m30s <nil>
 }
+
+// Issue 17 item 17: a fault (or a rate limit) on an action the emulator
+// does not serve would never apply: the control API refuses it with 400
+// naming the closest served actions.
+func TestControlRefusesUnservedAction(t *testing.T) {
+	srv := albtest.NewServer()
+	defer srv.Close()
+	status, body := ctl(t, srv, "POST", "/_albtest/faults", map[string]any{"action": "CreateLoadBalancr", "code": "ServiceUnavailable"})
+	msg, _ := path(body, "error").(string)
+	if status != 400 || !strings.Contains(msg, `"CreateLoadBalancr"`) || !strings.Contains(msg, "closest: CreateLoadBalancer,") {
+		t.Fatalf("fault on a misspelt action: %d %v", status, body)
+	}
+	if n := len(srv.Faults()); n != 0 {
+		t.Fatalf("%d faults injected", n)
+	}
+	ctlErr(t, srv, "PUT", "/_albtest/ratelimits/DescribeZone", map[string]any{"rps": 1}, 400, "closest: DescribeZones")
+	// Served actions and "every action" are taken.
+	ctlOK(t, srv, "POST", "/_albtest/faults", map[string]any{"action": "CreateLoadBalancer", "code": "ServiceUnavailable", "times": 1})
+	ctlOK(t, srv, "POST", "/_albtest/faults", map[string]any{"code": "ServiceUnavailable", "times": 1})
+	ctlOK(t, srv, "PUT", "/_albtest/ratelimits/*", map[string]any{"rps": 1000})
+}

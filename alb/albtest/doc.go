@@ -1,7 +1,8 @@
 // Package albtest is an in-process emulator of the Alibaba Cloud
 // Application Load Balancer control plane and the APIs around it: ALB
-// (2020-06-16), VPC/EIP (2016-04-28), WAF 3.0 (2021-10-01), WAF 2.0
-// (2019-09-10), RAM (2015-05-01) and ResourceManager (2020-03-31). It speaks
+// (2020-06-16), VPC/EIP (2016-04-28), Anycast EIP (Eipanycast 2020-03-09),
+// WAF 3.0 (2021-10-01), WAF 2.0 (2019-09-10), RAM (2015-05-01) and
+// ResourceManager (2020-03-31). It speaks
 // the real wire protocol (RPC style, signed requests, JSON bodies, Alibaba
 // error bodies), so the official SDK runs against it unchanged over
 // loopback, in the spirit of moto, LocalStack, pstest and fake-gcs-server.
@@ -13,19 +14,24 @@
 //
 //	srv := albtest.NewServer()      // loopback, free port, serving now
 //	defer srv.Close()
-//	client := srv.ALBClient()       // *albsdk.Client; srv.OpenAPIClient() for VPC/WAF/RAM/RM via CallApi
+//	client, err := srv.Client()     // an albkit *alb.Client wired to it, for tests
 //
-// With albkit's own client, the third line is
+// srv.Client() spaces retries and polls by milliseconds on the wall clock
+// and shares the server's clock otherwise (see Server.Client), so waits
+// take milliseconds. An albkit client with the default settings is
 //
 //	client, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()))
 //
-// srv.Config() is a ready darabonba-openapi configuration with a private
-// HttpClient (the SDK's shared one is a data race under concurrent use).
+// and the official SDK's own clients are srv.ALBClient() (*albsdk.Client)
+// and srv.OpenAPIClient() (VPC, Eipanycast, WAF, RAM and ResourceManager
+// through CallApi). srv.Config() is a ready darabonba-openapi
+// configuration with a private HttpClient (the SDK's shared one is a data
+// race under concurrent use).
 // Start returns an error instead of panicking; New builds a Server that only
 // serves through Handler. The standalone program is examples/emulator. All
 // products share one endpoint and are routed by action and version
-// (x-acs-action / x-acs-version headers, or Action / Version parameters);
-// the route table is routes.go.
+// (x-acs-action / x-acs-version headers, or Action / Version parameters):
+// the operations are listed below.
 //
 // # Credentials
 //
@@ -60,15 +66,15 @@
 // Create/UpdateAttribute/Get/List HealthCheckTemplate(s),
 // DeleteHealthCheckTemplates, ApplyHealthCheckTemplateToServerGroup.
 //
-// VPC: DescribeVSwitches, DescribeEipAddresses (every documented filter),
-// ReleaseEipAddress, DescribeCommonBandwidthPackages. WAF 3.0
+// VPC: DescribeVSwitches, DescribeEipAddresses (every documented filter;
+// Common EIPs only), ReleaseEipAddress, DescribeCommonBandwidthPackages.
+// Eipanycast: ListAnycastEipAddresses (the Anycast EIPs of the world,
+// which DescribeEipAddresses does not list). WAF 3.0
 // DescribeInstance; WAF 2.0 DescribeInstanceInfo. RAM GetRole.
 // ResourceManager GetRole, CreateServiceLinkedRole, DeleteServiceLinkedRole,
 // GetServiceLinkedRoleDeletionStatus.
 //
-// Each operation answers the errors the API metadata documents for it (in
-// the file of its product and resource: alb_loadbalancer*.go, alb_jobs.go,
-// alb_tags.go, vpc_*.go, waf.go, ram.go, resourcemanager.go). Success
+// Each operation answers the errors the API metadata documents for it. Success
 // bodies of ALB are the SDK's own response structs, marshalled; optional
 // objects (AccessLogConfig, a zone's EIP, an EIP's bandwidth package or
 // instance) are absent, not empty, when not configured. Error bodies are
@@ -103,8 +109,8 @@
 // set per phase with WithTransition / WithTransitions: Immediate,
 // AfterDuration (against the Clock, WithClock, ManualClock), AfterPolls
 // (default AfterPolls(1)) or Manual (Advance, AdvanceAll);
-// SetLoadBalancerStatus forces a status. The engine works on any resource
-// (resource.go), so new resource types get transitions and jobs for free.
+// SetLoadBalancerStatus forces a status. The engine works on any resource,
+// so new resource types get transitions and jobs for free.
 //
 // Creating or upgrading an instance to StandardWithWaf activates a
 // pay-as-you-go WAF 3.0 instance when the account has none, as the product
@@ -118,7 +124,7 @@
 //
 // # Server groups
 //
-// Server groups (alb_servergroup*.go) are regional resources on the same
+// Server groups are regional resources on the same
 // engine as instances: CreateServerGroup shows Creating (PhaseProvisioning),
 // every change Configuring (PhaseConfiguring), DeleteServerGroup Deleting
 // (PhaseDeleting), each with a job (ResourceType servergroup); a created
@@ -132,8 +138,15 @@
 // nothing. Limits: 200 servers per call (40 for attribute updates), 1,000
 // per group, 3,000 groups per region (WithServerGroupQuota,
 // World.ServerGroupQuota, SetServerGroupQuota), 50 health check templates.
-// Every code, its source and every GUESS are listed in one table at the top
-// of alb_servergroup_validate.go.
+// The other codes: MissingParameter and InvalidParameter (400) for a value
+// out of its documented form, range or combination, Mismatch.ServerType and
+// Mismatch.VpcId (400) for a member the group cannot take,
+// ResourceNotFound.Ecs, .Eni, .Eci and .BackendServer (404),
+// DuplicatedParam.Server (400), QuotaExceeded.ServerGroupsNum and
+// .ServersNum (400), ResourceInUse.ServerGroup (400, a group a listener or
+// rule uses). The member codes come from the sibling Network Load Balancer's
+// reference and the quota codes' names are unconfirmed (GUESS): the package
+// source keeps one table of every code with its source.
 //
 // Members of Instance groups are checked against the world's ECS
 // instances, ENIs and ECI container groups (World.ECSInstances, World.ENIs,
@@ -164,7 +177,11 @@
 //
 // InjectFault (error, count, probability, apply-then-fail, dropped
 // connection, latency, hold), WithRateLimit / SetRateLimit (400
-// Throttling.User with x-ratelimit-user-api), SetBusinessStatus (operation
+// Throttling.User). Every throttling answer, a rate limit's or an injected
+// Throttling* fault's (Fault.RetryAfter), carries its retry delay in
+// x-acs-retry-after (milliseconds, which aliyun-cli 3.4.0 and later wait
+// before retrying) and in the TimeLeft of x-ratelimit-user-api (which the
+// darabonba SDKs read). SetBusinessStatus (operation
 // locks), SetForbidden (Forbidden.LoadBalancer), WithReadAfterCreateMisses
 // (reads that miss right after create). Inspection: Requests, Count, Calls,
 // TotalCalls, LoadBalancers, LoadBalancer, Created, Live, EIPs, VSwitches,
@@ -198,7 +215,9 @@
 //     updates only when the job ends.
 //   - A job is Processing exactly as long as its resource is pending.
 //   - Service-linked role deletion is synchronous.
-//   - Anycast EIPs are listed and released through the VPC EIP operations.
+//   - Anycast EIPs are in the world's EIP list, listed by
+//     ListAnycastEipAddresses only (not by DescribeEipAddresses, which
+//     documents the EIPs of a region), and released with the instance.
 //   - NextToken is a decimal offset.
 //   - Not emulated: listeners, rules, ACLs, security policies, zone shifts.
 //   - Server-group members are not health-checked: every member reads

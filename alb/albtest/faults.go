@@ -4,15 +4,37 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
+	"strconv"
 	"time"
+
+	"github.com/albkit/albkit/internal/apierr"
 )
+
+// setRetryHeaders puts on a throttling answer the two headers clients read
+// its retry delay from: x-ratelimit-user-api ("Limit:N,Remain:0,
+// TimeLeft:MS,Reset:UNIXMS", which the darabonba SDKs read into
+// ThrottlingError.RetryAfter) and x-acs-retry-after (milliseconds, which
+// aliyun-cli 3.4.0 and later and other generated SDKs wait before retrying
+// a throttled call). delay is rounded up to whole milliseconds, at least 1.
+func setRetryHeaders(w http.ResponseWriter, limit int, delay time.Duration, now time.Time) {
+	ms := (delay + time.Millisecond - 1).Milliseconds()
+	if ms < 1 {
+		ms = 1
+	}
+	left := strconv.FormatInt(ms, 10)
+	h := w.Header()
+	h.Set("x-ratelimit-user-api", "Limit:"+strconv.Itoa(max(limit, 1))+",Remain:0,TimeLeft:"+left+",Reset:"+strconv.FormatInt(now.Add(time.Duration(ms)*time.Millisecond).UnixMilli(), 10))
+	h.Set("x-acs-retry-after", left)
+}
 
 // Fault is an error, a delay or a dropped connection injected into the
 // answers to one action (or every action when Action is empty).
 //
 // A fault with a Code answers that error (with Status, default 500, and
 // Message) instead of performing the operation, or after performing it when
-// ApplyThenFail is set. DropConnection closes the connection without an
+// ApplyThenFail is set. A throttling code (Throttling*,
+// Rejected.Throttling) is answered with the retry headers of a rate limit
+// (see RetryAfter). DropConnection closes the connection without an
 // answer instead (again before or after performing the operation). Latency
 // delays the request before it is performed; Hold blocks it until the
 // channel is closed. A fault with only Latency or Hold performs the operation
@@ -34,6 +56,10 @@ type Fault struct {
 	// ClientToken is consumed) and then answers the error or drops the
 	// connection.
 	ApplyThenFail bool
+	// RetryAfter is the delay a throttling fault asks the client to wait,
+	// sent as x-acs-retry-after (milliseconds) and as the TimeLeft of
+	// x-ratelimit-user-api, as a rate limit's answer is; 0 means 1 ms.
+	RetryAfter time.Duration
 	// DropConnection closes the connection without writing a response.
 	DropConnection bool
 	// Latency delays the request (real time, not the server clock).
@@ -186,6 +212,9 @@ func (s *Server) answerFault(w http.ResponseWriter, r *http.Request, c *call, f 
 		panic(http.ErrAbortHandler)
 	}
 	e := &apiError{Status: f.Status, Code: f.Code, Message: f.Message}
+	if apierr.Classify(f.Code, f.Status).Has(apierr.Throttled) {
+		setRetryHeaders(w, 1, max(f.RetryAfter, time.Millisecond), s.clock.Now())
+	}
 	s.writeError(w, c, e)
 	return e.Status, e.Code
 }

@@ -251,6 +251,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, c *call) (int, st
 	if aerr := s.authenticate(r, body, params, c); aerr != nil {
 		return fail(aerr)
 	}
+	if aerr := checkFlat(c.p); aerr != nil {
+		return fail(aerr)
+	}
 	var f *faultState
 	if !s.ctlIdle.Load() {
 		if e := s.throttle(w, c); e != nil {
@@ -329,6 +332,36 @@ func (s *Server) authenticate(r *http.Request, body []byte, params acs.Params, c
 		return errf(400, "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.")
 	}
 	return nil
+}
+
+// checkFlat refuses a list or object parameter sent as JSON
+// (ZoneMappings=[{…}], LoadBalancerBillingConfig={"PayType":"PostPay"}),
+// for every operation, as the real service does: RPC parameters are flat
+// (ZoneMappings.1.ZoneId=…, LoadBalancerBillingConfig.PayType=…). The code
+// and message are the service's, seen by aliyun-cli users (aliyun-cli
+// issue #1393, 2026: 400 InvalidServers "Specified parameter Servers is not
+// valid. Illegal parameter serialization format. Flat format is
+// required."; issue #420, 2022, the same for AclIds). The service knows
+// from the API metadata which parameters are lists or objects; the
+// emulator takes a business parameter whose value is a JSON array or
+// object for one (no served operation has a string parameter that takes
+// JSON). With several, the first by name is reported.
+func checkFlat(p url.Values) *apiError {
+	bad := ""
+	for k, vs := range p {
+		if len(vs) == 0 || strings.IndexByte(k, '.') >= 0 || isCommonParam(k) || bad != "" && k > bad {
+			continue
+		}
+		v := strings.TrimSpace(vs[0])
+		if len(v) >= 2 && (v[0] == '[' || v[0] == '{') && json.Valid([]byte(v)) {
+			bad = k
+		}
+	}
+	if bad == "" {
+		return nil
+	}
+	name := truncate(bad, 64)
+	return errf(400, "Invalid"+name, "Specified parameter %s is not valid. Illegal parameter serialization format. Flat format is required.", name)
 }
 
 // readIdempotency reads DryRun and ClientToken for an operation that takes
@@ -500,6 +533,8 @@ func productOfVersion(v string) *product {
 		return prodRM
 	case VersionRAM:
 		return prodRAM
+	case VersionEipanycast:
+		return prodAnycast
 	}
 	return nil
 }
@@ -771,12 +806,7 @@ func (s *Server) throttle(w http.ResponseWriter, c *call) *apiError {
 	delay := r.DelayFrom(now)
 	r.CancelAt(now)
 	s.ctlMu.Unlock()
-	ms := delay.Milliseconds()
-	if ms < 1 {
-		ms = 1
-	}
-	v := "Limit:" + strconv.Itoa(max(spec.burst, 1)) + ",Remain:0,TimeLeft:" + strconv.FormatInt(ms, 10) + ",Reset:" + strconv.FormatInt(now.Add(delay).UnixMilli(), 10)
-	w.Header().Set("x-ratelimit-user-api", v)
+	setRetryHeaders(w, spec.burst, delay, now)
 	return errf(400, "Throttling.User", "Request was denied due to user flow control.")
 }
 

@@ -157,9 +157,15 @@ func TestUpdateLoadBalancerZones(t *testing.T) {
 	if got := availableIPs(t, srv, albtest.VSwitchJ); got != beforeJ-3 {
 		t.Fatalf("vSwitch j free addresses %d, want %d", got, beforeJ-3)
 	}
+	// One zone is refused in a region of four, as at create (issue 17).
+	_, err = update(false, h)
+	sdkErr(t, err, "InvalidParameter", 400)
+	if b := get(t, c, id); len(b.ZoneMappings) != 3 {
+		t.Fatalf("zones after a refused one-zone update: %s", b.String())
+	}
 	// Removing zone i frees its addresses and disassociates the user's EIP;
 	// removing zone j releases its auto-assigned EIP.
-	if _, err := update(false, h); err != nil {
+	if _, err := update(false, h, j); err != nil {
 		t.Fatal(err)
 	}
 	if got := availableIPs(t, srv, albtest.VSwitchI); got != beforeI+3 {
@@ -168,10 +174,13 @@ func TestUpdateLoadBalancerZones(t *testing.T) {
 	if st, ok := eipStatus(t, srv, albtest.EIPTraffic1); !ok || st != "Available" {
 		t.Fatalf("user EIP of a removed zone: %q %v, want Available", st, ok)
 	}
+	if _, err := update(false, h, i); err != nil {
+		t.Fatal(err)
+	}
 	if _, ok := eipStatus(t, srv, autoJ); ok {
 		t.Fatalf("auto EIP %s of a removed zone still exists", autoJ)
 	}
-	if b := get(t, c, id); len(b.ZoneMappings) != 1 {
+	if b := get(t, c, id); len(b.ZoneMappings) != 2 || dara.StringValue(b.ZoneMappings[1].ZoneId) != albtest.ZoneI {
 		t.Fatalf("zones after removal: %s", b.String())
 	}
 }
@@ -373,7 +382,7 @@ func TestGarbageNewOperationsNeverInternalError(t *testing.T) {
 			q["AddressType"] = "Intranet"
 		}
 		perm := rng.Perm(len(zones))
-		for n := rng.IntN(4); n > 0; n-- {
+		for n := rng.IntN(5); n > 0; n-- { // up to four zones: an update keeps at least two
 			z := zones[perm[n]]
 			p := "ZoneMappings." + strconv.Itoa(n) + "."
 			q[p+"ZoneId"], q[p+"VSwitchId"], q[p+"AllocationId"] = z[0], z[1], eips[rng.IntN(len(eips))]

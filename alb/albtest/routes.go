@@ -67,6 +67,9 @@ var routeTable = []routeSpec{
 	{prodVPC, "DescribeEipAddresses", (*Server).opDescribeEipAddresses, false},
 	{prodVPC, "ReleaseEipAddress", (*Server).opReleaseEipAddress, false},
 	{prodVPC, "DescribeCommonBandwidthPackages", (*Server).opDescribeCommonBandwidthPackages, false},
+	// Eipanycast 2020-03-09 (anycast.go): Anycast EIPs, which
+	// DescribeEipAddresses does not list.
+	{prodAnycast, "ListAnycastEipAddresses", (*Server).opListAnycastEipAddresses, false},
 	// WAF 3.0 and 2.0 (waf.go).
 	{prodWAF3, "DescribeInstance", (*Server).opWAF3DescribeInstance, false},
 	{prodWAF2, "DescribeInstanceInfo", (*Server).opWAF2DescribeInstanceInfo, false},

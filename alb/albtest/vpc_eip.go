@@ -85,7 +85,7 @@ func (s *Server) opDescribeEipAddresses(c *call) (any, *apiError) {
 	if here {
 		for _, id := range st.eipOrder {
 			x := st.eips[id]
-			if f.match(x) {
+			if x.Type != EIPTypeAnycast && f.match(x) { // Anycast EIPs: ListAnycastEipAddresses (anycast.go)
 				match = append(match, x)
 			}
 		}
@@ -114,7 +114,7 @@ func (s *Server) opReleaseEipAddress(c *call) (any, *apiError) {
 		return nil, missing("AllocationId")
 	}
 	x := s.st.eips[id]
-	if x == nil {
+	if x == nil || x.Type == EIPTypeAnycast { // an Anycast EIP is not a VPC EIP (anycast.go)
 		return nil, errf(404, "InvalidAllocationId.NotFound", "Specified allocation ID is not found.")
 	}
 	if x.ChargeType == ChargePrePaid {

@@ -69,7 +69,7 @@ func TestDescribeEipAddresses(t *testing.T) {
 	srv, c := start(t, albtest.WithTransitions(albtest.Immediate()))
 	oc := srv.OpenAPIClient()
 	b := mustCall(t, oc, "DescribeEipAddresses", albtest.VersionVPC, map[string]any{"RegionId": "cn-hangzhou", "PageSize": 100})
-	if num(b["TotalCount"]) != 9 {
+	if num(b["TotalCount"]) != 7 { // the default world's Common EIPs: Anycast EIPs are not listed (issue 17)
 		t.Fatalf("EIPs: %v", b)
 	}
 	byID := map[string]map[string]any{}
@@ -88,7 +88,9 @@ func TestDescribeEipAddresses(t *testing.T) {
 	check(albtest.EIPBandwidth, "PostPaid", "PayByBandwidth", "Available", "")
 	check(albtest.EIPPrepaid, "PrePaid", "PayByBandwidth", "Available", "")
 	check(albtest.EIPShared, "PostPaid", "PayByTraffic", "Available", albtest.DefaultBandwidthPackageID)
-	check(albtest.EIPAnycast1, "PostPaid", "PayByTraffic", "Available", "")
+	if byID[albtest.EIPAnycast1] != nil || byID[albtest.EIPAnycast2] != nil {
+		t.Errorf("DescribeEipAddresses lists Anycast EIPs: %v", byID[albtest.EIPAnycast1])
+	}
 	check(albtest.EIPInUse, "PostPaid", "PayByTraffic", "InUse", "")
 	if byID[albtest.EIPInUse]["InstanceId"] != albtest.EIPInUseInstanceID || byID[albtest.EIPInUse]["InstanceType"] != "EcsInstance" {
 		t.Errorf("in use: %v", byID[albtest.EIPInUse])
@@ -105,7 +107,7 @@ func TestDescribeEipAddresses(t *testing.T) {
 		{map[string]any{"Status": "InUse"}, 1},
 		{map[string]any{"ChargeType": "PrePaid"}, 1},
 		{map[string]any{"AssociatedInstanceType": "EcsInstance", "AssociatedInstanceId": albtest.EIPInUseInstanceID}, 1},
-		{map[string]any{"PageSize": 2, "PageNumber": 5}, 1},
+		{map[string]any{"PageSize": 2, "PageNumber": 4}, 1},
 	}
 	for _, f := range filters {
 		f.q["RegionId"] = "cn-hangzhou"
@@ -113,7 +115,7 @@ func TestDescribeEipAddresses(t *testing.T) {
 			t.Errorf("%v: %d, want %d", f.q, got, f.want)
 		}
 	}
-	b = mustCall(t, oc, "DescribeEipAddresses", albtest.VersionVPC, map[string]any{"RegionId": "cn-hangzhou", "PageSize": 2, "PageNumber": 5})
+	b = mustCall(t, oc, "DescribeEipAddresses", albtest.VersionVPC, map[string]any{"RegionId": "cn-hangzhou", "PageSize": 2, "PageNumber": 4})
 	if len(path(b, "EipAddresses", "EipAddress").([]any)) != 1 {
 		t.Errorf("last page: %v", b)
 	}

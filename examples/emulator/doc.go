@@ -6,11 +6,18 @@
 // serves an HTTP control API beside it for what Go tests do with albtest's
 // methods: faults, transitions, the clock, the world, the request log.
 //
-//	go run ./examples/emulator [flags]
+// Build it, then run the binary:
+//
+//	go build -o albtest-emulator ./examples/emulator
+//	./albtest-emulator [flags] &
 //
 // Once it accepts connections it prints one line "endpoint: HOST:PORT" on
 // stdout, then a summary (the control API's URL, region, transitions,
-// faults, rate limits, vSwitches, EIPs), and serves until SIGINT or SIGTERM.
+// faults, rate limits, vSwitches, EIPs), and serves until SIGINT or
+// SIGTERM: stop it with kill %1 (or kill $!, or Ctrl-C in the foreground).
+// Do not start it with "go run ./examples/emulator &": kill $! would then
+// stop only the go tool and leave the emulator serving, and the next start
+// would fail with "address already in use".
 //
 // # Flags
 //
@@ -45,8 +52,10 @@
 //
 // LIMITS is a comma-separated list of ACTION=RPS[:BURST]; ACTION * limits
 // every action (each with its own bucket) and BURST defaults to RPS rounded
-// up. Over the limit the answer is 400 Throttling.User with the header the
-// SDKs read as a retry delay:
+// up. Over the limit the answer is 400 Throttling.User with the retry delay
+// in milliseconds in x-acs-retry-after (which aliyun-cli 3.4.0 and later
+// wait before retrying) and in the TimeLeft of x-ratelimit-user-api (which
+// the SDKs read); a throttling fault's answer carries both too:
 //
 //	-rate-limit 'CreateLoadBalancer=0.5:1,*=50'
 //
@@ -74,12 +83,15 @@
 // default 500), message, times (0: until removed), probability (0-1, 0:
 // always), seed, applyThenFail (perform the operation, then fail),
 // dropConnection, latency (a duration such as "2s"), hold (block matching
-// requests until released). POST answers {"id": N}; a fault's "remaining"
+// requests until released), retryAfter (the delay a Throttling* fault asks
+// for in its retry headers, a duration; default 1ms). An action the
+// emulator does not serve is refused with 400 naming the closest served
+// ones (so is a rate limit's). POST answers {"id": N}; a fault's "remaining"
 // is -1 when unlimited; a hold fault counts the requests that "reached" it.
 //
 //	curl $E/_albtest/faults                                   # list
 //	curl -X POST $E/_albtest/faults -d '{"action":"CreateLoadBalancer","code":"ServiceUnavailable","status":503,"times":1}'
-//	curl -X POST $E/_albtest/faults -d '{"code":"Throttling.User","status":400,"probability":0.2,"seed":42}'
+//	curl -X POST $E/_albtest/faults -d '{"code":"Throttling.User","status":400,"probability":0.2,"seed":42,"retryAfter":"500ms"}'
 //	curl -X POST $E/_albtest/faults -d '{"action":"DeleteLoadBalancer","dropConnection":true,"applyThenFail":true,"times":1}'
 //	curl -X POST $E/_albtest/faults -d '{"action":"CreateLoadBalancer","hold":true}'
 //	curl $E/_albtest/faults/3                                 # one: {"id":3,…,"hold":true,"reached":1}

@@ -14,9 +14,10 @@
 //
 // Each caller keeps its own bound: a Get returns when its context ends,
 // whatever its batch is doing, and a batch whose every caller has left is
-// cancelled. A batch's call runs under a context detached from its callers
-// and bounded (on the group's clock, see internal/clock) by the earliest
-// bound among them; a caller whose own bound has not passed when its batch
+// cancelled. A batch's call runs under a context that carries the values of
+// the caller that opened the batch (trace and log attributes, say) but not
+// its cancellation, bounded (on the group's clock, see internal/clock) by
+// the earliest bound among its callers; a caller whose own bound has not passed when its batch
 // was cut short by another's joins the next batch instead of failing. The
 // call's answer, or its error, reaches every caller in the batch.
 package batch
@@ -77,6 +78,7 @@ type call[K comparable, V any] struct {
 	ready   bool      // full, or its linger passed: send when a slot frees
 	sent    bool
 	bound   time.Time // earliest bound among the callers (clock time); zero: none
+	base    context.Context // the values of the caller that opened the batch
 	cancel  context.CancelFunc
 
 	done chan struct{}
@@ -175,7 +177,7 @@ func (g *Group[K, V]) join(ctx context.Context, key K) *call[K, V] {
 		}
 	}
 	if b == nil {
-		b = &call[K, V]{waiting: map[K]int{}, done: make(chan struct{})}
+		b = &call[K, V]{waiting: map[K]int{}, done: make(chan struct{}), base: context.WithoutCancel(ctx)}
 		g.queue = append(g.queue, b)
 		if g.o.Linger > 0 && g.watchers > 1 {
 			go g.linger(b)
@@ -250,7 +252,7 @@ func (g *Group[K, V]) dispatchLocked() {
 		g.inFlight++
 		g.stats.Calls++
 		g.stats.Keys += len(b.keys)
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := context.WithCancel(b.base)
 		if !b.bound.IsZero() {
 			var c2 context.CancelFunc
 			ctx, c2 = clock.WithDeadline(ctx, g.clk, b.bound)

@@ -81,6 +81,9 @@ type Clients struct {
 	rmOnce  sync.Once
 	rm      *ResourceManager
 	rmErr   error
+	acOnce  sync.Once
+	ac      *Anycast
+	acErr   error
 }
 
 // New checks cfg and builds the VPC client. It makes no network call.
@@ -158,6 +161,23 @@ func (c *Clients) RM() (*ResourceManager, error) {
 		c.rm = &ResourceManager{rpc: r}
 	})
 	return c.rm, c.rmErr
+}
+
+// Anycast returns the Eipanycast client, building it on the first call.
+func (c *Clients) Anycast() (*Anycast, error) {
+	c.acOnce.Do(func() {
+		endpoint := EipanycastEndpoint
+		if c.cfg.Endpoint != "" {
+			endpoint = c.cfg.Endpoint
+		}
+		r, err := newRPC(c.cfg, c.proto, endpoint, EipanycastVersion)
+		if err != nil {
+			c.acErr = err
+			return
+		}
+		c.ac = &Anycast{rpc: r}
+	})
+	return c.ac, c.acErr
 }
 
 // VPCEndpoint returns the VPC endpoint of a region: "vpc.<region>.aliyuncs.com".

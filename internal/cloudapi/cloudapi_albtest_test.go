@@ -76,8 +76,8 @@ func TestEmulatorListEIPs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) < 9 {
-		t.Errorf("%d EIPs, want at least the 9 seeded", len(all))
+	if len(all) != 7 {
+		t.Errorf("%d EIPs, want the 7 seeded Common ones", len(all))
 	}
 	got, err := c.VPC.ListEIPs(ctx, albtest.EIPTraffic1, albtest.EIPAnycast1, albtest.EIPInUse, "eip-does-not-exist")
 	if err != nil {
@@ -87,17 +87,47 @@ func TestEmulatorListEIPs(t *testing.T) {
 	for _, e := range got {
 		facts[dara.StringValue(e.AllocationId)] = cloudapi.EIPFacts(e)
 	}
-	if len(facts) != 3 {
+	if len(facts) != 2 {
 		t.Fatalf("got %d EIPs: %+v", len(got), got)
 	}
 	if f := facts[albtest.EIPTraffic1]; f.Type != eip.TypeCommon || f.ChargeType != eip.ChargePostPaid || f.InternetChargeType != eip.PayByTraffic || f.Status != eip.StatusAvailable {
 		t.Errorf("traffic1: %+v", f)
 	}
-	if f := facts[albtest.EIPAnycast1]; f.Type != eip.TypeAnycast {
-		t.Errorf("anycast1: %+v", f)
-	}
 	if f := facts[albtest.EIPInUse]; f.Status != eip.StatusInUse || f.InstanceID == "" {
 		t.Errorf("inuse: %+v", f)
+	}
+}
+
+// Issue 17 item 18: DescribeEipAddresses lists the EIPs of a region, not
+// Anycast EIPs; Eipanycast ListAnycastEipAddresses lists those.
+func TestEmulatorAnycastEIPsThroughEipanycast(t *testing.T) {
+	_, c := emulatorClients(t)
+	ctx := context.Background()
+	if got, err := c.VPC.ListEIPs(ctx, albtest.EIPAnycast1); err != nil || len(got) != 0 {
+		t.Fatalf("DescribeEipAddresses of an Anycast EIP: %v %v, want none", got, err)
+	}
+	ac, err := c.Anycast()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := ac.ListEIPs(ctx, albtest.EIPAnycast1, albtest.EIPAnycast2, "aeip-does-not-exist")
+	if err != nil || len(list) != 2 {
+		t.Fatalf("ListAnycastEipAddresses: %+v %v", list, err)
+	}
+	a := list[0]
+	if a.AnycastId != albtest.EIPAnycast1 || a.Status != "Allocated" || a.InstanceChargeType != "PostPaid" || a.InternetChargeType != "PayByTraffic" {
+		t.Errorf("anycast1: %+v", a)
+	}
+	f := cloudapi.EIPFacts(a.AsEIP(albtest.DefaultRegion))
+	if f.Type != eip.TypeAnycast || f.Status != eip.StatusAvailable || f.ChargeType != eip.ChargePostPaid || f.InternetChargeType != eip.PayByTraffic {
+		t.Errorf("anycast1 facts: %+v", f)
+	}
+	bound := cloudapi.AnycastEIP{AnycastId: "aeip-x", Status: "Associated", Binds: []cloudapi.AnycastBind{{BindInstanceId: "alb-1", BindInstanceRegionId: "us-west-1"}}}
+	if f := cloudapi.EIPFacts(bound.AsEIP(albtest.DefaultRegion)); f.Status != eip.StatusAvailable {
+		t.Errorf("an Anycast EIP bound in another region is available here: %+v", f)
+	}
+	if f := cloudapi.EIPFacts(bound.AsEIP("us-west-1")); f.Status != eip.StatusInUse || f.InstanceID != "alb-1" {
+		t.Errorf("an Anycast EIP bound in this region is in use: %+v", f)
 	}
 }
 

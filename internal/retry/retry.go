@@ -138,6 +138,9 @@ const (
 // Event describes one retry about to happen or, when GiveUp is set, the
 // final failure of a call.
 type Event struct {
+	// Ctx is the call's context, for logging with it (a handler may read
+	// trace IDs from it); it may have ended when GiveUp is GiveUpCanceled.
+	Ctx         context.Context
 	Action      string        // API action, e.g. "CreateLoadBalancer"
 	Attempt     int           // the attempt that just failed, 1-based
 	MaxAttempts int           // the policy's MaxAttempts
@@ -254,7 +257,7 @@ func (r *Retryer) Do(ctx context.Context, action string, idempotent bool, fn fun
 			r.Budget.success(paid)
 			return nil
 		}
-		ev := Event{Action: action, Attempt: attempt, MaxAttempts: p.MaxAttempts, Err: err}
+		ev := Event{Ctx: ctx, Action: action, Attempt: attempt, MaxAttempts: p.MaxAttempts, Err: err}
 		if cerr := ctx.Err(); cerr != nil {
 			r.Budget.give(paid)
 			r.giveUp(ev, GiveUpCanceled)

@@ -334,14 +334,21 @@ func TestOnRetryEvents(t *testing.T) {
 	var events []Event
 	r.OnRetry = func(e Event) { events = append(events, e) }
 	fn, _ := failing(errThrottle, errBusy, errInvalid)
-	err := r.Do(context.Background(), "DeleteLoadBalancer", true, fn)
+	type key struct{}
+	ctx := context.WithValue(context.Background(), key{}, "trace") // each event carries the call's context
+	err := r.Do(ctx, "DeleteLoadBalancer", true, fn)
 	if err != errInvalid {
 		t.Fatalf("err = %v", err)
 	}
 	want := []Event{
-		{Action: "DeleteLoadBalancer", Attempt: 1, MaxAttempts: 3, Delay: time.Second, Err: errThrottle, Reason: "throttled", Throttle: true},
-		{Action: "DeleteLoadBalancer", Attempt: 2, MaxAttempts: 3, Delay: 400 * time.Millisecond, Err: errBusy, Reason: "5xx"},
-		{Action: "DeleteLoadBalancer", Attempt: 3, MaxAttempts: 3, Err: errInvalid, Reason: "client", GiveUp: GiveUpNotRetryable},
+		{Ctx: ctx, Action: "DeleteLoadBalancer", Attempt: 1, MaxAttempts: 3, Delay: time.Second, Err: errThrottle, Reason: "throttled", Throttle: true},
+		{Ctx: ctx, Action: "DeleteLoadBalancer", Attempt: 2, MaxAttempts: 3, Delay: 400 * time.Millisecond, Err: errBusy, Reason: "5xx"},
+		{Ctx: ctx, Action: "DeleteLoadBalancer", Attempt: 3, MaxAttempts: 3, Err: errInvalid, Reason: "client", GiveUp: GiveUpNotRetryable},
+	}
+	for _, e := range events {
+		if e.Ctx != ctx {
+			t.Fatalf("event %+v does not carry the call's context", e)
+		}
 	}
 	if fmt.Sprintf("%+v", events) != fmt.Sprintf("%+v", want) {
 		t.Fatalf("events\n got %+v\nwant %+v", events, want)

@@ -22,6 +22,11 @@ type Client struct {
 	hc *http.Client
 }
 
+// Wrap returns a Client that sends every request through hc, the caller's
+// own HTTP client (its Transport, Timeout, Jar and CheckRedirect apply as
+// they are).
+func Wrap(hc *http.Client) *Client { return &Client{hc: hc} }
+
 // New returns a Client with the given connect and read timeouts (the read
 // timeout bounds the wait for the response headers; both together bound the
 // whole request).

@@ -60,3 +60,22 @@ func TestSDKUsesClientConcurrently(t *testing.T) {
 		t.Fatalf("%d connections for 100 calls from 4 goroutines: keep-alive is not reused", n)
 	}
 }
+
+// TestRetryAfterReadsBothHeaders: x-acs-retry-after first, else the
+// larger TimeLeft of the rate-limit headers, in milliseconds.
+func TestRetryAfterReadsBothHeaders(t *testing.T) {
+	for _, tc := range []struct {
+		h    http.Header
+		want time.Duration
+	}{
+		{http.Header{"X-Acs-Retry-After": {"1500"}, "X-Ratelimit-User-Api": {"Limit:1,Remain:0,TimeLeft:900,Reset:1"}}, 1500 * time.Millisecond},
+		{http.Header{"X-Ratelimit-User-Api": {"Limit:1,Remain:0,TimeLeft:900,Reset:1"}, "X-Ratelimit-User": {"Limit:5,Remain:0,TimeLeft:1200,Reset:1"}}, 1200 * time.Millisecond},
+		{http.Header{"X-Acs-Retry-After": {"soon"}}, 0},
+		{http.Header{}, 0},
+	} {
+		got, ok := transport.RetryAfter(tc.h)
+		if got != tc.want || ok != (tc.want > 0) {
+			t.Errorf("RetryAfter(%v) = %v %v, want %v", tc.h, got, ok, tc.want)
+		}
+	}
+}
