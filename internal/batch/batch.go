@@ -77,7 +77,7 @@ type call[K comparable, V any] struct {
 	members int       // callers waiting for the answer
 	ready   bool      // full, or its linger passed: send when a slot frees
 	sent    bool
-	bound   time.Time // earliest bound among the callers (clock time); zero: none
+	bound   time.Time       // earliest bound among the callers (clock time); zero: none
 	base    context.Context // the values of the caller that opened the batch
 	cancel  context.CancelFunc
 
