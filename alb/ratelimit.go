@@ -50,6 +50,11 @@ type AdaptiveOptions struct {
 	// InitialRate limits every action from its first call at this rate
 	// [not limited until the first throttle].
 	InitialRate float64
+	// KeepEveryCut makes every cut of the rate stand, as aws-sdk-go-v2's
+	// adaptive mode does. By default a cut is judged on the answers that
+	// follow it and undone when it did not make the service throttle less
+	// (throttling the client did not cause: see [NewAdaptiveRateLimiter]).
+	KeepEveryCut bool
 }
 
 // NewAdaptiveRateLimiter returns the default limiter: it learns, per
@@ -60,6 +65,16 @@ type AdaptiveOptions struct {
 // throttled) and probed back up along a CUBIC curve, never below MinRate.
 // Throttled calls are retried through it, so they queue for send slots
 // instead of all retrying in the same window.
+//
+// Not every throttle is caused by the client's rate: other tools on the
+// same account, a busy region or a fault throttle a share of calls whatever
+// the rate, and cutting on each of them would drive the rate to the floor
+// for every caller. So a cut is judged on the answers that follow it: if
+// the service throttles the same share of calls as before and accepts fewer
+// of them, the cut only cost throughput and is undone, the share is learned
+// as background, and the action is cut again only when its throttles
+// clearly exceed that share (the package internal/ratelimit documents the
+// rule and its simulations). [AdaptiveOptions].KeepEveryCut turns this off.
 func NewAdaptiveRateLimiter(o AdaptiveOptions) *RateLimiter {
 	opts := []ratelimit.AdaptiveOption{ratelimit.WithClock(clock.Or(o.Clock))}
 	if o.MinRate > 0 {
@@ -70,6 +85,9 @@ func NewAdaptiveRateLimiter(o AdaptiveOptions) *RateLimiter {
 	}
 	if o.InitialRate > 0 {
 		opts = append(opts, ratelimit.WithInitialRate(o.InitialRate))
+	}
+	if o.KeepEveryCut {
+		opts = append(opts, ratelimit.WithoutUndo())
 	}
 	a := ratelimit.NewAdaptive(opts...)
 	return &RateLimiter{l: a, adaptive: true, ad: a}

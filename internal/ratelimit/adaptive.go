@@ -62,6 +62,9 @@ const (
 	// because the measured demand fell (the rate never exceeds twice the
 	// measured send rate).
 	ReasonDemand = "demand"
+	// ReasonUndo: a cut was undone because the throttles went on at the same
+	// share whatever the rate (see the package documentation).
+	ReasonUndo = "undo"
 )
 
 // AdaptiveOption configures [NewAdaptive].
@@ -74,6 +77,7 @@ type adaptiveConfig struct {
 	initial  float64
 	onChange func(class string, rate float64, reason string)
 	everyCut bool
+	noUndo   bool
 	scale    float64
 	// fixedScale: WithScaleConstant set C, which then applies at every rate.
 	fixedScale bool
@@ -167,6 +171,14 @@ func WithInitialWindow(n int) AdaptiveOption {
 	}
 }
 
+// WithoutUndo makes every cut stand, as in aws-sdk-go-v2: no cut is
+// judged, none is undone, no background share is learned (see the package
+// documentation on throttling the client did not cause), and any throttle
+// cuts from the first answer on.
+func WithoutUndo() AdaptiveOption {
+	return func(cfg *adaptiveConfig) { cfg.noUndo = true }
+}
+
 // WithCutOnEveryThrottle makes every throttle cut the rate, as
 // aws-sdk-go-v2 does. By default only the first throttle of an episode cuts
 // it: the answers to requests that were already sent when the rate was cut
@@ -236,10 +248,23 @@ type classState struct {
 	episodeEnd uint64    // observed count up to which throttles are the current episode's
 	episodeTil time.Time // and the time limit of that
 
-	reported  float64 // rate last passed to OnChange
-	throttles uint64
-	successes uint64
-	held      uint64 // throttles that did not cut (same episode)
+	reported float64 // rate last passed to OnChange
+	// Throttling the client did not cause (background.go).
+	ring       [ringSize]outcome // the last answers
+	ringN      int               // answers in ring
+	ringPos    int               // where the next goes
+	verify     *verdict          // a cut being judged
+	bg         float64           // the background share learned; 0 none
+	winN, winK int               // answers and throttles of the background window
+	sinceN     int               // answers to requests sent after the last cut
+	sinceK     int               // throttles among them
+	sinceAt    time.Time         // when the first of them came
+	undone     uint64            // cuts undone
+	ceiling    float64           // while bg > 0, the rate is not probed above this (0: no ceiling)
+	period     *snapshot         // the state before the first unjudged cut since the last judged one
+	throttles  uint64
+	successes  uint64
+	held       uint64 // throttles that did not cut (same episode)
 }
 
 // halfSecondBucket returns the index of t's half-second bucket (floored, also
@@ -346,7 +371,7 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	s.waiters[w] = struct{}{}
 	deadline, hasDeadline := ctx.Deadline()
 	for {
-		if s.released >= w.ticket+1 {
+		if s.released >= w.ticket+1 || !s.enabled { // covered, or limiting undone
 			delete(s.waiters, w)
 			s.sent++
 			s.mu.Unlock()
@@ -398,18 +423,37 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 	s.mu.Lock()
 	s.updateMeasured(now)
 	s.observed++
+	s.remember(now, throttled)
 	if !throttled && !s.enabled && s.slowStart > 0 {
 		s.slowStart++
 	}
-	if throttled && !a.cfg.everyCut && s.enabled && s.observed <= s.episodeEnd && now.Before(s.episodeTil) {
-		// An answer to a request sent before the last cut: already paid for.
-		s.throttles++
-		s.held++
-		s.mu.Unlock()
-		return
+	// Whether this answer cuts the rate (background.go: a cut being judged,
+	// or a background share learned, holds single throttles).
+	undone := !a.cfg.noUndo && s.judge(now, throttled, a.cubicWindow)
+	cut := false
+	switch {
+	case undone:
+	case s.bg > 0:
+		cut = s.verify == nil && s.excess(throttled)
+	case throttled && (a.cfg.noUndo || s.ringN >= minEvidence):
+		// An answer to a request sent before the last cut is already paid
+		// for (the episode).
+		cut = a.cfg.everyCut || !s.enabled || s.observed > s.episodeEnd || !now.Before(s.episodeTil)
 	}
 	if throttled {
 		s.throttles++
+		if !cut {
+			s.held++
+		}
+	}
+	if throttled && !cut && !undone {
+		s.mu.Unlock()
+		return
+	}
+	if cut && !a.cfg.noUndo {
+		s.startVerdict(now)
+	}
+	if cut {
 		// The answers to everything in flight now are this episode's; twice
 		// that count allows for answers arriving out of order.
 		s.episodeEnd = s.sent + (s.sent - min(s.observed, s.sent))
@@ -426,10 +470,17 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		if s.enabled {
 			use = math.Min(use, s.fill)
 		}
+		if v := s.verify; v != nil {
+			// A cut within a judged window goes no lower than half the
+			// answer rate before it (background.go): the curve restarts
+			// from there.
+			use = math.Max(use, v.floor/Beta)
+		}
 		s.lastMax = use
 		s.window = a.cubicWindow(use)
 		s.lastThrottle = now
 		s.calculated = use * Beta
+
 		if !s.enabled {
 			s.enabled = true
 			s.lastRefill = now
@@ -441,7 +492,7 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		// rate five to seven times within a second, from 16/s to 1.7/s).
 		s.refill(now)
 		s.released = math.Min(s.released, s.next)
-	} else {
+	} else if !throttled {
 		s.successes++
 		d := now.Sub(s.lastThrottle).Seconds() - s.window
 		if s.enabled && d > 0 {
@@ -453,7 +504,14 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 				// reached would send the next burst of demand above the
 				// service's limit. Hold at the plateau (RFC 7661's rule for
 				// an application-limited sender): probing resumes from there
-				// once demand fills the rate.
+				// once demand fills the rate. With a background share
+				// learned, the plateau is where the class is (within its
+				// ceiling): its throttles are not its rate's, so what it
+				// reached is not an excess.
+				if lm := math.Min(s.calculated, s.ceiling); s.bg > 0 && lm > s.lastMax {
+					s.lastMax = lm
+					s.window = a.cubicWindow(s.lastMax)
+				}
 				s.lastThrottle = now.Add(-time.Duration(s.window * float64(time.Second)))
 				d = 0
 			}
@@ -463,6 +521,15 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 			c = a.scaleAt(s.lastMax)
 		}
 		s.calculated = c*d*d*d + s.lastMax
+		if s.bg > 0 && s.ceiling > 0 {
+			// Background throttling learned: the rate is not probed above
+			// where the class was when it learned it (background.go).
+			s.calculated = math.Min(s.calculated, s.ceiling)
+		}
+	}
+	if !s.enabled { // a cut before any limiting was undone
+		s.mu.Unlock()
+		return
 	}
 	s.refill(now)
 	demand := s.measured
@@ -471,11 +538,16 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		demand = math.Max(demand, s.lastMax)
 	}
 	s.fill = math.Min(math.Max(math.Min(s.calculated, 2*demand), a.cfg.minRate), a.cfg.maxRate)
+	if v := s.verify; v != nil && v.floor > s.fill {
+		s.fill = math.Min(v.floor, a.cfg.maxRate) // see the cut above
+	}
 	s.capacity = math.Max(s.fill, 1)
 	s.released = math.Min(s.released, s.next+s.capacity)
 
 	reason := ""
 	switch {
+	case undone:
+		reason = ReasonUndo
 	case throttled:
 		reason = ReasonThrottle
 	case !s.enabled:
@@ -529,6 +601,13 @@ type Stats struct {
 	HeldThrottles uint64
 	// Sent counts the requests Wait let through.
 	Sent uint64
+	// Background is the share of answers the class learned to expect
+	// throttled whatever its rate (see the package documentation); 0 while
+	// no throttling of that kind was seen.
+	Background float64
+	// Undone counts the cuts undone because they did not make the service
+	// throttle less.
+	Undone uint64
 }
 
 // Stats returns a snapshot of class's state (refilled to now). An unknown
@@ -545,7 +624,7 @@ func (a *Adaptive) Stats(class string) Stats {
 	st := Stats{
 		Enabled: s.enabled, Rate: s.fill, MeasuredRate: s.measured, LastMaxRate: s.lastMax,
 		Tokens: s.released - s.next, Throttles: s.throttles, Successes: s.successes,
-		HeldThrottles: s.held, Sent: s.sent,
+		HeldThrottles: s.held, Sent: s.sent, Background: s.bg, Undone: s.undone,
 	}
 	if !s.enabled {
 		st.Rate = math.Inf(1)

@@ -78,7 +78,8 @@ func TestAdaptiveUnlimitedUntilFirstThrottle(t *testing.T) {
 
 // TestAdaptiveThrottleCutsRate: each throttle in a row multiplies the rate by
 // Beta (the first one the measured rate, later ones the current rate), and the
-// rate never goes below the minimum.
+// rate never goes below the minimum. (WithoutUndo: the cut arithmetic alone;
+// the judging of cuts has its own tests in background_test.go.)
 func TestAdaptiveThrottleCutsRate(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -95,7 +96,7 @@ func TestAdaptiveThrottleCutsRate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newFakeClock(true)
-			opts := []AdaptiveOption{WithClock(c)}
+			opts := []AdaptiveOption{WithClock(c), WithoutUndo()}
 			minRate := DefaultMinRate
 			if tc.minRate > 0 {
 				opts = append(opts, WithMinRate(tc.minRate))
@@ -632,16 +633,31 @@ func TestAdaptiveSlowStart(t *testing.T) {
 // A throttle before any measuring bucket has ended cuts from the rate the
 // service accepted so far (successes per second since the class started,
 // over at least a second), not from an unknown measured rate of 0 down to
-// the floor.
+// the floor; and only once the class has had minEvidence answers. A cut
+// being judged goes no lower than half the answer rate before it.
 func TestAdaptiveColdThrottleCutsFromAcceptedRate(t *testing.T) {
 	c := newFakeClock(true)
 	l := NewAdaptive(WithClock(c))
-	for range 10 {
-		l.Observe("w", false) // ten successes at one instant: a burst of 10
+	for range minEvidence - 2 {
+		l.Observe("w", false) // successes at one instant: a burst
+	}
+	l.Observe("w", true) // too few answers yet to judge a cut on
+	if st := l.Stats("w"); st.Enabled {
+		t.Fatalf("cut after %d answers: %+v", minEvidence-1, st)
 	}
 	l.Observe("w", true)
 	st := l.Stats("w")
-	if !st.Enabled || !near(st.LastMaxRate, 10, 1e-9) || !near(st.Rate, 10*Beta, 1e-9) {
-		t.Fatalf("after a cold throttle: %+v, want LastMaxRate 10 and Rate %.1f", st, 10*Beta)
+	accepted := float64(minEvidence - 2)
+	if !st.Enabled || !near(st.LastMaxRate, accepted, 1e-9) || !near(st.Rate, accepted*Beta, 1e-9) {
+		t.Fatalf("after a cold throttle: %+v, want LastMaxRate %.0f and Rate %.1f", st, accepted, accepted*Beta)
+	}
+	// Half the answers throttled: the cut stops at half the answer rate.
+	c2 := newFakeClock(true)
+	l2 := NewAdaptive(WithClock(c2))
+	for i := range minEvidence {
+		l2.Observe("w", i%2 == 1)
+	}
+	if st := l2.Stats("w"); !st.Enabled || !near(st.Rate, float64(minEvidence)/2, 1e-9) {
+		t.Fatalf("half throttled: %+v, want the rate at half the %d answers a second", st, minEvidence)
 	}
 }

@@ -161,7 +161,9 @@ func TestAdaptiveEpisodeHold(t *testing.T) {
 	run := func(opts ...AdaptiveOption) (float64, float64, Stats) {
 		clock := newSimClock()
 		svc := newSimService(clock.Now(), map[string][2]float64{"w": {50, 50}})
-		lim := NewAdaptive(append([]AdaptiveOption{WithClock(clock)}, opts...)...)
+		// WithoutUndo: the episode hold alone (an undone cut would also
+		// rescue the cuts on every throttle).
+		lim := NewAdaptive(append([]AdaptiveOption{WithClock(clock), WithoutUndo()}, opts...)...)
 		c := simulate(clock, svc, []simClient{{lim, "w", 100}}, simWarmup, simTotal)["w"]
 		thr, ach := simFigures(c)
 		return thr, ach, lim.Stats("w")

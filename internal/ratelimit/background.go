@@ -1,0 +1,290 @@
+package ratelimit
+
+import (
+	"math"
+	"time"
+)
+
+// Throttling the client did not cause.
+//
+// A throttle says "slower", but not always "you are too fast": other tools
+// on the same account, a busy region or a fault throttle a share of
+// requests whatever the client's rate. Cutting the rate then only loses
+// throughput, and since the throttles go on, cut after cut drives the rate
+// to the floor (measured in issue 16: 100 pollers at one request a second
+// each, 10% throttled at random: 3.4 requests a second served, polls waiting
+// minutes). So a cut is an experiment whose outcome is checked, as TCP
+// checks a window reduction after a retransmission that turns out to have
+// been spurious and undoes it (RFC 4015).
+//
+// A cut the class's own rate caused shows in the answers that follow it:
+// below the service's limit the throttles stop (their share falls), and
+// far above it the service keeps accepting what it accepted before (the
+// accepted rate holds). A cut that throttling independent of the rate
+// forced changes neither: the share stays, and the accepted rate falls with
+// the send rate. So:
+//
+//   - At a cut, the limiter keeps the state from before it and notes the
+//     throttled share and the accepted rate of the answers to the requests
+//     sent since the cut before (the pre-window; the last ringSize answers
+//     when fewer than minJudged came since).
+//   - It then counts the answers to the requests sent after the cut (the
+//     post-window: enough to expect about five throttles at the pre-window's
+//     share, minJudged to maxJudged answers, at most maxVerifyTime). Further
+//     throttles in that time cut as usual (the first cut included), but not
+//     below half the pre-window's answer rate.
+//   - If the post-window's share is not lower than the pre-window's (by
+//     more than fellBy standard deviations of their difference) and its
+//     accepted rate fell by at least 15% (goodputDrop), the window's cuts
+//     are undone: the rate is as it was before them (before the cuts that
+//     stood unjudged just before them, too), the curve's plateau at that
+//     rate, and the share is learned as the class's background share b.
+//     Otherwise the cuts stand.
+//   - With b learned, single throttles no longer cut, and the rate is not
+//     probed above where it was restored to (its ceiling) but by a fifth per
+//     window (ceilingProbe). The answers are counted in windows
+//     (windowFor(b) of them, 48 to 160): a window whose share exceeds b by
+//     more than chance allows (three standard deviations and three points)
+//     forgets b, and every episode of throttles cuts again, each judged the
+//     same way, until a cut is shown not to help; a window with a
+//     significantly lower share (2.5 standard deviations) moves b halfway to
+//     it (b never rises but through an undone cut: a share that creeps up
+//     with the class's own rate must not pass for background), and b below
+//     bgForget is forgotten.
+//
+// Limits of the judgement: a throttled share below minJudgedShare is not
+// judged (the class's own probing past the limit shows such shares between
+// cuts, and telling them from a little random throttling takes hundreds of
+// answers: those cuts stand); a share of maxBackground (70%) or more (two
+// standard deviations above it, in the pre-window) is never taken for
+// background (the service refusing most requests is a reason to slow down
+// whatever its cause, and a client whose every request is throttled must
+// back off); a throttle cuts only once the class has had minEvidence
+// answers; and clients with limiters of their own that share one service
+// limit see part of their throttles as caused by the others (they are), so
+// they sometimes undo cuts they would better keep (see the package
+// documentation's figures; WithoutUndo keeps every cut).
+const (
+	// ringSize is how many recent answers a class remembers, for the share
+	// before its first cut.
+	ringSize = 64
+	// minJudged and maxJudged bound the answers a cut is judged on.
+	minJudged, maxJudged = 40, 120
+	// maxVerifyTime bounds the judging of a cut: a window still open then
+	// is judged on the answers it has.
+	maxVerifyTime = 5 * time.Second
+	// minJudgedShare is the smallest pre-window share whose cut is judged.
+	minJudgedShare = 0.05
+	// maxBackground is the largest share taken for background throttling.
+	maxBackground = 0.7
+	// bgForget is the background share below which it is forgotten.
+	bgForget = 0.01
+	// minEvidence is how many answers a class must have had before a
+	// throttle cuts its rate: one throttle among two answers says nothing
+	// about the share (a fleet's first throttles come after the service's
+	// burst, at least as many successes).
+	minEvidence = 20
+	// goodputDrop is the fall of the accepted rate a cut must cause to be
+	// undone.
+	goodputDrop = 0.85
+	// ceilingProbe is how much the ceiling of a class with a background
+	// share rises per window without excess throttles.
+	ceilingProbe = 1.2
+	// fellBy is how many standard deviations of the difference the share
+	// must fall for a cut to stand on it.
+	fellBy = 0.5
+)
+
+// outcome is one remembered answer.
+type outcome struct {
+	at        time.Time
+	throttled bool
+}
+
+// snapshot is the rate state before a cut.
+type snapshot struct {
+	enabled  bool
+	fill     float64
+	capacity float64
+	calc     float64
+	lastMax  float64
+	window   float64
+	lastThr  time.Time
+}
+
+func (s *classState) snap() snapshot {
+	return snapshot{enabled: s.enabled, fill: s.fill, capacity: s.capacity, calc: s.calculated, lastMax: s.lastMax, window: s.window, lastThr: s.lastThrottle}
+}
+
+// verdict is a cut being judged, and the state to restore if it is undone.
+type verdict struct {
+	at      time.Time
+	from    uint64  // answers counted once s.observed passes this (requests sent after the cut)
+	need    int     // answers to judge on
+	pre     float64 // throttled share of the pre-window
+	preN    int     // its answers
+	preGood float64 // its accepted rate, per second
+	floor   float64 // the window's cuts do not go below this rate: half the pre-window's answer rate
+	n, k    int     // post-window answers, throttles among them
+	first   time.Time
+	before  snapshot
+}
+
+// remember records an answer in the ring and, for a request sent after the
+// last cut's episode, in the pre-window of the next cut.
+func (s *classState) remember(now time.Time, throttled bool) {
+	s.ring[s.ringPos] = outcome{at: now, throttled: throttled}
+	s.ringPos = (s.ringPos + 1) % ringSize
+	s.ringN = min(s.ringN+1, ringSize)
+	if s.observed > s.episodeEnd {
+		if s.sinceN == 0 {
+			s.sinceAt = now
+		}
+		s.sinceN++
+		if throttled {
+			s.sinceK++
+		}
+	}
+}
+
+// preWindow returns the throttled share, the number of answers and the
+// accepted rate of the answers since the last cut, or of the remembered
+// answers when fewer than minJudged came since (the rate over at least a
+// second).
+func (s *classState) preWindow(now time.Time) (share float64, n int, good float64) {
+	if s.sinceN >= minJudged {
+		span := math.Max(now.Sub(s.sinceAt).Seconds(), 1)
+		return float64(s.sinceK) / float64(s.sinceN), s.sinceN, float64(s.sinceN-s.sinceK) / span
+	}
+	if s.ringN == 0 {
+		return 0, 0, 0
+	}
+	thr := 0
+	for i := range s.ringN {
+		if s.ring[i].throttled {
+			thr++
+		}
+	}
+	oldest := s.ring[(s.ringPos-s.ringN+ringSize)%ringSize].at
+	span := math.Max(now.Sub(oldest).Seconds(), 1)
+	return float64(thr) / float64(s.ringN), s.ringN, float64(s.ringN-thr) / span
+}
+
+// startVerdict opens the judging of a cut, unless one is open (its window
+// judges this cut too) or the pre-window's share is too small to judge.
+func (s *classState) startVerdict(now time.Time) {
+	pre, n, good := s.preWindow(now)
+	s.sinceN, s.sinceK = 0, 0
+	if s.verify != nil {
+		return
+	}
+	if pre < minJudgedShare || pre-2*math.Sqrt(pre*(1-pre)/float64(max(n, 1))) >= maxBackground {
+		// Not judged: it stands. An undo later restores the state before
+		// the first of such cuts since the last judged one.
+		if s.period == nil {
+			snap := s.snap()
+			s.period = &snap
+		}
+		return
+	}
+	s.verify = &verdict{at: now, from: s.sent, need: int(clamp(math.Ceil(5/pre), minJudged, maxJudged)),
+		pre: pre, preN: n, preGood: good, floor: good / (1 - pre) / 2, before: s.snap()}
+}
+
+// judge counts one answer to a request sent after the cut being judged and,
+// at the end of its window, decides; it returns true when it undid the
+// window's cuts.
+func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastMax float64) float64) (undone bool) {
+	v := s.verify
+	if v == nil || s.observed <= v.from {
+		return false
+	}
+	if v.n == 0 {
+		v.first = now
+	}
+	v.n++
+	if throttled {
+		v.k++
+	}
+	if v.n < v.need && now.Sub(v.at) < maxVerifyTime {
+		return false
+	}
+	s.verify = nil
+	post := float64(v.k) / float64(v.n)
+	pooled := float64(int(v.pre*float64(v.preN)+0.5)+v.k) / float64(v.preN+v.n)
+	sd := math.Sqrt(pooled * (1 - pooled) * (1/float64(v.preN) + 1/float64(v.n)))
+	good := float64(v.n-v.k) / math.Max(now.Sub(v.first).Seconds(), 1)
+	if v.pre-post > fellBy*sd || good > goodputDrop*v.preGood || post >= maxBackground {
+		s.period = nil // the cuts stand: the share fell, or the accepted rate held
+		return false
+	}
+	b := v.before
+	if s.period != nil {
+		b = *s.period // the unjudged cuts before it were as spurious
+		s.period = nil
+	}
+	s.enabled, s.fill, s.capacity, s.calculated = b.enabled, b.fill, b.capacity, b.calc
+	// The curve's plateau is the restored rate (not an older, lower one a
+	// demand-limited class would be held at), reached now.
+	s.lastMax = math.Max(b.lastMax, b.fill)
+	s.window = b.window
+	if s.enabled {
+		s.window = cubicWindow(s.lastMax)
+	}
+	s.lastThrottle = now.Add(-time.Duration(s.window * float64(time.Second)))
+	s.released = math.Min(s.released, s.next+s.capacity)
+	s.bg = math.Min((v.pre+post)/2, maxBackground)
+	s.ceiling = 0
+	if s.enabled {
+		s.ceiling = math.Max(s.fill, s.calculated)
+	}
+	s.winN, s.winK = 0, 0
+	s.undone++
+	return true
+}
+
+// windowFor returns the number of answers a background window counts: enough
+// for about eight expected throttles, 64 to 160.
+func windowFor(bg float64) int {
+	return int(clamp(math.Ceil(8/math.Max(bg, 0.01)), 48, 160))
+}
+
+// excess counts an answer in the background window and reports whether the
+// window just closed with more throttles than the background share allows
+// (three standard deviations and three points above it); b is then
+// forgotten. A window with significantly fewer (2.5 standard deviations)
+// moves the share halfway to its own; a share below bgForget is dropped.
+func (s *classState) excess(throttled bool) bool {
+	s.winN++
+	if throttled {
+		s.winK++
+	}
+	if s.winN < windowFor(s.bg) {
+		return false
+	}
+	f := float64(s.winK) / float64(s.winN)
+	sd := math.Sqrt(s.bg * (1 - s.bg) / float64(s.winN))
+	s.winN, s.winK = 0, 0
+	switch {
+	case f > s.bg+3*sd+0.03:
+		// More than the background explains: the class's own rate (or a
+		// new cause) is back.
+		s.bg = 0
+		return true
+	case f < s.bg-2.5*sd:
+		s.bg = (s.bg + f) / 2
+		if s.bg < bgForget {
+			s.bg = 0
+		}
+	default:
+		// As many throttles as the background explains: probe a little
+		// higher, so that a ceiling learned at a rate already cut does not
+		// hold the class below its demand. The share is not moved up: a
+		// share that creeps up with the class's (or its neighbours') rate
+		// must not pass for background.
+		s.ceiling *= ceilingProbe
+	}
+	return false
+}
+
+func clamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
