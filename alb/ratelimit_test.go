@@ -71,10 +71,14 @@ func TestRateLimiterSharedAcrossClients(t *testing.T) {
 		srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithRateLimit(action, 5, 1))
 		defer srv.Close()
 		_, inst := createActive(t, testClient(t, srv), basicSpec())
-		la := alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk})
+		// One call at a time following the service's retry-after hints,
+		// every first attempt is throttled whatever the rate: the default
+		// judgement would undo the cut (the hints pace the calls), so the
+		// cuts are kept to compare the sharing.
+		la := alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, KeepEveryCut: true})
 		lb := la
 		if !shared {
-			lb = alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk})
+			lb = alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, KeepEveryCut: true})
 		}
 		if !math.IsInf(la.Rate(action), 1) {
 			t.Fatalf("rate %v before any throttle, want unlimited", la.Rate(action))

@@ -471,9 +471,9 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 			use = math.Min(use, s.fill)
 		}
 		if v := s.verify; v != nil {
-			// A cut within a judged window goes no lower than half the
-			// answer rate before it (background.go): the curve restarts
-			// from there.
+			// A cut within a judged window goes no lower than most of
+			// the rate the service accepted before it (background.go):
+			// the curve restarts from there.
 			use = math.Max(use, v.floor/Beta)
 		}
 		s.lastMax = use

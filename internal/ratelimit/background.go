@@ -32,7 +32,8 @@ import (
 //     post-window: enough to expect about five throttles at the pre-window's
 //     share, minJudged to maxJudged answers, at most maxVerifyTime). Further
 //     throttles in that time cut as usual (the first cut included), but not
-//     below half the pre-window's answer rate.
+//     below half the pre-window's answer rate: a rate cannot collapse within
+//     one window.
 //   - If the post-window's share is not lower than the pre-window's (by
 //     more than fellBy standard deviations of their difference) and its
 //     accepted rate fell by at least 15% (goodputDrop), the window's cuts
