@@ -121,7 +121,9 @@ func Compile(t Table) (*Router, error) {
 	if len(fs.list) > 0 {
 		return nil, &CompileError{Findings: fs.list}
 	}
-	byPriority := func(a, b *crule) int { return cmp.Or(cmp.Compare(a.priority, b.priority), cmp.Compare(a.index, b.index)) }
+	byPriority := func(a, b *crule) int {
+		return cmp.Or(cmp.Compare(a.priority, b.priority), cmp.Compare(a.index, b.index))
+	}
 	if guessTiesInListOrder {
 		slices.SortStableFunc(r.request, byPriority)
 		slices.SortStableFunc(r.response, byPriority)

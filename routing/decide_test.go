@@ -53,7 +53,7 @@ type reqCase struct {
 	// invalid names the check the case's table breaks on purpose ("" when
 	// the table must pass Check).
 	invalid string
-	check func(t *testing.T, d Decision)
+	check   func(t *testing.T, d Decision)
 }
 
 type caseGroup struct {

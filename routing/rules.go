@@ -12,10 +12,10 @@ const (
 	RuleActionsRequired    = "rule-actions-required"
 
 	// Across the rules of a listener (Check only).
-	RulePriorityUnique = "rule-priority-unique"
-	RuleIDUnique       = "rule-id-unique"
-	RuleShadowed       = "rule-shadowed"
-	RuleDefaultAction  = "default-action"
+	RulePriorityUnique     = "rule-priority-unique"
+	RuleIDUnique           = "rule-id-unique"
+	RuleShadowed           = "rule-shadowed"
+	RuleDefaultAction      = "default-action"
 	RuleForwardWeightsZero = "forward-weights-zero"
 
 	// Conditions.
