@@ -142,6 +142,9 @@ func TestRefusal(t *testing.T) {
 	if got, want := b.Refusal(Action("Rewrite")), "the Rewrite action needs the Standard edition (this instance is Basic)"; got != want {
 		t.Errorf("Refusal = %q; want %q", got, want)
 	}
+	if got, want := b.Refusal(ResponseRules), "Response-direction rules need the Standard edition (this instance is Basic)"; got != want {
+		t.Errorf("Refusal = %q; want %q", got, want)
+	}
 	if got := b.Refusal(Condition("Host")); got != "" {
 		t.Errorf("Refusal of an offered feature = %q", got)
 	}

@@ -73,5 +73,9 @@ func (f Features) Refusal(x Feature) string {
 	if !ok {
 		return x.String() + " is offered by no edition"
 	}
-	return x.String() + " needs the " + need + " edition (this instance is " + f.Name + ")"
+	verb := " needs the "
+	if x == ResponseRules || x == CustomTLSPolicy { // plural names
+		verb = " need the "
+	}
+	return x.String() + verb + need + " edition (this instance is " + f.Name + ")"
 }

@@ -625,6 +625,13 @@ func validateForward(fs *findings, at string, fg *ForwardGroupConfig, id string)
 			fs.add(gat+".Weight", RuleActionForwardWeight, id, fmt.Sprintf("weight %d is out of range: use 0–100", g.Weight))
 		}
 	}
+	allZero := len(fg.ServerGroups) > 0
+	for _, g := range fg.ServerGroups {
+		allZero = allZero && g.Weight == 0
+	}
+	if allZero {
+		fs.warn(at+".ServerGroups", RuleForwardWeightsZero, id, "every server group has weight 0: the rule forwards nothing; give one a weight above 0")
+	}
 	if st := fg.StickySession; st.Enabled && (st.Timeout < 0 || st.Timeout > 86400) {
 		fs.add(at+".StickySession.Timeout", RuleActionStickyTimeout, id, fmt.Sprintf("sticky timeout %d is out of range: use 1–86400 seconds (0 for the default, %d)", st.Timeout, DefaultStickyTimeout))
 	}
@@ -703,7 +710,7 @@ func validateHostField(fs *findings, at, v, id string, caps map[variable]bool) {
 	if v == "" || v == "${host}" {
 		return
 	}
-	validateTemplate(fs, at, v, nil, varHost, id, caps)
+	validateTemplate(fs, at, v, []variable{varHost}, varHost, id, caps)
 	if strings.Contains(v, "${host}") {
 		return
 	}

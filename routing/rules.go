@@ -11,11 +11,13 @@ const (
 	RuleConditionsRequired = "rule-conditions-required"
 	RuleActionsRequired    = "rule-actions-required"
 
-	// Across the rules of a listener (Check only).
-	RulePriorityUnique     = "rule-priority-unique"
-	RuleIDUnique           = "rule-id-unique"
-	RuleShadowed           = "rule-shadowed"
-	RuleDefaultAction      = "default-action"
+	// Across the rules of a listener, and its default action (Check only).
+	RulePriorityUnique = "rule-priority-unique"
+	RuleIDUnique       = "rule-id-unique"
+	RuleShadowed       = "rule-shadowed"
+	RuleDefaultAction  = "default-action"
+
+	// A ForwardGroup whose weights are all 0 (a warning).
 	RuleForwardWeightsZero = "forward-weights-zero"
 
 	// Conditions.
