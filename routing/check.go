@@ -149,11 +149,13 @@ func Check(t Table) []Finding {
 	return fs.list
 }
 
+// ruleName is "rule api (Rules[3], priority 10)", or "Rules[3] (priority
+// 10)" for a rule without ID.
 func ruleName(r Rule, i int) string {
 	if r.ID != "" {
-		return fmt.Sprintf("Rules[%d] (%s)", i, r.ID)
+		return fmt.Sprintf("rule %s (Rules[%d], priority %d)", r.ID, i, r.Priority)
 	}
-	return fmt.Sprintf("Rules[%d]", i)
+	return fmt.Sprintf("Rules[%d] (priority %d)", i, r.Priority)
 }
 
 func validateRule(fs *findings, r Rule, s Scope) {

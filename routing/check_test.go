@@ -60,11 +60,11 @@ func checkCases() []checkCase {
 		{"no condition", conditions0(), RuleConditionsRequired, "Rules[0].Conditions", ""},
 		{"no action", actions0(), RuleActionsRequired, "Rules[0].Actions", ""},
 
-		{"duplicate priority", func(t *Table) { t.Rules = append(t.Rules, fwd("r2", 10, Path("/b"))) }, RulePriorityUnique, "Rules[2].Priority", "Rules[0] (r0)"},
+		{"duplicate priority", func(t *Table) { t.Rules = append(t.Rules, fwd("r2", 10, Path("/b"))) }, RulePriorityUnique, "Rules[2].Priority", "rule r0 (Rules[0], priority 10)"},
 		{"duplicate id", func(t *Table) { t.Rules = append(t.Rules, fwd("r0", 20, Path("/b"))) }, RuleIDUnique, "Rules[2].ID", ""},
 		{"shadowed", func(t *Table) {
 			t.Rules = append(t.Rules, fwd("broad", 5, Path("/*")))
-		}, RuleShadowed, "Rules[0]", "Rules[2] (broad) (priority 5)"},
+		}, RuleShadowed, "Rules[0]", "rule r0 (Rules[0], priority 10) can never match: rule broad (Rules[2], priority 5)"},
 		{"no default", func(t *Table) { t.Default = nil }, RuleDefaultAction, "Default", ""},
 		{"default named twice", func(t *Table) { t.Default = []string{"a", "a"} }, RuleDefaultAction, "Default[1]", ""},
 		{"all weights zero", actions0(Forward(Weighted("sg-1", 0), Weighted("sg-2", 0))), RuleForwardWeightsZero, "Rules[0].Actions[0].ForwardGroup.ServerGroups", ""},

@@ -67,8 +67,8 @@ func shadowed(rules []Rule) []Finding {
 				if a.ok && covers(a.conds, b.conds) {
 					ra, rb := rules[a.i], rules[b.i]
 					fs.warn(fmt.Sprintf("Rules[%d]", b.i), RuleShadowed, rb.ID,
-						fmt.Sprintf("%s (priority %d) can never match: %s (priority %d), evaluated before it, matches every request it matches; give it a lower priority number than %d or narrow the earlier rule",
-							ruleName(rb, b.i), rb.Priority, ruleName(ra, a.i), ra.Priority, ra.Priority))
+						fmt.Sprintf("%s can never match: %s, evaluated before it, matches every request it matches; give it a lower priority number than %d or narrow the earlier rule",
+							ruleName(rb, b.i), ruleName(ra, a.i), ra.Priority))
 					break
 				}
 			}
