@@ -1,6 +1,6 @@
 // Package edition is the one table of what each Application Load Balancer
-// (ALB) edition offers: the rule condition and action types, Response-
-// direction rules, custom TLS security policies, Tracing Analysis, the
+// (ALB) edition offers: the rule condition and action types,
+// Response-direction rules, custom TLS security policies, Tracing Analysis, the
 // server-group features that need Standard (slow start, connection draining,
 // cross-zone off), the per-rule limits and the per-instance quotas. It is
 // pure data: no I/O, no state.

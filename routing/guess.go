@@ -6,6 +6,9 @@ package routing
 // these constants; nothing else in the package guesses. Each line says what
 // is decided and why.
 //
+// One GUESS is exported because callers act on it: TrafficLimitedStatus,
+// below.
+//
 // Confirmed by the sources (not guesses, listed so the whole behaviour reads
 // in one place): Request rules are evaluated by ascending Priority and the
 // first whose conditions all match wins, with no reordering by specificity
@@ -91,10 +94,6 @@ const (
 	// SDK example) as well as "200".
 	guessFixedCodeHTTPPrefix = true
 
-	// GUESS: a request over its TrafficLimit is answered 503 (reference 5.6
-	// says 503 or 429). The value is TrafficLimitedStatus.
-	guessTrafficLimitStatus = 503
-
 	// GUESS: an InsertHeader of type ReferenceHeader whose header is absent
 	// inserts nothing; a header sent several times is copied from its first
 	// value.
@@ -136,5 +135,6 @@ const (
 )
 
 // TrafficLimitedStatus is the HTTP status of a request refused by a
-// TrafficLimit action (GUESS: 503).
-const TrafficLimitedStatus = guessTrafficLimitStatus
+// TrafficLimit action. GUESS: 503 (reference 5.6 says 503 or 429; the
+// sources read do not decide).
+const TrafficLimitedStatus = 503
