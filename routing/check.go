@@ -321,7 +321,7 @@ func validateCondition(fs *findings, at string, c Condition, resp bool, id strin
 		seenKV[kv] = true
 		rule, forbidden, valueMax := RuleConditionQueryFormat, `#[]{}\|<>&"`, 128
 		if c.Type == ConditionCookie {
-			rule, forbidden = RuleConditionCookieFormat, `;#[]{}\|<>&"`
+			rule, forbidden, valueMax = RuleConditionCookieFormat, `;#[]{}\|<>&"`, guessCookieValueMax
 		}
 		if msg := kvFormat(kv.Key, 100, forbidden); msg != "" {
 			fs.add(pat+".Key", rule, id, fmt.Sprintf("%s key %q: %s", c.Type, kv.Key, msg))
@@ -782,8 +782,8 @@ func validateRedirect(fs *findings, at string, rd *RedirectConfig, s Scope, id s
 	switch rd.Port {
 	case "", "${port}":
 	default:
-		if n, err := strconv.Atoi(rd.Port); err != nil || n < 1 || n > 65535 {
-			fs.add(at+".Port", RuleActionRedirectPort, id, fmt.Sprintf("redirect port %q: use ${port} or 1–65535", rd.Port))
+		if n, err := strconv.Atoi(rd.Port); err != nil || n < 1 || n > guessRedirectPortMax {
+			fs.add(at+".Port", RuleActionRedirectPort, id, fmt.Sprintf("redirect port %q: use ${port} or 1–%d", rd.Port, guessRedirectPortMax))
 		}
 	}
 	validateHostField(fs, at+".Host", rd.Host, id, caps)

@@ -542,3 +542,31 @@ func TestCompileErrors(t *testing.T) {
 		}
 	}
 }
+
+// The GUESS decisions not covered by the request table.
+func TestGuessDecisions(t *testing.T) {
+	quic := Table{Protocol: "QUIC", Port: 443, Default: []string{"sg-a", "sg-b"}, Rules: []Rule{
+		with(fwd("rd", 1, Path("/old")), Redirect(RedirectConfig{HTTPCode: "301", Path: "/new"})),
+		with(fwd("proto", 2, Path("/p")), InsertHeaderFrom("x-proto", ValueSystemDefined, SystemProtocol), ForwardTo("sg-p")),
+	}}
+	r := MustCompile(quic)
+	req := rq("GET", "a.com", "/old")
+	// guessProtocolLowerQUICHTTPS: a QUIC listener's ${protocol} is https, 443 omitted.
+	if d := r.Decide(&req); d.Redirect == nil || d.Redirect.Location != "https://a.com/new" {
+		t.Errorf("QUIC redirect %+v", d.Redirect)
+	}
+	req = rq("GET", "a.com", "/p")
+	if d := r.Decide(&req); len(d.InsertHeaders) != 1 || d.InsertHeaders[0].Value != "https" {
+		t.Errorf("QUIC protocol header %+v", d.InsertHeaders)
+	}
+	// guessDefaultEvenWeights: the default action's groups share evenly.
+	req = rq("GET", "a.com", "/")
+	if d := r.Decide(&req); !reflect.DeepEqual(d.Forward, []ServerGroupTuple{{"sg-a", 100}, {"sg-b", 100}}) {
+		t.Errorf("default forward %+v", d.Forward)
+	}
+	// guessFixedCodeHTTPPrefix: HTTP_404 is 404.
+	fixed := MustCompile(baseTable(with(fwd("f", 1, Path("/*")), FixedResponse("HTTP_404", "text/plain", "no"))))
+	if d := fixed.Decide(&req); d.FixedResponse == nil || d.FixedResponse.StatusCode != 404 {
+		t.Errorf("fixed %+v", d.FixedResponse)
+	}
+}

@@ -4,7 +4,10 @@ package routing
 // (shared/reference/alb-stack-api.md sections 2.4 and 5, [DOC-match],
 // [DOC-rules], [SDK]) leave open is decided here, once, and the code reads
 // these constants; nothing else in the package guesses. Each line says what
-// is decided and why.
+// is decided and why. Constants whose behaviour is the shape of the code
+// (marked Structural, or plain booleans the code does not branch on) are
+// listed so that every decision reads here; the others are read where the
+// behaviour is implemented.
 //
 // One GUESS is exported because callers act on it: TrafficLimitedStatus,
 // below.
@@ -132,6 +135,33 @@ const (
 	// GUESS: a rule may carry several Host values (the SDK models a list;
 	// one ROS text says one host name).
 	guessManyHostValues = true
+
+	// Value formats the sources leave open (the checks of rules.go say
+	// GUESS in their text too):
+
+	// GUESS: a Cookie value is up to 128 characters, as UpdateRuleAttribute
+	// says (CreateRule says 100).
+	guessCookieValueMax = 128
+
+	// GUESS: a Redirect port is 1–65535; the SDK's "1 to 63335" is read as
+	// a typo.
+	guessRedirectPortMax = 65535
+
+	// GUESS: a Response rule cannot insert the headers it cannot remove
+	// (connection, upgrade, content-length, transfer-encoding).
+	guessResponseInsertForbidden = true
+
+	// GUESS: ResponseStatusCode values are single three-digit codes, no
+	// ranges or wildcards.
+	guessStatusCodesExact = true
+
+	// GUESS: a path regex is 1–128 printable characters after "~" without
+	// space, '"', '#' or ';' (only the host regex charset is documented).
+	guessPathRegexCharset = true
+
+	// GUESS: CORS AllowHeaders and ExposeHeaders are '*' or header names
+	// of letters, digits, '-' and '_'.
+	guessCorsHeaderNames = true
 )
 
 // TrafficLimitedStatus is the HTTP status of a request refused by a
