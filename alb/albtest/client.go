@@ -18,9 +18,10 @@ func (s *Server) Clock() Clock { return s.clock }
 // timeouts of alb.WithTimeouts), not through Config's HttpClient.
 //
 // On the wall clock, retries and polls are spaced by milliseconds instead
-// of seconds, and the adaptive rate limiter never paces an action below
-// 500 calls per second (instead of 0.5), so a throttled call or a wait of a
-// few polls takes milliseconds. When the server runs on a clock that can sleep (a
+// of seconds, so a retried call or a wait of a few polls takes
+// milliseconds. The rate limiter is the default one, as users get it (a
+// test whose own rate the emulator throttles is paced as a user would be).
+// When the server runs on a clock that can sleep (a
 // *ManualClock, see WithClock), the client uses that same clock with the
 // normal delays: with AutoAdvance every sleep moves the shared clock at
 // once, so a provisioning of minutes (AfterDuration) is waited out in
@@ -41,8 +42,7 @@ func (s *Server) Client(opts ...alb.Option) (*alb.Client, error) {
 	} else {
 		all = append(all,
 			alb.WithRetryPolicy(alb.RetryPolicy{InitialInterval: time.Millisecond, ThrottleInterval: 2 * time.Millisecond, MaxInterval: 20 * time.Millisecond, MaxElapsed: time.Minute}),
-			alb.WithWaitOptions(alb.WaitOptions{MinDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxWait: time.Minute, NotFoundGrace: time.Second}),
-			alb.WithRateLimiter(alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{MinRate: 500}))) // delays and the slowest rate scaled as the retries
+			alb.WithWaitOptions(alb.WaitOptions{MinDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond, MaxWait: time.Minute, NotFoundGrace: time.Second}))
 	}
 	return alb.NewClient(append(all, opts...)...)
 }
