@@ -334,11 +334,12 @@ func serverGroupRules() []ruleRow {
 		{RuleServerDescription, LevelSpec, add + ".Description", "the description is 2–256 characters, not starting with http:// or https://"},
 		{RuleServerIPFormat, LevelSpec, add + ".ServerIp", "the server IP is an IP address"},
 		{RuleServerIPAddress, LevelSpec, add + ".ServerId", "the ID of an Ip server is an IP address"},
-		{RuleServerIPMatchesID, LevelSpec, add + " (GUESS: the emulator's)", "the IP of an Ip server is empty or its ID"},
+		{RuleServerIPMatchesID, LevelSpec, add + " (GUESS: the emulator's)", "the IP of an Ip server is empty or its ID as written"},
 		{RuleServerIPv6NeedsIPv6Group, LevelSpec, "create-and-manage-a-server-group (IPv6)", "IPv6 servers only in a group with IPv6 enabled"},
 		{RuleServerFcARN, LevelSpec, add + ".ServerId (GUESS: acs:fc: prefix)", "the ID of an Fc server is a function ARN (acs:fc:…)"},
 		{RuleServerFieldType, LevelSpec, "albkit; " + add + " (\"do not need to set\", \"takes effect only when\")", "an Fc server has no port, weight or IP; remote IP only for Ip servers"},
-		{RuleServerUnique, LevelSpec, "ref 1.2 (identity)", "each server once by identity (type, ID, port, IP); entries of one resource and port give an IP for all or none"},
+		{RuleServerUnique, LevelSpec, "ref 1.2 (identity)", "each server once by identity (type, ID, port, IP)"},
+		{RuleServerIPAllOrNone, LevelSpec, "albkit; ref 1.2 (identity)", "entries of one ECS, ENI or ECI resource and port give an IP for all or none (an empty IP is the primary address, which only the service knows)"},
 		{RuleServerAbsentConflict, LevelSpec, "albkit", "a server is not both listed and absent"},
 	}
 }

@@ -506,14 +506,15 @@ type serverWire struct {
 }
 
 // wire is the server on the wire: its identity, and with attrs its weight
-// and description, with remote its remote IP flag (when set).
+// and description, with remote its remote IP flag (when set). An Fc
+// server has no port, weight or IP: none is sent.
 func (s Server) wire(attrs, remote bool) serverWire {
 	w := serverWire{ServerType: dara.String(string(s.Type)), ServerId: dara.String(s.ID)}
 	fc := s.Type == ServerTypeFc
 	if !fc {
 		w.Port = dara.Int32(int32(s.Port))
 	}
-	if s.IP != "" {
+	if s.IP != "" && !fc {
 		w.ServerIp = dara.String(s.IP)
 	}
 	if attrs && !fc {

@@ -71,6 +71,7 @@ const (
 	RuleServerFcARN              = "server-fc-arn"
 	RuleServerFieldType          = "server-field-type"
 	RuleServerUnique             = "server-unique"
+	RuleServerIPAllOrNone        = "server-ip-all-or-none"
 	RuleServerAbsentConflict     = "server-absent-conflict"
 )
 
@@ -326,7 +327,7 @@ func (s ServerGroupSpec) checkServers(v *violations, validType bool) {
 				if o.ip == k.ip {
 					v.add(p, RuleServerUnique, "server %s is already listed at Servers[%d]", sv, j)
 				} else {
-					v.add(p, RuleServerUnique, "server %s and Servers[%d] (%s) may name the same member: give the IP of every entry of %s port %d, or of none", sv, j, s.Servers[j], sv.ID, sv.Port)
+					v.add(p+".IP", RuleServerIPAllOrNone, "server %s and Servers[%d] (%s) may name the same member (an empty IP is the primary address): give the IP of every entry of %s port %d, or of none", sv, j, s.Servers[j], sv.ID, sv.Port)
 				}
 				break
 			}
@@ -404,8 +405,8 @@ func (s ServerGroupSpec) checkServer(v *violations, p string, sv Server, validTy
 		if sv.ID == "" {
 			break
 		}
-		if ipAddr.IsValid() && ipAddr != a {
-			v.add(p+".IP", RuleServerIPMatchesID, "the IP of a server of type Ip is its ID (%s), not %s: leave it empty", a, ipAddr)
+		if sv.IP != "" && sv.IP != sv.ID {
+			v.add(p+".IP", RuleServerIPMatchesID, "the IP of a server of type Ip is its ID %q as written, not %q: leave it empty", sv.ID, sv.IP)
 		}
 		if !ipAddr.IsValid() || ipAddr != a {
 			ipv6("ID", a)
