@@ -95,8 +95,10 @@ var sgPolicyExceptions = []sgPolicyException{
 	{name: alb.RuleServerGroupURLHashNeedsSch, rule: alb.RuleServerGroupURLHashNeedsSch,
 		reason: "a URL hash is the hash factor of the Sch scheduler (SDK ListServerGroups Scheduler); with another scheduler it does nothing"},
 	{name: alb.RuleServerGroupFcUnsupported, rule: alb.RuleServerGroupFcUnsupported,
-		reason:  "the SDK says VpcId and Scheduler take effect only for Instance and Ip groups, and the Terraform provider refuses a VPC on an Fc group; the emulator ignores both",
-		applies: func(_ alb.ServerGroupSpec, fe *alb.FieldError) bool { return fe.Field == "VPCID" || fe.Field == "Scheduler" }},
+		reason: "the SDK says VpcId and Scheduler take effect only for Instance and Ip groups, and the Terraform provider refuses a VPC on an Fc group; the emulator ignores both",
+		applies: func(_ alb.ServerGroupSpec, fe *alb.FieldError) bool {
+			return fe.Field == "VPCID" || fe.Field == "Scheduler"
+		}},
 	{name: alb.RuleServerFieldType, rule: alb.RuleServerFieldType,
 		reason: "the SDK says remote IP takes effect only for Ip servers; the emulator keeps the flag on any server, where it does nothing"},
 	{name: "unsent Fc server fields",
@@ -110,8 +112,10 @@ var sgPolicyExceptions = []sgPolicyException{
 	{name: alb.RuleServerGroupMembershipEnum, rule: alb.RuleServerGroupMembershipEnum,
 		reason: "Membership is albkit's own field: nothing of it is sent"},
 	{name: "AbsentServers",
-		reason:  "AbsentServers is albkit's own field: nothing of it is sent, but its servers are checked as members would be",
-		applies: func(_ alb.ServerGroupSpec, fe *alb.FieldError) bool { return strings.HasPrefix(fe.Field, "AbsentServers[") }},
+		reason: "AbsentServers is albkit's own field: nothing of it is sent, but its servers are checked as members would be",
+		applies: func(_ alb.ServerGroupSpec, fe *alb.FieldError) bool {
+			return strings.HasPrefix(fe.Field, "AbsentServers[")
+		}},
 	{name: "disabled HealthCheck",
 		reason: "the fields of a disabled health check are not sent (only HealthCheckEnabled=false is), but albkit checks them so that enabling the check later cannot fail",
 		applies: func(s alb.ServerGroupSpec, fe *alb.FieldError) bool {
@@ -411,12 +415,14 @@ func TestServerGroupPolicyExceptionsAreReal(t *testing.T) {
 		"unsent StickySession fields": {
 			mod(base.WithStickyInsert(60), func(s *alb.ServerGroupSpec) { s.StickySession.Cookie = "sid" }),
 			mod(base.WithStickyServer("sid"), func(s *alb.ServerGroupSpec) { s.StickySession.CookieTimeoutSeconds = 60 }),
-			mod(base, func(s *alb.ServerGroupSpec) { s.StickySession.CookieTimeoutSeconds, s.StickySession.Cookie = 86401, "a;b" }),
+			mod(base, func(s *alb.ServerGroupSpec) {
+				s.StickySession.CookieTimeoutSeconds, s.StickySession.Cookie = 86401, "a;b"
+			}),
 		},
-		"unsent ConnectionDrain fields": {mod(base, func(s *alb.ServerGroupSpec) { s.ConnectionDrain.TimeoutSeconds = 30 }), mod(base, func(s *alb.ServerGroupSpec) { s.ConnectionDrain.TimeoutSeconds = 901 })},
-		alb.RuleServerGroupURLHashNeedsSch:          {mod(base, func(s *alb.ServerGroupSpec) { s.URLHashParameter = "uid" })},
-		alb.RuleServerGroupFcUnsupported:            {mod(fcBase, func(s *alb.ServerGroupSpec) { s.VPCID = albtest.DefaultVPCID }), fcBase.WithScheduler(alb.SchedulerWrr)},
-		alb.RuleServerFieldType: {base.WithServers(alb.ECSServer(albtest.ECSInstance1, 81).WithRemoteIP())},
+		"unsent ConnectionDrain fields":    {mod(base, func(s *alb.ServerGroupSpec) { s.ConnectionDrain.TimeoutSeconds = 30 }), mod(base, func(s *alb.ServerGroupSpec) { s.ConnectionDrain.TimeoutSeconds = 901 })},
+		alb.RuleServerGroupURLHashNeedsSch: {mod(base, func(s *alb.ServerGroupSpec) { s.URLHashParameter = "uid" })},
+		alb.RuleServerGroupFcUnsupported:   {mod(fcBase, func(s *alb.ServerGroupSpec) { s.VPCID = albtest.DefaultVPCID }), fcBase.WithScheduler(alb.SchedulerWrr)},
+		alb.RuleServerFieldType:            {base.WithServers(alb.ECSServer(albtest.ECSInstance1, 81).WithRemoteIP())},
 		"unsent Fc server fields": {
 			fcBase.WithServers(alb.Server{Type: alb.ServerTypeFc, ID: fnARN + "2", Port: 80, Weight: 50}),
 			fcBase.WithServers(alb.Server{Type: alb.ServerTypeFc, ID: fnARN + "2", Port: 65536, Weight: 101, IP: "10.0.1"}),

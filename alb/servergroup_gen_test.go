@@ -145,7 +145,7 @@ func genHealthCheck(c *chooser, enabled bool) alb.HealthCheck {
 	if httpish && c.any(3) == 0 {
 		h.Path = []string{"/health", "/", "/a?b=c&d=[e]", "/" + strings.Repeat("p", 79)}[c.any(4)]
 	}
-	h.Path = c.oneOf(h.Path, "health", "/a b", "/" + strings.Repeat("p", 80), "/é", "/health")
+	h.Path = c.oneOf(h.Path, "health", "/a b", "/"+strings.Repeat("p", 80), "/é", "/health")
 	if (httpish || grpc) && c.any(3) == 0 {
 		h.Method = []string{"GET", "POST", "HEAD"}[c.any(3)]
 	}
