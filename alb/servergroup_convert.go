@@ -296,10 +296,12 @@ const (
 
 // updateAttributeRequest is the UpdateServerGroupAttribute request that
 // makes group id match spec in the attributes of changes (nil when there
-// are none). Each attribute is sent whole from the spec; a health check is
-// sent with only its changed fields, unless it is being enabled or its
-// protocol changes: then with every field (the service resets the fields a
-// protocol decides when the protocol changes).
+// are none). Each attribute is sent whole from the spec, with the
+// service's defaults spelled out (a value left out of an update keeps the
+// group's, it does not go back to the default); a health check is sent
+// with only its changed fields, unless it is being enabled or its protocol
+// changes: then with every field (the service resets the fields a protocol
+// decides when the protocol changes).
 func updateAttributeRequest(id string, spec ServerGroupSpec, changes []AttributeChange, token string, dryRun bool) *albsdk.UpdateServerGroupAttributeRequest {
 	if len(changes) == 0 {
 		return nil
@@ -323,9 +325,9 @@ func updateAttributeRequest(id string, spec ServerGroupSpec, changes []Attribute
 			req.UchConfig = &albsdk.UpdateServerGroupAttributeRequestUchConfig{Type: dara.String(uchQueryString), Value: dara.String(spec.URLHashParameter)}
 		case attrHealthCheck:
 			hcFields = append(hcFields, sub)
-		case attrSticky:
+		case attrSticky: // with the default cookie timeout spelled out: leaving it out keeps the group's
 			req.StickySessionConfig = &albsdk.UpdateServerGroupAttributeRequestStickySessionConfig{}
-			convert(spec.StickySession.wire(), req.StickySessionConfig)
+			convert(spec.StickySession.effective().wire(), req.StickySessionConfig)
 		case attrSlowStart:
 			req.SlowStartConfig = &albsdk.UpdateServerGroupAttributeRequestSlowStartConfig{}
 			convert(slowStartWire(spec.SlowStartSeconds), req.SlowStartConfig)
