@@ -14,8 +14,8 @@ import (
 // "HealthCheck.IntervalSeconds", "StickySession", …) with the current and
 // the wanted value.
 type AttributeChange struct {
-	Field    string
-	From, To string
+	Field    string // the ServerGroupSpec field, e.g. "HealthCheck.IntervalSeconds"
+	From, To string // the group's value and the spec's
 }
 
 // String is one line: field, from → to.
@@ -28,8 +28,8 @@ func (c AttributeChange) String() string {
 // same member (its identity as reported, with its address) with the
 // wanted weight and description.
 type ServerUpdate struct {
-	From BackendServer
-	To   Server
+	From BackendServer // the member as reported
+	To   Server        // the member's identity with the wanted weight and description
 }
 
 // String is one line: the server, its weight and description from → to.
@@ -72,16 +72,20 @@ type ServerGroupPlan struct {
 	Create bool
 	// Attributes are the attributes UpdateServerGroupAttribute changes.
 	Attributes []AttributeChange
-	// RemoveTagKeys are the user tag keys to remove; AddTags the tags to
-	// add or change.
+	// RemoveTagKeys are the user tag keys to remove (UnTagResources).
 	RemoveTagKeys []string
-	AddTags       []Tag
+	// AddTags are the tags to add or change (TagResources).
+	AddTags []Tag
 	// ResourceGroupID is the resource group to move the group to ("": no
 	// move).
 	ResourceGroupID string
-	// AddServers, UpdateServers and RemoveServers change the membership.
-	AddServers    []Server
+	// AddServers are the servers to add (AddServersToServerGroup).
+	AddServers []Server
+	// UpdateServers are the members whose weight or description changes
+	// (UpdateServerGroupServersAttribute).
 	UpdateServers []ServerUpdate
+	// RemoveServers are the members to remove
+	// (RemoveServersFromServerGroup), as reported.
 	RemoveServers []BackendServer
 	// Blocked lists the differences no in-place change can make.
 	Blocked []Difference
