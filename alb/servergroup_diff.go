@@ -222,7 +222,9 @@ func (p *ServerGroupPlan) updateAttributeRequest(token string, dryRun bool) *alb
 //
 // Type, protocol, VPC and IPv6 cannot change in place (they are fixed at
 // creation), nor can a URL hash be removed or a member's remote IP flag
-// change: those are in Blocked with what to do instead.
+// change: those are in Blocked with what to do instead. When the type
+// differs, no membership change is planned (the group takes servers of
+// its own type only).
 func DiffServerGroup(spec ServerGroupSpec, group *ServerGroup, servers []BackendServer) *ServerGroupPlan {
 	p := &ServerGroupPlan{spec: spec}
 	if group == nil {
@@ -309,7 +311,9 @@ func DiffServerGroup(spec ServerGroupSpec, group *ServerGroup, servers []Backend
 	if spec.ResourceGroupID != "" && spec.ResourceGroupID != group.ResourceGroupID {
 		p.ResourceGroupID = spec.ResourceGroupID
 	}
-	p.diffServers(spec, servers)
+	if typ == group.Type { // another type takes other servers: the new group gets them
+		p.diffServers(spec, servers)
+	}
 	return p
 }
 

@@ -82,7 +82,8 @@ func TestDiffServerGroupBlocksWhatCannotChange(t *testing.T) {
 	want := sgBase().WithProtocol(alb.BackendHTTPS).WithIPv6()
 	want.VPCID = "vpc-2"
 	want.Type = alb.ServerGroupIP
-	want.Servers = nil
+	want.Servers = []alb.Server{alb.IPServer("10.0.0.1", 80)}
+	want.Membership = alb.MembershipOwned // no membership change for a group of another type
 	p := alb.DiffServerGroup(want, g, servers)
 	var fields []string
 	for _, d := range p.Blocked {

@@ -479,3 +479,81 @@ func TestServerGroupPolicyExceptionsAreReal(t *testing.T) {
 		}
 	}
 }
+
+// TestServerGroupDifferentialRegressions pins what the differential test
+// found or must keep finding, as specs independent of the generator: each
+// side's answer is checked, not only their agreement.
+func TestServerGroupDifferentialRegressions(t *testing.T) {
+	base := alb.NewServerGroupSpec("web", alb.ServerGroupInstance, albtest.DefaultVPCID).WithServers(alb.ECSServer(albtest.ECSInstance1, 80))
+	ipBase := alb.NewServerGroupSpec("web-ip", alb.ServerGroupIP, albtest.DefaultVPCID)
+	fcBase := alb.NewServerGroupSpec("web-fc", alb.ServerGroupFc, "")
+	many := ipBase
+	for i := range alb.MaxServersPerGroup + 1 {
+		many = many.WithServers(alb.IPServer(fmt.Sprintf("10.1.%d.%d", i/250, 1+i%250), 80))
+	}
+	tags := base
+	for i := range 19 {
+		tags = tags.WithTag(fmt.Sprintf("k%d", i), "v")
+	}
+	cases := []struct {
+		name string
+		spec alb.ServerGroupSpec
+		rule string // the local rule broken, "" when valid
+		code string // the emulator's answer ("OK": created, servers added)
+	}{
+		// Spellings both sides take.
+		{"GRPC backend protocol and health check", base.WithProtocol("GRPC").WithHealthCheck(alb.HealthCheck{Enabled: true, Protocol: "GRPC", Codes: []string{"01", "0-5"}}), "", "OK"},
+		{"Uch scheduler", base.WithScheduler(alb.SchedulerUch).WithURLHash("uid").WithScheduler(alb.SchedulerUch), "", "OK"},
+		{"health check host with capitals (Terraform's acceptance test)", base.WithHealthCheck(alb.DefaultHealthCheck().WithHost("tf-testAcc.com")), "", "OK"},
+		{"health check host $SERVER_IP", base.WithHealthCheck(alb.DefaultHealthCheck().WithHost("$SERVER_IP")), "", "OK"},
+		{"drain timeout 0", base.WithConnectionDrain(0), "", "OK"},
+		{"loopback Ip server", ipBase.WithServers(alb.IPServer("127.0.0.1", 8080)), "", "OK"},
+		// Both refuse.
+		{"Ip server whose IP is its ID in another spelling", ipBase.WithIPv6().WithServers(alb.Server{Type: alb.ServerTypeIP, ID: "2408:4000:0::1", IP: "2408:4000::1", Port: 80, Weight: 100}),
+			alb.RuleServerIPMatchesID, "InvalidParameter"},
+		{"ENI without an IP and with its primary IP", base.WithServers(alb.ENIServer(albtest.ENI1, "", 81), alb.ENIServer(albtest.ENI1, "10.0.1.20", 81)),
+			alb.RuleServerIPAllOrNone, "DuplicatedParam.Server"},
+		{"1001 servers", many, alb.RuleServerGroupServersMax, "QuotaExceeded.ServersNum"},
+		{"19 tags (21 with albkit's)", tags, alb.RuleTagsMax, "InvalidParameter"},
+		{"Fc group with a URL hash", func() alb.ServerGroupSpec { s := fcBase; s.URLHashParameter = "uid"; return s }(), alb.RuleServerGroupFcUnsupported, "InvalidParameter"},
+		{"sticky sessions with cross-zone off", base.WithStickyInsert(0).WithoutCrossZone(), alb.RuleServerGroupStickyNeedsCrossZone, "InvalidParameter"},
+		{"slow start with Sch", base.WithScheduler(alb.SchedulerSch).WithSlowStart(30), alb.RuleServerGroupSlowStartNeedsWrr, "InvalidParameter"},
+		{"Server sticky without a cookie", base.WithStickyServer(""), alb.RuleServerGroupStickyCookieRequired, "MissingParameter"},
+		{"Ip server in an Instance group", base.WithServers(alb.IPServer("10.0.0.1", 80)), alb.RuleServerTypeMatchesGroup, "Mismatch.ServerType"},
+		{"IPv6 Ip server in an IPv4 group", ipBase.WithServers(alb.IPServer("2408:4000::1", 80)), alb.RuleServerIPv6NeedsIPv6Group, "InvalidParameter"},
+		{"Fc server without an ARN", fcBase.WithServers(alb.FcServer("web")), alb.RuleServerFcARN, "InvalidParameter"},
+		// albkit refuses, the emulator takes: policy (see sgPolicyExceptions).
+		{"Fc server with an IP (not sent)", fcBase.WithServers(alb.Server{Type: alb.ServerTypeFc, ID: fnARN, IP: "10.0.1"}), alb.RuleServerFieldType, "OK"},
+		{"ENI without an IP and with a secondary IP", base.WithServers(alb.ENIServer(albtest.ENI1, "", 81), alb.ENIServer(albtest.ENI1, "10.0.1.21", 81)),
+			alb.RuleServerIPAllOrNone, "OK"},
+		// The reference supports albkit: the emulator takes a template spelling.
+		{"HTTP version with a space", base.WithHealthCheck(alb.DefaultHealthCheck().WithHTTPVersion("HTTP 1.0")), alb.RuleServerGroupHealthCheckHTTPVersionEnum, "OK"},
+		// Live facts.
+		{"ECS instance of another VPC", base.WithServers(alb.ECSServer(albtest.ECSInstanceOther, 80)), "", "Mismatch.VpcId"},
+		{"unknown ECS instance", base.WithServers(alb.ECSServer("i-nope", 80)), "", "ResourceNotFound.Ecs"},
+		{"ENI address it does not have", base.WithServers(alb.ENIServer(albtest.ENI1, "10.0.1.99", 80)), "", "InvalidParameter"},
+		{"unknown VPC", func() alb.ServerGroupSpec { s := base; s.VPCID = "vpc-nope"; return s }(), "", "ResourceNotFound.Vpc"},
+	}
+	e := newSGEnv(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := e.run(t, c.spec, false)
+			if d := sgDisagreement(o); d != "" {
+				t.Fatalf("%s\n%s", d, o)
+			}
+			if d := readBackProblem(o); d != "" {
+				t.Fatal(d)
+			}
+			var ve *alb.ValidationError
+			switch {
+			case c.rule == "" && o.local != nil:
+				t.Errorf("Validate refused it: %v", o.local)
+			case c.rule != "" && (!errors.As(o.local, &ve) || !hasRule(ve, c.rule)):
+				t.Errorf("Validate did not report %s: %v", c.rule, o.local)
+			}
+			if o.code != c.code {
+				t.Errorf("the emulator answered %s", o)
+			}
+		})
+	}
+}
