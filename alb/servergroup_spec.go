@@ -1,6 +1,9 @@
 package alb
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+)
 
 // ServerGroupType says what a server group's members are (ServerGroupType
 // on the wire). It is fixed at creation.
@@ -602,6 +605,18 @@ func IPServer(ip string, port int) Server {
 // FcServer returns the Function Compute function of ARN arn (no port, no
 // weight).
 func FcServer(arn string) Server { return Server{Type: ServerTypeFc, ID: arn} }
+
+// String names the server: type, ID, IP and port.
+func (s Server) String() string {
+	out := string(s.Type) + " " + s.ID
+	if s.IP != "" && s.IP != s.ID {
+		out += " (" + s.IP + ")"
+	}
+	if s.Type != ServerTypeFc {
+		out += ":" + strconv.Itoa(s.Port)
+	}
+	return out
+}
 
 // WithWeight sets the weight, 0–100 (0: no new requests).
 func (s Server) WithWeight(w int) Server { s.Weight = w; return s }

@@ -430,18 +430,6 @@ func typeMembers(t ServerGroupType) string {
 	return "Ecs, Eni or Eci"
 }
 
-// String names the server: type, ID, IP and port.
-func (s Server) String() string {
-	out := string(s.Type) + " " + s.ID
-	if s.IP != "" && s.IP != s.ID {
-		out += " (" + s.IP + ")"
-	}
-	if s.Type != ServerTypeFc {
-		out += ":" + strconv.Itoa(s.Port)
-	}
-	return out
-}
-
 // registerServerGroupTags registers the validator tags of the server group
 // spec (called by specValidator).
 func registerServerGroupTags(must func(error), v *validator.Validate) {
