@@ -167,6 +167,52 @@
 // comes only from codes that say a resource is absent: an authentication
 // failure ([ErrAuth]) never reads as "already gone".
 //
+// # Server groups
+//
+// A [ServerGroupSpec] describes a server group (type Instance, Ip or Fc;
+// backend protocol; scheduler; [HealthCheck]; [StickySession]; slow start;
+// [ConnectionDrain]; cross-zone load balancing; IPv6; tags) and its
+// [Server] members, built like an InstanceSpec with [NewServerGroupSpec],
+// the server constructors ([ECSServer], [ENIServer], [ECIServer],
+// [IPServer], [FcServer]; weight 100, and weight 0 means no new requests)
+// and With methods. The constructors take the service's defaults (HTTP,
+// Wrr, health checks on for Instance and Ip groups, cross-zone on); the
+// zero value of an optional feature means not configured, and an enabled
+// health check's zero fields mean the service's defaults.
+//
+// [ServerGroupSpec.Validate] reports every violation at once, as for
+// instances, with field paths such as "Servers[3].Weight" and rule IDs
+// prefixed "server-group-" and "server-" (listed in [Rules] with
+// [RuleInfo.Scope] "server group"; the name, ID, tag and idempotency key
+// rules are the instance's). Rules that depend on the instance whose
+// listener uses the group (slow start, connection draining and cross-zone
+// off need a Standard or WAF-enabled instance) are at [LevelAttach]:
+// [CheckServerGroupEdition] checks them.
+//
+// Membership is [MembershipShared] by default: a spec manages only the
+// servers it lists (and removes those in AbsentServers), so members added
+// by others, an autoscaler for example, are left alone;
+// [MembershipOwned] makes the listed set exact. [DiffServerGroup] compares
+// a spec with a [ServerGroup] and its [BackendServer] members as the
+// service reports them and returns a [ServerGroupPlan]: one
+// UpdateServerGroupAttribute with exactly the changed attributes, tag and
+// resource group changes, servers to add, to update in place (weight and
+// description) and to remove, and what cannot change in place (type,
+// protocol, VPC, IPv6) with what to do instead. [SpecFromServerGroup]
+// reads a spec back. Membership changes go in calls of at most
+// [MaxServersPerCall] servers ([MaxServersPerAttributeCall] for attribute
+// updates); a group holds at most [MaxServersPerGroup].
+//
+// Facts marked GUESS in the API reference and the choices albkit made for
+// server groups: the scheduler Uch is taken (Terraform uses it); the IP
+// version affinity values are the NLB's (Affinity, NonAffinity); a health
+// check host may have capitals; an Fc server's ARN starts "acs:fc:"; the
+// URL hash parameter is at most 100 ASCII characters; a value the service
+// would ignore (a health check field its protocol does not use, a cookie
+// setting of the other persistence type, a drain timeout with draining
+// off, a VPC or scheduler on an Fc group, a port, weight or IP on an Fc
+// server) is refused rather than dropped.
+//
 // # Crash safety
 //
 // A caller that must survive a crash chooses the idempotency key and

@@ -12,18 +12,33 @@ import (
 
 var updateReadme = flag.Bool("update-readme", false, "rewrite the rule table in README.md")
 
-// rulesTable renders alb.Rules() as the README's feature table.
-func rulesTable() string {
+// rulesTable renders the rules of alb.Rules() that apply to scope as a
+// README feature table.
+func rulesTable(scope alb.RuleScope) string {
 	var b strings.Builder
 	b.WriteString("| rule | how albkit checks it | level | source (product doc section) | what it says |\n|---|---|---|---|---|\n")
 	for _, r := range alb.Rules() {
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Check, r.Level, r.Source, r.Text)
+		if r.Applies(scope) {
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", r.ID, r.Check, r.Level, r.Source, r.Text)
+		}
 	}
 	return b.String()
 }
 
-// TestReadmeListsEveryRule keeps the README's feature table equal to
-// alb.Rules(): the map from product-doc rules to checks is visible to users.
+// readmeTables are the README's generated tables: the marker that opens
+// each (its line is kept) and the rules it lists.
+var readmeTables = []struct {
+	begin, end string
+	scope      alb.RuleScope
+}{
+	{"<!-- rules:begin", "<!-- rules:end -->", alb.ScopeInstance},
+	{"<!-- server-group-rules:begin", "<!-- server-group-rules:end -->", alb.ScopeServerGroup},
+}
+
+// TestReadmeListsEveryRule keeps the README's feature tables equal to
+// alb.Rules(), one table for the instance's rules and one for the server
+// groups' (the rules they share are in both): the map from product-doc
+// rules to checks is visible to users.
 func TestReadmeListsEveryRule(t *testing.T) {
 	const path = "../README.md"
 	b, err := os.ReadFile(path)
@@ -31,22 +46,34 @@ func TestReadmeListsEveryRule(t *testing.T) {
 		t.Fatal(err)
 	}
 	readme := string(b)
-	begin := strings.Index(readme, "<!-- rules:begin")
-	end := strings.Index(readme, "<!-- rules:end -->")
-	if begin < 0 || end < begin {
-		t.Fatal("README.md lacks the rules:begin/rules:end markers")
+	stale := false
+	for _, tbl := range readmeTables {
+		begin := strings.Index(readme, tbl.begin)
+		end := strings.Index(readme, tbl.end)
+		if begin < 0 || end < begin {
+			t.Fatalf("README.md lacks the %s/%s markers", tbl.begin, tbl.end)
+		}
+		begin += strings.Index(readme[begin:], "\n") + 1
+		want := rulesTable(tbl.scope)
+		if readme[begin:end] != want {
+			stale = true
+			readme = readme[:begin] + want + readme[end:]
+		}
 	}
-	begin += strings.Index(readme[begin:], "\n") + 1
-	want := rulesTable()
+	// Every rule is in a table.
+	for _, r := range alb.Rules() {
+		if !r.Applies(alb.ScopeInstance) && !r.Applies(alb.ScopeServerGroup) {
+			t.Errorf("rule %s has scope %q: no README table lists it", r.ID, r.Scope)
+		}
+	}
 	if *updateReadme {
-		readme = readme[:begin] + want + readme[end:]
 		if err := os.WriteFile(path, []byte(readme), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	if got := readme[begin:end]; got != want {
-		t.Fatalf("README.md rule table is stale; run: go test ./alb -run TestReadme -update-readme")
+	if stale {
+		t.Fatalf("README.md rule tables are stale; run: go test ./alb -run TestReadme -update-readme")
 	}
 }
 

@@ -1,6 +1,8 @@
 package alb
 
 import (
+	"strings"
+
 	"github.com/albkit/albkit/eip"
 	"github.com/albkit/albkit/network"
 	"github.com/albkit/albkit/waf"
@@ -70,6 +72,10 @@ const (
 	// [Client.PlanRelease] check them (each has an emulator world that
 	// fails it and one that passes it in the tests).
 	LevelLive Level = "live"
+	// LevelAttach rules depend on the instance a server group serves
+	// (its edition): they are checked where the group is attached to a
+	// listener, by [CheckServerGroupEdition].
+	LevelAttach Level = "attach"
 )
 
 // Check says how albkit checks a rule of the product documentation.
@@ -86,15 +92,39 @@ const (
 	// ReportedSideEffect: not a refusal but a consequence the plan reports
 	// ([CreatePlan.SideEffects], [ReleasePlan.EIPs]).
 	ReportedSideEffect Check = "reported as a side effect"
+	// CheckedAtAttach: from the spec and the edition of the instance whose
+	// listener uses the server group ([CheckServerGroupEdition]).
+	CheckedAtAttach Check = "checked when attached to a listener"
+)
+
+// RuleScope says which specs a rule applies to.
+type RuleScope string
+
+// Rule scopes. A rule shared by several specs has their scopes joined by
+// ", " ([RuleInfo.Applies] tells).
+const (
+	ScopeInstance    RuleScope = "instance"     // InstanceSpec and the instance's operations
+	ScopeServerGroup RuleScope = "server group" // ServerGroupSpec and its servers
 )
 
 // RuleInfo documents one validation rule and where it comes from.
 type RuleInfo struct {
-	ID     string // the value found in FieldError.Rule, Finding.Rule or SideEffect.Kind
-	Level  Level  // spec, facts or live (spec+facts for a rule checked at both levels)
-	Source string // the product documentation (seed) section, or "API" for API parameter constraints
-	Text   string // what the rule says
-	Check  Check  // how albkit checks it: locally, live, or reported as a side effect
+	ID     string    // the value found in FieldError.Rule, Finding.Rule or SideEffect.Kind
+	Level  Level     // spec, facts, live or attach (spec+facts for a rule checked at both levels)
+	Source string    // the product documentation (seed) section, "API" for API parameter constraints, the SDK or the reference section
+	Text   string    // what the rule says
+	Check  Check     // how albkit checks it: locally, live, when attached, or reported as a side effect
+	Scope  RuleScope // what it applies to: instance, server group, or both ("instance, server group")
+}
+
+// Applies reports whether the rule applies to specs of scope s.
+func (r RuleInfo) Applies(s RuleScope) bool {
+	for part := range strings.SplitSeq(string(r.Scope), ", ") {
+		if RuleScope(part) == s {
+			return true
+		}
+	}
+	return false
 }
 
 // ruleRow is one row of Rules before its Check is derived.
@@ -106,7 +136,9 @@ type ruleRow struct {
 }
 
 // Rules returns every validation rule albkit applies, with its source, in
-// a stable order. The README's feature table is this list.
+// a stable order: the instance's, then the server groups' (rules shared by
+// both are listed once, with the instance's, and say so in Scope). The
+// README's feature tables are this list.
 func Rules() []RuleInfo {
 	const (
 		pre = "Prerequisites"
@@ -205,7 +237,109 @@ func Rules() []RuleInfo {
 		case r.Level != LevelFacts && r.Level != LevelLive:
 			ck = CheckedLocally + " + " + CheckedLive
 		}
-		out[i] = RuleInfo{ID: r.ID, Level: r.Level, Source: r.Source, Text: r.Text, Check: ck}
+		out[i] = RuleInfo{ID: r.ID, Level: r.Level, Source: r.Source, Text: r.Text, Check: ck, Scope: ScopeInstance}
+		if sh, ok := sharedWithServerGroups[r.ID]; ok {
+			out[i].Scope = ScopeInstance + ", " + ScopeServerGroup
+			out[i].Source += " / " + sh.source
+			out[i].Text += sh.text
+		}
+	}
+	for _, r := range serverGroupRules() {
+		ck := CheckedLocally
+		if r.Level == LevelAttach {
+			ck = CheckedAtAttach
+		}
+		out = append(out, RuleInfo{ID: r.ID, Level: r.Level, Source: r.Source, Text: r.Text, Check: ck, Scope: ScopeServerGroup})
 	}
 	return out
+}
+
+// sharedWithServerGroups are the instance's rules that server groups
+// follow too, with what they add to the rule's source and text.
+var sharedWithServerGroups = map[string]struct{ source, text string }{
+	RuleRequired:               {"SDK CreateServerGroup, AddServersToServerGroup", "; a server group's name and VPC (Instance and Ip groups), and each server's type and ID"},
+	RuleVPCIDFormat:            {"SDK CreateServerGroup VpcId", ""},
+	RuleResourceGroupIDFormat:  {"SDK CreateServerGroup ResourceGroupId", ""},
+	RuleEditionEnum:            {"CheckServerGroupEdition", ""},
+	RuleNameLength:             {"SDK CreateServerGroup ServerGroupName", ""},
+	RuleNameStartLetter:        {"SDK CreateServerGroup ServerGroupName", ""},
+	RuleNameCharset:            {"SDK CreateServerGroup ServerGroupName (ref 1.1: Chinese too)", ""},
+	RuleTagsMax:                {"ref 0 (Tag.N)", "; a server group too (20, GUESS as for instances)"},
+	RuleTagKeyRequired:         {"SDK CreateServerGroup Tag", ""},
+	RuleTagKeyLength:           {"SDK CreateServerGroup Tag", ""},
+	RuleTagValueLength:         {"SDK CreateServerGroup Tag", ""},
+	RuleTagKeyReservedPrefix:   {"SDK CreateServerGroup Tag", ""},
+	RuleTagKeyAlbkitPrefix:     {"albkit", ""},
+	RuleTagValueReservedPrefix: {"SDK CreateServerGroup Tag", ""},
+	RuleTagNoURL:               {"SDK CreateServerGroup Tag", ""},
+	RuleTagKeyUnique:           {"SDK CreateServerGroup Tag", ""},
+	RuleIdempotencyKeyASCII:    {"SDK CreateServerGroup ClientToken", ""},
+	RuleIdempotencyKeyLength:   {"SDK CreateServerGroup ClientToken", ""},
+	RuleIdempotencyKeyTagValue: {"SDK CreateServerGroup Tag.N.Value", ""},
+}
+
+// serverGroupRules are the rules of server groups and their servers
+// (besides the shared ones). Sources: "SDK X" is the official SDK's
+// request model of operation X (alb-20200616 v2.3.2), "ref N" a section of
+// the project's API reference (alb-stack-api.md), DOC-quota the quota
+// table, "albkit" albkit's own policy (a value the service would ignore or
+// that only albkit reads is refused rather than dropped).
+func serverGroupRules() []ruleRow {
+	const (
+		create = "SDK CreateServerGroup"
+		hc     = "SDK CreateServerGroup HealthCheckConfig"
+		sticky = "SDK CreateServerGroup StickySessionConfig"
+		add    = "SDK AddServersToServerGroup Servers"
+		ref    = "ref 2.1"
+	)
+	return []ruleRow{
+		{RuleServerGroupTypeEnum, LevelSpec, create + " ServerGroupType", "the type is Instance (default), Ip or Fc"},
+		{RuleServerGroupProtocolEnum, LevelSpec, create + " Protocol; ListServerGroups answers GRPC", "the backend protocol is HTTP (default), HTTPS or gRPC (GRPC taken too)"},
+		{RuleServerGroupSchedulerEnum, LevelSpec, create + " Scheduler; ref 1.1 (Uch: Terraform)", "the scheduler is Wrr (default), Wlc or Sch; Uch is taken (GUESS: Terraform accepts it)"},
+		{RuleServerGroupURLHashFormat, LevelSpec, create + " UchConfig.Value", "the URL hash parameter is 1–100 ASCII characters (GUESS: the length is the emulator's; the SDK gives none)"},
+		{RuleServerGroupURLHashNeedsSch, LevelSpec, "albkit; SDK ListServerGroups Scheduler", "a URL hash parameter only with the Sch (or Uch) scheduler, whose hash factor it is"},
+		{RuleServerGroupHealthCheckProtocolEnum, LevelSpec, hc + " HealthCheckProtocol", "the health check protocol is HTTP (default), HTTPS, TCP or gRPC"},
+		{RuleServerGroupHealthCheckPort, LevelSpec, hc + " HealthCheckConnectPort", "the health check port is 0 (the server's port) to 65535"},
+		{RuleServerGroupHealthCheckHost, LevelSpec, hc + " HealthCheckHost; ref 1.6", "the health check host is $SERVER_IP or a domain of 1–80 letters, digits, '-', '.', with a dot, not starting or ending with '.' or '-', whose last label has letters only (capitals taken: GUESS)"},
+		{RuleServerGroupHealthCheckPath, LevelSpec, hc + " HealthCheckPath", "the health check path is 1–80 characters starting with '/', of letters, digits and - / . % ? # & = _ ; ~ ! ( ) * [ ] @ $ ^ : \" , +"},
+		{RuleServerGroupHealthCheckMethodEnum, LevelSpec, hc + " HealthCheckMethod", "the health check method is GET, POST or HEAD"},
+		{RuleServerGroupHealthCheckHTTPVersionEnum, LevelSpec, hc + " HealthCheckHttpVersion; " + ref, "the health check HTTP version is HTTP1.0 or HTTP1.1"},
+		{RuleServerGroupHealthCheckCodesMax, LevelSpec, ref + " (ROS)", "at most 20 health check codes"},
+		{RuleServerGroupHealthCheckCodeFormat, LevelSpec, ref + " (ROS)", "health check codes are http_2xx, http_3xx, http_4xx, http_5xx for HTTP and HTTPS; 0–99 or a range such as 0-5 for gRPC"},
+		{RuleServerGroupHealthCheckInterval, LevelSpec, hc + " HealthCheckInterval", "the health check interval is 1–50 s (default 2)"},
+		{RuleServerGroupHealthCheckTimeout, LevelSpec, hc + " HealthCheckTimeout", "the health check timeout is 1–300 s (default 5)"},
+		{RuleServerGroupHealthCheckThreshold, LevelSpec, hc + " HealthyThreshold, UnhealthyThreshold", "the healthy and unhealthy thresholds are 2–10 (default 3)"},
+		{RuleServerGroupHealthCheckFieldProtocol, LevelSpec, "albkit; " + hc + " (\"takes effect only if\")", "no health check field its protocol does not use: method and host only for HTTP, HTTPS, gRPC; path and HTTP version only for HTTP, HTTPS; codes not for TCP"},
+		{RuleServerGroupStickyTypeEnum, LevelSpec, sticky + " StickySessionType", "the session persistence type is Insert or Server"},
+		{RuleServerGroupStickyCookieTimeout, LevelSpec, sticky + " CookieTimeout", "the Insert cookie timeout is 1–86400 s (default 1000)"},
+		{RuleServerGroupStickyCookieFormat, LevelSpec, sticky + " Cookie", "the Server cookie is 1–200 printable ASCII characters without ',', ';' or space, not starting with '$'"},
+		{RuleServerGroupStickyCookieRequired, LevelSpec, sticky + " Cookie", "session persistence of type Server names the application's cookie"},
+		{RuleServerGroupStickyFieldType, LevelSpec, "albkit; " + sticky + " (\"takes effect only when\")", "a cookie timeout only with Insert, a cookie name only with Server"},
+		{RuleServerGroupStickyNeedsCrossZone, LevelSpec, create + " CrossZoneEnabled; " + ref, "session persistence cannot be enabled while cross-zone load balancing is off"},
+		{RuleServerGroupSlowStartRange, LevelSpec, create + " SlowStartConfig.SlowStartDuration", "slow start lasts 30–900 s"},
+		{RuleServerGroupSlowStartNeedsWrr, LevelSpec, create + " SlowStartConfig; " + ref, "slow start only with the Wrr scheduler"},
+		{RuleServerGroupDrainTimeoutRange, LevelSpec, create + " ConnectionDrainConfig.ConnectionDrainTimeout", "the connection drain timeout is 0–900 s"},
+		{RuleServerGroupDrainTimeoutNeedsEnabled, LevelSpec, "albkit", "a connection drain timeout only with connection draining enabled"},
+		{RuleServerGroupIPVersionAffinityEnum, LevelSpec, create + " IpVersionAffinityMode; ref 1.1 (NLB's values)", "the IP version affinity is Affinity or NonAffinity (GUESS: the NLB's values)"},
+		{RuleServerGroupFcUnsupported, LevelSpec, create + "; " + ref + "; Terraform CustomizeDiff (VPC)", "an Fc group has no VPC, scheduler, URL hash, session persistence, slow start or connection draining, speaks HTTP only, and keeps cross-zone load balancing on"},
+		{RuleServerGroupMembershipEnum, LevelSpec, "albkit", "membership is Owned or Shared (default)"},
+		{RuleServerGroupServersMax, LevelSpec, "DOC-quota (ref 2.6)", "at most 1,000 servers per group (the client splits them into calls of 200, 40 for attribute updates)"},
+		{RuleServerGroupSlowStartEdition, LevelAttach, create + " SlowStartConfig; ref 2.5", "slow start needs a Standard or WAF-enabled instance"},
+		{RuleServerGroupDrainEdition, LevelAttach, create + " ConnectionDrainConfig; ref 2.5", "connection draining needs a Standard or WAF-enabled instance"},
+		{RuleServerGroupCrossZoneOffEdition, LevelAttach, create + " CrossZoneEnabled; ref 2.5", "cross-zone load balancing off needs a Standard or WAF-enabled instance"},
+		{RuleServerTypeEnum, LevelSpec, add + ".ServerType", "the server type is Ecs, Eni, Eci, Ip or Fc"},
+		{RuleServerTypeMatchesGroup, LevelSpec, add + ".ServerType; " + ref, "the server type matches the group: Ecs, Eni, Eci for Instance; Ip for Ip; Fc for Fc"},
+		{RuleServerPort, LevelSpec, add + ".Port", "the port is 1–65535, required unless Fc"},
+		{RuleServerWeight, LevelSpec, add + ".Weight", "the weight is 0–100 (0: no new requests; the constructors set 100)"},
+		{RuleServerDescription, LevelSpec, add + ".Description", "the description is 2–256 characters, not starting with http:// or https://"},
+		{RuleServerIPFormat, LevelSpec, add + ".ServerIp", "the server IP is an IP address"},
+		{RuleServerIPAddress, LevelSpec, add + ".ServerId", "the ID of an Ip server is an IP address"},
+		{RuleServerIPMatchesID, LevelSpec, add + " (GUESS: the emulator's)", "the IP of an Ip server is empty or its ID as written"},
+		{RuleServerIPv6NeedsIPv6Group, LevelSpec, "create-and-manage-a-server-group (IPv6)", "IPv6 servers only in a group with IPv6 enabled"},
+		{RuleServerFcARN, LevelSpec, add + ".ServerId (GUESS: acs:fc: prefix)", "the ID of an Fc server is a function ARN (acs:fc:…)"},
+		{RuleServerFieldType, LevelSpec, "albkit; " + add + " (\"do not need to set\", \"takes effect only when\")", "an Fc server has no port, weight or IP; remote IP only for Ip servers"},
+		{RuleServerUnique, LevelSpec, "ref 1.2 (identity)", "each server once by identity (type, ID, port, IP)"},
+		{RuleServerIPAllOrNone, LevelSpec, "albkit; ref 1.2 (identity)", "entries of one ECS, ENI or ECI resource and port give an IP for all or none (an empty IP is the primary address, which only the service knows)"},
+		{RuleServerAbsentConflict, LevelSpec, "albkit", "a server is not both listed and absent"},
+	}
 }

@@ -39,7 +39,7 @@ func TestRulesWellFormed(t *testing.T) {
 			t.Errorf("rule %q has no Text", r.ID)
 		}
 		switch r.Level {
-		case alb.LevelSpec, alb.LevelFacts, alb.LevelLive, alb.LevelSpec + "+" + alb.LevelFacts:
+		case alb.LevelSpec, alb.LevelFacts, alb.LevelLive, alb.LevelAttach, alb.LevelSpec + "+" + alb.LevelFacts:
 		default:
 			t.Errorf("rule %q has level %q", r.ID, r.Level)
 		}
@@ -72,6 +72,9 @@ func TestEveryRuleHasAnInvalidCase(t *testing.T) {
 		}
 	}
 	for _, r := range alb.Rules() {
+		if !r.Applies(alb.ScopeInstance) {
+			continue // server-group rules: TestEveryServerGroupRuleHasACase
+		}
 		spec, facts := bySpec[r.ID], byFacts[r.ID]
 		switch r.Level {
 		case alb.LevelSpec:

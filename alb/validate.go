@@ -47,12 +47,18 @@ func (e *FieldError) Is(target error) bool { return target == ErrInvalidSpec }
 // and each *FieldError.
 type ValidationError struct {
 	Errors []*FieldError // every violation, in field order
+
+	kind string // what was validated: "" (an instance spec) or "server group spec"
 }
 
 // Error implements error: one line per violation.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "alb: invalid instance spec: %d violation(s)", len(e.Errors))
+	kind := e.kind
+	if kind == "" {
+		kind = "instance spec"
+	}
+	fmt.Fprintf(&b, "alb: invalid %s: %d violation(s)", kind, len(e.Errors))
 	for _, fe := range e.Errors {
 		b.WriteString("\n  ")
 		b.WriteString(fe.Error())
@@ -138,22 +144,29 @@ func (v *violations) add(field, rule, format string, args ...any) {
 }
 
 func (v *violations) err() error {
+	return v.errFor(reflect.TypeFor[InstanceSpec](), "")
+}
+
+// errFor returns nil or the violations as a *ValidationError of a spec of
+// type spec (kind names it in the message, "" for an instance spec),
+// sorted in the order spec declares the fields.
+func (v *violations) errFor(spec reflect.Type, kind string) error {
 	if len(v.list) == 0 {
 		return nil
 	}
 	slices.SortStableFunc(v.list, func(a, b *FieldError) int {
-		return slices.Compare(fieldOrder(a.Field), fieldOrder(b.Field))
+		return slices.Compare(fieldOrder(spec, a.Field), fieldOrder(spec, b.Field))
 	})
-	return &ValidationError{Errors: v.list}
+	return &ValidationError{Errors: v.list, kind: kind}
 }
 
 // fieldOrder turns a field path such as "ZoneMappings[1].VSwitchID" into a
-// sort key: each name's position among its struct's fields (following
-// InstanceSpec's types) and each list index, so violations sort in the
-// order the fields are declared. Unknown names sort last.
-func fieldOrder(path string) []int {
+// sort key: each name's position among its struct's fields (following the
+// types of spec, a struct type) and each list index, so violations sort in
+// the order the fields are declared. Unknown names sort last.
+func fieldOrder(spec reflect.Type, path string) []int {
 	var key []int
-	t := reflect.TypeFor[InstanceSpec]()
+	t := spec
 	for seg := range strings.SplitSeq(path, ".") {
 		name, idx, hasIdx := strings.Cut(seg, "[")
 		rank := 1 << 20
@@ -280,11 +293,26 @@ func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 	if s.ReadOnly.Reason != "" && !s.ReadOnly.Enabled {
 		v.add("ReadOnly.Reason", RuleReadOnlyReasonRequiresMode, "a read-only reason is allowed only when the configuration read-only mode is enabled")
 	}
-	if len(s.Tags) > maxUserTags {
-		v.add("Tags", RuleTagsMax, "%d tags given; at most %d are allowed (an instance takes 20 and albkit adds its idempotency and spec-digest tags)", len(s.Tags), maxUserTags)
+	checkTags(v, s.Tags, "an instance")
+	sgs := map[string]int{}
+	for i, id := range s.SecurityGroupIDs {
+		if j, dup := sgs[id]; dup {
+			v.add(fmt.Sprintf("SecurityGroupIDs[%d]", i), RuleSecurityGroupUnique, "security group %q is already listed at SecurityGroupIDs[%d]", id, j)
+		} else {
+			sgs[id] = i
+		}
+	}
+}
+
+// checkTags applies the rules on a resource's list of tags that go beyond
+// each tag's own (RuleTagsMax, RuleTagKeyUnique); resource names the
+// resource for the message ("an instance").
+func checkTags(v *violations, tags []Tag, resource string) {
+	if len(tags) > maxUserTags {
+		v.add("Tags", RuleTagsMax, "%d tags given; at most %d are allowed (%s takes 20 and albkit adds its idempotency and spec-digest tags)", len(tags), maxUserTags, resource)
 	}
 	keys := map[string]int{}
-	for i, t := range s.Tags {
+	for i, t := range tags {
 		if t.Key == "" {
 			continue
 		}
@@ -292,14 +320,6 @@ func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 			v.add(fmt.Sprintf("Tags[%d].Key", i), RuleTagKeyUnique, "tag key %q is already used by Tags[%d]", t.Key, j)
 		} else {
 			keys[t.Key] = i
-		}
-	}
-	sgs := map[string]int{}
-	for i, id := range s.SecurityGroupIDs {
-		if j, dup := sgs[id]; dup {
-			v.add(fmt.Sprintf("SecurityGroupIDs[%d]", i), RuleSecurityGroupUnique, "security group %q is already listed at SecurityGroupIDs[%d]", id, j)
-		} else {
-			sgs[id] = i
 		}
 	}
 }
@@ -449,6 +469,7 @@ var specValidator = sync.OnceValue(func() *validator.Validate {
 	must(v.RegisterValidation("alb_eipid", func(fl validator.FieldLevel) bool {
 		return eipIDPattern.MatchString(fl.Field().String())
 	}))
+	registerServerGroupTags(must, v)
 	return v
 })
 
