@@ -54,7 +54,8 @@ type chaosRecord struct {
 }
 
 // TestChaosSoak runs many concurrent lifecycles (create, wait, protection
-// on, release with protection off) on one Client, a quarter of them
+// on, release with protection off) on one Client with albkit's defaults
+// (rate limiter, retries, budget; waits of 50–400 ms), a quarter of them
 // through CreateMany/ReleaseMany, under random faults with a fixed seed.
 // Then it checks what albkit reported against the emulator: no token made
 // two instances, every instance belongs to a logical create, every
@@ -80,11 +81,18 @@ func TestChaosSoak(t *testing.T) {
 		}
 	}
 	eipsBefore := len(srv.EIPs())
-	copts := []alb.Option{alb.WithTimeouts(time.Second, readTimeout)}
+	// The client users get (rate limiter, retry policy and budget, shared
+	// polls), with waits of 50–400 ms and a bound of a minute (issue 16's
+	// run) and the soak's short read timeout.
+	cfg := srv.Config()
+	cfg.HttpClient = nil // albkit's own transport, with the read timeout below
+	copts := []alb.Option{alb.WithOpenAPIConfig(cfg), alb.WithTimeouts(time.Second, readTimeout),
+		alb.WithWaitOptions(alb.WaitOptions{MinDelay: 50 * time.Millisecond, MaxDelay: 400 * time.Millisecond, MaxWait: time.Minute}),
+		alb.WithLoadBalancerQuota(n + 50)}
 	if *chaosBudget != 0 {
 		copts = append(copts, alb.WithRetryBudget(*chaosBudget))
 	}
-	c, err := srv.Client(copts...)
+	c, err := alb.NewClient(copts...)
 	if err != nil {
 		t.Fatal(err)
 	}

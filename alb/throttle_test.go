@@ -1,0 +1,117 @@
+package alb_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/albkit/albkit/alb"
+	"github.com/albkit/albkit/alb/albtest"
+)
+
+// Issue 16: the default client rides out throttling it did not cause. These
+// tests run albkit's defaults (rate limiter, retry policy, waits) on a
+// clock ten times faster than the wall clock, shared with the emulator, so
+// that a minute of service time takes six seconds; HTTP round trips do not
+// shrink, which only makes them harder.
+
+// throttledEnv is an emulator on a scaled clock and a default client on
+// the same clock.
+func throttledEnv(t *testing.T, opts ...albtest.Option) (*albtest.Server, *alb.Client, *scaledClock) {
+	t.Helper()
+	clk := newScaledClock(10)
+	srv := albtest.NewServer(append([]albtest.Option{albtest.WithClock(clk), albtest.WithMaxSkew(time.Hour)}, opts...)...)
+	t.Cleanup(srv.Close)
+	c, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c, clk
+}
+
+// throttleReads makes the service throttle the share p of the reads the
+// waits make (the shared ListLoadBalancers polls and the complete
+// GetLoadBalancerAttribute read), at random.
+func throttleReads(srv *albtest.Server, p float64, seed uint64) {
+	for i, action := range []string{"ListLoadBalancers", "GetLoadBalancerAttribute"} {
+		srv.InjectFault(albtest.Fault{Action: action, Code: "Throttling.User", Status: 400, Probability: p, Seed: seed + uint64(i)})
+	}
+}
+
+// 50 creates and their waits on one Client, half of every poll throttled at
+// random: all 50 are Active within a minute of service time. (Before the
+// limiter judged its cuts, 13 to 19 of 50 were.)
+func TestWaitsRideOutRandomThrottling(t *testing.T) {
+	const n = 50
+	srv, c, clk := throttledEnv(t)
+	ctx := context.Background()
+	ops := make([]*alb.CreateOperation, n)
+	for i := range ops {
+		op, err := c.Create(ctx, basicSpec().WithName(fmt.Sprintf("lb-%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ops[i] = op
+	}
+	throttleReads(srv, 0.5, 16)
+	start := clk.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i, op := range ops {
+		wg.Go(func() {
+			inst, err := op.Wait(ctx, alb.WithMaxWait(time.Minute))
+			if err == nil && (inst.Status != alb.StatusActive || len(inst.Zones) == 0) {
+				err = fmt.Errorf("instance %+v", inst)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	took := clk.Now().Sub(start)
+	failed := 0
+	for i, err := range errs {
+		if err != nil {
+			failed++
+			t.Errorf("wait %d: %v", i, err)
+		}
+	}
+	reads, throttled := 0, 0
+	for _, r := range srv.Requests() {
+		if r.Action == "ListLoadBalancers" || r.Action == "GetLoadBalancerAttribute" {
+			reads++
+			if r.Code != "" {
+				throttled++
+			}
+		}
+	}
+	t.Logf("%d of %d waits ended Active in %s of service time; %d reads, %d throttled", n-failed, n, took.Round(time.Millisecond), reads, throttled)
+	if took > time.Minute {
+		t.Errorf("the waits took %s of service time, want at most a minute", took)
+	}
+}
+
+// A wait bounded at 2 s while the service throttles every read returns a
+// *WaitTimeoutError within 3 s, naming the throttling.
+func TestWaitUnderFullThrottlingEndsAtItsBound(t *testing.T) {
+	srv, c, clk := throttledEnv(t, albtest.WithTransition(albtest.PhaseProvisioning, albtest.Manual()))
+	ctx := context.Background()
+	op, err := c.Create(ctx, basicSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	throttleReads(srv, 1, 1)
+	start, wallStart := clk.Now(), time.Now()
+	_, err = op.Wait(ctx, alb.WithMaxWait(2*time.Second))
+	took := clk.Now().Sub(start)
+	var wte *alb.WaitTimeoutError
+	if !errors.As(err, &wte) || !errors.Is(err, alb.ErrWaitTimeout) || !errors.Is(wte.LastErr, alb.ErrThrottled) {
+		t.Fatalf("Wait = %v (last poll error %v), want a *WaitTimeoutError after throttled polls", err, wte)
+	}
+	t.Logf("timed out after %s of service time (%s wall), %d polls", took.Round(time.Millisecond), time.Since(wallStart).Round(time.Millisecond), wte.Polls)
+	if took > 3*time.Second {
+		t.Fatalf("the wait took %s of service time, want at most 3s", took)
+	}
+}
