@@ -386,7 +386,7 @@ func BenchmarkFleet(b *testing.B) {
 		b.Logf("n=%d scale=%g: %s of service time (minimum %s, ratio %.3f), %d calls, %d throttled (%.2f%%), %d failures (first: %v); calls by action %v",
 			n, k, r.wall.Round(time.Millisecond), min, r.wall.Seconds()/min.Seconds(), r.calls, r.throttle, 100*float64(r.throttle)/float64(max(r.calls, 1)), r.failures, r.firstErr, r.byAction)
 	}
-	albkit := func(b *testing.B, initialRate float64) {
+	albkit := func(b *testing.B, initialRate float64, keep bool) {
 		for b.Loop() {
 			clk := newScaledClock(k)
 			srv := fleetServer(clk)
@@ -394,13 +394,20 @@ func BenchmarkFleet(b *testing.B) {
 			if fb := envInt("ALBKIT_FLEET_FALLBACK_MS", 0); fb > 0 {
 				opts = append(opts, alb.WithWaitOptions(alb.WaitOptions{FallbackDelay: time.Duration(fb) * time.Millisecond}))
 			}
-			if initialRate > 0 {
-				opts = append(opts, alb.WithRateLimiter(alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, InitialRate: initialRate})))
+			if initialRate > 0 || keep {
+				opts = append(opts, alb.WithRateLimiter(alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, InitialRate: initialRate, KeepEveryCut: keep})))
 			}
 			c, err := alb.NewClient(opts...)
 			if err != nil {
 				b.Fatal(err)
 			}
+			defer func() {
+				if os.Getenv("ALBKIT_FLEET_DEBUG") != "" {
+					for _, a := range []string{"CreateLoadBalancer", "EnableDeletionProtection", "DisableDeletionProtection", "DeleteLoadBalancer", "ListLoadBalancers", "GetLoadBalancerAttribute"} {
+						fmt.Printf("limiter %s: %+v\n", a, c.Limiter().Stats(a))
+					}
+				}
+			}()
 			r := runFleet(srv, clk, n, func(ctx context.Context, i int) error {
 				// No context deadline: it would be wall time, and the bounds
 				// of the calls (RetryPolicy.MaxElapsed) and waits (MaxWait)
@@ -427,9 +434,11 @@ func BenchmarkFleet(b *testing.B) {
 		}
 	}
 	// The default: every action unlimited until its first throttle.
-	b.Run("impl=albkit", func(b *testing.B) { albkit(b, 0) })
+	b.Run("impl=albkit", func(b *testing.B) { albkit(b, 0, false) })
+	// The same with every cut of the rate kept (no judging of cuts).
+	b.Run("impl=albkit-keepcuts", func(b *testing.B) { albkit(b, 0, true) })
 	// Every action paced from its first call at 10/s, probing up from there.
-	b.Run("impl=albkit-initial10", func(b *testing.B) { albkit(b, 10) })
+	b.Run("impl=albkit-initial10", func(b *testing.B) { albkit(b, 10, false) })
 	b.Run("impl=naive", func(b *testing.B) {
 		for b.Loop() {
 			clk := newScaledClock(k)

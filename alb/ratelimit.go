@@ -112,6 +112,40 @@ func (r *RateLimiter) Rate(action string) float64 {
 	return r.ad.Rate(action)
 }
 
+// RateLimiterStats is what an adaptive [RateLimiter] knows of one action,
+// for logs and metrics.
+type RateLimiterStats struct {
+	// Limited is true once the action is paced (after a throttle that
+	// stood); Rate is then its send rate in calls per second (+Inf while
+	// not limited).
+	Limited bool
+	Rate    float64
+	// Throttles and Successes count the answers observed; HeldThrottles
+	// the throttles that did not cut the rate (the same episode, a cut
+	// being judged, or background throttling).
+	Throttles, Successes, HeldThrottles uint64
+	// Undone counts the cuts undone because the service went on throttling
+	// the same share of calls whatever the rate.
+	Undone uint64
+	// Background is the share of calls the action has learned to expect
+	// throttled whatever its rate; 0 while none.
+	Background float64
+}
+
+// Stats returns what the limiter knows of action (the zero value, with
+// Rate +Inf, for a fixed limiter or an action not seen yet).
+func (r *RateLimiter) Stats(action string) RateLimiterStats {
+	if r == nil || r.ad == nil {
+		return RateLimiterStats{Rate: math.Inf(1)}
+	}
+	st := r.ad.Stats(action)
+	return RateLimiterStats{Limited: st.Enabled, Rate: st.Rate, Throttles: st.Throttles, Successes: st.Successes,
+		HeldThrottles: st.HeldThrottles, Undone: st.Undone, Background: st.Background}
+}
+
+// Limiter returns the client's rate limiter (nil when pacing is off).
+func (c *Client) Limiter() *RateLimiter { return c.limiter }
+
 // WithRateLimiter makes the client pace its calls with l, which may be
 // shared with other Clients (for example one per region of one account) so
 // that together they respect one budget. The default is a limiter of its

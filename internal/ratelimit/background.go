@@ -85,6 +85,12 @@ const (
 	// about the share (a fleet's first throttles come after the service's
 	// burst, at least as many successes).
 	minEvidence = 20
+	// minSpan is the shortest time, in seconds, the accepted rates a cut is
+	// judged on are measured over: a service's burst (typically a second of
+	// its rate) makes a shorter window's accepted rate look higher than what
+	// the service accepts (the floor of the window's cuts takes the answer
+	// rate over at least a second).
+	minSpan = 2.0
 	// goodputDrop is the fall of the accepted rate a cut must cause to be
 	// undone.
 	goodputDrop = 0.85
@@ -149,13 +155,11 @@ func (s *classState) remember(now time.Time, throttled bool) {
 }
 
 // preWindow returns the throttled share, the number of answers and the
-// accepted rate of the answers since the last cut, or of the remembered
-// answers when fewer than minJudged came since (the rate over at least a
-// second).
-func (s *classState) preWindow(now time.Time) (share float64, n int, good float64) {
+// time span of the answers since the last cut, or of the remembered answers
+// when fewer than minJudged came since.
+func (s *classState) preWindow(now time.Time) (share float64, n int, span float64) {
 	if s.sinceN >= minJudged {
-		span := math.Max(now.Sub(s.sinceAt).Seconds(), 1)
-		return float64(s.sinceK) / float64(s.sinceN), s.sinceN, float64(s.sinceN-s.sinceK) / span
+		return float64(s.sinceK) / float64(s.sinceN), s.sinceN, now.Sub(s.sinceAt).Seconds()
 	}
 	if s.ringN == 0 {
 		return 0, 0, 0
@@ -167,14 +171,13 @@ func (s *classState) preWindow(now time.Time) (share float64, n int, good float6
 		}
 	}
 	oldest := s.ring[(s.ringPos-s.ringN+ringSize)%ringSize].at
-	span := math.Max(now.Sub(oldest).Seconds(), 1)
-	return float64(thr) / float64(s.ringN), s.ringN, float64(s.ringN-thr) / span
+	return float64(thr) / float64(s.ringN), s.ringN, now.Sub(oldest).Seconds()
 }
 
 // startVerdict opens the judging of a cut, unless one is open (its window
 // judges this cut too) or the pre-window's share is too small to judge.
 func (s *classState) startVerdict(now time.Time) {
-	pre, n, good := s.preWindow(now)
+	pre, n, span := s.preWindow(now)
 	s.sinceN, s.sinceK = 0, 0
 	if s.verify != nil {
 		return
@@ -189,7 +192,8 @@ func (s *classState) startVerdict(now time.Time) {
 		return
 	}
 	s.verify = &verdict{at: now, from: s.sent, need: int(clamp(math.Ceil(5/pre), minJudged, maxJudged)),
-		pre: pre, preN: n, preGood: good, floor: good / (1 - pre) / 2, before: s.snap()}
+		pre: pre, preN: n, preGood: float64(n) * (1 - pre) / math.Max(span, minSpan),
+		floor: float64(n) / math.Max(span, 1) / 2, before: s.snap()}
 }
 
 // judge counts one answer to a request sent after the cut being judged and,
@@ -214,7 +218,7 @@ func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastM
 	post := float64(v.k) / float64(v.n)
 	pooled := float64(int(v.pre*float64(v.preN)+0.5)+v.k) / float64(v.preN+v.n)
 	sd := math.Sqrt(pooled * (1 - pooled) * (1/float64(v.preN) + 1/float64(v.n)))
-	good := float64(v.n-v.k) / math.Max(now.Sub(v.first).Seconds(), 1)
+	good := float64(v.n-v.k) / math.Max(now.Sub(v.first).Seconds(), minSpan)
 	if v.pre-post > fellBy*sd || good > goodputDrop*v.preGood || post >= maxBackground {
 		s.period = nil // the cuts stand: the share fell, or the accepted rate held
 		return false

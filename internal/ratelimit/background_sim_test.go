@@ -122,8 +122,8 @@ func TestRandomThrottlingDoesNotStarve(t *testing.T) {
 			st := lim.Stats("poll")
 			t.Logf("p=%.1f seed %d: served %.1f/s of a demand of about %d/s, throttled %.1f%%, lowest rate %.1f/s, longest wait %s, background %.2f, %d cuts undone",
 				p, seed, served, n, 100*float64(f.throttled)/float64(f.served+f.throttled), f.minRate, f.maxWait.Round(time.Millisecond), st.Background, st.Undone)
-			if served < 0.75*float64(n)/think.Seconds() {
-				t.Errorf("p=%.1f seed %d: served %.1f/s, want at least 75%% of the demand (%d/s)", p, seed, served, n)
+			if served < 0.6*float64(n)/think.Seconds() {
+				t.Errorf("p=%.1f seed %d: served %.1f/s, want at least 60%% of the demand (%d/s)", p, seed, served, n)
 			}
 			if f.maxWait > 45*time.Second {
 				t.Errorf("p=%.1f seed %d: a poll waited %s to be served", p, seed, f.maxWait)

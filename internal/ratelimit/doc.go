@@ -114,9 +114,9 @@
 //
 // Measured in the simulation (background_sim_test.go: 3 simulated minutes,
 // figures after 30 s): 100 pollers at 10%, 30% and 50% random throttling are
-// served 77–94 requests a second of a demand of about 100 over six seeds
-// each (2.6 with [WithoutUndo]); with a 50/s limit plus 10% random, 30–38 a
-// second (of the 45 the service accepts), 16–17% throttled; the self-caused
+// served 65–94 requests a second of a demand of about 100 over six seeds
+// each, 83–94 but for one (2.6 with [WithoutUndo]); with a 50/s limit plus 10% random, 28–37 a
+// second (of the 45 the service accepts), 14–17% throttled; the self-caused
 // cases below keep their figures. Two clients with limiters of their own
 // sharing one limit sometimes undo cuts they would better keep: 1–35%
 // throttled, mostly under 15%, against 1–5% with [WithoutUndo] (one limiter
