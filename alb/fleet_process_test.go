@@ -2,6 +2,7 @@ package alb_test
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,6 +18,8 @@ import (
 
 const envFleetN = "ALBKIT_FLEET_N"
 
+var fleetProcsN = flag.Int("fleet.procs.n", 12, "lifecycles per process of TestFleetOfProcesses (issue 16 measures 100)")
+
 // TestFleetChild is one process of TestFleetOfProcesses; it does nothing
 // unless ALBKIT_CHILD is "fleet". It creates ALBKIT_FLEET_N instances with
 // CreateMany, releases them with ReleaseMany, and prints a "result" line.
@@ -26,11 +29,13 @@ func TestFleetChild(t *testing.T) {
 	}
 	n, _ := strconv.Atoi(os.Getenv(envFleetN))
 	proc := os.Getenv(envArg)
-	c := crashChildClient(t, alb.WithWaitOptions(alb.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 200 * time.Millisecond, MaxWait: time.Minute}))
+	// The default retry policy and rate limiter; waits of 20–200 ms.
+	c := crashChildClient(t, alb.WithRetryPolicy(alb.RetryPolicy{}), alb.WithLoadBalancerQuota(100000),
+		alb.WithWaitOptions(alb.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 200 * time.Millisecond, MaxWait: 5 * time.Minute}))
 	ctx := context.Background()
 	specs := make([]alb.InstanceSpec, n)
 	for i := range specs {
-		specs[i] = basicSpec().WithName(fmt.Sprintf("fleet-%s-%d", proc, i)).WithTag("proc", proc)
+		specs[i] = fleetSpec(i).WithName(fmt.Sprintf("fleet-%s-%d", proc, i)).WithTag("proc", proc) // on the large vSwitches the parent adds
 	}
 	created, failed, released := 0, 0, 0
 	var reqs []alb.ReleaseRequest
@@ -63,21 +68,30 @@ func TestFleetOfProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	const procs, perProc = 3, 12
-	srv, err := albtest.Start(albtest.WithQuota(200), albtest.WithRequestLogLimit(1<<20),
+	const procs = 3
+	perProc := *fleetProcsN
+	srv, err := albtest.Start(albtest.WithQuota(procs*perProc+50), albtest.WithRequestLogLimit(1<<20),
 		albtest.WithRateLimit("", 40, 10), // reads and the rest
 		albtest.WithRateLimit("CreateLoadBalancer", 10, 3), albtest.WithRateLimit("DeleteLoadBalancer", 10, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
+	for _, v := range []albtest.VSwitch{ // room for every process's instances: 3 addresses per zone each
+		{VSwitchID: fleetVSwitchH, VpcID: albtest.DefaultVPCID, ZoneID: albtest.ZoneH, CidrBlock: "10.0.128.0/20"},
+		{VSwitchID: fleetVSwitchI, VpcID: albtest.DefaultVPCID, ZoneID: albtest.ZoneI, CidrBlock: "10.0.144.0/20"},
+	} {
+		if err := srv.AddVSwitch(v); err != nil {
+			t.Fatal(err)
+		}
+	}
 	eipsBefore := len(srv.EIPs())
 	start := time.Now()
 	results := make([]string, procs)
 	var wg sync.WaitGroup
 	for p := range procs {
 		wg.Go(func() {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestFleetChild$", "-test.count=1", "-test.timeout=2m")
+			cmd := exec.Command(os.Args[0], "-test.run=^TestFleetChild$", "-test.count=1", "-test.timeout=10m")
 			cmd.Env = append(os.Environ(), envChild+"=fleet", envEndpoint+"="+srv.Endpoint(), envArg+"="+strconv.Itoa(p), envFleetN+"="+strconv.Itoa(perProc))
 			out, err := cmd.CombinedOutput()
 			if err != nil {
