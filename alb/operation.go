@@ -363,7 +363,7 @@ func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instan
 	}
 	c := o.c
 	w := c.waitOptions(opts)
-	s := waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed, full: true}
+	s := waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed, full: true, crowd: c.lbPolls.crowd}
 	accept := c.activeAcceptor(started, w.NotFoundGrace, nil)
 	stop := c.lbPolls.watch()
 	inst, err = poll(c, ctx, s, w, c.instancePoll(s, o.released), instanceStatus, w.Acceptor, accept)

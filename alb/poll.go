@@ -58,6 +58,9 @@ func newPoller[T any](c *Client, k kind[T]) *poller[T] {
 // watch registers a wait for its duration (see batch.Group.Watch).
 func (p *poller[T]) watch() func() { return p.g.Watch() }
 
+// crowd returns how many waits share the polls now.
+func (p *poller[T]) crowd() int { return p.g.Watching() }
+
 // get reads one item through the shared polls; an item the answer does not
 // list is a *notListedError (it matches ErrNotFound).
 func (p *poller[T]) get(ctx context.Context, id string) (T, error) {

@@ -617,6 +617,7 @@ func (c *Client) waitReleased(ctx context.Context, s waitSpec, jobID string, w W
 		}
 		return inst, nil
 	}
+	s.crowd = c.lbPolls.crowd
 	_, err := poll(c, ctx, s, w, get, instanceStatus, nil, goneAcceptor)
 	return err
 }

@@ -139,6 +139,9 @@ type waitSpec struct {
 	// unknownStart: the transition may have begun long before the wait
 	// (a resumed create), so the wait neither uses nor teaches durations.
 	unknownStart bool
+	// crowd, if set, says how many waits share the polls (a fallback
+	// without history polls every MinDelay while several do: see learn.go).
+	crowd func() int
 	// full: the wait returns the complete instance. Its polls are shared
 	// (ListLoadBalancers, without zones or region); when the built-in
 	// rules accept one, the instance is read once more with
@@ -175,6 +178,7 @@ func poll[T any](c *Client, ctx context.Context, s waitSpec, w WaitOptions, get 
 		return accept(v, err)
 	}
 	sched := c.learn.schedule(learnKind(s), w) // the waiter that learns (learn.go)
+	sched.crowd = s.crowd
 	get = wrapFirst(c.clock, sched.initial(w.MaxWait), get)
 	o := waiter.Options{
 		MinDelay: w.MinDelay, MaxDelay: sched.maxDelay(), MaxWait: w.MaxWait, Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(),
@@ -239,6 +243,7 @@ func (c *Client) waitOn(ctx context.Context, s waitSpec, w WaitOptions, accept a
 		user = w.Acceptor
 	}
 	defer c.lbPolls.watch()()
+	s.crowd = c.lbPolls.crowd
 	return poll(c, ctx, s, w, c.instancePoll(s, nil), instanceStatus, user, accept)
 }
 

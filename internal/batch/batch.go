@@ -115,6 +115,13 @@ func (g *Group[K, V]) Watch() (stop func()) {
 	}
 }
 
+// Watching returns how many callers watch the group now.
+func (g *Group[K, V]) Watching() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.watchers
+}
+
 // Stats returns what the group did so far.
 func (g *Group[K, V]) Stats() Stats {
 	g.mu.Lock()
