@@ -161,13 +161,19 @@ func (l *learner) bounds(kind string) (lo, hi time.Duration, n int, fine bool) {
 }
 
 // isChange reports whether kind is a configuration change waited until
-// Active (not a create).
+// the resource is ready again (Active, Available, Running; not a create).
 func isChange(kind string) bool {
-	return strings.HasSuffix(kind, "/Active") && !strings.HasPrefix(kind, "create/")
+	k := kind
+	if f := familyOf(kind); f != "" {
+		k = kind[len(f)+1:]
+	}
+	return (strings.HasSuffix(k, "/Active") || strings.HasSuffix(k, "/Available") || strings.HasSuffix(k, "/Running")) &&
+		!strings.HasPrefix(k, "create/")
 }
 
-// familyBounds merges the bounds of every configuration change but kind:
-// the shortest low, the longest high, all the samples.
+// familyBounds merges the bounds of every configuration change of the
+// same resource kind but kind: the shortest low, the longest high, all the
+// samples.
 func (l *learner) familyBounds(kind string) (lo, hi time.Duration, n int, fine bool) {
 	if l == nil {
 		return 0, 0, 0, false
@@ -175,7 +181,7 @@ func (l *learner) familyBounds(kind string) (lo, hi time.Duration, n int, fine b
 	l.mu.Lock()
 	var kinds []string
 	for k := range l.kinds {
-		if k != kind && isChange(k) {
+		if k != kind && isChange(k) && familyOf(k) == familyOf(kind) {
 			kinds = append(kinds, k)
 		}
 	}
@@ -242,7 +248,19 @@ func learnKind(s waitSpec) string {
 		return ""
 	}
 	what, _, _ := strings.Cut(s.waiting, " ")
+	if s.family != "" && s.family != kindInstance {
+		return s.family + ":" + s.op + "/" + what
+	}
 	return s.op + "/" + what
+}
+
+// familyOf returns the resource kind of a learned kind ("" for instances).
+func familyOf(kind string) string {
+	f, _, ok := strings.Cut(kind, ":")
+	if !ok {
+		return ""
+	}
+	return f
 }
 
 // schedule is the poll schedule of one wait, and what it saw. It is used by

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
@@ -85,50 +84,12 @@ func (e *RefusedError) Is(target error) bool {
 // Unwrap returns the underlying rule error.
 func (e *RefusedError) Unwrap() error { return e.Err }
 
-// change is writeThenWait for the management operations, with two
-// additions for an instance other writers change at the same time:
-//
-//   - when the write's own retries run out on a busy instance
-//     (IncorrectStatus.LoadBalancer while another change is Configuring,
-//     throttling), it waits until the instance is Active and sends the write
-//     again, with the same ClientToken, a few times;
-//   - when the service refuses the write (for example EditionNotChanged or
-//     AlreadyAttached because another process made the same change between
-//     the read and the write), it waits until the instance is Active and, if
-//     it then shows the change, that is success.
+// change is changeRes for the management operations of an instance (see
+// changeRes: a busy instance is waited for and the write sent again; a
+// refused write whose change is there already is success).
 func (c *Client) change(ctx context.Context, s waitSpec, opts []WaitOption,
 	send func(ctx context.Context, sdk *albsdk.Client, token string) error, shows func(*Instance) bool) (*Instance, error) {
-	token := c.newTok() // one token for every attempt of every round
-	action, id := s.op, s.id
-	active := waitSpec{op: action, id: id, waiting: "Active", full: s.full}
-	const rounds = 4
-	for round := 1; ; round++ {
-		sent := false
-		inst, err := c.writeThenWait(ctx, s, opts, func(ctx context.Context, sdk *albsdk.Client, _ string) error {
-			err := send(ctx, sdk, token)
-			sent = sent || err == nil
-			return err
-		}, shows)
-		if err == nil {
-			return inst, nil
-		}
-		if !sent && retryable(err) && round < rounds && ctx.Err() == nil {
-			if _, werr := c.waitOn(ctx, active, c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil)); werr == nil {
-				c.emit(Event{Kind: EventStep, Operation: action, ID: id, Attempt: round, Message: action + " sent again: the instance was busy"})
-				continue
-			}
-		}
-		var ae *APIError
-		if sent || !errors.As(err, &ae) || ae.Retryable() || ae.Auth() || ae.NotFound() {
-			return inst, err
-		}
-		now, werr := c.waitOn(ctx, active, c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, nil))
-		if werr != nil || !shows(now) {
-			return nil, err
-		}
-		c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " answered " + ae.Code + " but the change is there already"})
-		return now, nil
-	}
+	return changeRes(c, ctx, instances, s, opts, "", send, shows)
 }
 
 // fieldsOnly validates spec and keeps the violations of fields starting

@@ -142,6 +142,9 @@ type waitSpec struct {
 	// crowd, if set, says how many waits share the polls (a fallback
 	// without history polls every MinDelay while several do: see learn.go).
 	crowd func() int
+	// family names the resource kind ("" or "instance" for instances): it
+	// keeps the learned schedules of kinds apart (learn.go).
+	family string
 	// full: the wait returns the complete instance. Its polls are shared
 	// (ListLoadBalancers, without zones or region); when the built-in
 	// rules accept one, the instance is read once more with
@@ -238,13 +241,7 @@ func (c *Client) waitFor(ctx context.Context, op, id, waiting string, w WaitOpti
 // waitOn is waitFor for a full waitSpec (one whose start is unknown, or
 // that needs no complete instance, say).
 func (c *Client) waitOn(ctx context.Context, s waitSpec, w WaitOptions, accept acceptor[*Instance]) (*Instance, error) {
-	var user func(*Instance, error) (WaitDecision, error)
-	if w.Acceptor != nil {
-		user = w.Acceptor
-	}
-	defer c.lbPolls.watch()()
-	s.crowd = c.lbPolls.crowd
-	return poll(c, ctx, s, w, c.instancePoll(s, nil), instanceStatus, user, accept)
+	return waitRes(c, ctx, instances, s, w, accept)
 }
 
 // instancePoll returns the get of a wait on an instance: a shared poll
@@ -285,53 +282,41 @@ func stateErr(inst *Instance) *StateError {
 	return nil
 }
 
-// activeAcceptor accepts Active (and, if check is set, check(inst)); keeps
-// polling Provisioning and Configuring, retryable poll errors and, within
-// grace of since (clock time), not-found; fails on everything else.
-func (c *Client) activeAcceptor(since time.Time, grace time.Duration, check func(*Instance) bool) acceptor[*Instance] {
-	return func(inst *Instance, err error) (waiter.Verdict, error) {
-		if err != nil {
-			switch {
-			case instanceGone(err):
-				if c.clock.Now().Sub(since) < grace {
-					return waiter.Continue, nil
-				}
-				return waiter.Failure, err
-			case retryable(err):
-				return waiter.Continue, nil
-			}
-			return waiter.Failure, err
-		}
+// instances describes instances to the engine (resource.go): shared polls
+// of ListLoadBalancers, a complete read once Active when the wait needs it,
+// and the caller's Acceptor.
+var instances = &family[*Instance]{
+	name:   kindInstance,
+	polls:  func(c *Client) *poller[*Instance] { return c.lbPolls },
+	status: func(inst *Instance) Status { return inst.Status },
+	judge: func(inst *Instance) (waiter.Verdict, error) {
 		if se := stateErr(inst); se != nil {
 			return waiter.Failure, se
 		}
 		switch inst.Status {
 		case StatusActive:
-			if check == nil || check(inst) {
-				return waiter.Success, nil
-			}
-			return waiter.Continue, nil
+			return waiter.Success, nil
 		case StatusProvisioning, StatusConfiguring:
 			return waiter.Continue, nil
 		}
 		return waiter.Failure, &StateError{ID: inst.ID, Status: inst.Status, Reason: "unknown status", kind: ErrUnexpectedState}
-	}
+	},
+	gone: instanceGone,
+	read: func(c *Client, s waitSpec) func(ctx context.Context) (*Instance, error) { return c.instancePoll(s, nil) },
+	user: func(w WaitOptions) func(*Instance, error) (WaitDecision, error) { return w.Acceptor },
+}
+
+// activeAcceptor accepts Active (and, if check is set, check(inst)); keeps
+// polling Provisioning and Configuring, retryable poll errors and, within
+// grace of since (clock time), not-found; fails on everything else.
+func (c *Client) activeAcceptor(since time.Time, grace time.Duration, check func(*Instance) bool) acceptor[*Instance] {
+	return readyAcceptor(c, instances, since, grace, check)
 }
 
 // goneAcceptor accepts the instance being gone; keeps polling while it
 // still exists (Deleting, or not yet picked up) and through retryable
 // errors; fails on other errors.
-func goneAcceptor(inst *Instance, err error) (waiter.Verdict, error) {
-	switch {
-	case err == nil:
-		return waiter.Continue, nil
-	case instanceGone(err):
-		return waiter.Success, nil
-	case retryable(err):
-		return waiter.Continue, nil
-	}
-	return waiter.Failure, err
-}
+var goneAcceptor = goneAcceptorOf(instances)
 
 // WaitUntilActive waits until the instance is Active. It fails at once on
 // CreateFailed, locks, an Abnormal business status, Inactive or Deleting,
@@ -345,17 +330,12 @@ func (c *Client) WaitUntilActive(ctx context.Context, id string, opts ...WaitOpt
 	return c.waitFor(ctx, "wait", id, "Active", w, c.activeAcceptor(time.Time{}, 0, nil))
 }
 
-// writeThenWait is the one helper for a change: it sends a write with one
-// ClientToken for all its retries, then waits until the instance is Active
-// and shows the change (shows(inst) holds), not only until it is Active.
-// s names the wait (s.op is the write's action); with s.full it returns
-// the complete instance, otherwise the last shared poll's.
+// writeThenWait is writeThenWaitRes for an instance: it sends a write with
+// one ClientToken for all its retries, then waits until the instance is
+// Active and shows the change (shows(inst) holds), not only until it is
+// Active. s names the wait (s.op is the write's action); with s.full it
+// returns the complete instance, otherwise the last shared poll's.
 func (c *Client) writeThenWait(ctx context.Context, s waitSpec, opts []WaitOption,
 	send func(ctx context.Context, sdk *albsdk.Client, token string) error, shows func(*Instance) bool) (*Instance, error) {
-	token := c.newTok()
-	if err := c.call(ctx, s.op, true, func(ctx context.Context, sdk *albsdk.Client) error { return send(ctx, sdk, token) }); err != nil {
-		return nil, err
-	}
-	c.emit(Event{Kind: EventStep, Operation: s.op, ID: s.id, Message: s.op + " sent for " + s.id})
-	return c.waitOn(ctx, s, c.waitOptions(opts), c.activeAcceptor(time.Time{}, 0, shows))
+	return writeThenWaitRes(c, ctx, instances, s, opts, "", send, shows)
 }

@@ -43,6 +43,9 @@ const (
 	// ServiceLinkedRoleMissing: the service-linked role the service needs
 	// (AliyunServiceRoleForAlb) does not exist.
 	ServiceLinkedRoleMissing
+	// InUse: the resource cannot be deleted or changed while another one
+	// uses it (a server group a listener or rule forwards to).
+	InUse
 )
 
 // Has reports whether k includes every class of c.
@@ -74,18 +77,23 @@ var exact = map[string]Kind{
 	"Forbidden.ReleaseSegmentEip":   0,       // META (VPC)
 
 	// Pacing and transient states (TF NeedRetry and retry lists, META).
-	"Rejected.Throttling":          Throttled | Retryable,
-	"ServiceUnavailable":           Retryable,
-	"SystemBusy":                   Retryable,
-	"IdempotenceProcessing":        Retryable,
-	"IncorrectStatus.LoadBalancer": Retryable, // META: busy (Provisioning/Configuring)
-	"Conflict.Lock":                Retryable,
-	"LockFailed":                   Retryable,
-	"InternalError":                Retryable,
-	"UnknownError":                 Retryable,
-	"SignatureNonceUsed":           Retryable, // a retry carries a new nonce
-	"-21013":                       Retryable, // TF: "LbStatusNotSupport"
-	"-21020":                       Retryable, // TF
+	"Rejected.Throttling":           Throttled | Retryable,
+	"ServiceUnavailable":            Retryable,
+	"SystemBusy":                    Retryable,
+	"IdempotenceProcessing":         Retryable,
+	"IncorrectStatus.LoadBalancer":  Retryable, // META: busy (Provisioning/Configuring)
+	"IncorrectStatus.ServerGroup":   Retryable, // TF, ingress controller: the group is not Available (Creating/Configuring)
+	"IncorrectStatus.Listener":      Retryable, // TF: the listener is busy
+	"IncorrectStatus.Rule":          Retryable, // TF, ingress controller
+	"IncorrectStatus.BackendServer": Retryable, // GUESS (seen on GWLB): a server mid-operation
+	"VipStatusNotSupport":           Retryable, // TF, ingress controller: the instance's VIP is not ready
+	"Conflict.Lock":                 Retryable,
+	"LockFailed":                    Retryable,
+	"InternalError":                 Retryable,
+	"UnknownError":                  Retryable,
+	"SignatureNonceUsed":            Retryable, // a retry carries a new nonce
+	"-21013":                        Retryable, // TF: "LbStatusNotSupport"
+	"-21020":                        Retryable, // TF
 	"OperationFailed.ResourceGroupStatusCheckFail":     Retryable, // TF
 	"TaskConflict.AssociateGlobalAccelerationInstance": Retryable, // META "Operate too frequent"
 
@@ -103,6 +111,7 @@ var prefixes = []struct {
 	kind   Kind
 }{
 	{"ResourceNotFound.", NotFound},
+	{"ResourceInUse.", InUse}, // TF, ingress controller: ResourceInUse.ServerGroup, .Acl; GUESS for the others
 	{"InvalidAccessKeyId", Auth},
 	{"InvalidSecurityToken", Auth},
 	{"NoPermission", Auth},
