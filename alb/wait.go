@@ -302,7 +302,9 @@ var instances = &family[*Instance]{
 		return waiter.Failure, &StateError{ID: inst.ID, Status: inst.Status, Reason: "unknown status", kind: ErrUnexpectedState}
 	},
 	gone: instanceGone,
-	read: func(c *Client, s waitSpec) func(ctx context.Context) (*Instance, error) { return c.instancePoll(s, nil) },
+	read: func(c *Client, s waitSpec) func(ctx context.Context) (*Instance, error) {
+		return c.instancePoll(s, nil)
+	},
 	user: func(w WaitOptions) func(*Instance, error) (WaitDecision, error) { return w.Acceptor },
 }
 
