@@ -77,6 +77,8 @@ type Client struct {
 	// (poll.go).
 	lbPolls  *poller[*Instance]
 	jobPolls *poller[*job]
+	// sgPolls are the shared polls of server groups.
+	sgPolls *poller[*ServerGroup]
 }
 
 // String describes the client without any credential.
@@ -547,6 +549,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	c.facts = flight.New[string, any](c.clock.Now)
 	c.lbPolls, c.jobPolls = newPoller(c, instanceKind), newPoller(c, jobKind)
+	c.sgPolls = newPoller(c, serverGroupPolls)
 	for _, code := range cfg.retryable {
 		c.extra[code] = true
 	}

@@ -186,7 +186,7 @@ func changeRes[T any](c *Client, ctx context.Context, f *family[T], s waitSpec, 
 			return v, err
 		}
 		now, werr := waitRes(c, ctx, f, ready, c.waitOptions(opts), readyAcceptor(c, f, time.Time{}, 0, nil))
-		if werr != nil || !shows(now) {
+		if werr != nil || shows == nil || !shows(now) {
 			return zero, err
 		}
 		c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " answered " + ae.Code + " but the change is there already"})
