@@ -213,6 +213,56 @@
 // off, a VPC or scheduler on an Fc group, a port, weight or IP on an Fc
 // server) is refused rather than dropped.
 //
+// # Resources other than the instance
+//
+// Decision: operations on the instance are methods of [Client]; every
+// other resource family has one type, reached from the Client, that holds
+// all of its operations, so that go doc shows a family in one place:
+// [Client.ServerGroups] returns [ServerGroups] (create, get, list, update,
+// delete, servers, converge, sweep); listeners and rules follow the same
+// pattern. A family costs nothing to make and shares the Client's SDK
+// pool, retries, rate limiter, retry budget, observer and learned wait
+// schedules. Internally, each kind describes itself to one engine (its
+// status, what is ready or final, what says it is gone, its shared polls)
+// and the engine owns the waits, write-then-wait with one ClientToken and
+// the busy-resource rounds, so a kind's files hold only its own rules and
+// calls.
+//
+// # Server groups on the client
+//
+//   - [ServerGroups.Create] validates locally, sends CreateServerGroup with
+//     one ClientToken for every retry (the spec's IdempotencyKey, else a
+//     generated one) and tags the group with it, waits until the group is
+//     Available, then adds the spec's servers in calls of
+//     [MaxServersPerCall], each with its own ClientToken, and waits until
+//     they are Available. A server the service
+//     refuses rolls the create back (the group is deleted: nothing is left
+//     behind); an interrupted create is finished by
+//     [ServerGroups.ResumeCreate] with the key, which never makes a second
+//     group.
+//   - [ServerGroups.Get] (shared polls), [ServerGroups.List] (an iterator),
+//     [ServerGroups.ListServers] and [ServerGroups.FindByToken] read.
+//   - [ServerGroups.Update] changes attributes, tags and resource group;
+//     [ServerGroups.Delete] waits until the group is gone, and refuses a
+//     group that listeners or rules use with an *[InUseError] naming the
+//     instances ([ErrInUse]); nothing retries it.
+//   - [ServerGroups.AddServers], [ServerGroups.RemoveServers],
+//     [ServerGroups.UpdateServers] (weights and descriptions in place) and
+//     [ServerGroups.ReplaceServers] (a blue/green swap without a moment with
+//     both sets or neither) split their servers by the API's maxima, send
+//     the calls one after the other (a group takes one change at a time),
+//     and wait until every server is Available or gone; a partial failure
+//     is a *[ServersError] listing the servers applied, unknown and not
+//     applied.
+//   - [ServerGroups.Ensure] converges a group and its members with the
+//     fewest writes: the calls it makes are the plan's
+//     ([ServerGroups.PlanEnsure]), a second Ensure writes nothing, and what
+//     cannot change in place is refused before any write. Membership is
+//     Shared unless the spec says Owned: members an autoscaler added stay
+//     (where the Terraform provider's inline servers remove them).
+//   - [ServerGroups.Sweep] finds groups by tag or name, or albkit's orphans
+//     (tagged, old, unowned), and deletes them; a dry run by default.
+//
 // # Crash safety
 //
 // A caller that must survive a crash chooses the idempotency key and

@@ -2,8 +2,6 @@ package alb
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -192,19 +190,4 @@ func changeRes[T any](c *Client, ctx context.Context, f *family[T], s waitSpec, 
 		c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " answered " + ae.Code + " but the change is there already"})
 		return now, nil
 	}
-}
-
-// derivedToken is the ClientToken of one write of a logical operation
-// whose key the caller persisted: the same key, action and payload give
-// the same token in every process (a resumed operation re-sends the same
-// write with the same token), another payload another token (the service
-// would refuse a token reused with other parameters). 64 printable ASCII
-// characters at most, as ClientToken takes.
-func derivedToken(key, action string, payload ...string) string {
-	h := sha256.New()
-	for _, s := range append([]string{key, action}, payload...) {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return "albkit-" + hex.EncodeToString(h.Sum(nil)[:24])
 }

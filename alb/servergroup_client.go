@@ -318,8 +318,8 @@ func (g *ServerGroups) CreateDryRun(ctx context.Context, spec ServerGroupSpec) e
 // it ([TokenTagKey]) and with the spec's digest ([SpecTagKey]). A call that
 // may have reached the service is followed by a lookup by the token, so a
 // retry never makes a second group. The servers then go in calls of
-// [MaxServersPerCall], each with a ClientToken derived from the key and its
-// servers, so a resumed create re-sends the same calls.
+// [MaxServersPerCall], each with its own ClientToken; a resumed create
+// reads the members again and adds only those missing.
 //
 // Crash safety: persist the key before calling Create
 // ([ServerGroupSpec.WithIdempotencyKey]); after a crash,
@@ -394,7 +394,6 @@ func (g *ServerGroups) ResumeCreate(ctx context.Context, token string, spec *Ser
 // call's action once it may have reached the service.
 func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *ServerGroup, opts []WaitOption, sent func(action string)) (*ServerGroup, error) {
 	c := g.c
-	key := spec.IdempotencyKey
 	w := c.waitOptions(opts)
 	id, resumed := "", found != nil
 	if found != nil {
@@ -424,7 +423,7 @@ func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *
 	}
 	plan := DiffServerGroup(spec, sg, have)
 	batches := plan.memberBatches()
-	after, _, err := g.applyMembers(ctx, id, key, batches, opts, sent)
+	after, _, err := g.applyMembers(ctx, id, batches, opts, sent)
 	if after == nil {
 		after = sg
 	}
@@ -500,7 +499,7 @@ func (g *ServerGroups) Update(ctx context.Context, id string, spec ServerGroupSp
 	if len(plan.Blocked) > 0 {
 		return sg, blockedError(id, plan.Blocked)
 	}
-	res, err := g.apply(ctx, plan, "", opts)
+	res, err := g.apply(ctx, plan, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -442,8 +442,8 @@ func TestServerGroupCreateResumesAfterACrash(t *testing.T) {
 	if n := sgCalls(srv, "CreateServerGroup"); n != 1 {
 		t.Errorf("CreateServerGroup calls = %d", n)
 	}
-	// The first process's call is re-sent with its token (the service
-	// answers it without a second change), then the two others.
+	// The first process's call was applied; the resume reads the members
+	// and adds only the 250 missing, in two calls.
 	if n := jobs(srv, "AddServersToServerGroup"); n != 3 {
 		t.Errorf("%d AddServersToServerGroup jobs, want 3", n)
 	}
@@ -555,4 +555,29 @@ func countOf(list []string, s string) int {
 		}
 	}
 	return n
+}
+
+// TestServerGroupSameServersAddedAgainAreAdded: servers the create added,
+// removed since, are added again by a later Ensure of the same spec (a
+// token derived from the key and the servers would make the service
+// answer the create's old call and change nothing).
+func TestServerGroupSameServersAddedAgainAreAdded(t *testing.T) {
+	_, c := mgEnv(t)
+	ctx := context.Background()
+	sgs := c.ServerGroups()
+	spec := ipSpec("again", 200).WithIdempotencyKey("again-key")
+	res, err := sgs.Ensure(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sgs.RemoveServers(ctx, res.ID, spec.Servers); err != nil {
+		t.Fatal(err)
+	}
+	res, err = sgs.Ensure(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Servers) != 200 {
+		t.Fatalf("%d members after the second Ensure, want 200", len(res.Servers))
+	}
 }

@@ -149,12 +149,12 @@ func (g *ServerGroups) Ensure(ctx context.Context, spec ServerGroupSpec, opts ..
 		}
 		return res, nil
 	}
-	return g.apply(ctx, plan, spec.IdempotencyKey, cfg.wait)
+	return g.apply(ctx, plan, cfg.wait)
 }
 
 // apply makes the writes of a plan on an existing group, in its order, and
-// records them. key, if set, derives the membership calls' tokens.
-func (g *ServerGroups) apply(ctx context.Context, plan *ServerGroupPlan, key string, opts []WaitOption) (*ServerGroupResult, error) {
+// records them.
+func (g *ServerGroups) apply(ctx context.Context, plan *ServerGroupPlan, opts []WaitOption) (*ServerGroupResult, error) {
 	c := g.c
 	id := plan.ID
 	res := &ServerGroupResult{ID: id, Plan: plan}
@@ -218,7 +218,7 @@ func (g *ServerGroups) apply(ctx context.Context, plan *ServerGroupPlan, key str
 			return res, err
 		}
 	}
-	sg, members, err := g.applyMembers(ctx, id, key, plan.memberBatches(), opts, func(action string) { res.Calls = append(res.Calls, action) })
+	sg, members, err := g.applyMembers(ctx, id, plan.memberBatches(), opts, func(action string) { res.Calls = append(res.Calls, action) })
 	if sg != nil {
 		res.Group = sg
 	}

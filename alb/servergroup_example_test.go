@@ -1,10 +1,12 @@
 package alb_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/albkit/albkit/alb"
+	"github.com/albkit/albkit/alb/albtest"
 )
 
 func ExampleNewServerGroupSpec() {
@@ -89,4 +91,40 @@ func ExampleDiffServerGroup() {
 	//   + server Ecs i-web2:80 weight 100
 	//   ~ server Ecs i-web1 (10.0.1.10):80 weight 100 → 20
 	// i-web9
+}
+
+func ExampleServerGroups_Ensure() {
+	srv := albtest.NewServer()
+	defer srv.Close()
+	client, err := srv.Client()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ctx := context.Background()
+	groups := client.ServerGroups()
+
+	spec := alb.NewServerGroupSpec("api", alb.ServerGroupIP, albtest.DefaultVPCID).
+		WithIdempotencyKey("api-servers"). // persisted before the first call
+		WithServers(alb.IPServer("10.0.1.10", 8080), alb.IPServer("10.0.1.11", 8080))
+	res, err := groups.Ensure(ctx, spec)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("created:", res.Created, res.Calls)
+
+	// A weight changes in place; an autoscaler's member would be left alone.
+	spec.Servers[1] = spec.Servers[1].WithWeight(20)
+	plan, _ := groups.PlanEnsure(ctx, spec)
+	fmt.Println(plan.Calls())
+	res, _ = groups.Ensure(ctx, spec)
+	fmt.Println("changed:", res.Calls)
+	res, _ = groups.Ensure(ctx, spec)
+	fmt.Println("again:", len(res.Calls), "writes")
+	// Output:
+	// created: true [CreateServerGroup AddServersToServerGroup]
+	// [UpdateServerGroupServersAttribute]
+	// changed: [UpdateServerGroupServersAttribute]
+	// again: 0 writes
 }

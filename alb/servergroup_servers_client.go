@@ -66,18 +66,6 @@ func isCallError(err error, action string) bool {
 	return errors.As(err, &ae) && ae.Operation == action
 }
 
-// payload is the call's servers in a stable text, for its derived token.
-func (b memberBatch) payload() string {
-	var sb strings.Builder
-	for _, s := range b.servers {
-		fmt.Fprintf(&sb, "+%s|%s|%d|%s|%d|%s|%t\n", s.Type, s.ID, s.Port, s.IP, s.Weight, s.Description, s.RemoteIP)
-	}
-	for _, s := range b.removed {
-		fmt.Fprintf(&sb, "-%s|%s|%d|%s\n", s.Type, s.ID, s.Port, s.IP)
-	}
-	return sb.String()
-}
-
 // chunk splits servers into batches of action with at most n servers.
 func chunk(action string, servers []Server, n int) []memberBatch {
 	var out []memberBatch
@@ -145,12 +133,15 @@ func (e *ServersError) Error() string {
 func (e *ServersError) Unwrap() error { return e.Err }
 
 // applyMembers sends batches in order and then waits until the members
-// show them. key, if set, derives each call's ClientToken (a resumed
-// operation re-sends the same call with the same token); else each call
-// gets a new one. sent, if set, hears each call's action once it may have
+// show them. Each call has its own ClientToken for all its attempts. A
+// token is never derived from the caller's key: the same servers sent
+// again by a later operation would then carry an old token, which the
+// service answers with the old call's result and no change. A resumed
+// operation needs none: it reads the settled members again and sends only
+// what is missing. sent, if set, hears each call's action once it may have
 // reached the service. It returns the group as last polled and its
 // members.
-func (g *ServerGroups) applyMembers(ctx context.Context, id, key string, batches []memberBatch, opts []WaitOption, sent func(action string)) (*ServerGroup, []BackendServer, error) {
+func (g *ServerGroups) applyMembers(ctx context.Context, id string, batches []memberBatch, opts []WaitOption, sent func(action string)) (*ServerGroup, []BackendServer, error) {
 	c := g.c
 	fail := func(i int, action string, sent bool, err error) error {
 		se := &ServersError{GroupID: id, Action: action, Err: err}
@@ -168,13 +159,9 @@ func (g *ServerGroups) applyMembers(ctx context.Context, id, key string, batches
 	}
 	var sg *ServerGroup
 	for i, b := range batches {
-		token := ""
-		if key != "" {
-			token = derivedToken(key, b.action, id, b.payload())
-		}
 		attempted := false
 		var err error
-		sg, err = changeRes(c, ctx, serverGroups, waitSpec{op: b.action, id: id, waiting: "Available"}, opts, token,
+		sg, err = changeRes(c, ctx, serverGroups, waitSpec{op: b.action, id: id, waiting: "Available"}, opts, "",
 			func(ctx context.Context, sdk *albsdk.Client, token string) error {
 				attempted = true
 				return b.send(ctx, c, sdk, id, token)
@@ -344,7 +331,7 @@ func (g *ServerGroups) membersAfter(ctx context.Context, id string, members []Ba
 	if len(batches) == 0 {
 		return members, nil
 	}
-	_, after, err := g.applyMembers(ctx, id, "", batches, opts, nil)
+	_, after, err := g.applyMembers(ctx, id, batches, opts, nil)
 	return after, err
 }
 
