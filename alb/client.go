@@ -77,6 +77,9 @@ type Client struct {
 	// (poll.go).
 	lbPolls  *poller[*Instance]
 	jobPolls *poller[*job]
+	// maxElapsed bounds one call with its retries (RetryPolicy.MaxElapsed
+	// with its default; 0: none).
+	maxElapsed time.Duration
 	// sgPolls are the shared polls of server groups.
 	sgPolls *poller[*ServerGroup]
 }
@@ -571,6 +574,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		Now:        c.clock.Now,
 		Clock:      c.clock,
 	}
+	c.maxElapsed = max(c.retryer.MaxElapsed(), 0)
 	c.limiter = cfg.limiterFor(c.clock)
 	c.retryer.PacedThrottles = c.limiter != nil && c.limiter.adaptive
 	c.learn = newLearner()
@@ -716,12 +720,22 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 	var last error // the previous attempt's error
 	var hint transport.Hint
 	ctx = transport.WithHint(ctx, &hint) // the answers' retry hints, read from their headers
+	var start time.Time                  // of the call, for the bound of its send slots
+	attempts := 0
 	err := c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
 		// One attempt through the limiter: wait for a send slot, send, map
 		// the error to albkit's types, report whether it was throttled.
 		// (Inline rather than a method: one frame less, see call.)
+		attempts++
 		if c.limiter != nil {
-			if err := c.limiter.wait(ctx, c.clock, action, last); err != nil {
+			if attempts == 1 {
+				start = c.clock.Now()
+			}
+			var until time.Time
+			if c.maxElapsed > 0 {
+				until = start.Add(c.maxElapsed)
+			}
+			if err := c.limiter.wait(ctx, c.clock, action, last, attempts-1, until); err != nil {
 				return err
 			}
 		}

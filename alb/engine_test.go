@@ -614,7 +614,7 @@ func isAlbkitError(err error) bool {
 		alb.ErrCreateFailed, alb.ErrWaitTimeout, alb.ErrUnexpectedState, alb.ErrReleaseFailed, alb.ErrReleased,
 		alb.ErrIdempotencyKeyReused, alb.ErrNetwork, alb.ErrRetryBudgetExhausted, alb.ErrInvalidArgument, alb.ErrInvalidSpec,
 		alb.ErrPreflightFailed, alb.ErrServiceLinkedRoleMissing, alb.ErrDomainStillResolves, alb.ErrUserEIPNotAcknowledged,
-		context.Canceled, context.DeadlineExceeded} {
+		alb.ErrInUse, alb.ErrChangeRefused, context.Canceled, context.DeadlineExceeded} {
 		if errors.Is(err, s) {
 			return true
 		}
@@ -628,7 +628,11 @@ func isAlbkitError(err error) bool {
 		ve *alb.ValidationError
 		ge *alb.ArgumentError
 		ie *alb.IdempotencyError
+		sv *alb.ServersError
 	)
+	if errors.As(err, &sv) && !isAlbkitError(sv.Err) {
+		return false // a ServersError must carry a typed cause
+	}
 	return errors.As(err, &ae) || errors.As(err, &ne) || errors.As(err, &ma) || errors.As(err, &se) ||
 		errors.As(err, &we) || errors.As(err, &ve) || errors.As(err, &ge) || errors.As(err, &ie)
 }
@@ -662,6 +666,12 @@ func TestEveryErrorIsTyped(t *testing.T) {
 			// tight bounds above are for the operations under the fault.
 			op, inst := createActive(t, testClient(t, srv), basicSpec().WithIdempotencyKey("typed-"+name))
 			spec := basicSpec()
+			sgSpec := ipSpec("typed", 3).WithIdempotencyKey("typed-sg-" + name)
+			sg, err := testClient(t, srv).ServerGroups().Create(ctx, sgSpec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sgs := c.ServerGroups()
 			srv.InjectFault(fault)
 			ops := map[string]func() error{
 				"Get": func() error { _, err := c.Get(ctx, inst.ID); return err },
@@ -704,12 +714,28 @@ func TestEveryErrorIsTyped(t *testing.T) {
 					_, err := c.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true})
 					return err
 				},
+				"ServerGroups.Get": func() error { _, err := sgs.Get(ctx, sg.ID); return err },
+				"ServerGroups.List": func() error {
+					for _, err := range sgs.List(ctx, alb.ServerGroupFilter{}) {
+						return err
+					}
+					return nil
+				},
+				"ServerGroups.Create":       func() error { _, err := sgs.Create(ctx, ipSpec("typed-new", 2)); return err },
+				"ServerGroups.ResumeCreate": func() error { _, err := sgs.ResumeCreate(ctx, sgSpec.IdempotencyKey, &sgSpec); return err },
+				"ServerGroups.Update":       func() error { _, err := sgs.Update(ctx, sg.ID, sgSpec.WithStickyInsert(10)); return err },
+				"ServerGroups.AddServers":   func() error { _, err := sgs.AddServers(ctx, sg.ID, ipServers(5)); return err },
+				"ServerGroups.UpdateServers": func() error {
+					_, err := sgs.UpdateServers(ctx, sg.ID, []alb.Server{ipServers(1)[0].WithWeight(3)})
+					return err
+				},
+				"ServerGroups.RemoveServers": func() error { _, err := sgs.RemoveServers(ctx, sg.ID, ipServers(1)); return err },
+				"ServerGroups.Ensure":        func() error { _, err := sgs.Ensure(ctx, sgSpec.WithMembership(alb.MembershipOwned)); return err },
+				"ServerGroups.Delete":        func() error { return sgs.Delete(ctx, sg.ID) },
 			}
-			for _, opName := range []string{"Get", "List", "FindByToken", "Create", "CreateDryRun", "ResumeCreate", "WaitUntilActive",
-				"EnableDeletionProtection", "DisableDeletionProtection", "EnableReadOnly", "DisableReadOnly", "PlanRelease", "ResumeRelease", "Release"} {
-				err := ops[opName]()
+			check := func(opName string, err error) {
 				if err == nil {
-					continue
+					return
 				}
 				if !isAlbkitError(err) {
 					t.Errorf("%s: %v (%T) matches no exported albkit type or sentinel", opName, err, err)
@@ -719,6 +745,19 @@ func TestEveryErrorIsTyped(t *testing.T) {
 						t.Errorf("%s: error shows %q: %v", opName, internal, err)
 					}
 				}
+			}
+			// The operations run at once (a throttled one takes its bound,
+			// about 2 s), the deletes last.
+			for _, phase := range [][]string{{"Get", "List", "FindByToken", "Create", "CreateDryRun", "ResumeCreate", "WaitUntilActive",
+				"EnableDeletionProtection", "DisableDeletionProtection", "EnableReadOnly", "DisableReadOnly", "PlanRelease",
+				"ServerGroups.Get", "ServerGroups.List", "ServerGroups.Create", "ServerGroups.ResumeCreate", "ServerGroups.Update",
+				"ServerGroups.AddServers", "ServerGroups.UpdateServers", "ServerGroups.RemoveServers", "ServerGroups.Ensure"},
+				{"ResumeRelease", "Release", "ServerGroups.Delete"}} {
+				var wg sync.WaitGroup
+				for _, opName := range phase {
+					wg.Go(func() { check(opName, ops[opName]()) })
+				}
+				wg.Wait()
 			}
 		})
 	}

@@ -170,17 +170,37 @@ func (cfg *clientConfig) limiterFor(clk clock.Clock) *RateLimiter {
 }
 
 // wait waits for a send slot of action. last is the error of the call's
-// previous attempt, if any: a wait the context ends returns a
-// *limitedError carrying it.
-func (r *RateLimiter) wait(ctx context.Context, clk clock.Clock, action string, last error) error {
+// previous attempt, if any (attempts of them): a wait the context ends
+// returns a *limitedError carrying it. until, if set, is the end of the
+// call's time (RetryPolicy.MaxElapsed, on clk): a slot predicted after it
+// ends the call at once with a *MaxAttemptsError wrapping the previous
+// attempt's error (or, before any attempt, ErrThrottled), rather than
+// waiting for a slot the call could not use (under throttling the next
+// slot of an action may be seconds away). A slot predicted after the context's own deadline ends
+// the attempt when the context does.
+func (r *RateLimiter) wait(ctx context.Context, clk clock.Clock, action string, last error, attempts int, until time.Time) error {
 	lctx := ctx
-	if _, wall := clk.(clock.Real); !wall {
+	_, wall := clk.(clock.Real)
+	if !wall {
 		// A context deadline is wall time; the limiter's clock is not.
 		lctx = noDeadline{ctx}
+	}
+	callBound := false
+	if !until.IsZero() {
+		if dl, ok := lctx.Deadline(); !ok || until.Before(dl) {
+			lctx, callBound = withDeadline{lctx, until}, true
+		}
 	}
 	if err := r.l.Wait(lctx, action); err != nil {
 		var we *ratelimit.WaitError
 		if errors.As(err, &we) && we.Predicted {
+			if callBound && ctx.Err() == nil {
+				cause := last
+				if cause == nil {
+					cause = fmt.Errorf("alb: %s: no send slot before the call's time runs out (RetryPolicy.MaxElapsed): the service has been throttling the action: %w", action, ErrThrottled)
+				}
+				return &MaxAttemptsError{Operation: action, Attempts: attempts, Err: cause, Elapsed: true}
+			}
 			// The next send slot is after the context's deadline: the call
 			// cannot be sent in time. It ends as if it had waited: when the
 			// context does, with the previous attempt's error.
@@ -190,6 +210,16 @@ func (r *RateLimiter) wait(ctx context.Context, clk clock.Clock, action string, 
 	}
 	return nil
 }
+
+// withDeadline gives a context the deadline t (on the limiter's clock);
+// the context still ends when its parent does.
+type withDeadline struct {
+	context.Context
+	t time.Time
+}
+
+// Deadline reports t.
+func (d withDeadline) Deadline() (time.Time, bool) { return d.t, true }
 
 // limitedError is an attempt that the context ended while it waited for a
 // send slot. It wraps the limiter's error (which wraps the context's) and

@@ -115,3 +115,35 @@ func TestWaitUnderFullThrottlingEndsAtItsBound(t *testing.T) {
 		t.Fatalf("the wait took %s of service time, want at most 3s", took)
 	}
 }
+
+// A retry whose send slot the limiter predicts after the call's
+// RetryPolicy.MaxElapsed ends the call at once, with a *MaxAttemptsError
+// (Elapsed) wrapping the throttle, instead of waiting seconds for a slot it
+// could not use.
+func TestThrottledRetryEndsAtTheCallsBound(t *testing.T) {
+	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
+	srv := albtest.NewServer(albtest.WithClock(clk))
+	t.Cleanup(srv.Close)
+	c, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk),
+		alb.WithRetryPolicy(alb.RetryPolicy{MaxElapsed: 500 * time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	op, err := c.Create(ctx, basicSpec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.InjectFault(albtest.Fault{Action: "GetLoadBalancerAttribute", Code: "Throttling.User", Status: 400})
+	for i := range 3 { // the limiter learns the action is throttled: its next slots are seconds apart
+		start := clk.Now()
+		_, err := c.Get(ctx, op.ID())
+		var me *alb.MaxAttemptsError
+		if !errors.As(err, &me) || !errors.Is(err, alb.ErrThrottled) {
+			t.Fatalf("Get %d under throttling: %v, want a MaxAttemptsError wrapping the throttle", i, err)
+		}
+		if took := clk.Now().Sub(start); took > time.Second {
+			t.Fatalf("Get %d took %s of clock time with a 500ms bound", i, took)
+		}
+	}
+}

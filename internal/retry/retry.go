@@ -222,6 +222,10 @@ func (e *ExhaustedError) Is(target error) bool {
 	return target == context.DeadlineExceeded && e.Reason == GiveUpDeadline
 }
 
+// MaxElapsed returns the bound on one call including its retries, with the
+// default applied (0 or less: none).
+func (r *Retryer) MaxElapsed() time.Duration { return r.Policy.withDefaults().MaxElapsed }
+
 // Do calls fn until it succeeds, the error is not retryable (when idempotent
 // is false, RetryIfIdempotent counts as Stop), attempts or MaxElapsed run
 // out, the budget is empty, or ctx is done. It never sleeps past ctx's
