@@ -16,14 +16,18 @@
 //
 // # Packages
 //
-//   - alb: the spec (InstanceSpec, ZoneMapping, Edition, ...), validation,
-//     and the orchestrating Client.
+//   - alb: the specs (InstanceSpec, ZoneMapping, Edition, ServerGroupSpec,
+//     ...), validation, and the orchestrating Client with its resource
+//     families (Client.ServerGroups).
 //   - alb/albtest: an emulator of the ALB, VPC/EIP, WAF and service-linked
 //     role control-plane APIs that speaks the real wire protocol, for tests
 //     (yours too) and for the quickstart.
 //   - network: VPC, vSwitch, zone and IP planning rules.
 //   - eip: EIP eligibility and the side effects of releasing an instance.
 //   - waf: the WAF 2.0/3.0 rules of the WAF-enabled edition.
+//   - routing: ALB's request routing, decided once (rule model, matching,
+//     explanations, checks of a listener's rules); pure.
+//   - edition: the one table of what each ALB edition offers; pure.
 //   - examples: runnable programs, starting with examples/quickstart.
 //
 // This root package holds documentation only.
