@@ -204,3 +204,8 @@ func readyRule(t testing.TB, c *albsdk.Client, r *albsdk.CreateRuleRequest) stri
 	waitRule(t, c, id, "", "Available")
 	return id
 }
+
+// updNameReq renames an instance (an update that makes it Configuring).
+func updNameReq(lb, name string) *albsdk.UpdateLoadBalancerAttributeRequest {
+	return &albsdk.UpdateLoadBalancerAttributeRequest{LoadBalancerId: dara.String(lb), LoadBalancerName: dara.String(name)}
+}
