@@ -419,11 +419,11 @@ func decodeActionConfig(a *routing.Action, cfg *pnode) (bool, *apiError) {
 		if e = cfg.only("QPS", "PerIpQps"); e != nil {
 			return false, e
 		}
-		qps, _, e := cfg.intField("QPS", 0, 1<<31-1)
+		qps, _, e := cfg.intField("QPS", 1, 1<<31-1)
 		if e != nil {
 			return false, e
 		}
-		per, _, e := cfg.intField("PerIpQps", 0, 1<<31-1)
+		per, _, e := cfg.intField("PerIpQps", 1, 1<<31-1)
 		if e != nil {
 			return false, e
 		}
