@@ -199,7 +199,8 @@ func (s *Server) checkNewRule(spec *ruleSpec, l *lsnState, lb *lbState, f editio
 }
 
 func (s *Server) opCreateRule(c *call) (any, *apiError) {
-	spec, e := decodeRule(topRule(c.p), "", true, "RuleName", "Priority", "Direction", "RuleConditions", "RuleActions", "Tag")
+	fields := []string{"RuleName", "Priority", "Direction", "RuleConditions", "RuleActions", "Tag"}
+	spec, e := decodeRule(topRule(c.p, fields...), "", true, fields...)
 	if e != nil {
 		return nil, e
 	}
@@ -366,7 +367,8 @@ func applyUpdates(ups []ruleUpdate) func(time.Time) outcome {
 // replaces the rule's); the rule reads its old form until the Configuring
 // transition completes.
 func (s *Server) opUpdateRuleAttribute(c *call) (any, *apiError) {
-	spec, e := decodeRule(topRule(c.p), "", false, "RuleId", "RuleName", "Priority", "RuleConditions", "RuleActions")
+	fields := []string{"RuleId", "RuleName", "Priority", "RuleConditions", "RuleActions"}
+	spec, e := decodeRule(topRule(c.p, fields...), "", false, fields...)
 	if e != nil {
 		return nil, e
 	}

@@ -86,11 +86,12 @@ type ruleSpec struct {
 	condsSet, actsSet bool
 }
 
-// topRule makes the parameters of a single-rule operation (CreateRule,
-// UpdateRuleAttribute) a rule node.
-func topRule(p url.Values) *pnode {
+// topRule makes the parameters named of a single-rule operation
+// (CreateRule, UpdateRuleAttribute) a rule node; the others are not the
+// rule's.
+func topRule(p url.Values, names ...string) *pnode {
 	n := &pnode{fields: map[string]*pnode{}}
-	for _, k := range []string{"RuleId", "RuleName", "Priority", "Direction", "RuleConditions", "RuleActions", "Tag"} {
+	for _, k := range names {
 		if t := paramTree(p, k); t != nil {
 			n.fields[k] = t
 		}
