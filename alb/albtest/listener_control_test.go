@@ -52,7 +52,7 @@ func TestControlAPICertificates(t *testing.T) {
 	}
 	type row struct {
 		id, typ, domain, notAfter string
-		expired                  bool
+		expired                   bool
 	}
 	var got []row
 	for _, c := range certs {

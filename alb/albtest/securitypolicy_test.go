@@ -30,7 +30,7 @@ func TestSecurityPolicies(t *testing.T) {
 			TLSVersions: dara.StringSlice(tls), Ciphers: dara.StringSlice(ciphers)})
 	}
 	for _, tc := range []struct {
-		name, code    string
+		name, code   string
 		tls, ciphers []string
 	}{
 		{"", "MissingParameter", []string{"TLSv1.2"}, []string{"AES128-SHA"}},
