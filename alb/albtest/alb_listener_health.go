@@ -32,10 +32,10 @@ const (
 // ExpectedResponse (such as "HTTP_2xx") and ActualResponse (such as "302",
 // RESPONSE_MISMATCH only) explain an Unhealthy one.
 type ServerHealth struct {
-	Status           string `json:"status"` // HealthHealthy, HealthUnhealthy or HealthInitial
-	ReasonCode       string `json:"reasonCode,omitempty"`
-	ExpectedResponse string `json:"expectedResponse,omitempty"`
-	ActualResponse   string `json:"actualResponse,omitempty"`
+	Status           string `json:"status"`                     // HealthHealthy, HealthUnhealthy or HealthInitial
+	ReasonCode       string `json:"reasonCode,omitempty"`       // why it is Unhealthy
+	ExpectedResponse string `json:"expectedResponse,omitempty"` // what the check wanted
+	ActualResponse   string `json:"actualResponse,omitempty"`   // what it got
 }
 
 // healthKey names a server of a group: its ID (the address for Ip

@@ -20,9 +20,9 @@ type Listener struct {
 	Description string `json:"description,omitempty"` // ListenerDescription
 	// DefaultServerGroupIDs are the server groups of the default action.
 	DefaultServerGroupIDs []string `json:"defaultServerGroupIds"`
-	IdleTimeout           int      `json:"idleTimeout"`    // s
-	RequestTimeout        int      `json:"requestTimeout"` // s
-	GzipEnabled           bool     `json:"gzipEnabled"`
+	IdleTimeout           int      `json:"idleTimeout"`                // s
+	RequestTimeout        int      `json:"requestTimeout"`             // s
+	GzipEnabled           bool     `json:"gzipEnabled"`                // gzip compression
 	HTTP2Enabled          bool     `json:"http2Enabled"`               // HTTPS only
 	SecurityPolicyID      string   `json:"securityPolicyId,omitempty"` // HTTPS only
 	// CertificateID is the default certificate (HTTPS, QUIC), "" for none.
@@ -62,21 +62,21 @@ type XForwardedFor struct {
 	// ClientSourceIPs takes the client address from X-Forwarded-For,
 	// skipping TrustedSources (addresses or CIDR blocks).
 	ClientSourceIPs bool   `json:"clientSourceIps"`
-	TrustedSources  string `json:"trustedSources,omitempty"`
+	TrustedSources  string `json:"trustedSources,omitempty"` // XForwardedForClientSourceIpsTrusted
 	// The client-certificate headers (HTTPS) and their aliases.
-	ClientCertSubjectDN         bool   `json:"clientCertSubjectDn"`
-	ClientCertSubjectDNAlias    string `json:"clientCertSubjectDnAlias,omitempty"`
-	ClientCertIssuerDN          bool   `json:"clientCertIssuerDn"`
-	ClientCertIssuerDNAlias     string `json:"clientCertIssuerDnAlias,omitempty"`
-	ClientCertFingerprint       bool   `json:"clientCertFingerprint"`
-	ClientCertFingerprintAlias  string `json:"clientCertFingerprintAlias,omitempty"`
-	ClientCertClientVerify      bool   `json:"clientCertClientVerify"`
-	ClientCertClientVerifyAlias string `json:"clientCertClientVerifyAlias,omitempty"`
+	ClientCertSubjectDN         bool   `json:"clientCertSubjectDn"`                   // X-Forwarded-Clientcert-subjectdn
+	ClientCertSubjectDNAlias    string `json:"clientCertSubjectDnAlias,omitempty"`    // its header name, "" for the default
+	ClientCertIssuerDN          bool   `json:"clientCertIssuerDn"`                    // X-Forwarded-Clientcert-issuerdn
+	ClientCertIssuerDNAlias     string `json:"clientCertIssuerDnAlias,omitempty"`     // its header name, "" for the default
+	ClientCertFingerprint       bool   `json:"clientCertFingerprint"`                 // X-Forwarded-Clientcert-fingerprint
+	ClientCertFingerprintAlias  string `json:"clientCertFingerprintAlias,omitempty"`  // its header name, "" for the default
+	ClientCertClientVerify      bool   `json:"clientCertClientVerify"`                // X-Forwarded-Clientcert-clientverify
+	ClientCertClientVerifyAlias string `json:"clientCertClientVerifyAlias,omitempty"` // its header name, "" for the default
 }
 
 // Tracing is a listener's Tracing Analysis configuration.
 type Tracing struct {
-	Enabled bool   `json:"enabled"`
+	Enabled bool   `json:"enabled"`          // TracingEnabled
 	Sample  int    `json:"sample,omitempty"` // 1–10000
 	Type    string `json:"type"`             // Zipkin
 }
@@ -194,7 +194,7 @@ type Rule struct {
 	// Conditions and Actions are the rule as reads show it (a pending
 	// update is not in them yet).
 	Conditions  []routing.Condition `json:"-"`
-	Actions     []routing.Action    `json:"-"`
+	Actions     []routing.Action    `json:"-"`                     // in the order the request gave them
 	Tags        map[string]string   `json:"tags,omitempty"`        // tags by key
 	CreateTime  time.Time           `json:"createTime"`            // by the server clock
 	ClientToken string              `json:"clientToken,omitempty"` // ClientToken of the create request, "" if none
@@ -333,15 +333,15 @@ func (s *Server) RoutingTable(id string) (routing.Table, error) {
 // SecurityPolicy is a snapshot of a custom TLS security policy
 // (SecurityPolicies, GET /_albtest/securitypolicies).
 type SecurityPolicy struct {
-	ID              string            `json:"id"`     // SecurityPolicyId (scp-…)
-	Name            string            `json:"name"`   // SecurityPolicyName
-	Status          string            `json:"status"` // Available | Configuring
-	TLSVersions     []string          `json:"tlsVersions"`
-	Ciphers         []string          `json:"ciphers"`
-	ResourceGroupID string            `json:"resourceGroupId"`
-	Listeners       []string          `json:"listeners"` // the HTTPS listeners using it
-	Tags            map[string]string `json:"tags,omitempty"`
-	CreateTime      time.Time         `json:"createTime"`
+	ID              string            `json:"id"`              // SecurityPolicyId (scp-…)
+	Name            string            `json:"name"`            // SecurityPolicyName
+	Status          string            `json:"status"`          // Available | Configuring
+	TLSVersions     []string          `json:"tlsVersions"`     // TLSv1.0 … TLSv1.3
+	Ciphers         []string          `json:"ciphers"`         // cipher suites
+	ResourceGroupID string            `json:"resourceGroupId"` // resource group
+	Listeners       []string          `json:"listeners"`       // the HTTPS listeners using it
+	Tags            map[string]string `json:"tags,omitempty"`  // tags by key
+	CreateTime      time.Time         `json:"createTime"`      // by the server clock
 }
 
 // SecurityPolicies returns a snapshot of every custom security policy, in
