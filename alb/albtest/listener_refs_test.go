@@ -376,3 +376,88 @@ func TestListenerAndRuleTags(t *testing.T) {
 		t.Fatalf("ListRules by a tag no rule has: %v %v", lr, err)
 	}
 }
+
+// TestRemainingListenerCodes: the codes the other tests do not reach —
+// immutable listener fields, rule writes on an instance being deleted, the
+// security-policy quotas — and the snapshot's related instances; Reset
+// forgets listeners, rules, policies and health.
+func TestRemainingListenerCodes(t *testing.T) {
+	s := newStack(t, "Standard")
+	c := s.c
+	_, err := c.UpdateListenerAttribute(&albsdk.UpdateListenerAttributeRequest{ListenerId: dara.String(s.listener), IdleTimeout: dara.Int32(20)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLsn(t, c, s.listener, "Running")
+	_, err = call(t, s.srv.OpenAPIClient(), "UpdateListenerAttribute", albtest.VersionALB, map[string]any{"ListenerId": s.listener, "ListenerPort": 81})
+	sdkErr(t, err, "InvalidParameter", 400)
+	if g, _ := s.srv.ServerGroup(s.sg); len(g.RelatedLoadBalancerIDs) != 1 || g.RelatedLoadBalancerIDs[0] != s.lb {
+		t.Fatalf("snapshot's related instances: %+v", g.RelatedLoadBalancerIDs)
+	}
+	pol := func(name string) (string, error) {
+		r, err := c.CreateSecurityPolicy(&albsdk.CreateSecurityPolicyRequest{SecurityPolicyName: dara.String(name),
+			TLSVersions: dara.StringSlice([]string{"TLSv1.2"}), Ciphers: dara.StringSlice([]string{"AES128-SHA"})})
+		if err != nil {
+			return "", err
+		}
+		return dara.StringValue(r.Body.SecurityPolicyId), nil
+	}
+	first, err := pol("policy-0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i < 50; i++ {
+		if _, err := pol("policy-" + itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = pol("policy-50")
+	sdkErr(t, err, "QuotaExceeded.SecurityPoliciesNum", 400)
+	for i := 0; i < 10; i++ {
+		runningLsn(t, c, lsnReq(s.lb, s.sg, https, port(int32(1000+i)), func(r *albsdk.CreateListenerRequest) { r.SecurityPolicyId = dara.String(first) }))
+	}
+	_, err = c.CreateListener(lsnReq(s.lb, s.sg, https, port(1010), func(r *albsdk.CreateListenerRequest) { r.SecurityPolicyId = dara.String(first) }))
+	sdkErr(t, err, "QuotaExceeded.SecurityPolicyListenersNum", 400)
+
+	if _, err := c.DeleteLoadBalancer(&albsdk.DeleteLoadBalancerRequest{LoadBalancerId: dara.String(s.lb)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateRule(ruleReq(s.listener, 1, s.sg))
+	sdkErr(t, err, "IncorrectStatus.LoadBalancer", 400)
+
+	if err := s.srv.SetServerHealth(s.sg, "127.0.0.1", 80, albtest.ServerHealth{Status: albtest.HealthUnhealthy}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.srv.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.srv.Listeners()) != 0 || len(s.srv.Rules("")) != 0 || len(s.srv.SecurityPolicies()) != 0 {
+		t.Fatal("Reset kept listeners, rules or policies")
+	}
+}
+
+// TestWorldCertificatesAndQuotasChecked: a world's certificates and
+// per-instance quotas are checked like the rest of it, and an unknown
+// edition in WithInstanceQuotas is an error of the options.
+func TestWorldCertificatesAndQuotasChecked(t *testing.T) {
+	for _, mod := range []func(*albtest.World){
+		func(w *albtest.World) { w.Certificates = append(w.Certificates, w.Certificates[0]) },
+		func(w *albtest.World) { w.Certificates[0].Domains = nil },
+		func(w *albtest.World) { w.InstanceQuotas = map[string]albtest.InstanceQuotas{"Premium": {}} },
+		func(w *albtest.World) { w.InstanceQuotas = map[string]albtest.InstanceQuotas{"Basic": {Rules: -1}} },
+	} {
+		w := albtest.DefaultWorld()
+		mod(&w)
+		if err := w.Validate(); err == nil {
+			t.Fatalf("a bad world passes: %+v", w.InstanceQuotas)
+		}
+	}
+	if _, err := albtest.New(albtest.WithInstanceQuotas("Premium", albtest.InstanceQuotas{Rules: 1})); err == nil {
+		t.Fatal("WithInstanceQuotas took an unknown edition")
+	}
+	w := albtest.DefaultWorld()
+	w.InstanceQuotas = map[string]albtest.InstanceQuotas{"Standard": {Listeners: 1}}
+	s := newStack(t, "Standard", albtest.WithSeed(w))
+	_, err := s.c.CreateListener(lsnReq(s.lb, s.sg, port(81)))
+	sdkErr(t, err, "QuotaExceeded.ListenersNum", 400)
+}
