@@ -42,18 +42,17 @@ type lsnState struct {
 // lsnSettings are the attributes of a listener that UpdateListenerAttribute
 // changes.
 type lsnSettings struct {
-	description      string
-	groups           []string // the default action's server groups
-	idle, request    int32    // IdleTimeout, RequestTimeout (s)
-	gzip, http2      bool
-	policy           string // SecurityPolicyId (HTTPS)
-	cert             string // the default certificate (HTTPS, QUIC)
-	caEnabled        bool
-	caCert           string // the mutual-TLS CA certificate
-	quicUpgrade      bool
-	quicID           string // QuicConfig.QuicListenerId
-	xff              xffConfig
-	policyCustomized bool // policy was given (not the default)
+	description   string
+	groups        []string // the default action's server groups
+	idle, request int32    // IdleTimeout, RequestTimeout (s)
+	gzip, http2   bool
+	policy        string // SecurityPolicyId (HTTPS)
+	cert          string // the default certificate (HTTPS, QUIC)
+	caEnabled     bool
+	caCert        string // the mutual-TLS CA certificate
+	quicUpgrade   bool
+	quicID        string // QuicConfig.QuicListenerId
+	xff           xffConfig
 }
 
 // xffConfig is a listener's XForwardedForConfig.

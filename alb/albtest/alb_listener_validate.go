@@ -241,7 +241,7 @@ func parseListenerSettings(p url.Values, cur lsnSettings, protocol string, creat
 		if !https {
 			return set, errf(400, "InvalidParameter", "SecurityPolicyId applies to HTTPS listeners only, not %s.", protocol)
 		}
-		set.policy, set.policyCustomized = v, true
+		set.policy = v
 	}
 	certs, e := certIDs(p, "Certificates")
 	if e != nil {
