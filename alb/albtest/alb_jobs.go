@@ -35,8 +35,8 @@ func (st *state) addJob(j *job) *job {
 // history.
 func (st *state) finishJob(id string, out outcome, now time.Time, limit int) {
 	j := st.jobs[id]
-	if j == nil {
-		return
+	if j == nil || j.status != "Processing" {
+		return // unknown, or ended already (a change shared by several resources)
 	}
 	j.status, j.modified = "Succeeded", now
 	if out.errCode != "" {

@@ -497,6 +497,7 @@ func (s *Server) opDeleteLoadBalancer(c *call) (any, *apiError) {
 // release frees the instance's addresses, releases its EIPs and removes it.
 func (s *Server) release(lb *lbState, now time.Time) {
 	st := s.st
+	s.releaseListeners(lb.id, now)
 	for _, z := range lb.zones {
 		if v := st.vsw[z.vswID]; v != nil {
 			for a, owner := range v.used {

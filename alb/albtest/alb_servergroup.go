@@ -2,6 +2,7 @@ package albtest
 
 import (
 	"net/url"
+	"slices"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -54,12 +55,71 @@ func (s *Server) SetServerGroupQuota(n int) {
 }
 
 // serverGroupUsers returns the listeners and forwarding rules that use the
-// server group id (a listener's default action, a rule's forward action).
-// DeleteServerGroup answers ResourceInUse.ServerGroup while it returns any.
-// Listeners and rules are not emulated yet, so st.sgUsers stays empty: when
-// they are, they register what they forward to there (and unregister when
-// they change or go), and nothing else has to change.
-func (st *state) serverGroupUsers(id string) []string { return st.sgUsers[id] }
+// server group id: a listener's default action, a rule's ForwardGroup or
+// TrafficMirror action, now or once a pending change completes (rules
+// being deleted no longer count). DeleteServerGroup answers
+// ResourceInUse.ServerGroup while it returns any.
+func (st *state) serverGroupUsers(id string) []string { return st.sgUserIndex()[id] }
+
+// sgUserIndex maps each server group in use to its users, listeners first
+// (in creation order), then rules.
+func (st *state) sgUserIndex() map[string][]string {
+	idx := map[string][]string{}
+	add := func(sg, user string) {
+		if !slices.Contains(idx[sg], user) {
+			idx[sg] = append(idx[sg], user)
+		}
+	}
+	for _, id := range st.lsnOrder {
+		l := st.lsns[id]
+		for _, g := range l.groups {
+			add(g, l.id)
+		}
+		if l.next != nil {
+			for _, g := range l.next.groups {
+				add(g, l.id)
+			}
+		}
+	}
+	for _, id := range st.ruleOrder {
+		r := st.rules[id]
+		if !r.counted() {
+			continue
+		}
+		for _, g := range ruleGroups(r.rule) {
+			add(g[0], r.id)
+		}
+		if r.next != nil {
+			for _, g := range ruleGroups(*r.next) {
+				add(g[0], r.id)
+			}
+		}
+	}
+	return idx
+}
+
+// sgLoadBalancers maps each server group in use to the instances whose
+// listeners or rules use it (ServerGroup.RelatedLoadBalancerIds).
+func (st *state) sgLoadBalancers() map[string][]string {
+	out := map[string][]string{}
+	for sg, users := range st.sgUserIndex() {
+		for _, u := range users {
+			lb := ""
+			if l := st.lsns[u]; l != nil {
+				lb = l.lbID
+			} else if r := st.rules[u]; r != nil {
+				lb = r.lbID
+			}
+			if lb != "" && !slices.Contains(out[sg], lb) {
+				out[sg] = append(out[sg], lb)
+			}
+		}
+	}
+	for _, lbs := range out {
+		slices.Sort(lbs)
+	}
+	return out
+}
 
 func notFoundSG(id string) *apiError {
 	return errf(404, "ResourceNotFound.ServerGroup", "The specified resource %s is not found.", truncate(id, 64))
@@ -222,6 +282,9 @@ func (s *Server) opUpdateServerGroupAttribute(c *call) (any, *apiError) {
 	if e := sgWritable(sg); e != nil {
 		return nil, e
 	}
+	if e := s.checkSGUsersEdition(sg.id, &next); e != nil {
+		return nil, e
+	}
 	if c.dryRun {
 		return nil, errDryRun
 	}
@@ -349,9 +412,12 @@ func (s *Server) opListServerGroups(c *call) (any, *apiError) {
 		RequestId: sp(c.requestID), MaxResults: int32Ptr(int32(maxResults)), NextToken: sp(next),
 		TotalCount: int32Ptr(int32(len(match))), ServerGroups: []*albsdk.ListServerGroupsResponseBodyServerGroups{},
 	}
+	related := s.st.sgLoadBalancers()
 	for _, sg := range match[start:end] {
 		s.settle(&sg.resource, c.now, true)
-		out.ServerGroups = append(out.ServerGroups, sg.listItem())
+		item := sg.listItem()
+		item.RelatedLoadBalancerIds = strPtrs(related[sg.id])
+		out.ServerGroups = append(out.ServerGroups, item)
 	}
 	return out, nil
 }

@@ -4,14 +4,17 @@ import (
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 )
 
-// TagResources, UnTagResources and ListTagResources. Load balancers and
-// server groups are emulated; the other resource types answer their
-// not-found code.
+// TagResources, UnTagResources and ListTagResources. Load balancers,
+// server groups, security policies, listeners and rules are emulated; acl
+// answers its not-found code. The API metadata lists acl, loadbalancer,
+// securitypolicy and servergroup; listener and rule are taken too (GUESS:
+// listeners and rules take Tag.N at create, and the Terraform provider
+// reads a listener's tags with ResourceType listener).
 
 // notFoundOther is the not-found answer for a resource type that is not
 // emulated (acl, securitypolicy).
 func notFoundOther(rt, id string) *apiError {
-	code := map[string]string{"acl": "ResourceNotFound.Acl", "securitypolicy": "ResourceNotFound.SecurityPolicy"}[rt]
+	code := map[string]string{"acl": "ResourceNotFound.Acl"}[rt]
 	return errf(404, code, "The specified resource %s is not found.", id)
 }
 
@@ -43,6 +46,24 @@ func (s *Server) tagTarget(c *call, rt, id string) (tagged, *apiError) {
 			return tagged{}, notFoundSG(id)
 		}
 		return tagged{sg.id, &sg.tags}, nil
+	case "securitypolicy":
+		pol, e := s.spByID(id, c.now, false)
+		if e != nil {
+			return tagged{}, e
+		}
+		return tagged{pol.id, &pol.tags}, nil
+	case "listener":
+		l, e := s.lsnByID(id, c.now, false)
+		if e != nil {
+			return tagged{}, e
+		}
+		return tagged{l.id, &l.tags}, nil
+	case "rule":
+		r, e := s.ruleByID(id, c.now, false)
+		if e != nil {
+			return tagged{}, e
+		}
+		return tagged{r.id, &r.tags}, nil
 	}
 	return tagged{}, notFoundOther(rt, id)
 }
@@ -50,7 +71,7 @@ func (s *Server) tagTarget(c *call, rt, id string) (tagged, *apiError) {
 // tagTargets resolves ResourceType and ResourceId.N for the tag operations.
 // Without ResourceId (ListTagResources), every live resource of the type.
 func (s *Server) tagTargets(c *call, required bool) (string, []tagged, *apiError) {
-	rt, e := enum(c.p, "ResourceType", true, "loadbalancer", "acl", "securitypolicy", "servergroup")
+	rt, e := enum(c.p, "ResourceType", true, "loadbalancer", "acl", "securitypolicy", "servergroup", "listener", "rule")
 	if e != nil {
 		return "", nil, e
 	}
@@ -83,6 +104,18 @@ func (s *Server) tagTargets(c *call, required bool) (string, []tagged, *apiError
 		case "servergroup":
 			for _, sg := range s.liveSGs(c.now) {
 				out = append(out, tagged{sg.id, &sg.tags})
+			}
+		case "securitypolicy":
+			for _, id := range s.st.spOrder {
+				out = append(out, tagged{id, &s.st.sps[id].tags})
+			}
+		case "listener":
+			for _, l := range s.liveListeners(c.now) {
+				out = append(out, tagged{l.id, &l.tags})
+			}
+		case "rule":
+			for _, id := range s.st.ruleOrder {
+				out = append(out, tagged{id, &s.st.rules[id].tags})
 			}
 		}
 	}

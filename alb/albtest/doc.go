@@ -64,7 +64,18 @@
 // ReplaceServersInServerGroup, UpdateServerGroupServersAttribute,
 // ListServerGroupServers; health check templates:
 // Create/UpdateAttribute/Get/List HealthCheckTemplate(s),
-// DeleteHealthCheckTemplates, ApplyHealthCheckTemplateToServerGroup.
+// DeleteHealthCheckTemplates, ApplyHealthCheckTemplateToServerGroup;
+// listeners: CreateListener, GetListenerAttribute, ListListeners,
+// UpdateListenerAttribute, UpdateListenerLogConfig, StartListener,
+// StopListener, DeleteListener, AssociateAdditionalCertificatesWithListener,
+// DissociateAdditionalCertificatesFromListener, ListListenerCertificates,
+// GetListenerHealthStatus; forwarding rules: CreateRule, CreateRules,
+// UpdateRuleAttribute, UpdateRulesAttribute, DeleteRule, DeleteRules,
+// ListRules; TLS security policies: CreateSecurityPolicy,
+// ListSecurityPolicies, UpdateSecurityPolicyAttribute,
+// DeleteSecurityPolicy, ListSystemSecurityPolicies,
+// ListSecurityPolicyRelations. The tag operations take listener, rule and
+// securitypolicy too.
 //
 // VPC: DescribeVSwitches, DescribeEipAddresses (every documented filter;
 // Common EIPs only), ReleaseEipAddress, DescribeCommonBandwidthPackages.
@@ -95,7 +106,8 @@
 // WithWAF3, WithWAF2 and at runtime with AddVPC, AddVSwitch, AddEIP,
 // SetServiceLinkedRole, SetQuota, SetWAF. The world also has the ECS
 // instances, ENIs and ECI container groups that server groups take as
-// members (see Server groups).
+// members (see Server groups) and the certificates listeners use (see
+// Listeners, rules and certificates).
 //
 // # Lifecycle and transitions
 //
@@ -162,8 +174,77 @@
 // service answers for an unconfigured group); SlowStartConfig and UchConfig
 // only once configured; never a null object. Inspection: ServerGroups,
 // ServerGroup, SetServerGroupStatus; Advance and AdvanceAll take a group's
-// ID too. Listeners and rules will register the groups they use where
-// DeleteServerGroup looks for them (ResourceInUse.ServerGroup).
+// ID too. A group a listener or rule forwards or mirrors to cannot be
+// deleted (ResourceInUse.ServerGroup) and lists their instances in
+// RelatedLoadBalancerIds.
+//
+// # Listeners, rules and certificates
+//
+// Listeners (kind listener) go Provisioning → Running, Configuring →
+// Running or Stopped, Deleting → gone; forwarding rules (kind rule)
+// Provisioning → Available, Configuring → Available, Deleting → gone;
+// custom security policies (kind securitypolicy) are created and deleted
+// at once and updated through Configuring → Available. Each change has a
+// job, reads its pending status at least once with the default
+// transitions (a created listener or rule is readable at once), and is
+// made when its transition completes. A batch (CreateRules,
+// UpdateRulesAttribute, DeleteRules) is one job and one transition for all
+// its rules. Reads are GetListenerAttribute, a ListListeners page,
+// ListListenerCertificates and GetListenerHealthStatus of a listener, a
+// ListRules page showing a rule, a ListSecurityPolicies page. ListRules
+// lists Response rules only when Direction says Response.
+//
+// While a listener changes, its own changes answer IncorrectStatus.Listener
+// and rule writes, certificate associations and its deletion
+// ResourceInConfiguring.Listener; a rule that is not Available answers
+// IncorrectStatus.Rule; listener writes need an Active or Inactive instance
+// (IncorrectStatus.LoadBalancer). Deleting a listener deletes its rules;
+// releasing an instance deletes its listeners and their rules (a GUESS: no
+// source says so in words). A rule being deleted gives up its priority,
+// its place in the quota and its server groups at once.
+//
+// Values are checked as the reference states them: ports, protocols,
+// timeouts, per-protocol fields (HTTP/2, TLS policy, certificates, CA and
+// QUIC upgrade on HTTPS; a certificate required on HTTPS and QUIC, a
+// GUESS), one listener per port and instance (QUIC beside HTTP(S) on a
+// port), priorities 1–10000 unique per listener and direction, every
+// condition and action value format, the final action last
+// (IllegalParam.Order), forward and mirror targets that exist, in the
+// instance's VPC, with a protocol the listener can use. The editions
+// (package edition) decide the condition and action types, Response rules,
+// custom TLS policies, Tracing Analysis, the per-rule limits and the
+// server-group features a Basic instance refuses
+// (OperationDenied.LoadBalancerEdition). Per-instance quotas of listeners,
+// rules and additional certificates are the edition's defaults,
+// configurable with WithInstanceQuotas, World.InstanceQuotas and
+// SetInstanceQuotas. Codes that no source confirms are GUESSes; the
+// package source keeps one table of every code with its source.
+//
+// Rules are kept in the routing package's model: Rules and Rule return
+// routing conditions and actions, and RoutingTable returns what a listener
+// serves now (its default groups and its rules, a change entering when it
+// completes) ready for routing.Compile.
+//
+// The world's certificates (World.Certificates, AddCertificate,
+// Certificates) are CAS-style IDs with their domains and expiry:
+// CertificateExample, CertificateAPI and CertificateOrg are usable server
+// certificates, CertificateExpired has expired (listeners refuse it with
+// IncorrectStatus.Certificate, a GUESS) and CertificateCA is a CA
+// certificate for mutual TLS. The system security policies are the Policy*
+// constants. GetListenerHealthStatus reports the servers of the groups a
+// listener uses that are not healthy: each server is healthy until
+// SetServerHealth says otherwise (Unused for weight 0, Unavailable with the
+// health check off). Inspection: Listeners, Listener, SetListenerStatus,
+// Rules, Rule, SetRuleStatus, RoutingTable, SecurityPolicies, Certificates,
+// SetServerHealth; Advance takes their IDs.
+//
+// GetListenerAttribute always answers LogConfig and XForwardedForConfig
+// (and QuicConfig for HTTPS listeners), AccessLogTracingConfig only once
+// tracing was configured, no AclConfig (ACLs are not emulated); each
+// condition and action of ListRules carries exactly its type's config with
+// the fields the request gave; never a null object. The Terraform
+// provider's alicloud_alb_listener and alicloud_alb_rule read these
+// objects as blocks.
 //
 // # ClientToken and DryRun
 //
@@ -194,8 +275,9 @@
 // running against the standalone program: faults, transitions, the clock
 // (movable when it is an OffsetClock or a ManualClock), Advance,
 // SetLoadBalancerStatus, SetBusinessStatus and SetServerGroupStatus, reads
-// of instances, server groups, EIPs, vSwitches, Jobs, the request log and
-// counters, Reset and SetWorld. It
+// of instances, server groups, listeners, rules, certificates, security
+// policies, EIPs, vSwitches, Jobs, the request log and counters,
+// SetListenerStatus, SetRuleStatus, SetServerHealth, Reset and SetWorld. It
 // needs no signature and is for test environments only; WithoutControlAPI
 // turns it off. Its requests are not logged. Every endpoint, with a curl
 // example, is in the doc of examples/emulator (go doc ./examples/emulator).
@@ -219,8 +301,10 @@
 //     ListAnycastEipAddresses only (not by DescribeEipAddresses, which
 //     documents the EIPs of a region), and released with the instance.
 //   - NextToken is a decimal offset.
-//   - Not emulated: listeners, rules, ACLs, security policies, zone shifts.
+//   - Not emulated: ACLs, zone shifts, the data plane (no traffic is
+//     served: RoutingTable is what a data plane would serve).
 //   - Server-group members are not health-checked: every member reads
-//     Available once added.
+//     Available once added, and GetListenerHealthStatus reports what
+//     SetServerHealth set.
 //   - Faults' Latency uses real time, not the Clock.
 package albtest

@@ -209,3 +209,8 @@ func optional(s string) any {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+var (
+	reLsnID  = regexp.MustCompile(`^lsn-[a-z0-9]{20}$`)
+	reRuleID = regexp.MustCompile(`^rule-[a-z0-9]{20}$`)
+)

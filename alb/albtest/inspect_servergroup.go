@@ -51,6 +51,9 @@ type ServerGroup struct {
 	// they were added, as ListServerGroupServers shows them.
 	Servers     []BackendServer `json:"servers"`
 	ClientToken string          `json:"clientToken,omitempty"` // ClientToken of the create request, "" if none
+	// RelatedLoadBalancerIDs are the instances whose listeners or rules
+	// forward or mirror to the group (RelatedLoadBalancerIds).
+	RelatedLoadBalancerIDs []string `json:"relatedLoadBalancerIds,omitempty"`
 }
 
 // HealthCheck is the health check of a ServerGroup.
@@ -123,9 +126,12 @@ func (s *Server) ServerGroups() []ServerGroup {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sgs := s.liveSGs(s.clock.Now())
+	related := s.st.sgLoadBalancers()
 	out := make([]ServerGroup, 0, len(sgs))
 	for _, sg := range sgs {
-		out = append(out, sg.snapshot())
+		snap := sg.snapshot()
+		snap.RelatedLoadBalancerIDs = related[sg.id]
+		out = append(out, snap)
 	}
 	return out
 }
@@ -143,7 +149,9 @@ func (s *Server) ServerGroup(id string) (ServerGroup, bool) {
 	if sg.deleted {
 		return ServerGroup{}, false
 	}
-	return sg.snapshot(), true
+	snap := sg.snapshot()
+	snap.RelatedLoadBalancerIDs = s.st.sgLoadBalancers()[id]
+	return snap, true
 }
 
 // SetServerGroupStatus forces a server group's status: Available,

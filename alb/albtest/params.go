@@ -229,3 +229,175 @@ func page(p url.Values, total int) (start, end int, maxResults int64, next strin
 	}
 	return
 }
+
+// pnode is a nested request parameter, read from the flat form the RPC
+// style sends (RuleActions.1.ForwardGroupConfig.ServerGroupTuples.2.Weight):
+// a value, or fields by name (list items by their 1-based index). name is
+// its full flat name, for messages.
+type pnode struct {
+	name   string
+	val    string
+	hasVal bool
+	fields map[string]*pnode
+}
+
+// paramTree returns the parameters of p under prefix (prefix itself and
+// prefix.*) as a tree; nil when there are none.
+func paramTree(p url.Values, prefix string) *pnode {
+	var root *pnode
+	for k, vs := range p {
+		rest, ok := strings.CutPrefix(k, prefix)
+		if !ok || rest != "" && rest[0] != '.' {
+			continue
+		}
+		if root == nil {
+			root = &pnode{name: prefix}
+		}
+		n := root
+		if rest != "" {
+			for _, seg := range strings.Split(rest[1:], ".") {
+				if n.fields == nil {
+					n.fields = map[string]*pnode{}
+				}
+				c := n.fields[seg]
+				if c == nil {
+					c = &pnode{name: n.name + "." + seg}
+					n.fields[seg] = c
+				}
+				n = c
+			}
+		}
+		if len(vs) > 0 {
+			n.val, n.hasVal = vs[0], true
+		}
+	}
+	return root
+}
+
+// get returns the field name of n, or nil.
+func (n *pnode) get(name string) *pnode {
+	if n == nil {
+		return nil
+	}
+	return n.fields[name]
+}
+
+// str returns the value of field name ("" when absent).
+func (n *pnode) str(name string) string {
+	if c := n.get(name); c != nil {
+		return c.val
+	}
+	return ""
+}
+
+// empty reports a node with no value but "" and no field with one: what
+// a client sends for a block it leaves unset (an empty map flattens to
+// nothing, an unset string to "").
+func (n *pnode) empty() bool {
+	if n == nil {
+		return true
+	}
+	if n.val != "" {
+		return false
+	}
+	for _, c := range n.fields {
+		if !c.empty() {
+			return false
+		}
+	}
+	return true
+}
+
+// only refuses a field of n that is not in allowed (InvalidParameter,
+// naming the first unknown field by name).
+func (n *pnode) only(allowed ...string) *apiError {
+	if n == nil {
+		return nil
+	}
+	bad := ""
+	for k := range n.fields {
+		if !slices.Contains(allowed, k) && (bad == "" || k < bad) {
+			bad = k
+		}
+	}
+	if bad != "" {
+		c := n.fields[bad]
+		return invalid(c.name, c.val)
+	}
+	return nil
+}
+
+// items returns the list items of n (fields 1, 2, …) in index order; a
+// field that is not an index 1–maxListIndex is an InvalidParameter. Gaps
+// are allowed, as for the other lists.
+func (n *pnode) items() ([]*pnode, *apiError) {
+	if n == nil {
+		return nil, nil
+	}
+	if n.hasVal && n.val != "" && len(n.fields) == 0 {
+		return nil, invalid(n.name, n.val)
+	}
+	type item struct {
+		i int
+		n *pnode
+	}
+	out := make([]item, 0, len(n.fields))
+	for k, c := range n.fields {
+		i, err := strconv.Atoi(k)
+		if err != nil || i < 1 || i > maxListIndex || strconv.Itoa(i) != k {
+			return nil, invalid(c.name, c.val)
+		}
+		out = append(out, item{i, c})
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a].i < out[b].i })
+	nodes := make([]*pnode, len(out))
+	for i, it := range out {
+		nodes[i] = it.n
+	}
+	return nodes, nil
+}
+
+// strs returns the values of the list n (Values.1, Values.2, …), leaving
+// out empty ones.
+func (n *pnode) strs() ([]string, *apiError) {
+	items, e := n.items()
+	if e != nil {
+		return nil, e
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		if len(it.fields) > 0 {
+			return nil, invalid(it.name, "")
+		}
+		if it.val != "" {
+			out = append(out, it.val)
+		}
+	}
+	return out, nil
+}
+
+// boolField reads an optional boolean field of n.
+func (n *pnode) boolField(name string) (val, set bool, e *apiError) {
+	c := n.get(name)
+	if c == nil || c.val == "" {
+		return false, false, nil
+	}
+	b, ok := parseBool(c.val)
+	if !ok {
+		return false, false, invalid(c.name, c.val)
+	}
+	return b, true, nil
+}
+
+// intField reads an optional integer field of n within [lo, hi].
+func (n *pnode) intField(name string, lo, hi int64) (val int64, set bool, e *apiError) {
+	c := n.get(name)
+	if c == nil || c.val == "" {
+		return 0, false, nil
+	}
+	v, err := strconv.ParseInt(c.val, 10, 64)
+	if err != nil || v < lo || v > hi {
+		return 0, false, invalid(c.name, c.val)
+	}
+	return v, true, nil
+}

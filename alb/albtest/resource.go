@@ -135,3 +135,56 @@ func (st *state) trackedInOrder() []*resource {
 	}
 	return out
 }
+
+// beginBatch starts one asynchronous change shared by several resources
+// (CreateRules, UpdateRulesAttribute, DeleteRules): one job, named after
+// the first resource, and one transition. Every member shows the pending
+// status; a read of any member counts as a poll of the shared transition,
+// and when it completes done runs once and every member takes the final
+// status. A list page settles each shared transition once (settleOnce) so
+// that its members read alike.
+func (s *Server) beginBatch(rs []*resource, now time.Time, ch change) *job {
+	var shared *pending
+	done := ch.done
+	ch.done = func(t time.Time) outcome {
+		out := outcome{status: "Active"}
+		if done != nil {
+			out = done(t)
+		}
+		for _, r := range rs {
+			if shared != nil && r.pending == shared {
+				r.pending = nil
+				r.status = out.status
+			}
+		}
+		return out
+	}
+	j := s.begin(rs[0], now, ch)
+	shared = rs[0].pending
+	for _, r := range rs[1:] {
+		r.pending, r.status = shared, rs[0].status // nil and the final status when it completed at once
+	}
+	return j
+}
+
+// settleOnce settles each distinct pending transition of rs once, counting
+// a poll: the members of a shared change (beginBatch) shown on one page
+// then read alike.
+func (s *Server) settleOnce(rs []*resource, now time.Time) {
+	seen := map[*pending]bool{}
+	for _, r := range rs {
+		if p := r.pending; p != nil && !seen[p] {
+			seen[p] = true
+			s.settle(r, now, true)
+		}
+	}
+}
+
+// dropPending ends r's pending transition without making its change: its
+// job (if still Processing) ends with out.
+func (s *Server) dropPending(r *resource, out outcome, now time.Time) {
+	if p := r.pending; p != nil {
+		r.pending = nil
+		s.st.finishJob(p.jobID, out, now, s.jobLimit())
+	}
+}

@@ -62,13 +62,14 @@ type config struct {
 	defaultTransi *Transition
 	noControl     bool
 	faults        []Fault
-	jobLimit      int          // WithJobHistoryLimit
-	releasedLimit int          // WithReleasedHistoryLimit
-	tokenLimit    int          // WithClientTokenLimit
-	readMisses    int          // WithReadAfterCreateMisses
-	logger        *slog.Logger // WithLogger
-	sgQuota       int          // WithServerGroupQuota; -1 when not given
-	strictIPs     bool         // WithStrictIPServers
+	jobLimit      int                       // WithJobHistoryLimit
+	releasedLimit int                       // WithReleasedHistoryLimit
+	tokenLimit    int                       // WithClientTokenLimit
+	readMisses    int                       // WithReadAfterCreateMisses
+	logger        *slog.Logger              // WithLogger
+	sgQuota       int                       // WithServerGroupQuota; -1 when not given
+	strictIPs     bool                      // WithStrictIPServers
+	lbQuotas      map[string]InstanceQuotas // WithInstanceQuotas
 }
 
 type rateSpec struct {
@@ -308,6 +309,12 @@ func (c *config) seedWorld() (World, error) {
 	}
 	if w.ServerGroupQuota == 0 && c.sgQuota < 0 {
 		w.ServerGroupQuota = DefaultServerGroupQuota
+	}
+	for ed, q := range c.lbQuotas {
+		if w.InstanceQuotas == nil {
+			w.InstanceQuotas = map[string]InstanceQuotas{}
+		}
+		w.InstanceQuotas[ed] = q
 	}
 	if c.waf3 != nil {
 		w.WAF3 = c.waf3

@@ -31,41 +31,50 @@ func (m *stateMu) bump() { m.gen++ }
 
 // state is the mutable world, guarded by Server.mu.
 type state struct {
-	region   string
-	world    World
-	regions  []Region
-	zones    []Zone
-	vpcs     map[string]*VPC
-	vsw      map[string]*vswState
-	vswOrder []string
-	eips     map[string]*eipState
-	eipOrder []string
-	cbwps    map[string]*BandwidthPackage
-	cbwOrder []string
-	lbs      map[string]*lbState
-	lbOrder  []string
-	history  []*lbState      // the live instances and the last released ones, in creation order (see WithReleasedHistoryLimit)
-	created  int             // instances ever created
-	released int             // released instances in history
-	jobs     map[string]*job // job history, bounded (see WithJobHistoryLimit)
-	jobOrder []string
-	finished int                  // finished jobs in jobs
-	tracked  map[string]*resource // resources with transitions, by ID
-	tokens   tokens               // ClientTokens, bounded (see WithClientTokenLimit)
-	role     *roleState
-	quota    int
-	waf3     *WAF3Instance
-	waf2     *WAF2Instance
-	ipSeq    uint32 // public addresses for auto-assigned EIPs
-	started  time.Time
-	delTasks map[string]*deletionTask // service-linked role deletion tasks
-	backends map[string]*backendFact  // ECS instances, ENIs and ECI container groups by ID (world_backends.go)
-	sgs      map[string]*sgState      // live server groups by ID (alb_servergroup.go)
-	sgOrder  []string                 // live server groups in creation order
-	sgQuota  int                      // server groups allowed in the region
-	sgUsers  map[string][]string      // listeners and rules using each server group (see serverGroupUsers)
-	hcts     map[string]*hctState     // health check templates by ID (alb_healthchecktemplate.go)
-	hctOrder []string                 // health check templates in creation order
+	region    string
+	world     World
+	regions   []Region
+	zones     []Zone
+	vpcs      map[string]*VPC
+	vsw       map[string]*vswState
+	vswOrder  []string
+	eips      map[string]*eipState
+	eipOrder  []string
+	cbwps     map[string]*BandwidthPackage
+	cbwOrder  []string
+	lbs       map[string]*lbState
+	lbOrder   []string
+	history   []*lbState      // the live instances and the last released ones, in creation order (see WithReleasedHistoryLimit)
+	created   int             // instances ever created
+	released  int             // released instances in history
+	jobs      map[string]*job // job history, bounded (see WithJobHistoryLimit)
+	jobOrder  []string
+	finished  int                  // finished jobs in jobs
+	tracked   map[string]*resource // resources with transitions, by ID
+	tokens    tokens               // ClientTokens, bounded (see WithClientTokenLimit)
+	role      *roleState
+	quota     int
+	waf3      *WAF3Instance
+	waf2      *WAF2Instance
+	ipSeq     uint32 // public addresses for auto-assigned EIPs
+	started   time.Time
+	delTasks  map[string]*deletionTask   // service-linked role deletion tasks
+	backends  map[string]*backendFact    // ECS instances, ENIs and ECI container groups by ID (world_backends.go)
+	sgs       map[string]*sgState        // live server groups by ID (alb_servergroup.go)
+	sgOrder   []string                   // live server groups in creation order
+	sgQuota   int                        // server groups allowed in the region
+	hcts      map[string]*hctState       // health check templates by ID (alb_healthchecktemplate.go)
+	hctOrder  []string                   // health check templates in creation order
+	certs     map[string]*Certificate    // the world's certificates by ID (alb_certificate.go)
+	certOrder []string                   // certificates in the order they were added
+	lsns      map[string]*lsnState       // live listeners by ID (alb_listener.go)
+	lsnOrder  []string                   // live listeners in creation order
+	rules     map[string]*ruleState      // live forwarding rules by ID (alb_rule.go)
+	ruleOrder []string                   // live rules in creation order
+	sps       map[string]*spState        // custom security policies by ID (alb_securitypolicy.go)
+	spOrder   []string                   // custom security policies in creation order
+	lbQuotas  map[string]InstanceQuotas  // per-instance quotas by edition (alb_listener.go)
+	health    map[healthKey]ServerHealth // backend server health set by SetServerHealth (alb_listener_health.go)
 }
 
 type roleState struct {
@@ -112,6 +121,12 @@ func newState(w World) *state {
 		backends: map[string]*backendFact{},
 		sgs:      map[string]*sgState{},
 		hcts:     map[string]*hctState{},
+		certs:    map[string]*Certificate{},
+		lsns:     map[string]*lsnState{},
+		rules:    map[string]*ruleState{},
+		sps:      map[string]*spState{},
+		health:   map[healthKey]ServerHealth{},
+		lbQuotas: map[string]InstanceQuotas{},
 		tokens:   newTokens(),
 		quota:    w.Quota,
 		sgQuota:  w.ServerGroupQuota,
@@ -148,6 +163,12 @@ func newState(w World) *state {
 	if w.WAF2 != nil {
 		x := *w.WAF2
 		st.waf2 = &x
+	}
+	for _, c := range w.Certificates {
+		st.addCertificate(c)
+	}
+	for ed, q := range w.InstanceQuotas {
+		st.lbQuotas[ed] = q
 	}
 	for _, k := range w.backendKinds() {
 		for _, b := range k.list {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+
+	"github.com/albkit/albkit/edition"
 )
 
 // Identifiers of the default world (see DefaultWorld).
@@ -109,6 +111,13 @@ type World struct {
 	// ServerGroupQuota is the number of server groups allowed in the region;
 	// 0 means DefaultServerGroupQuota.
 	ServerGroupQuota int `json:"serverGroupQuota,omitempty"`
+	// Certificates are the certificates listeners may use (the Certificate
+	// Management Service's, by ID).
+	Certificates []Certificate `json:"certificates,omitempty"`
+	// InstanceQuotas are the per-instance quotas by edition (Basic,
+	// Standard, StandardWithWaf); an edition or field left out takes the
+	// edition's default (package edition).
+	InstanceQuotas map[string]InstanceQuotas `json:"instanceQuotas,omitempty"`
 }
 
 // Region is one entry of ALB DescribeRegions.
@@ -263,6 +272,7 @@ func defaultWorld(region string) World {
 		ServerGroupQuota:  DefaultServerGroupQuota,
 	}
 	defaultBackends(&w)
+	defaultCertificates(&w)
 	return w
 }
 
@@ -335,6 +345,19 @@ func (w World) Validate() error {
 			if err := validateBackend(b, k.typ, vpcs, ids); err != nil {
 				return err
 			}
+		}
+	}
+	for _, c := range w.Certificates {
+		if err := validateCertificate(c, ids); err != nil {
+			return err
+		}
+	}
+	for ed, q := range w.InstanceQuotas {
+		if _, ok := edition.Of(ed); !ok {
+			return errUnknownEdition(ed)
+		}
+		if q.Listeners < 0 || q.Rules < 0 || q.AdditionalCertificates < 0 {
+			return fmt.Errorf("albtest: world: negative instance quota for %s", ed)
 		}
 	}
 	if w.Quota < 0 || w.ServerGroupQuota < 0 {

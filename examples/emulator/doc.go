@@ -1,5 +1,6 @@
 // Command emulator runs the albtest control-plane emulator (ALB instances,
-// server groups and health check templates, VPC/EIP, WAF and the ALB
+// server groups and health check templates, listeners, forwarding rules,
+// certificates and TLS security policies, VPC/EIP, WAF and the ALB
 // service-linked role) as a standalone HTTP server, so any
 // Alibaba Cloud client that can take a custom endpoint over plain HTTP
 // (Terraform, the aliyun CLI, SDKs in other languages) can use it, and
@@ -101,8 +102,8 @@
 //
 // Transitions (per phase Provisioning, Configuring, Deleting; the syntax of
 // the flags; they apply to transitions started afterwards and survive
-// resets) and completing pending ones (given an instance, server group or
-// job ID, or all):
+// resets) and completing pending ones (given an instance, server group,
+// listener, rule, security policy or job ID, or all):
 //
 //	curl $E/_albtest/transitions
 //	curl -X PUT $E/_albtest/transitions -d '{"Provisioning":"manual","Deleting":"30s"}'
@@ -137,6 +138,41 @@
 //	curl $E/_albtest/servergroups/sgp-…                       # {"id":…,"status":"Available","healthCheck":{…},"servers":[…]}
 //	curl -X PUT $E/_albtest/servergroups/sgp-…/status -d '{"status":"Configuring"}'
 //
+// Set the health a listener reports for one server of a group
+// (GetListenerHealthStatus lists the servers that are not Healthy; status
+// Healthy, Unhealthy or Initial, with reasonCode, expectedResponse and
+// actualResponse for an Unhealthy one):
+//
+//	curl -X PUT $E/_albtest/servergroups/sgp-…/health -d '{"serverId":"127.0.0.1","port":8080,"status":"Unhealthy","reasonCode":"CONNECT_FAILED"}'
+//
+// Listeners: read them (with their default server groups, certificates,
+// X-Forwarded-* switches and log config) and force a status (Running,
+// Stopped, Provisioning, Configuring; a pending change is dropped and its
+// job ends Failed). Configuring makes the listener's own changes answer
+// IncorrectStatus.Listener and rule writes, certificate associations and
+// its deletion ResourceInConfiguring.Listener:
+//
+//	curl $E/_albtest/listeners
+//	curl $E/_albtest/listeners/lsn-…                          # {"id":…,"protocol":"HTTPS","port":443,"status":"Running",…}
+//	curl -X PUT $E/_albtest/listeners/lsn-…/status -d '{"status":"Configuring"}'
+//
+// Forwarding rules (every listener's, or one listener's with ?listenerId=),
+// with their conditions and actions as ListRules answers them, and forcing
+// a rule's status (Available, Provisioning, Configuring, CreateFailed;
+// CreateFailed is what the Terraform provider fails on):
+//
+//	curl "$E/_albtest/rules?listenerId=lsn-…"
+//	curl $E/_albtest/rules/rule-…                             # {"id":…,"priority":10,"ruleConditions":[…],"ruleActions":[…]}
+//	curl -X PUT $E/_albtest/rules/rule-…/status -d '{"status":"CreateFailed"}'
+//
+// The certificates listeners may use (the world's "certificates"; three
+// usable server certificates, an expired one and a CA one by default), in
+// this exact shape, and the custom TLS security policies with the
+// listeners that use them:
+//
+//	curl $E/_albtest/certificates                             # {"certificates":[{"CertificateId":"12315790001","Type":"Server","Domain":"example.com","NotAfter":"2036-01-01T00:00:00Z","Expired":false},…]}
+//	curl $E/_albtest/securitypolicies
+//
 // The world's ECS instances, ENIs and ECI container groups (the members an
 // Instance server group takes) are in GET $E/_albtest/world; PUT it with
 // other "ecsInstances", "enis" and "containerGroups" to change them. Ip
@@ -162,7 +198,8 @@
 //	curl "$E/_albtest/requests?action=CreateLoadBalancer&since=0&limit=10"
 //	curl $E/_albtest/counts                                   # {"total":12,"actions":{"CreateLoadBalancer":1,…}}
 //
-// Reset (restore the world, clear instances, server groups, jobs, tokens,
+// Reset (restore the world, clear instances, server groups, listeners,
+// rules, security policies, server health, jobs, tokens,
 // log, counters and faults; -faults come back; transitions and rate limits
 // stay) and the world (GET answers the world resets restore, in the -world
 // file format; PUT loads one, which later resets restore, and resets). When
