@@ -77,6 +77,8 @@ type Client struct {
 	// (poll.go).
 	lbPolls  *poller[*Instance]
 	jobPolls *poller[*job]
+	// tel is the OpenTelemetry tracer and instruments (telemetry.go).
+	tel *telemetry
 }
 
 // String describes the client without any credential.
@@ -116,6 +118,8 @@ type clientConfig struct {
 	preflightTimeout time.Duration
 	resolver         network.Resolver
 	factsTTL         *time.Duration
+	// telemetry: see telemetry.go.
+	telemetry telemetryConfig
 }
 
 // Option configures a Client. An option given a value out of its range
@@ -545,6 +549,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.factsTTL != nil {
 		c.factsTTL = *cfg.factsTTL
 	}
+	c.tel = newTelemetry(cfg.telemetry.tracerProvider, cfg.telemetry.meterProvider, cfg.region)
 	c.facts = flight.New[string, any](c.clock.Now)
 	c.lbPolls, c.jobPolls = newPoller(c, instanceKind), newPoller(c, jobKind)
 	for _, code := range cfg.retryable {
@@ -634,6 +639,7 @@ func (c *Client) onRetry(e retry.Event) {
 			slog.String("give_up", e.GiveUp), slog.Any("error", e.Err))
 		return
 	}
+	c.tel.retried(ctx, e, c.retryer.Budget)
 	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: retrying call", slog.String("action", e.Action), slog.Int("attempt", e.Attempt),
 		slog.Duration("delay", e.Delay), slog.String("code", code), slog.String("request_id", reqID), slog.String("reason", e.Reason))
 	c.emit(Event{Kind: EventRetry, Operation: e.Action, Attempt: e.Attempt, Delay: e.Delay, Err: e.Err,
@@ -713,6 +719,7 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 	var last error // the previous attempt's error
 	var hint transport.Hint
 	ctx = transport.WithHint(ctx, &hint) // the answers' retry hints, read from their headers
+	attempt := 0
 	err := c.retryer.Do(ctx, action, idempotent, func(ctx context.Context) error {
 		// One attempt through the limiter: wait for a send slot, send, map
 		// the error to albkit's types, report whether it was throttled.
@@ -726,7 +733,9 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		if debug {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call", slog.String("action", action))
 		}
-		err := mapError(action, fn(ctx), c.extra)
+		attempt++
+		actx, span := c.tel.startAttempt(ctx, action, attempt, &hint) // the attempt's span (telemetry.go)
+		err := mapError(action, fn(actx), c.extra)
 		if d := hint.Take(); d > 0 {
 			// The SDKs keep the hint of some throttling codes of some
 			// products only (ThrottlingError.RetryAfter); the headers have it
@@ -739,9 +748,12 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		if err != nil && debug {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call failed", slog.String("action", action), slog.Any("error", err))
 		}
+		var ae *APIError
+		throttled := errors.As(err, &ae) && ae.Throttling()
+		c.tel.endAttempt(ctx, span, action, err, throttled, &hint)
 		if c.limiter != nil {
-			var ae *APIError
-			c.limiter.l.Observe(action, errors.As(err, &ae) && ae.Throttling())
+			c.limiter.l.Observe(action, throttled)
+			c.tel.limiterRate(ctx, action, c.limiter)
 		}
 		if err != nil && last != nil && ctx.Err() != nil {
 			// The context cut this attempt: the previous attempt's answer
@@ -751,7 +763,9 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		last = err
 		return err
 	})
-	return outcome(ctx, action, err)
+	err = outcome(ctx, action, err)
+	c.tel.callDone(ctx, action, err, c.retryer.Budget)
+	return err
 }
 
 // outcome turns the retry loop's own errors into albkit's exported ones.
