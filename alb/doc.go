@@ -122,8 +122,10 @@
 // effect), [Client.AttachBandwidthPackage] and
 // [Client.DetachBandwidthPackage], [Client.EnableIPv6Internet] and
 // [Client.DisableIPv6Internet], [Client.MoveResourceGroup],
-// [Client.UpdateZones] ([Client.AddZone], [Client.RemoveZone]) and
-// [Client.UpdateAddressType] ([Client.BindEIP]) change it. Each validates
+// [Client.UpdateZones] ([Client.AddZone], [Client.RemoveZone]),
+// [Client.UpdateAddressType] ([Client.BindEIP]) and
+// [Client.EnableAccessLog] and [Client.DisableAccessLog] (the access logs'
+// SLS project and logstore, [AccessLog]) change it. Each validates
 // locally first (a *[ValidationError] or a *[RefusedError] with the field,
 // the rule, the documented reason and what to do instead; no API call),
 // sends one ClientToken across its retries and waits until the instance

@@ -98,6 +98,10 @@ func TestNoSecretLeaksEveryOperation(t *testing.T) {
 			func() (any, error) { return c.DetachBandwidthPackage(ctx, id) },
 			func() (any, error) { return c.EnableIPv6Internet(ctx, id) },
 			func() (any, error) { return c.MoveResourceGroup(ctx, id, "rg-canary") },
+			func() (any, error) {
+				return c.EnableAccessLog(ctx, id, alb.AccessLog{Project: "canary-logs", Store: "access"})
+			},
+			func() (any, error) { return c.DisableAccessLog(ctx, id) },
 			func() (any, error) { return c.AddZone(ctx, id, alb.Zone(albtest.ZoneJ, albtest.VSwitchJ)) },
 			func() (any, error) { return c.RemoveZone(ctx, id, albtest.ZoneJ) },
 			func() (any, error) { return c.BindEIP(ctx, id, albtest.ZoneH, albtest.EIPTraffic2) },
