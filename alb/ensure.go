@@ -371,6 +371,7 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 		}
 	}
 	res.ID, res.Instance = inst.ID, inst
+	tel.setID(inst.ID)
 	plan := Diff(spec, inst)
 	facts, err := c.planFacts(ctx, plan) // every refusal the live facts decide, before the first write
 	if err != nil {
