@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel"
@@ -168,7 +169,8 @@ func (t *telemetry) attrs(kv ...attribute.KeyValue) metric.MeasurementOption {
 type opKey struct{}
 
 // opSpan is the telemetry of one operation: its span and start. The zero
-// value and nil do nothing.
+// value (no span) does nothing. It is a value, not a pointer: an operation
+// without an SDK allocates nothing of its own.
 type opSpan struct {
 	c     *Client
 	name  string
@@ -198,9 +200,9 @@ type opSpan struct {
 // method that only reads calls c.read instead, which makes no span inside
 // another operation. The cost without an OpenTelemetry SDK is a context
 // value and a non-recording span.
-func (c *Client) operation(ctx context.Context, name, id string) (context.Context, *opSpan) {
+func (c *Client) operation(ctx context.Context, name, id string) (context.Context, opSpan) {
 	t := c.tel
-	ctx, span := t.tracer.Start(ctx, "alb."+name, trace.WithSpanKind(trace.SpanKindInternal))
+	ctx, span := t.tracer.Start(ctx, spanName(name)) // an internal span, the default kind
 	if span.IsRecording() {
 		span.SetAttributes(t.base...)
 		span.SetAttributes(attrOperation.String(name))
@@ -209,31 +211,48 @@ func (c *Client) operation(ctx context.Context, name, id string) (context.Contex
 		}
 		ctx = context.WithValue(ctx, opKey{}, true)
 	}
-	return ctx, &opSpan{c: c, name: name, span: span, start: c.clock.Now()}
+	return ctx, opSpan{c: c, name: name, span: span, start: c.clock.Now()}
 }
+
+// spanNames caches "alb." + name, so that naming a span allocates only
+// once per operation name.
+var spanNames sync.Map // string → string
+
+// spanName is the span name of the operation name: "alb." + name.
+func spanName(name string) string {
+	if v, ok := spanNames.Load(name); ok {
+		return v.(string)
+	}
+	v, _ := spanNames.LoadOrStore(name, "alb."+name)
+	return v.(string)
+}
+
+// clientSpan starts an API attempt's span: a client span. (A slice made
+// once: passing it allocates nothing.)
+var clientSpan = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindClient)}
 
 // read is operation for a method that only reads (Get, List, FindByToken,
 // the plans): inside another recorded operation it makes no span of its
 // own (its API attempts are the operation's children), on its own it is an
 // operation.
-func (c *Client) read(ctx context.Context, name, id string) (context.Context, *opSpan) {
+func (c *Client) read(ctx context.Context, name, id string) (context.Context, opSpan) {
 	if ctx.Value(opKey{}) != nil {
-		return ctx, nil
+		return ctx, opSpan{}
 	}
 	return c.operation(ctx, name, id)
 }
 
 // setID records the resource ID once the operation knows it (a create).
-func (o *opSpan) setID(id string) {
-	if o != nil && id != "" && o.span.IsRecording() {
+func (o opSpan) setID(id string) {
+	if o.span != nil && id != "" && o.span.IsRecording() {
 		o.span.SetAttributes(attrID.String(id))
 	}
 }
 
 // end ends the operation with the error *errp (nil: success): the span's
 // status and error.type, and the duration metric.
-func (o *opSpan) end(errp *error) {
-	if o == nil {
+func (o opSpan) end(errp *error) {
+	if o.span == nil {
 		return
 	}
 	var err error
@@ -245,7 +264,7 @@ func (o *opSpan) end(errp *error) {
 
 // finish ends the operation with err, or with a failure described by msg
 // when err is nil and msg is not (a bulk whose items failed).
-func (o *opSpan) finish(err error, msg string) {
+func (o opSpan) finish(err error, msg string) {
 	t := o.c.tel
 	etype := errorType(err)
 	if err == nil && msg != "" {
@@ -306,7 +325,7 @@ func traceBulk[T any](c *Client, ctx context.Context, name string, run func(ctx 
 // after the action; while it records, the answer's request ID is kept in
 // hint.
 func (t *telemetry) startAttempt(ctx context.Context, action string, attempt int, hint *transport.Hint) (context.Context, trace.Span) {
-	ctx, span := t.tracer.Start(ctx, action, trace.WithSpanKind(trace.SpanKindClient))
+	ctx, span := t.tracer.Start(ctx, action, clientSpan...)
 	if span.IsRecording() {
 		span.SetAttributes(t.base...)
 		span.SetAttributes(attrAction.String(action), attrAttempt.Int(attempt))
@@ -389,10 +408,10 @@ func (t *telemetry) limiterRate(ctx context.Context, action string, l *RateLimit
 }
 
 // startWait starts the span of a wait (the one poll loop).
-func (c *Client) startWait(ctx context.Context, s waitSpec) (context.Context, *opSpan) {
+func (c *Client) startWait(ctx context.Context, s waitSpec) (context.Context, opSpan) {
 	t := c.tel
 	start := c.clock.Now()
-	ctx, span := t.tracer.Start(ctx, "alb.wait", trace.WithSpanKind(trace.SpanKindInternal))
+	ctx, span := t.tracer.Start(ctx, "alb.wait")
 	if span.IsRecording() {
 		span.SetAttributes(t.base...)
 		span.SetAttributes(attrWaitKind.String(waitKind(s)), attrWaitFor.String(s.waiting))
@@ -400,11 +419,11 @@ func (c *Client) startWait(ctx context.Context, s waitSpec) (context.Context, *o
 			span.SetAttributes(attrID.String(s.id))
 		}
 	}
-	return ctx, &opSpan{c: c, name: "wait", span: span, start: start}
+	return ctx, opSpan{c: c, name: "wait", span: span, start: start}
 }
 
 // endWait ends a wait's span and records its duration by kind and outcome.
-func (c *Client) endWait(ctx context.Context, o *opSpan, s waitSpec, polls int, last Status, err error) {
+func (c *Client) endWait(ctx context.Context, o opSpan, s waitSpec, polls int, last Status, err error) {
 	t := c.tel
 	etype := errorType(err)
 	if o.span.IsRecording() {
