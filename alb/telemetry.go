@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"math"
+	"reflect"
 	"strconv"
 	"sync"
 	"time"
@@ -97,6 +98,10 @@ type telemetryConfig struct {
 // telemetry is a Client's tracer and instruments.
 type telemetry struct {
 	tracer trace.Tracer
+	// global: the Client follows the global tracer provider (no
+	// WithTracerProvider): while that is still OpenTelemetry's default
+	// (no SDK installed), no span is started at all.
+	global bool
 	// base are the attributes of every span and measurement (provider,
 	// region); metric.WithAttributes copies them.
 	base []attribute.KeyValue
@@ -114,7 +119,8 @@ type telemetry struct {
 // the global ones). An instrument the meter refuses is replaced by one that
 // records nothing (the meter reports its error to otel.Handle).
 func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider, region string) *telemetry {
-	if tp == nil {
+	global := tp == nil
+	if global {
 		tp = otel.GetTracerProvider()
 	}
 	if mp == nil {
@@ -122,6 +128,7 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider, region strin
 	}
 	t := &telemetry{
 		tracer: tp.Tracer(InstrumentationName),
+		global: global,
 		base:   []attribute.KeyValue{attrProvider.String("alibaba_cloud"), attrRegion.String(region)},
 	}
 	m := mp.Meter(InstrumentationName)
@@ -157,6 +164,33 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider, region strin
 	return t
 }
 
+// noSpan is the span of an operation or attempt while no SDK is
+// installed: it records nothing and costs nothing.
+var noSpan = trace.SpanFromContext(context.Background())
+
+// defaultProvider is OpenTelemetry's default global tracer provider, the
+// one that delegates to the SDK installed later (otel.SetTracerProvider
+// makes otel.GetTracerProvider return the SDK's instead); nil if an SDK
+// was installed before this package was initialised.
+var defaultProvider = func() trace.TracerProvider {
+	tp := otel.GetTracerProvider()
+	if t := reflect.TypeOf(tp); t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "go.opentelemetry.io/otel/internal/global" {
+		return tp
+	}
+	return nil
+}()
+
+// start starts a span, or returns noSpan and ctx unchanged while the
+// Client follows the global tracer provider and that is still the default
+// one (no SDK installed): the default's own non-recording spans cost three
+// allocations each.
+func (t *telemetry) start(ctx context.Context, name string, opts ...trace.SpanStartOption) (context.Context, trace.Span) {
+	if t.global && defaultProvider != nil && otel.GetTracerProvider() == defaultProvider {
+		return ctx, noSpan
+	}
+	return t.tracer.Start(ctx, name, opts...)
+}
+
 // attrs returns the base attributes followed by kv, as one new slice.
 func (t *telemetry) attrs(kv ...attribute.KeyValue) metric.MeasurementOption {
 	all := make([]attribute.KeyValue, 0, len(t.base)+len(kv))
@@ -169,7 +203,7 @@ func (t *telemetry) attrs(kv ...attribute.KeyValue) metric.MeasurementOption {
 type opKey struct{}
 
 // opSpan is the telemetry of one operation: its span and start. The zero
-// value (no span) does nothing. It is a value, not a pointer: an operation
+// value (no Client) does nothing. It is a value, not a pointer: an operation
 // without an SDK allocates nothing of its own.
 type opSpan struct {
 	c     *Client
@@ -198,11 +232,11 @@ type opSpan struct {
 // (c.call, c.do: each attempt becomes a child span), its waits (poll: a
 // child span) and the operations it runs (their spans nest under it). A
 // method that only reads calls c.read instead, which makes no span inside
-// another operation. The cost without an OpenTelemetry SDK is a context
-// value and a non-recording span.
+// another operation. Without an OpenTelemetry SDK it starts no span and
+// allocates nothing (BenchmarkGetTelemetry).
 func (c *Client) operation(ctx context.Context, name, id string) (context.Context, opSpan) {
 	t := c.tel
-	ctx, span := t.tracer.Start(ctx, spanName(name)) // an internal span, the default kind
+	ctx, span := t.start(ctx, spanName(name)) // an internal span, the default kind
 	if span.IsRecording() {
 		span.SetAttributes(t.base...)
 		span.SetAttributes(attrOperation.String(name))
@@ -244,7 +278,7 @@ func (c *Client) read(ctx context.Context, name, id string) (context.Context, op
 
 // setID records the resource ID once the operation knows it (a create).
 func (o opSpan) setID(id string) {
-	if o.span != nil && id != "" && o.span.IsRecording() {
+	if o.c != nil && id != "" && o.span.IsRecording() {
 		o.span.SetAttributes(attrID.String(id))
 	}
 }
@@ -252,7 +286,7 @@ func (o opSpan) setID(id string) {
 // end ends the operation with the error *errp (nil: success): the span's
 // status and error.type, and the duration metric.
 func (o opSpan) end(errp *error) {
-	if o.span == nil {
+	if o.c == nil {
 		return
 	}
 	var err error
@@ -325,7 +359,7 @@ func traceBulk[T any](c *Client, ctx context.Context, name string, run func(ctx 
 // after the action; while it records, the answer's request ID is kept in
 // hint.
 func (t *telemetry) startAttempt(ctx context.Context, action string, attempt int, hint *transport.Hint) (context.Context, trace.Span) {
-	ctx, span := t.tracer.Start(ctx, action, clientSpan...)
+	ctx, span := t.start(ctx, action, clientSpan...)
 	if span.IsRecording() {
 		span.SetAttributes(t.base...)
 		span.SetAttributes(attrAction.String(action), attrAttempt.Int(attempt))
@@ -411,7 +445,7 @@ func (t *telemetry) limiterRate(ctx context.Context, action string, l *RateLimit
 func (c *Client) startWait(ctx context.Context, s waitSpec) (context.Context, opSpan) {
 	t := c.tel
 	start := c.clock.Now()
-	ctx, span := t.tracer.Start(ctx, "alb.wait")
+	ctx, span := t.start(ctx, "alb.wait")
 	if span.IsRecording() {
 		span.SetAttributes(t.base...)
 		span.SetAttributes(attrWaitKind.String(waitKind(s)), attrWaitFor.String(s.waiting))

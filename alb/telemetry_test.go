@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -538,4 +541,50 @@ func histogram(t *testing.T, rm metricdata.ResourceMetrics, name string, want ma
 		}
 	}
 	return n, sum
+}
+
+// A Client built without providers follows the global ones: nothing while
+// no SDK is installed, then every span and metric once the service installs
+// one, also for a Client built before (the test runs in a process of its
+// own, as it sets the global providers).
+func TestTelemetryFollowsTheGlobalProviders(t *testing.T) {
+	if os.Getenv("ALBKIT_TEST_OTEL_GLOBAL") != "1" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestTelemetryFollowsTheGlobalProviders$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "ALBKIT_TEST_OTEL_GLOBAL=1")
+		if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "PASS") {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return
+	}
+	o := newOtelSDK(t)
+	_, before := newEnv(t, nil) // no provider options: the global ones
+	ctx := context.Background()
+	if _, err := before.Get(ctx, "alb-missing1"); !errors.Is(err, alb.ErrNotFound) {
+		t.Fatal(err)
+	}
+	otel.SetTracerProvider(o.tp)
+	otel.SetMeterProvider(o.mp)
+	if n := len(o.spans.Ended()); n != 0 {
+		t.Fatalf("%d spans before the SDK was installed", n)
+	}
+	_, after := newEnv(t, nil)
+	for _, c := range []*alb.Client{before, after} {
+		if _, err := c.Get(ctx, "alb-missing2"); !errors.Is(err, alb.ErrNotFound) {
+			t.Fatal(err)
+		}
+	}
+	st := newSpanTree(o.spans.Ended())
+	if got := namesOf(st.children[trace.SpanID{}]); !slices.Equal(got, []string{"alb.Get", "alb.Get"}) {
+		t.Fatalf("root spans %v", got)
+	}
+	for _, get := range st.children[trace.SpanID{}] {
+		if len(st.kids(get, "GetLoadBalancerAttribute")) != 1 || attr(get, "albkit.resource.id") != "alb-missing2" {
+			t.Errorf("%s: %v\n%s", get.Name(), get.Attributes(), st.dump(get, ""))
+		}
+	}
+	// The metrics count the calls made after the SDK was installed (the
+	// global meter drops what came before).
+	if n := sumInt(t, o.collect(t), "albkit.api.calls", map[string]string{"albkit.action": "GetLoadBalancerAttribute"}); n != 2 {
+		t.Errorf("%d calls counted, want 2", n)
+	}
 }
