@@ -197,9 +197,9 @@ func (t *telemetry) attrs(kv ...attribute.KeyValue) metric.MeasurementOption {
 	return metric.WithAttributes(append(append(all, t.base...), kv...)...)
 }
 
-// opKey marks a context inside a recorded albkit operation, so that the
-// reads an operation makes on its own (Get, List, FindByToken) are not
-// operations of their own.
+// opKey marks a context inside an albkit operation that is traced or
+// measured, so that the reads an operation makes on its own (Get, List,
+// FindByToken, the plans) are not operations of their own.
 type opKey struct{}
 
 // opSpan is the telemetry of one operation: its span and start. The zero
@@ -243,6 +243,8 @@ func (c *Client) operation(ctx context.Context, name, id string) (context.Contex
 		if id != "" {
 			span.SetAttributes(attrID.String(id))
 		}
+	}
+	if span.IsRecording() || t.ops.Enabled(ctx) {
 		ctx = context.WithValue(ctx, opKey{}, true)
 	}
 	return ctx, opSpan{c: c, name: name, span: span, start: c.clock.Now()}
