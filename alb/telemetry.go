@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/albkit/albkit/internal/retry"
@@ -116,8 +117,8 @@ type telemetry struct {
 }
 
 // newTelemetry gets the tracer and the instruments from the providers (nil:
-// the global ones). An instrument the meter refuses is replaced by one that
-// records nothing (the meter reports its error to otel.Handle).
+// the global ones). The meter's errors go to otel.Handle; an instrument it
+// does not return is replaced by one that records nothing.
 func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider, region string) *telemetry {
 	global := tp == nil
 	if global {
@@ -160,6 +161,30 @@ func newTelemetry(tp trace.TracerProvider, mp metric.MeterProvider, region strin
 	keep(err)
 	if err := errors.Join(errs...); err != nil {
 		otel.Handle(err) // the SDK returns a usable instrument with its error
+	}
+	// A meter that returns no instrument with its error: one that does
+	// nothing instead.
+	var no noop.Meter
+	if t.calls == nil {
+		t.calls, _ = no.Int64Counter("")
+	}
+	if t.throttles == nil {
+		t.throttles, _ = no.Int64Counter("")
+	}
+	if t.retries == nil {
+		t.retries, _ = no.Int64Counter("")
+	}
+	if t.budget == nil {
+		t.budget, _ = no.Int64Gauge("")
+	}
+	if t.rate == nil {
+		t.rate, _ = no.Float64Gauge("")
+	}
+	if t.waits == nil {
+		t.waits, _ = no.Float64Histogram("")
+	}
+	if t.ops == nil {
+		t.ops, _ = no.Float64Histogram("")
 	}
 	return t
 }

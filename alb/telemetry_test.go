@@ -15,6 +15,8 @@ import (
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/metric"
+	mnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -586,5 +588,29 @@ func TestTelemetryFollowsTheGlobalProviders(t *testing.T) {
 	// global meter drops what came before).
 	if n := sumInt(t, o.collect(t), "albkit.api.calls", map[string]string{"albkit.action": "GetLoadBalancerAttribute"}); n != 2 {
 		t.Errorf("%d calls counted, want 2", n)
+	}
+}
+
+// refusingMeter returns no instrument, with an error, for every counter
+// and histogram (as a custom meter may): the Client records nothing
+// through them and works on.
+type refusingMeter struct{ mnoop.Meter }
+
+func (refusingMeter) Int64Counter(string, ...metric.Int64CounterOption) (metric.Int64Counter, error) {
+	return nil, errors.New("refused")
+}
+
+func (refusingMeter) Float64Histogram(string, ...metric.Float64HistogramOption) (metric.Float64Histogram, error) {
+	return nil, errors.New("refused")
+}
+
+type refusingProvider struct{ mnoop.MeterProvider }
+
+func (refusingProvider) Meter(string, ...metric.MeterOption) metric.Meter { return refusingMeter{} }
+
+func TestTelemetryMeterRefusingInstruments(t *testing.T) {
+	_, c := newEnv(t, nil, alb.WithMeterProvider(refusingProvider{}))
+	if _, err := c.Create(context.Background(), basicSpec()); err != nil {
+		t.Fatal(err)
 	}
 }
