@@ -395,7 +395,11 @@ func BenchmarkFleet(b *testing.B) {
 				opts = append(opts, alb.WithWaitOptions(alb.WaitOptions{FallbackDelay: time.Duration(fb) * time.Millisecond}))
 			}
 			if initialRate > 0 || keep {
-				opts = append(opts, alb.WithRateLimiter(alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, InitialRate: initialRate, KeepEveryCut: keep})))
+				l, err := alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, InitialRate: initialRate, KeepEveryCut: keep})
+				if err != nil {
+					b.Fatal(err)
+				}
+				opts = append(opts, alb.WithRateLimiter(l))
 			}
 			c, err := alb.NewClient(opts...)
 			if err != nil {

@@ -196,13 +196,15 @@ func (o *ReleaseOutcome) itemErr() error { return o.Err }
 //	}
 func (c *Client) CreateMany(ctx context.Context, specs []InstanceSpec, opts BulkOptions) iter.Seq2[*CreateOutcome, error] {
 	specs = append([]InstanceSpec(nil), specs...)
-	return runBulk(ctx, len(specs), opts,
-		func(ctx context.Context, i int, tokens *sync.Mutex) *CreateOutcome {
-			return c.createItem(ctx, i, specs[i], opts, tokens)
-		},
-		func(i int, err error) *CreateOutcome {
-			return &CreateOutcome{Index: i, Token: specs[i].IdempotencyKey, State: ItemNotStarted, Err: err}
-		})
+	return traceBulk(c, ctx, "CreateMany", func(ctx context.Context) iter.Seq2[*CreateOutcome, error] {
+		return runBulk(ctx, len(specs), opts,
+			func(ctx context.Context, i int, tokens *sync.Mutex) *CreateOutcome {
+				return c.createItem(ctx, i, specs[i], opts, tokens)
+			},
+			func(i int, err error) *CreateOutcome {
+				return &CreateOutcome{Index: i, Token: specs[i].IdempotencyKey, State: ItemNotStarted, Err: err}
+			})
+	})
 }
 
 // createItem runs one item of CreateMany.
@@ -313,13 +315,15 @@ func assignedEIPs(spec InstanceSpec, inst *Instance) []SideEffect {
 // stopping the range behave as in [Client.CreateMany].
 func (c *Client) ReleaseMany(ctx context.Context, reqs []ReleaseRequest, opts BulkOptions) iter.Seq2[*ReleaseOutcome, error] {
 	reqs = append([]ReleaseRequest(nil), reqs...)
-	return runBulk(ctx, len(reqs), opts,
-		func(ctx context.Context, i int, tokens *sync.Mutex) *ReleaseOutcome {
-			return c.releaseItem(ctx, i, reqs[i], opts, tokens)
-		},
-		func(i int, err error) *ReleaseOutcome {
-			return &ReleaseOutcome{Index: i, ID: reqs[i].ID, Token: reqs[i].Options.IdempotencyKey, State: ItemNotStarted, Err: err}
-		})
+	return traceBulk(c, ctx, "ReleaseMany", func(ctx context.Context) iter.Seq2[*ReleaseOutcome, error] {
+		return runBulk(ctx, len(reqs), opts,
+			func(ctx context.Context, i int, tokens *sync.Mutex) *ReleaseOutcome {
+				return c.releaseItem(ctx, i, reqs[i], opts, tokens)
+			},
+			func(i int, err error) *ReleaseOutcome {
+				return &ReleaseOutcome{Index: i, ID: reqs[i].ID, Token: reqs[i].Options.IdempotencyKey, State: ItemNotStarted, Err: err}
+			})
+	})
 }
 
 // releaseItem runs one item of ReleaseMany.

@@ -82,6 +82,8 @@ type Client struct {
 	maxElapsed time.Duration
 	// sgPolls are the shared polls of server groups.
 	sgPolls *poller[*ServerGroup]
+	// tel is the OpenTelemetry tracer and instruments (telemetry.go).
+	tel *telemetry
 }
 
 // String describes the client without any credential.
@@ -121,6 +123,8 @@ type clientConfig struct {
 	preflightTimeout time.Duration
 	resolver         network.Resolver
 	factsTTL         *time.Duration
+	// telemetry: see telemetry.go.
+	telemetry telemetryConfig
 }
 
 // Option configures a Client. An option given a value out of its range
@@ -550,6 +554,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.factsTTL != nil {
 		c.factsTTL = *cfg.factsTTL
 	}
+	c.tel = newTelemetry(cfg.telemetry.tracerProvider, cfg.telemetry.meterProvider, cfg.region)
 	c.facts = flight.New[string, any](c.clock.Now)
 	c.lbPolls, c.jobPolls = newPoller(c, instanceKind), newPoller(c, jobKind)
 	c.sgPolls = newPoller(c, serverGroupPolls)
@@ -641,6 +646,7 @@ func (c *Client) onRetry(e retry.Event) {
 			slog.String("give_up", e.GiveUp), slog.Any("error", e.Err))
 		return
 	}
+	c.tel.retried(ctx, e, c.retryer.Budget)
 	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: retrying call", slog.String("action", e.Action), slog.Int("attempt", e.Attempt),
 		slog.Duration("delay", e.Delay), slog.String("code", code), slog.String("request_id", reqID), slog.String("reason", e.Reason))
 	c.emit(Event{Kind: EventRetry, Operation: e.Action, Attempt: e.Attempt, Delay: e.Delay, Err: e.Err,
@@ -743,7 +749,8 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		if debug {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call", slog.String("action", action))
 		}
-		err := mapError(action, fn(ctx), c.extra)
+		actx, span := c.tel.startAttempt(ctx, action, attempts, &hint) // the attempt's span (telemetry.go)
+		err := mapError(action, fn(actx), c.extra)
 		if d := hint.Take(); d > 0 {
 			// The SDKs keep the hint of some throttling codes of some
 			// products only (ThrottlingError.RetryAfter); the headers have it
@@ -756,9 +763,12 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		if err != nil && debug {
 			c.log.LogAttrs(ctx, slog.LevelDebug, "alb: call failed", slog.String("action", action), slog.Any("error", err))
 		}
+		var ae *APIError
+		throttled := errors.As(err, &ae) && ae.Throttling()
+		c.tel.endAttempt(ctx, span, action, err, throttled, &hint)
 		if c.limiter != nil {
-			var ae *APIError
-			c.limiter.l.Observe(action, errors.As(err, &ae) && ae.Throttling())
+			c.limiter.l.Observe(action, throttled)
+			c.tel.limiterRate(ctx, action, c.limiter)
 		}
 		if err != nil && last != nil && ctx.Err() != nil {
 			// The context cut this attempt: the previous attempt's answer
@@ -768,7 +778,9 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		last = err
 		return err
 	})
-	return outcome(ctx, action, err)
+	err = outcome(ctx, action, err)
+	c.tel.callDone(ctx, action, err, c.retryer.Budget)
+	return err
 }
 
 // outcome turns the retry loop's own errors into albkit's exported ones.

@@ -120,14 +120,15 @@ func (p *Plan) String() string {
 //   - tags whose key starts with "albkit:" (albkit's own), "acs:" or
 //     "aliyun" (the system's) are ignored; the spec's other tags are the
 //     instance's complete set of user tags;
-//   - BandwidthPackageID, DeletionProtection, ReadOnly and IPv6Internet
-//     are declarative: empty or false means none or off.
+//   - BandwidthPackageID, DeletionProtection, ReadOnly, IPv6Internet and
+//     AccessLog are declarative: empty or false means none or off.
 //
 // Changes come in a safe order: name, resource group, tags, edition,
 // bandwidth package detach, address type and zones (zones first when going
 // or staying Internet-facing, address type first when going Intranet),
 // EIP rebinding, bandwidth package attach, IPv6, deletion protection,
-// read-only mode. VPC, IP version, address allocation mode, security
+// read-only mode, access log (disabled, then enabled at its new
+// destination, in one change). VPC, IP version, address allocation mode, security
 // groups, a zone's vSwitch and an edition downgrade cannot be changed in
 // place: they are in Blocked with the reason and what to do instead.
 //
@@ -317,6 +318,7 @@ func Diff(spec InstanceSpec, inst *Instance) *Plan {
 		}
 		add(ch)
 	}
+	addIf(p, accessLogChange(inst.AccessLog, spec.AccessLog))
 	return p
 }
 
@@ -569,6 +571,7 @@ func SpecFromInstance(inst *Instance) InstanceSpec {
 		Billing:              PayAsYouGo,
 		DeletionProtection:   inst.DeletionProtection,
 		ReadOnly:             inst.ReadOnly,
+		AccessLog:            inst.AccessLog,
 		ResourceGroupID:      inst.ResourceGroupID,
 		IPv6Internet:         inst.IPVersion == DualStack && inst.IPv6AddressType == "Internet",
 		IdempotencyKey:       inst.Token(),

@@ -122,8 +122,10 @@
 // effect), [Client.AttachBandwidthPackage] and
 // [Client.DetachBandwidthPackage], [Client.EnableIPv6Internet] and
 // [Client.DisableIPv6Internet], [Client.MoveResourceGroup],
-// [Client.UpdateZones] ([Client.AddZone], [Client.RemoveZone]) and
-// [Client.UpdateAddressType] ([Client.BindEIP]) change it. Each validates
+// [Client.UpdateZones] ([Client.AddZone], [Client.RemoveZone]),
+// [Client.UpdateAddressType] ([Client.BindEIP]) and
+// [Client.EnableAccessLog] and [Client.DisableAccessLog] (the access logs'
+// SLS project and logstore, [AccessLog]) change it. Each validates
 // locally first (a *[ValidationError] or a *[RefusedError] with the field,
 // the rule, the documented reason and what to do instead; no API call),
 // sends one ClientToken across its retries and waits until the instance
@@ -262,6 +264,50 @@
 //     (where the Terraform provider's inline servers remove them).
 //   - [ServerGroups.Sweep] finds groups by tag or name, or albkit's orphans
 //     (tagged, old, unowned), and deletes them; a dry run by default.
+//
+// # OpenTelemetry
+//
+// A Client traces and measures its work through the OpenTelemetry API
+// (go.opentelemetry.io/otel). It uses the global tracer and meter
+// providers unless [WithTracerProvider] and [WithMeterProvider] name
+// others; the global ones do nothing until the service installs an SDK, so
+// a service without OpenTelemetry pays nothing measurable (BENCHMARKS.md).
+// To turn it on, install an SDK once, before or after building Clients:
+//
+//	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exporter)) // go.opentelemetry.io/otel/sdk/trace
+//	otel.SetTracerProvider(tp)                                       // every alb.Client traces through it
+//	otel.SetMeterProvider(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
+//
+// Spans: one per operation, named "alb." and the method ("alb.Create",
+// "alb.CreateOperation.Wait", "alb.Rename", "alb.EnableAccessLog",
+// "alb.Ensure", "alb.CreateMany", "alb.Release", "alb.Sweep", ...; the
+// reads Get, List, FindByToken and the plans only when they are not part
+// of another operation), a child "alb.wait" per wait, and a client span per
+// API attempt named after the action, under the operation or the wait that
+// made it. Operations nest (Ensure → Create → its attempts), under the span
+// the caller's context carries. Attributes: cloud.provider, cloud.region,
+// albkit.operation, albkit.resource.id; on attempts albkit.action,
+// albkit.attempt (1-based), albkit.throttled, albkit.request_id,
+// albkit.error_code; on waits albkit.wait.kind (create, release, wait, or
+// the write's action), albkit.wait.for, albkit.wait.polls,
+// albkit.wait.last_status; on failures error.type (the service's error
+// code, or a word for albkit's own errors: invalid_spec, refused,
+// wait_timeout, network, canceled, ...) and the status with the error's
+// text. Each retry is a "retry" event (action, attempt, reason, delay) on
+// the span of the operation or wait.
+//
+// Metrics (instrumentation scope [InstrumentationName]): albkit.api.calls
+// (by albkit.action, albkit.outcome success or error, error.type),
+// albkit.api.throttles and albkit.api.retries (by action; retries by
+// albkit.retry.reason), albkit.retry_budget.available (tokens left, after
+// each call and retry), albkit.ratelimit.rate (the adaptive limiter's
+// calls per second for each action it limits), albkit.wait.duration (by
+// albkit.wait.kind and outcome) and albkit.operation.duration (by
+// albkit.operation and outcome); durations are in seconds of the client's
+// [Clock]. No span or metric carries a credential.
+//
+// The program examples/otel (go run ./examples/otel) prints the trace of a
+// lifecycle.
 //
 // # Crash safety
 //

@@ -138,7 +138,10 @@ func (c *Client) findForEnsure(ctx context.Context, spec InstanceSpec, cfg ensur
 // and marks every change they refuse as blocked (Plan.Blocked, with the
 // refusal in Difference.Err), as Ensure refuses it before any write. The
 // billed effect of an allowed upgrade to StandardWithWaf is in Warnings.
-func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (*EnsurePlan, error) {
+func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (_ *EnsurePlan, err error) {
+	ctx, tel := c.read(ctx, "PlanEnsure", "")
+	defer tel.end(&err)
+
 	_, inst, err := c.startEnsure(ctx, spec, opts)
 	if err != nil {
 		return nil, err
@@ -333,7 +336,10 @@ func createdLike(spec InstanceSpec) *Instance {
 // call, and an Ensure interrupted in the middle (crash, error) is finished
 // by the next one, which diffs the live state again. On an error the
 // result lists the changes made before it.
-func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (*EnsureResult, error) {
+func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (_ *EnsureResult, err error) {
+	ctx, tel := c.operation(ctx, "Ensure", "")
+	defer tel.end(&err)
+
 	cfg, inst, err := c.startEnsure(ctx, spec, opts)
 	if err != nil {
 		return nil, err
@@ -365,6 +371,7 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 		}
 	}
 	res.ID, res.Instance = inst.ID, inst
+	tel.setID(inst.ID)
 	plan := Diff(spec, inst)
 	facts, err := c.planFacts(ctx, plan) // every refusal the live facts decide, before the first write
 	if err != nil {

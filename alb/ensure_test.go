@@ -63,6 +63,12 @@ func genChangeableSpec(r *rand.Rand, ipv alb.IPVersion, key string, minEdition a
 		s = s.WithReadOnly([]string{"frozen", "audit"}[r.IntN(2)])
 	}
 	s.IPv6Internet = ipv == alb.DualStack && r.IntN(2) == 0
+	switch r.IntN(3) { // off, or one of two destinations (a change of destination disables, then enables)
+	case 1:
+		s = s.WithAccessLog("web-logs", "access")
+	case 2:
+		s = s.WithAccessLog("audit-logs", "alb_access")
+	}
 	return s
 }
 
@@ -182,7 +188,8 @@ func TestDiffEmptyForEveryInstance(t *testing.T) {
 
 		ipv := []alb.IPVersion{alb.IPv4, alb.DualStack}[r.IntN(2)]
 		spec := genChangeableSpec(r, ipv, "", "")
-		spec.IPv6Internet = false // not a create input
+		spec.IPv6Internet = false        // not a create input
+		spec.AccessLog = alb.AccessLog{} // nor is the access log
 		switch r.IntN(4) {
 		case 0:
 			spec.ZoneMappings[0].IntranetAddress = fmt.Sprintf("%s.%d", map[string]string{albtest.ZoneH: "10.0.1", albtest.ZoneI: "10.0.2", albtest.ZoneJ: "10.0.3"}[spec.ZoneMappings[0].ZoneID], 100+i)

@@ -22,7 +22,10 @@ func ExampleWithRateLimiter() {
 	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithRateLimit("GetLoadBalancerAttribute", 2, 1))
 	defer srv.Close()
 
-	shared := alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, KeepEveryCut: true})
+	shared, err := alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, KeepEveryCut: true})
+	if err != nil {
+		panic(err)
+	}
 	a, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk), alb.WithRateLimiter(shared))
 	if err != nil {
 		panic(err)

@@ -30,7 +30,9 @@ type Instance struct {
 	// DeletionProtection is the deletion protection state.
 	DeletionProtection bool
 	// ReadOnly is the configuration read-only mode (console only).
-	ReadOnly  ReadOnlyMode
+	ReadOnly ReadOnlyMode
+	// AccessLog is where the access logs go (the zero value: off).
+	AccessLog AccessLog
 	Zones     []InstanceZone // zones with their addresses; empty in List results
 	Tags      []Tag          // tags, including albkit's TokenTagKey
 	Locks     []Lock         // operation locks; non-empty means the instance is restricted
@@ -120,6 +122,7 @@ func instanceFromAttribute(b *albsdk.GetLoadBalancerAttributeResponseBody) *Inst
 	if m := b.ModificationProtectionConfig; m != nil && tea.StringValue(m.Status) == modificationConsoleProtection {
 		i.ReadOnly = ReadOnlyMode{Enabled: true, Reason: tea.StringValue(m.Reason)}
 	}
+	i.AccessLog = accessLogFrom(b.AccessLogConfig)
 	if len(b.Tags) > 0 {
 		i.Tags = make([]Tag, 0, len(b.Tags))
 	}

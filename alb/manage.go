@@ -139,7 +139,10 @@ func (c *Client) current(ctx context.Context, op, id string, opts []WaitOption) 
 
 // Rename sets the instance name (UpdateLoadBalancerAttribute) and waits
 // until the instance shows it. The name follows the spec's rules.
-func (c *Client) Rename(ctx context.Context, id, name string, opts ...WaitOption) (*Instance, error) {
+func (c *Client) Rename(ctx context.Context, id, name string, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "Rename", id)
+	defer tel.end(&err)
+
 	if err := checkCall("Rename", id, opts); err != nil {
 		return nil, err
 	}
@@ -169,7 +172,10 @@ func checkUserTags(tags []Tag) error { return fieldsOnly(InstanceSpec{Tags: tags
 // AddTags sets tags on the instance (TagResources; a key that exists gets
 // the new value) and waits until the instance shows them. Keys starting
 // with "albkit:" are albkit's own and are refused.
-func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...WaitOption) (*Instance, error) {
+func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "AddTags", id)
+	defer tel.end(&err)
+
 	if err := checkCall("AddTags", id, opts); err != nil {
 		return nil, err
 	}
@@ -205,7 +211,10 @@ func (c *Client) AddTags(ctx context.Context, id string, tags []Tag, opts ...Wai
 // RemoveTags removes the tags with these keys (UnTagResources) and waits
 // until the instance no longer shows them. Keys starting with "albkit:"
 // are refused.
-func (c *Client) RemoveTags(ctx context.Context, id string, keys []string, opts ...WaitOption) (*Instance, error) {
+func (c *Client) RemoveTags(ctx context.Context, id string, keys []string, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "RemoveTags", id)
+	defer tel.end(&err)
+
 	if err := checkCall("RemoveTags", id, opts); err != nil {
 		return nil, err
 	}
@@ -265,7 +274,10 @@ type EditionUpgrade struct {
 // downgrade rule and, for StandardWithWaf, the account's WAF 2.0/3.0 state
 // (read through the WAF APIs). It returns the side effects the upgrade
 // would have, or a *[RefusedError].
-func (c *Client) PlanEditionUpgrade(ctx context.Context, id string, to Edition) (*EditionUpgrade, error) {
+func (c *Client) PlanEditionUpgrade(ctx context.Context, id string, to Edition) (_ *EditionUpgrade, err error) {
+	ctx, tel := c.read(ctx, "PlanEditionUpgrade", id)
+	defer tel.end(&err)
+
 	return c.planEditionUpgrade(ctx, id, to, nil)
 }
 
@@ -352,7 +364,10 @@ func (c *Client) UpgradeEdition(ctx context.Context, id string, to Edition, opts
 
 // upgradeEdition is UpgradeEdition with the facts an Ensure plan gathered
 // (nil: read them).
-func (c *Client) upgradeEdition(ctx context.Context, id string, to Edition, opts []WaitOption, f *Facts) (*EditionUpgrade, error) {
+func (c *Client) upgradeEdition(ctx context.Context, id string, to Edition, opts []WaitOption, f *Facts) (_ *EditionUpgrade, err error) {
+	ctx, tel := c.operation(ctx, "UpgradeEdition", id)
+	defer tel.end(&err)
+
 	if err := checkWaitOpts("UpgradeEdition", opts); err != nil {
 		return nil, err
 	}
@@ -379,7 +394,10 @@ func (c *Client) upgradeEdition(ctx context.Context, id string, to Edition, opts
 // AttachCommonBandwidthPackageToLoadBalancer) and waits until the instance
 // shows it. An Intranet instance, or one attached to another package, is
 // refused locally.
-func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID string, opts ...WaitOption) (*Instance, error) {
+func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID string, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "AttachBandwidthPackage", id)
+	defer tel.end(&err)
+
 	if err := checkCall("AttachBandwidthPackage", id, opts); err != nil {
 		return nil, err
 	}
@@ -415,7 +433,10 @@ func (c *Client) AttachBandwidthPackage(ctx context.Context, id, packageID strin
 // Bandwidth instance (DetachCommonBandwidthPackageFromLoadBalancer) and
 // waits until the instance shows none. An instance without one is
 // returned unchanged.
-func (c *Client) DetachBandwidthPackage(ctx context.Context, id string, opts ...WaitOption) (*Instance, error) {
+func (c *Client) DetachBandwidthPackage(ctx context.Context, id string, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "DetachBandwidthPackage", id)
+	defer tel.end(&err)
+
 	inst, err := c.current(ctx, "DetachBandwidthPackage", id, opts)
 	if err != nil || inst.BandwidthPackageID == "" {
 		return inst, err
@@ -452,11 +473,17 @@ func refuseIPv4(op, id string) *RefusedError {
 		Instead: "create a new dual-stack instance (IPVersion DualStack, on vSwitches with IPv6 enabled) and move the traffic to it"}
 }
 
-func (c *Client) setIPv6Internet(ctx context.Context, id string, on bool, opts []WaitOption) (*Instance, error) {
+func (c *Client) setIPv6Internet(ctx context.Context, id string, on bool, opts []WaitOption) (_ *Instance, err error) {
 	action, want := "DisableLoadBalancerIpv6Internet", "Intranet"
 	if on {
 		action, want = "EnableLoadBalancerIpv6Internet", "Internet"
 	}
+	name := "DisableIPv6Internet"
+	if on {
+		name = "EnableIPv6Internet"
+	}
+	ctx, tel := c.operation(ctx, name, id)
+	defer tel.end(&err)
 	inst, err := c.current(ctx, action, id, opts)
 	switch {
 	case err != nil:
@@ -490,7 +517,10 @@ func rawRPC(ctx context.Context, sdk *albsdk.Client, rt *dara.RuntimeOptions, ac
 // MoveResourceGroup moves the instance to another resource group
 // (MoveResourceGroup, which takes no ClientToken: moving to a group is
 // idempotent) and waits until the instance shows it.
-func (c *Client) MoveResourceGroup(ctx context.Context, id, groupID string, opts ...WaitOption) (*Instance, error) {
+func (c *Client) MoveResourceGroup(ctx context.Context, id, groupID string, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "MoveResourceGroup", id)
+	defer tel.end(&err)
+
 	if err := checkCall("MoveResourceGroup", id, opts); err != nil {
 		return nil, err
 	}
@@ -542,7 +572,10 @@ func (c *Client) UpdateZones(ctx context.Context, id string, zones []ZoneMapping
 
 // updateZones is UpdateZones with the vSwitch and EIP facts an Ensure plan
 // gathered (nil: read them).
-func (c *Client) updateZones(ctx context.Context, id string, zones []ZoneMapping, opts []WaitOption, f *Facts) (*Instance, error) {
+func (c *Client) updateZones(ctx context.Context, id string, zones []ZoneMapping, opts []WaitOption, f *Facts) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "UpdateZones", id)
+	defer tel.end(&err)
+
 	inst, err := c.current(ctx, "UpdateZones", id, opts)
 	if err != nil {
 		return nil, err
@@ -655,7 +688,10 @@ func specFromInstanceZones(inst *Instance, zones []ZoneMapping) InstanceSpec {
 // zone the instance has already with that vSwitch (and EIP, if named) is
 // added already: the instance is returned unchanged; the same zone with
 // another vSwitch is refused (RuleZoneVSwitchChanged).
-func (c *Client) AddZone(ctx context.Context, id string, zone ZoneMapping, opts ...WaitOption) (*Instance, error) {
+func (c *Client) AddZone(ctx context.Context, id string, zone ZoneMapping, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "AddZone", id)
+	defer tel.end(&err)
+
 	inst, err := c.current(ctx, "AddZone", id, opts)
 	if err != nil {
 		return nil, err
@@ -672,7 +708,10 @@ func (c *Client) AddZone(ctx context.Context, id string, zone ZoneMapping, opts 
 // at least two zones stay (one in a single-zone region), else it is a
 // *RefusedError (rule zones-min-2). A zone the instance does not have is
 // removed already: the instance is returned unchanged.
-func (c *Client) RemoveZone(ctx context.Context, id, zoneID string, opts ...WaitOption) (*Instance, error) {
+func (c *Client) RemoveZone(ctx context.Context, id, zoneID string, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "RemoveZone", id)
+	defer tel.end(&err)
+
 	inst, err := c.current(ctx, "RemoveZone", id, opts)
 	if err != nil {
 		return nil, err
@@ -804,7 +843,10 @@ func (c *Client) UpdateAddressType(ctx context.Context, id string, to AddressTyp
 
 // updateAddressType is UpdateAddressType with the EIP facts an Ensure plan
 // gathered (nil: read them).
-func (c *Client) updateAddressType(ctx context.Context, id string, to AddressType, eips map[string]string, opts []WaitOption, f *Facts) (*Instance, error) {
+func (c *Client) updateAddressType(ctx context.Context, id string, to AddressType, eips map[string]string, opts []WaitOption, f *Facts) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "UpdateAddressType", id)
+	defer tel.end(&err)
+
 	if !to.Valid() {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "AddressType", Rule: RuleAddressTypeEnum, Message: fmt.Sprintf("address type %q is not Internet or Intranet", to)}}}
 	}
@@ -922,7 +964,10 @@ func eipViolations(ids []string, got map[string]eip.Address) error {
 // instance (UpdateLoadBalancerAddressTypeConfig with
 // ZoneMappings.AllocationId) and waits until the zone shows it. The EIP it
 // replaces is released if ALB assigned it, disassociated otherwise.
-func (c *Client) BindEIP(ctx context.Context, id, zoneID, allocationID string, opts ...WaitOption) (*Instance, error) {
+func (c *Client) BindEIP(ctx context.Context, id, zoneID, allocationID string, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "BindEIP", id)
+	defer tel.end(&err)
+
 	inst, err := c.current(ctx, "BindEIP", id, opts)
 	if err != nil {
 		return nil, err

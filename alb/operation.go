@@ -88,7 +88,10 @@ func (o *CreateOperation) Result() (*Instance, error) {
 // blocking finding with a *[PlanError] carrying the plan, without calling
 // CreateLoadBalancer; [SkipPreflight] opts out, and the other
 // [CreateOption]s shape the plan.
-func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOption) (*CreateOperation, error) {
+func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOption) (_ *CreateOperation, err error) {
+	ctx, tel := c.operation(ctx, "Create", "")
+	defer tel.end(&err)
+
 	var cfg createConfig
 	for _, o := range opts {
 		o(&cfg)
@@ -105,7 +108,9 @@ func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOp
 		token = c.newTok()
 	}
 	op := &CreateOperation{c: c, token: token, spec: &spec, started: c.clock.Now()}
-	if err := op.send(ctx); err != nil {
+	err = op.send(ctx)
+	tel.setID(op.ID())
+	if err != nil {
 		if definitive(err) {
 			return nil, err
 		}
@@ -118,11 +123,14 @@ func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOp
 // (CreateLoadBalancer with DryRun). It returns nil when the service's
 // checks pass, else the service's error. The spec is validated locally
 // first (one zone mapping: against the region's zones, as by Create).
-func (c *Client) CreateDryRun(ctx context.Context, spec InstanceSpec) error {
+func (c *Client) CreateDryRun(ctx context.Context, spec InstanceSpec) (err error) {
+	ctx, tel := c.operation(ctx, "CreateDryRun", "")
+	defer tel.end(&err)
+
 	if err := c.validateSpec(ctx, spec); err != nil {
 		return err
 	}
-	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
+	err = c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
 		token := spec.IdempotencyKey // checked like the real create's; a DryRun consumes no token
 		if token == "" {
 			token = c.newTok()
@@ -197,7 +205,10 @@ func (o *CreateOperation) send(ctx context.Context) error {
 // had accepted it. An instance that was made with the token and has since
 // been released ends the operation with [ErrReleased] at the first poll; one
 // that ended in CreateFailed with [ErrCreateFailed].
-func (c *Client) ResumeCreate(ctx context.Context, token string, spec *InstanceSpec) (*CreateOperation, error) {
+func (c *Client) ResumeCreate(ctx context.Context, token string, spec *InstanceSpec) (_ *CreateOperation, err error) {
+	ctx, tel := c.operation(ctx, "ResumeCreate", "")
+	defer tel.end(&err)
+
 	if err := requireID("ResumeCreate", "token", token); err != nil {
 		return nil, err
 	}
@@ -217,6 +228,7 @@ func (c *Client) ResumeCreate(ctx context.Context, token string, spec *InstanceS
 				Reason: "the instance made with this key was created from a different spec (" + SpecTagKey + " " + d + ", this spec " + spec.Digest() + ")"}
 		}
 		op.id = inst.ID
+		tel.setID(inst.ID)
 		c.emit(Event{Kind: EventStep, Operation: "create", ID: inst.ID, Message: "resumed " + inst.ID + " from its token tag"})
 		return op, nil
 	case !errors.Is(err, ErrNotFound):
@@ -227,6 +239,7 @@ func (c *Client) ResumeCreate(ctx context.Context, token string, spec *InstanceS
 	if err := op.send(ctx); err != nil {
 		return nil, err
 	}
+	tel.setID(op.ID())
 	return op, nil
 }
 
@@ -270,7 +283,10 @@ func tagValue(tags []Tag, key string) string {
 // is unchanged; poll again) or when the operation failed (Done reports
 // true, and the error matches ErrCreateFailed, ErrReleased or
 // ErrUnexpectedState).
-func (o *CreateOperation) Poll(ctx context.Context) (*Instance, error) {
+func (o *CreateOperation) Poll(ctx context.Context) (_ *Instance, err error) {
+	ctx, tel := o.c.read(ctx, "CreateOperation.Poll", o.ID())
+	defer tel.end(&err)
+
 	id, started, done, inst, err := o.state()
 	if done {
 		return inst, err
@@ -350,7 +366,10 @@ func (o *CreateOperation) finish(inst *Instance, err error) {
 // the wait's bound passes. Throttled or failed polls keep the wait going
 // until its bound. A not-found answer is polled again only within a short
 // grace period after the create.
-func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (*Instance, error) {
+func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := o.c.operation(ctx, "CreateOperation.Wait", o.ID())
+	defer tel.end(&err)
+
 	id, started, done, inst, err := o.state()
 	if done {
 		return inst, err

@@ -42,14 +42,17 @@ func truncate(s string, n int) string {
 
 // Get returns the instance. A missing instance is an error matching
 // [ErrNotFound].
-func (c *Client) Get(ctx context.Context, id string) (*Instance, error) {
+func (c *Client) Get(ctx context.Context, id string) (_ *Instance, err error) {
+	ctx, tel := c.read(ctx, "Get", id)
+	defer tel.end(&err)
+
 	if err := requireID("Get", "id", id); err != nil {
 		return nil, err
 	}
 	var body *albsdk.GetLoadBalancerAttributeResponseBody
 	// c.do with the SDK client borrowed here rather than c.call: one frame
 	// less on the path of every poll (see call).
-	err := c.do(ctx, "GetLoadBalancerAttribute", true, func(ctx context.Context) error {
+	err = c.do(ctx, "GetLoadBalancerAttribute", true, func(ctx context.Context) error {
 		sdk, err := c.sdks.Get()
 		if err != nil {
 			return err
@@ -164,14 +167,17 @@ func (f ListFilter) request() *albsdk.ListLoadBalancersRequest {
 //	}
 func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, error] {
 	return func(yield func(*Instance, error) bool) {
-		if err := f.check(); err != nil {
+		var err error // the error that ends the sequence, for its span
+		ctx, tel := c.read(ctx, "List", "")
+		defer tel.end(&err)
+		if err = f.check(); err != nil {
 			yield(nil, err)
 			return
 		}
 		req := f.request()
 		for {
 			var body *albsdk.ListLoadBalancersResponseBody
-			err := c.call(ctx, "ListLoadBalancers", true, func(ctx context.Context, sdk *albsdk.Client) error {
+			err = c.call(ctx, "ListLoadBalancers", true, func(ctx context.Context, sdk *albsdk.Client) error {
 				r, err := sdk.ListLoadBalancersWithContext(ctx, req, c.runtime)
 				if err == nil {
 					body = r.Body
@@ -183,7 +189,8 @@ func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, er
 				return
 			}
 			if body == nil {
-				yield(nil, &NetworkError{Operation: "ListLoadBalancers", Err: errors.New("the answer has no body")})
+				err = &NetworkError{Operation: "ListLoadBalancers", Err: errors.New("the answer has no body")}
+				yield(nil, err)
 				return
 			}
 			for _, lb := range body.LoadBalancers {
@@ -210,7 +217,10 @@ func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, er
 // after [Client.Create] finds its instance: persist the key before calling
 // Create (see [InstanceSpec.WithIdempotencyKey]), then FindByToken or
 // [Client.ResumeCreate] with it.
-func (c *Client) FindByToken(ctx context.Context, token string) (*Instance, error) {
+func (c *Client) FindByToken(ctx context.Context, token string) (_ *Instance, err error) {
+	ctx, tel := c.read(ctx, "FindByToken", "")
+	defer tel.end(&err)
+
 	if err := requireID("FindByToken", "token", token); err != nil {
 		return nil, err
 	}
@@ -242,16 +252,18 @@ func (c *Client) DisableDeletionProtection(ctx context.Context, id string, opts 
 	return c.setDeletionProtection(ctx, id, false, opts)
 }
 
-func (c *Client) setDeletionProtection(ctx context.Context, id string, on bool, opts []WaitOption) error {
+func (c *Client) setDeletionProtection(ctx context.Context, id string, on bool, opts []WaitOption) (err error) {
 	action := "DisableDeletionProtection"
 	if on {
 		action = "EnableDeletionProtection"
 	}
+	ctx, tel := c.operation(ctx, action, id)
+	defer tel.end(&err)
 	if err := checkCall(action, id, opts); err != nil {
 		return err
 	}
 	// The change shows in a shared poll: no complete read is needed.
-	_, err := c.change(ctx, waitSpec{op: action, id: id, waiting: "Active with deletion protection " + onOff(on)}, opts,
+	_, err = c.change(ctx, waitSpec{op: action, id: id, waiting: "Active with deletion protection " + onOff(on)}, opts,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
 			var err error
 			if on {
@@ -277,7 +289,10 @@ func onOff(on bool) string {
 // from changes made in the console only: API calls, including albkit's,
 // still change it. On a busy instance it waits and sends the change again,
 // as EnableDeletionProtection does.
-func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...WaitOption) error {
+func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...WaitOption) (err error) {
+	ctx, tel := c.operation(ctx, "EnableReadOnly", id)
+	defer tel.end(&err)
+
 	if err := checkCall("EnableReadOnly", id, opts); err != nil {
 		return err
 	}
@@ -290,7 +305,10 @@ func (c *Client) EnableReadOnly(ctx context.Context, id, reason string, opts ...
 
 // DisableReadOnly turns the configuration read-only mode off and waits
 // until the instance is Active again.
-func (c *Client) DisableReadOnly(ctx context.Context, id string, opts ...WaitOption) error {
+func (c *Client) DisableReadOnly(ctx context.Context, id string, opts ...WaitOption) (err error) {
+	ctx, tel := c.operation(ctx, "DisableReadOnly", id)
+	defer tel.end(&err)
+
 	if err := checkCall("DisableReadOnly", id, opts); err != nil {
 		return err
 	}

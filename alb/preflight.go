@@ -363,7 +363,10 @@ type gathered struct {
 //
 // Every broken rule is a [Finding]; the plan is blocked when one is
 // blocking ([CreatePlan.Err]).
-func (c *Client) PlanCreate(ctx context.Context, spec InstanceSpec, opts ...CreateOption) (*CreatePlan, error) {
+func (c *Client) PlanCreate(ctx context.Context, spec InstanceSpec, opts ...CreateOption) (_ *CreatePlan, err error) {
+	ctx, tel := c.read(ctx, "PlanCreate", "")
+	defer tel.end(&err)
+
 	var cfg createConfig
 	for _, o := range opts {
 		o(&cfg)
@@ -745,7 +748,10 @@ func (c *Client) serviceLinkedRoleExists(ctx context.Context) (bool, error) {
 // CreateServiceLinkedRole creates ALB's service-linked role
 // AliyunServiceRoleForAlb (ResourceManager CreateServiceLinkedRole for
 // alb.aliyuncs.com) unless it exists. It reports whether it created it.
-func (c *Client) CreateServiceLinkedRole(ctx context.Context) (bool, error) {
+func (c *Client) CreateServiceLinkedRole(ctx context.Context) (_ bool, err error) {
+	ctx, tel := c.operation(ctx, "CreateServiceLinkedRole", "")
+	defer tel.end(&err)
+
 	found, err := c.serviceLinkedRoleExists(ctx)
 	if err != nil || found {
 		return false, err

@@ -37,7 +37,8 @@ type RateLimiter struct {
 }
 
 // AdaptiveOptions tune [NewAdaptiveRateLimiter]. Zero fields take the
-// defaults in brackets.
+// defaults in brackets; a rate out of range is refused (see
+// [NewAdaptiveRateLimiter]).
 type AdaptiveOptions struct {
 	// Clock is the limiter's time source, normally the clock of the Clients
 	// that use it ([WithClock]) [the wall clock].
@@ -45,10 +46,11 @@ type AdaptiveOptions struct {
 	// MinRate is the slowest send rate per action, in calls per second
 	// [0.5].
 	MinRate float64
-	// MaxRate caps the send rate per action once it is limited [no cap].
+	// MaxRate caps the send rate per action once it is limited [no cap];
+	// at least MinRate.
 	MaxRate float64
 	// InitialRate limits every action from its first call at this rate
-	// [not limited until the first throttle].
+	// [not limited until the first throttle]; within MinRate and MaxRate.
 	InitialRate float64
 	// KeepEveryCut makes every cut of the rate stand, as aws-sdk-go-v2's
 	// adaptive mode does. By default a cut is judged on the answers that
@@ -75,7 +77,15 @@ type AdaptiveOptions struct {
 // as background, and the action is cut again only when its throttles
 // clearly exceed that share (the package internal/ratelimit documents the
 // rule and its simulations). [AdaptiveOptions].KeepEveryCut turns this off.
-func NewAdaptiveRateLimiter(o AdaptiveOptions) *RateLimiter {
+//
+// A field out of its range (a negative, NaN or infinite rate, a MaxRate
+// below the MinRate in force, an InitialRate outside them) is refused with
+// an *[ArgumentError] naming the field and the rule (errors.Is(err,
+// [ErrInvalidArgument])); no field is replaced by its default.
+func NewAdaptiveRateLimiter(o AdaptiveOptions) (*RateLimiter, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
 	opts := []ratelimit.AdaptiveOption{ratelimit.WithClock(clock.Or(o.Clock))}
 	if o.MinRate > 0 {
 		opts = append(opts, ratelimit.WithMinRate(o.MinRate))
@@ -90,7 +100,40 @@ func NewAdaptiveRateLimiter(o AdaptiveOptions) *RateLimiter {
 		opts = append(opts, ratelimit.WithoutUndo())
 	}
 	a := ratelimit.NewAdaptive(opts...)
-	return &RateLimiter{l: a, adaptive: true, ad: a}
+	return &RateLimiter{l: a, adaptive: true, ad: a}, nil
+}
+
+// check applies the rules of the options' fields: every rate is 0 (the
+// default) or a finite positive number of calls per second, MaxRate is not
+// below the MinRate in force, and InitialRate is within both.
+func (o AdaptiveOptions) check() error {
+	bad := func(field, format string, args ...any) error {
+		return &ArgumentError{Operation: "NewAdaptiveRateLimiter", Argument: "AdaptiveOptions." + field, Message: fmt.Sprintf(format, args...)}
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"MinRate", o.MinRate}, {"MaxRate", o.MaxRate}, {"InitialRate", o.InitialRate}} {
+		switch {
+		case math.IsNaN(f.v) || math.IsInf(f.v, 0):
+			return bad(f.name, "%v is not a finite rate: give calls per second > 0 (0 takes the default)", f.v)
+		case f.v < 0:
+			return bad(f.name, "%v is negative: a rate is calls per second > 0 (0 takes the default)", f.v)
+		}
+	}
+	minRate := o.MinRate
+	if minRate == 0 {
+		minRate = ratelimit.DefaultMinRate
+	}
+	switch {
+	case o.MaxRate > 0 && o.MaxRate < minRate:
+		return bad("MaxRate", "%v is below the MinRate %v: the cap is at least the floor (MinRate defaults to %v)", o.MaxRate, minRate, ratelimit.DefaultMinRate)
+	case o.InitialRate > 0 && o.InitialRate < minRate:
+		return bad("InitialRate", "%v is below the MinRate %v: the first rate is within MinRate and MaxRate (MinRate defaults to %v)", o.InitialRate, minRate, ratelimit.DefaultMinRate)
+	case o.InitialRate > 0 && o.MaxRate > 0 && o.InitialRate > o.MaxRate:
+		return bad("InitialRate", "%v is above the MaxRate %v: the first rate is within MinRate and MaxRate", o.InitialRate, o.MaxRate)
+	}
+	return nil
 }
 
 // NewFixedRateLimiter returns a plain token bucket of rps calls per second
@@ -166,7 +209,8 @@ func (cfg *clientConfig) limiterFor(clk clock.Clock) *RateLimiter {
 	case cfg.limiterSet:
 		return cfg.limiter
 	}
-	return NewAdaptiveRateLimiter(AdaptiveOptions{Clock: clk})
+	l, _ := NewAdaptiveRateLimiter(AdaptiveOptions{Clock: clk}) // the defaults: cannot fail
+	return l
 }
 
 // wait waits for a send slot of action. last is the error of the call's

@@ -2,6 +2,7 @@ package alb_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -31,7 +32,7 @@ func TestAdaptiveLimiterAbsorbsThrottling(t *testing.T) {
 	srv := albtest.NewServer(albtest.WithRateLimit("CreateLoadBalancer", 20, 5))
 	defer srv.Close()
 	c := testClient(t, srv,
-		alb.WithRateLimiter(alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{})), // production rates
+		alb.WithRateLimiter(mustLimiter(t, alb.AdaptiveOptions{})), // production rates
 		alb.WithRetryBudget(0), alb.WithRetryPolicy(alb.RetryPolicy{MaxAttempts: 1, MaxElapsed: time.Minute}))
 	const n = 40
 	var wg sync.WaitGroup
@@ -75,10 +76,10 @@ func TestRateLimiterSharedAcrossClients(t *testing.T) {
 		// every first attempt is throttled whatever the rate: the default
 		// judgement would undo the cut (the hints pace the calls), so the
 		// cuts are kept to compare the sharing.
-		la := alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, KeepEveryCut: true})
+		la := mustLimiter(t, alb.AdaptiveOptions{Clock: clk, KeepEveryCut: true})
 		lb := la
 		if !shared {
-			lb = alb.NewAdaptiveRateLimiter(alb.AdaptiveOptions{Clock: clk, KeepEveryCut: true})
+			lb = mustLimiter(t, alb.AdaptiveOptions{Clock: clk, KeepEveryCut: true})
 		}
 		if !math.IsInf(la.Rate(action), 1) {
 			t.Fatalf("rate %v before any throttle, want unlimited", la.Rate(action))
@@ -163,6 +164,51 @@ func TestWaiterLearnsProvisioningTime(t *testing.T) {
 		}
 		if i >= 3 && (polls[i] >= polls[0] || polls[i] > 5) {
 			t.Errorf("wait %d polled %d times (first wait %d), want fewer and at most 5", i, polls[i], polls[0])
+		}
+	}
+}
+
+// mustLimiter is NewAdaptiveRateLimiter for options that are valid.
+func mustLimiter(t testing.TB, o alb.AdaptiveOptions) *alb.RateLimiter {
+	t.Helper()
+	l, err := alb.NewAdaptiveRateLimiter(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// NewAdaptiveRateLimiter refuses every field out of its range with an
+// *ArgumentError naming the field, and replaces none by its default
+// (issue 17: a negative MinRate was ignored).
+func TestAdaptiveRateLimiterRefusesOutOfRange(t *testing.T) {
+	for name, tc := range map[string]struct {
+		o     alb.AdaptiveOptions
+		field string
+	}{
+		"negative MinRate":        {alb.AdaptiveOptions{MinRate: -1}, "MinRate"},
+		"NaN MinRate":             {alb.AdaptiveOptions{MinRate: math.NaN()}, "MinRate"},
+		"infinite MinRate":        {alb.AdaptiveOptions{MinRate: math.Inf(1)}, "MinRate"},
+		"negative MaxRate":        {alb.AdaptiveOptions{MaxRate: -0.5}, "MaxRate"},
+		"infinite MaxRate":        {alb.AdaptiveOptions{MaxRate: math.Inf(1)}, "MaxRate"},
+		"negative InitialRate":    {alb.AdaptiveOptions{InitialRate: -3}, "InitialRate"},
+		"MaxRate below MinRate":   {alb.AdaptiveOptions{MinRate: 2, MaxRate: 1}, "MaxRate"},
+		"MaxRate below default":   {alb.AdaptiveOptions{MaxRate: 0.1}, "MaxRate"},
+		"InitialRate below floor": {alb.AdaptiveOptions{MinRate: 1, InitialRate: 0.5}, "InitialRate"},
+		"InitialRate above cap":   {alb.AdaptiveOptions{MaxRate: 5, InitialRate: 10}, "InitialRate"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			l, err := alb.NewAdaptiveRateLimiter(tc.o)
+			var ae *alb.ArgumentError
+			if l != nil || !errors.As(err, &ae) || !errors.Is(err, alb.ErrInvalidArgument) ||
+				ae.Operation != "NewAdaptiveRateLimiter" || ae.Argument != "AdaptiveOptions."+tc.field {
+				t.Fatalf("got %v, %v; want an *ArgumentError on AdaptiveOptions.%s", l, err, tc.field)
+			}
+		})
+	}
+	for _, o := range []alb.AdaptiveOptions{{}, {MinRate: 1, MaxRate: 1, InitialRate: 1}, {MaxRate: 10, InitialRate: 3}, {MinRate: 0.1, KeepEveryCut: true}} {
+		if l, err := alb.NewAdaptiveRateLimiter(o); err != nil || l == nil {
+			t.Errorf("%+v: %v", o, err)
 		}
 	}
 }

@@ -166,7 +166,10 @@ var managedTagPrefixes = []string{"ack.aliyun.com", "ingress.k8s.alibaba/", "alb
 // finding ([RuleDomainStillResolves]). Every EIP released with the
 // instance is listed with its origin; a user's own EIP is a finding
 // ([RuleUserEIPReleased]) the caller must acknowledge.
-func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) (*ReleasePlan, error) {
+func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) (_ *ReleasePlan, err error) {
+	ctx, tel := c.read(ctx, "PlanRelease", id)
+	defer tel.end(&err)
+
 	if err := requireID("PlanRelease", "id", id); err != nil {
 		return nil, err
 	}
@@ -396,7 +399,10 @@ func (o *ReleaseOperation) Result() (*ReleaseResult, error) {
 // Release releases the instance: [Client.StartRelease], then
 // [ReleaseOperation.Wait]. The result lists every side effect, also on
 // error.
-func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (*ReleaseResult, error) {
+func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (_ *ReleaseResult, err error) {
+	ctx, tel := c.operation(ctx, "Release", id)
+	defer tel.end(&err)
+
 	op, err := c.StartRelease(ctx, id, opts)
 	if err != nil {
 		if op != nil {
@@ -414,7 +420,10 @@ func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (*
 // ClientToken across retries (opts.IdempotencyKey or a generated one). It
 // returns once the service accepted the delete; call Wait on the operation.
 // An instance that is already gone gives a finished operation.
-func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOptions) (*ReleaseOperation, error) {
+func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOptions) (_ *ReleaseOperation, err error) {
+	ctx, tel := c.operation(ctx, "StartRelease", id)
+	defer tel.end(&err)
+
 	if err := checkCall("StartRelease", id, opts.Wait); err != nil {
 		return nil, err
 	}
@@ -467,7 +476,10 @@ func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOption
 // token, which the service answers with the first delete's job if it had
 // accepted it; deletion protection is not touched (turn it off first if the
 // interrupted release never got that far).
-func (c *Client) ResumeRelease(ctx context.Context, id, token string, opts ReleaseOptions) (*ReleaseOperation, error) {
+func (c *Client) ResumeRelease(ctx context.Context, id, token string, opts ReleaseOptions) (_ *ReleaseOperation, err error) {
+	ctx, tel := c.operation(ctx, "ResumeRelease", id)
+	defer tel.end(&err)
+
 	if err := checkCall("ResumeRelease", id, opts.Wait); err != nil {
 		return nil, err
 	}
@@ -517,7 +529,10 @@ func (o *ReleaseOperation) sendDelete(ctx context.Context) error {
 // succeeded is decided by the instance's state: gone is released, even if a
 // wait along the way failed. If it did not succeed and this operation had
 // turned deletion protection off, protection is turned back on.
-func (o *ReleaseOperation) Wait(ctx context.Context) (*ReleaseResult, error) {
+func (o *ReleaseOperation) Wait(ctx context.Context) (_ *ReleaseResult, err error) {
+	ctx, tel := o.c.operation(ctx, "ReleaseOperation.Wait", o.id)
+	defer tel.end(&err)
+
 	o.mu.Lock()
 	done, res, err, job := o.done, o.res, o.err, o.res.JobID
 	o.mu.Unlock()

@@ -188,6 +188,8 @@ func Rules() []RuleInfo {
 		{RuleReadOnlyReasonLength, LevelSpec, prt, "the read-only reason is 2–128 characters"},
 		{RuleReadOnlyReasonStartLetter, LevelSpec, prt + " + " + api, "the read-only reason starts with an English letter or a Chinese character"},
 		{RuleReadOnlyReasonCharset, LevelSpec, prt + " + " + api, "the read-only reason has English letters, Chinese characters, digits 0-9, '.', '_', '-' only"},
+		{RuleAccessLogProjectName, LevelSpec, "SLS (Manage a project)", "the access log's SLS project is 3–63 characters of lower-case letters, digits and hyphens, starting and ending with a letter or a digit"},
+		{RuleAccessLogStoreName, LevelSpec, "SLS (Logstore naming rules)", "the access log's SLS logstore is 3–63 characters of lower-case letters, digits, hyphens and underscores, starting and ending with a letter or a digit"},
 		{RuleIdempotencyKeyASCII, LevelSpec, api + " ClientToken", "the idempotency key is printable ASCII"},
 		{RuleIdempotencyKeyLength, LevelSpec, api + " ClientToken", "the idempotency key is at most 64 characters"},
 		{RuleIdempotencyKeyTagValue, LevelSpec, api + " Tag.N.Value", "the idempotency key is also the value of albkit's token tag: it does not start with acs: or aliyun, nor contain http:// or https://"},

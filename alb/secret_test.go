@@ -19,8 +19,9 @@ import (
 // faults (5xx, dropped connections, auth failures), with an access key and
 // with an STS token, and with a wrong secret: the canary secret and token
 // appear in no log line (debug), no observer event, no error, no formatted
-// value (%v %+v %#v %s of results, outcomes and errors) and not in the
-// emulator's request log.
+// value (%v %+v %#v %s of results, outcomes and errors), no OpenTelemetry
+// span or metric (names, attributes, events, statuses, values) and not in
+// the emulator's request log.
 func TestNoSecretLeaksEveryOperation(t *testing.T) {
 	const canary = "CANARY-s3cr3t-every-op-51e2"
 	const canaryToken = "CANARY-sts-token-every-op-9b7c"
@@ -43,9 +44,10 @@ func TestNoSecretLeaksEveryOperation(t *testing.T) {
 		albtest.WithRequestLogLimit(1<<20))
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
-	fast := []alb.Option{alb.WithRegion(albtest.DefaultRegion), alb.WithEndpoint(srv.Endpoint()), alb.WithProtocol("http"),
+	otelSDK := newOtelSDK(t) // every span and metric is scanned too
+	fast := append([]alb.Option{alb.WithRegion(albtest.DefaultRegion), alb.WithEndpoint(srv.Endpoint()), alb.WithProtocol("http"),
 		alb.WithLogger(logger), alb.WithObserver(observer), alb.WithWaitOptions(secretWait), alb.WithRetryPolicy(fastRetry),
-		alb.WithTimeouts(time.Second, 300*time.Millisecond)}
+		alb.WithTimeouts(time.Second, 300*time.Millisecond)}, otelSDK.options()...)
 
 	// every runs each operation once and checks all it returns.
 	every := func(c *alb.Client, tag string) {
@@ -96,6 +98,10 @@ func TestNoSecretLeaksEveryOperation(t *testing.T) {
 			func() (any, error) { return c.DetachBandwidthPackage(ctx, id) },
 			func() (any, error) { return c.EnableIPv6Internet(ctx, id) },
 			func() (any, error) { return c.MoveResourceGroup(ctx, id, "rg-canary") },
+			func() (any, error) {
+				return c.EnableAccessLog(ctx, id, alb.AccessLog{Project: "canary-logs", Store: "access"})
+			},
+			func() (any, error) { return c.DisableAccessLog(ctx, id) },
 			func() (any, error) { return c.AddZone(ctx, id, alb.Zone(albtest.ZoneJ, albtest.VSwitchJ)) },
 			func() (any, error) { return c.RemoveZone(ctx, id, albtest.ZoneJ) },
 			func() (any, error) { return c.BindEIP(ctx, id, albtest.ZoneH, albtest.EIPTraffic2) },
@@ -179,9 +185,9 @@ func TestNoSecretLeaksEveryOperation(t *testing.T) {
 	// An expired STS token.
 	expired := albtest.NewServer(albtest.WithExpiredSTSCredentials("STS.expired", canary, canaryToken))
 	t.Cleanup(expired.Close)
-	exp, err := alb.NewClient(alb.WithRegion(albtest.DefaultRegion), alb.WithEndpoint(expired.Endpoint()), alb.WithProtocol("http"),
+	exp, err := alb.NewClient(append(otelSDK.options(), alb.WithRegion(albtest.DefaultRegion), alb.WithEndpoint(expired.Endpoint()), alb.WithProtocol("http"),
 		alb.WithLogger(logger), alb.WithObserver(observer), alb.WithWaitOptions(secretWait), alb.WithRetryPolicy(fastRetry),
-		alb.WithSTSToken("STS.expired", canary, canaryToken))
+		alb.WithSTSToken("STS.expired", canary, canaryToken))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,9 +209,24 @@ func TestNoSecretLeaksEveryOperation(t *testing.T) {
 			texts = append(texts, fmt.Sprintf("%+v", r), fmt.Sprintf("%#v", r))
 		}
 	}
+	// Every span (name, attributes, events, status, links) and every
+	// metric (names, attributes, values).
+	spans := otelSDK.spans.Ended()
+	var telemetry strings.Builder
+	for _, sp := range spans {
+		fmt.Fprintf(&telemetry, "%s %v %v %+v %+v %v\n", sp.Name(), sp.Attributes(), sp.Status(), sp.Events(), sp.Links(), sp.Resource())
+	}
+	fmt.Fprintf(&telemetry, "%+v\n", otelSDK.collect(t))
+	texts = append(texts, telemetry.String())
 	for _, s := range texts {
 		if strings.Contains(s, canary) || strings.Contains(s, canaryToken) {
 			t.Fatalf("secret leaked in: %.400s", s)
+		}
+	}
+	for _, want := range []string{"alb.Create ", "alb.Ensure ", "alb.Sweep ", "alb.CreateMany ", "albkit.request_id", "SignatureDoesNotMatch",
+		"InvalidSecurityToken.Expired", "Forbidden.RAM", "albkit.api.calls", "albkit.wait.duration"} {
+		if !strings.Contains(telemetry.String(), want) {
+			t.Errorf("the spans and metrics have no %q: the test would prove less than it claims", want)
 		}
 	}
 	for _, want := range []string{"action=CreateLoadBalancer", "action=ListLoadBalancers", "action=DeleteLoadBalancer", "SignatureDoesNotMatch", "Forbidden.RAM", "alb: sweep"} {

@@ -106,7 +106,9 @@ func requireGroupID(op, id string) error {
 // Get returns the group as ListServerGroups reports it. A missing group is
 // an error matching [ErrNotFound]. Gets of many groups at about the same
 // time share their calls.
-func (g *ServerGroups) Get(ctx context.Context, id string) (*ServerGroup, error) {
+func (g *ServerGroups) Get(ctx context.Context, id string) (_ *ServerGroup, err error) {
+	ctx, tel := g.c.read(ctx, "ServerGroups.Get", id)
+	defer tel.end(&err)
 	if err := requireGroupID("ServerGroups.Get", id); err != nil {
 		return nil, err
 	}
@@ -225,7 +227,9 @@ func (g *ServerGroups) List(ctx context.Context, f ServerGroupFilter) iter.Seq2[
 // ListServers returns every member of the group, with its status
 // (ListServerGroupServers, 100 a page). A group that does not exist is an
 // error matching [ErrNotFound].
-func (g *ServerGroups) ListServers(ctx context.Context, id string) ([]BackendServer, error) {
+func (g *ServerGroups) ListServers(ctx context.Context, id string) (_ []BackendServer, err error) {
+	ctx, tel := g.c.read(ctx, "ServerGroups.ListServers", id)
+	defer tel.end(&err)
 	if err := requireGroupID("ServerGroups.ListServers", id); err != nil {
 		return nil, err
 	}
@@ -268,7 +272,9 @@ func (g *ServerGroups) members(ctx context.Context, id string) ([]BackendServer,
 // FindByToken returns the group albkit created with the idempotency key
 // token (the [TokenTagKey] tag it puts on every group it creates); an error
 // matching [ErrNotFound] when no group carries it.
-func (g *ServerGroups) FindByToken(ctx context.Context, token string) (*ServerGroup, error) {
+func (g *ServerGroups) FindByToken(ctx context.Context, token string) (_ *ServerGroup, err error) {
+	ctx, tel := g.c.read(ctx, "ServerGroups.FindByToken", "")
+	defer tel.end(&err)
 	if err := requireID("ServerGroups.FindByToken", "token", token); err != nil {
 		return nil, err
 	}
@@ -286,7 +292,9 @@ func (g *ServerGroups) FindByToken(ctx context.Context, token string) (*ServerGr
 // CreateDryRun asks the service to check spec without creating anything
 // (CreateServerGroup with DryRun): nil when its checks pass, else its
 // error. The spec is validated locally first.
-func (g *ServerGroups) CreateDryRun(ctx context.Context, spec ServerGroupSpec) error {
+func (g *ServerGroups) CreateDryRun(ctx context.Context, spec ServerGroupSpec) (err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.CreateDryRun", "")
+	defer tel.end(&err)
 	if err := spec.Validate(); err != nil {
 		return err
 	}
@@ -295,7 +303,7 @@ func (g *ServerGroups) CreateDryRun(ctx context.Context, spec ServerGroupSpec) e
 	if token == "" {
 		token = c.newTok()
 	}
-	err := c.call(ctx, "CreateServerGroup", true, func(ctx context.Context, sdk *albsdk.Client) error {
+	err = c.call(ctx, "CreateServerGroup", true, func(ctx context.Context, sdk *albsdk.Client) error {
 		_, err := sdk.CreateServerGroupWithContext(ctx, spec.createRequest(token, true), c.runtime)
 		return err
 	})
@@ -329,7 +337,9 @@ func (g *ServerGroups) CreateDryRun(ctx context.Context, spec ServerGroupSpec) e
 // with RolledBack set; when a call fails in a way that may yet succeed (a
 // timeout, the context), the group stays, tagged with the key, and the
 // error (with the group's ID) says to resume it.
-func (g *ServerGroups) Create(ctx context.Context, spec ServerGroupSpec, opts ...WaitOption) (*ServerGroup, error) {
+func (g *ServerGroups) Create(ctx context.Context, spec ServerGroupSpec, opts ...WaitOption) (_ *ServerGroup, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.Create", "")
+	defer tel.end(&err)
 	if err := checkWaitOpts("ServerGroups.Create", opts); err != nil {
 		return nil, err
 	}
@@ -339,7 +349,11 @@ func (g *ServerGroups) Create(ctx context.Context, spec ServerGroupSpec, opts ..
 	if spec.IdempotencyKey == "" {
 		spec.IdempotencyKey = g.c.newTok()
 	}
-	return g.create(ctx, spec, nil, opts, nil)
+	sg, err := g.create(ctx, spec, nil, opts, nil)
+	if sg != nil {
+		tel.setID(sg.ID)
+	}
+	return sg, err
 }
 
 // ResumeCreate finishes the create of the group made with the idempotency
@@ -353,7 +367,9 @@ func (g *ServerGroups) Create(ctx context.Context, spec ServerGroupSpec, opts ..
 // added. When no group carries the token: without a spec it is an error
 // matching [ErrNotFound]; with one, it is created as by Create, with the
 // same token.
-func (g *ServerGroups) ResumeCreate(ctx context.Context, token string, spec *ServerGroupSpec, opts ...WaitOption) (*ServerGroup, error) {
+func (g *ServerGroups) ResumeCreate(ctx context.Context, token string, spec *ServerGroupSpec, opts ...WaitOption) (_ *ServerGroup, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.ResumeCreate", "")
+	defer tel.end(&err)
 	if err := requireID("ServerGroups.ResumeCreate", "token", token); err != nil {
 		return nil, err
 	}
@@ -480,7 +496,9 @@ func (g *ServerGroups) sendCreate(ctx context.Context, spec ServerGroupSpec) (st
 // and returns it. Membership is not touched: see [ServerGroups.Ensure] and
 // the server operations. What cannot change in place (type, protocol, VPC,
 // IPv6) is refused with a *[NotChangeableError] before any write.
-func (g *ServerGroups) Update(ctx context.Context, id string, spec ServerGroupSpec, opts ...WaitOption) (*ServerGroup, error) {
+func (g *ServerGroups) Update(ctx context.Context, id string, spec ServerGroupSpec, opts ...WaitOption) (_ *ServerGroup, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.Update", id)
+	defer tel.end(&err)
 	if err := requireGroupID("ServerGroups.Update", id); err != nil {
 		return nil, err
 	}
@@ -558,7 +576,9 @@ func (e *InUseError) Unwrap() error { return e.Err }
 // *[InUseError] naming the instances that use it; nothing retries that.
 // A busy group (Configuring) is waited for and the delete sent again, a
 // few times.
-func (g *ServerGroups) Delete(ctx context.Context, id string, opts ...WaitOption) error {
+func (g *ServerGroups) Delete(ctx context.Context, id string, opts ...WaitOption) (err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.Delete", id)
+	defer tel.end(&err)
 	if err := requireGroupID("ServerGroups.Delete", id); err != nil {
 		return err
 	}

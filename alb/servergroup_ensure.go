@@ -36,7 +36,9 @@ type ServerGroupResult struct {
 
 // Diff reads group id and its members and returns what would make them
 // match spec ([DiffServerGroup]); no write.
-func (g *ServerGroups) Diff(ctx context.Context, id string, spec ServerGroupSpec) (*ServerGroupPlan, error) {
+func (g *ServerGroups) Diff(ctx context.Context, id string, spec ServerGroupSpec) (_ *ServerGroupPlan, err error) {
+	ctx, tel := g.c.read(ctx, "ServerGroups.Diff", id)
+	defer tel.end(&err)
 	if err := requireGroupID("ServerGroups.Diff", id); err != nil {
 		return nil, err
 	}
@@ -57,7 +59,9 @@ func (g *ServerGroups) Diff(ctx context.Context, id string, spec ServerGroupSpec
 // PlanEnsure returns what [ServerGroups.Ensure] would do, without any
 // write: the group is found by the spec's idempotency key (or [EnsureID]),
 // and the plan's Blocked lists what cannot change in place.
-func (g *ServerGroups) PlanEnsure(ctx context.Context, spec ServerGroupSpec, opts ...EnsureOption) (*ServerGroupPlan, error) {
+func (g *ServerGroups) PlanEnsure(ctx context.Context, spec ServerGroupSpec, opts ...EnsureOption) (_ *ServerGroupPlan, err error) {
+	ctx, tel := g.c.read(ctx, "ServerGroups.PlanEnsure", "")
+	defer tel.end(&err)
 	plan, _, err := g.planEnsure(ctx, "ServerGroups.PlanEnsure", spec, opts)
 	return plan, err
 }
@@ -130,7 +134,9 @@ func isNotFound(err error) bool { return err != nil && errors.Is(err, ErrNotFoun
 // default: members the spec does not list (an autoscaler's) are left
 // alone, and AbsentServers removes servers; MembershipOwned makes the
 // listed set exact.
-func (g *ServerGroups) Ensure(ctx context.Context, spec ServerGroupSpec, opts ...EnsureOption) (*ServerGroupResult, error) {
+func (g *ServerGroups) Ensure(ctx context.Context, spec ServerGroupSpec, opts ...EnsureOption) (_ *ServerGroupResult, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.Ensure", "")
+	defer tel.end(&err)
 	plan, cfg, err := g.planEnsure(ctx, "ServerGroups.Ensure", spec, opts)
 	if err != nil {
 		return nil, err

@@ -312,7 +312,9 @@ func (g *ServerGroups) membershipPlan(ctx context.Context, op, id string, opts [
 // the group's members. The servers are validated first (their type must be
 // the group's); a partial failure is a *[ServersError] saying which
 // servers were applied.
-func (g *ServerGroups) AddServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) ([]BackendServer, error) {
+func (g *ServerGroups) AddServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) (_ []BackendServer, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.AddServers", id)
+	defer tel.end(&err)
 	sg, members, err := g.membershipPlan(ctx, "ServerGroups.AddServers", id, opts)
 	if err != nil {
 		return nil, err
@@ -340,7 +342,9 @@ func (g *ServerGroups) membersAfter(ctx context.Context, id string, members []Ba
 // they are gone; servers that are not members cost nothing. A server
 // without an IP names every member of its type, ID and port. It returns
 // the group's members.
-func (g *ServerGroups) RemoveServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) ([]BackendServer, error) {
+func (g *ServerGroups) RemoveServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) (_ []BackendServer, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.RemoveServers", id)
+	defer tel.end(&err)
 	sg, members, err := g.membershipPlan(ctx, "ServerGroups.RemoveServers", id, opts)
 	if err != nil {
 		return nil, err
@@ -360,7 +364,9 @@ func (g *ServerGroups) RemoveServers(ctx context.Context, id string, servers []S
 // waits until the members show them. Every server must be a member: one
 // that is not is refused with an *[ArgumentError] before any write. It
 // returns the group's members.
-func (g *ServerGroups) UpdateServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) ([]BackendServer, error) {
+func (g *ServerGroups) UpdateServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) (_ []BackendServer, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.UpdateServers", id)
+	defer tel.end(&err)
 	sg, members, err := g.membershipPlan(ctx, "ServerGroups.UpdateServers", id, opts)
 	if err != nil {
 		return nil, err
@@ -389,7 +395,9 @@ func (g *ServerGroups) UpdateServers(ctx context.Context, id string, servers []S
 // only goes in AddServersToServerGroup or RemoveServersFromServerGroup
 // calls. Fc groups take no replacement (refused before any write). It
 // waits until every server is Available or gone and returns the members.
-func (g *ServerGroups) ReplaceServers(ctx context.Context, id string, add, remove []Server, opts ...WaitOption) ([]BackendServer, error) {
+func (g *ServerGroups) ReplaceServers(ctx context.Context, id string, add, remove []Server, opts ...WaitOption) (_ []BackendServer, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.ReplaceServers", id)
+	defer tel.end(&err)
 	const op = "ServerGroups.ReplaceServers"
 	sg, members, err := g.membershipPlan(ctx, op, id, opts)
 	if err != nil {

@@ -58,7 +58,9 @@ type ServerGroupSweepItem struct {
 // or rules use is refused (*[InUseError]), and so is one another service
 // manages (ConfigManaged, the ingress controller's: [ErrManagedByService]).
 // Items come in the order ListServerGroups returns them.
-func (g *ServerGroups) Sweep(ctx context.Context, f ServerGroupSweep) ([]ServerGroupSweepItem, error) {
+func (g *ServerGroups) Sweep(ctx context.Context, f ServerGroupSweep) (_ []ServerGroupSweepItem, err error) {
+	ctx, tel := g.c.operation(ctx, "ServerGroups.Sweep", "")
+	defer tel.end(&err)
 	const op = "ServerGroups.Sweep"
 	switch {
 	case len(f.Tags) == 0 && f.NamePrefix == "" && !f.Orphans:

@@ -109,6 +109,11 @@ type InstanceSpec struct {
 	// create with EnableLoadBalancerIpv6Internet, and [Client.Create]
 	// ignores it. DualStack only.
 	IPv6Internet bool `json:"ipv6Internet,omitempty"`
+	// AccessLog delivers the instance's access logs to an SLS project and
+	// logstore (see [AccessLog]); the zero value is off. It is not an input
+	// of CreateLoadBalancer: [Client.Ensure] applies it after the create
+	// with EnableLoadBalancerAccessLog, and [Client.Create] ignores it.
+	AccessLog AccessLog `json:"accessLog"`
 	// IdempotencyKey identifies this logical create across retries and
 	// process restarts; it becomes the ClientToken and the value of the
 	// TokenTagKey tag. Printable ASCII, at most 64 characters, not starting
@@ -176,6 +181,13 @@ func (s InstanceSpec) WithSecurityGroups(ids ...string) InstanceSpec {
 // WithTag appends a tag.
 func (s InstanceSpec) WithTag(key, value string) InstanceSpec {
 	s.Tags = append(slices.Clone(s.Tags), Tag{Key: key, Value: value})
+	return s
+}
+
+// WithAccessLog delivers the access logs to the SLS project and logstore
+// (applied by [Client.Ensure]).
+func (s InstanceSpec) WithAccessLog(project, store string) InstanceSpec {
+	s.AccessLog = AccessLog{Project: project, Store: store}
 	return s
 }
 

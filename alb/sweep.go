@@ -157,7 +157,10 @@ type SweepResult struct {
 //
 // The error is non-nil only when the sweep could not run (an invalid
 // filter, the list failed); per-instance failures are in the items.
-func (c *Client) Sweep(ctx context.Context, f SweepFilter, opts SweepOptions) (*SweepResult, error) {
+func (c *Client) Sweep(ctx context.Context, f SweepFilter, opts SweepOptions) (_ *SweepResult, err error) {
+	ctx, tel := c.operation(ctx, "Sweep", "")
+	defer tel.end(&err)
+
 	if len(f.Tags) == 0 && f.NamePrefix == "" && f.Orphans == nil {
 		return nil, &ArgumentError{Operation: "Sweep", Argument: "filter", Message: "needs Tags, NamePrefix or Orphans (an age alone would select every old instance of the region)"}
 	}

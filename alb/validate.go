@@ -294,6 +294,7 @@ func (s InstanceSpec) checkSpec(v *violations, singleZone bool) {
 		v.add("ReadOnly.Reason", RuleReadOnlyReasonRequiresMode, "a read-only reason is allowed only when the configuration read-only mode is enabled")
 	}
 	checkTags(v, s.Tags, "an instance")
+	s.AccessLog.check(v, "AccessLog") // accesslog.go
 	sgs := map[string]int{}
 	for i, id := range s.SecurityGroupIDs {
 		if j, dup := sgs[id]; dup {

@@ -320,6 +320,15 @@ func invalidCases() []invalidCase {
 		{name: "read-only reason with a Latin-1 letter", seed: seedReadOnly, spec: baseSpec().WithReadOnly("gelé"), field: "ReadOnly.Reason", rule: alb.RuleReadOnlyReasonCharset},
 
 		// --- Idempotency key (ClientToken) ---
+		// --- Access log (SLS naming rules) ---
+		{name: "access log project upper case", seed: "SLS (Manage a project): lower-case letters, digits, hyphens", spec: baseSpec().WithAccessLog("Web-Logs", "access"), field: "AccessLog.Project", rule: alb.RuleAccessLogProjectName},
+		{name: "access log project too short", seed: "SLS (Manage a project): 3-63 characters", spec: baseSpec().WithAccessLog("ab", "access"), field: "AccessLog.Project", rule: alb.RuleAccessLogProjectName},
+		{name: "access log project ends with a hyphen", seed: "SLS (Manage a project): ends with a letter or a digit", spec: baseSpec().WithAccessLog("web-logs-", "access"), field: "AccessLog.Project", rule: alb.RuleAccessLogProjectName},
+		{name: "access log project with an underscore", seed: "SLS (Manage a project): no underscore", spec: baseSpec().WithAccessLog("web_logs", "access"), field: "AccessLog.Project", rule: alb.RuleAccessLogProjectName},
+		{name: "access log store too long", seed: "SLS (Logstore naming rules): 3-63 characters", spec: baseSpec().WithAccessLog("web-logs", strings.Repeat("a", 64)), field: "AccessLog.Store", rule: alb.RuleAccessLogStoreName},
+		{name: "access log store starts with an underscore", seed: "SLS (Logstore naming rules): starts with a letter or a digit", spec: baseSpec().WithAccessLog("web-logs", "_access"), field: "AccessLog.Store", rule: alb.RuleAccessLogStoreName},
+		{name: "access log without a store", seed: "API EnableLoadBalancerAccessLog LogStore: required", spec: baseSpec().WithAccessLog("web-logs", ""), field: "AccessLog.Store", rule: alb.RuleRequired},
+		{name: "access log without a project", seed: "API EnableLoadBalancerAccessLog LogProject: required", spec: baseSpec().WithAccessLog("", "access"), field: "AccessLog.Project", rule: alb.RuleRequired},
 		{name: "idempotency key not ASCII", seed: seedToken, spec: baseSpec().WithIdempotencyKey("clé-1"), field: "IdempotencyKey", rule: alb.RuleIdempotencyKeyASCII},
 		{name: "idempotency key control character", seed: seedToken, spec: baseSpec().WithIdempotencyKey("key\n1"), field: "IdempotencyKey", rule: alb.RuleIdempotencyKeyASCII},
 		{name: "idempotency key 65", seed: seedToken, spec: baseSpec().WithIdempotencyKey(strings.Repeat("k", 65)), field: "IdempotencyKey", rule: alb.RuleIdempotencyKeyLength},

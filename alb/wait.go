@@ -156,8 +156,11 @@ type waitSpec struct {
 // outcome into albkit's errors. status names a polled value for events and
 // timeouts; user is the caller's acceptor, consulted first (instances only).
 func poll[T any](c *Client, ctx context.Context, s waitSpec, w WaitOptions, get func(ctx context.Context) (T, error),
-	status func(T, error) Status, user func(T, error) (WaitDecision, error), accept acceptor[T]) (T, error) {
+	status func(T, error) Status, user func(T, error) (WaitDecision, error), accept acceptor[T]) (v T, err error) {
 	var last Status
+	polls := 0
+	ctx, tel := c.startWait(ctx, s) // the wait's span and duration (telemetry.go)
+	defer func() { c.endWait(ctx, tel, s, polls, last, err) }()
 	judge := func(v T, err error) (waiter.Verdict, error) {
 		if st := status(v, err); st != "" {
 			last = st
@@ -186,12 +189,13 @@ func poll[T any](c *Client, ctx context.Context, s waitSpec, w WaitOptions, get 
 	o := waiter.Options{
 		MinDelay: w.MinDelay, MaxDelay: sched.maxDelay(), MaxWait: w.MaxWait, Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(),
 		OnPoll: func(p waiter.Poll) {
+			polls = p.Attempt
 			sched.saw(p)
 			c.emit(Event{Kind: EventPoll, Operation: s.op, ID: s.id, Status: last, Attempt: p.Attempt, Elapsed: p.Elapsed,
 				Delay: p.Delay, Err: p.Err, Message: fmt.Sprintf("%s %s: %s (poll %d)", s.op, s.id, orNone(last), p.Attempt)})
 		},
 	}
-	v, err := waiter.Wait(ctx, o, get, judge)
+	v, err = waiter.Wait(ctx, o, get, judge)
 	var te *waiter.TimeoutError
 	var ce *waiter.CanceledError
 	switch {
@@ -324,7 +328,10 @@ var goneAcceptor = goneAcceptorOf(instances)
 // CreateFailed, locks, an Abnormal business status, Inactive or Deleting,
 // and on errors that are not retryable (an instance that does not exist
 // matches [ErrNotFound], a credential problem [ErrAuth]).
-func (c *Client) WaitUntilActive(ctx context.Context, id string, opts ...WaitOption) (*Instance, error) {
+func (c *Client) WaitUntilActive(ctx context.Context, id string, opts ...WaitOption) (_ *Instance, err error) {
+	ctx, tel := c.operation(ctx, "WaitUntilActive", id)
+	defer tel.end(&err)
+
 	if err := checkCall("WaitUntilActive", id, opts); err != nil {
 		return nil, err
 	}

@@ -723,3 +723,37 @@ func TestControlRefusesUnservedAction(t *testing.T) {
 	ctlOK(t, srv, "POST", "/_albtest/faults", map[string]any{"code": "ServiceUnavailable", "times": 1})
 	ctlOK(t, srv, "PUT", "/_albtest/ratelimits/*", map[string]any{"rps": 1000})
 }
+
+// The start-up options that name an action refuse one the emulator does
+// not serve, with the closest served names, as the control API does
+// (issue 17): such a fault or rate limit would never apply.
+func TestStartOptionsRefuseUnservedActions(t *testing.T) {
+	for name, tc := range map[string]struct {
+		opt  albtest.Option
+		want string
+	}{
+		"fault":      {albtest.WithFaults(albtest.Fault{Action: "DescribeZones"}, albtest.Fault{Action: "CreateLoadBalancr", Code: "ServiceUnavailable"}), `albtest: WithFaults: fault 2: action "CreateLoadBalancr" is not served by the emulator; closest: CreateLoadBalancer`},
+		"rate limit": {albtest.WithRateLimit("GetLoadBalancerAtribute", 1, 1), `albtest: WithRateLimit: action "GetLoadBalancerAtribute" is not served by the emulator; closest: GetLoadBalancerAttribute`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv, err := albtest.Start(tc.opt)
+			if err == nil {
+				srv.Close()
+				t.Fatal("started")
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v; want %q", err, tc.want)
+			}
+		})
+	}
+	for _, a := range []string{"", "CreateLoadBalancer", "DescribeZones", "DescribeEipAddresses"} {
+		if err := albtest.CheckAction(a); err != nil {
+			t.Errorf("CheckAction(%q): %v", a, err)
+		}
+	}
+	srv, err := albtest.Start(albtest.WithFaults(albtest.Fault{Code: "ServiceUnavailable", Times: 1}), albtest.WithRateLimit("", 100, 10), albtest.WithRateLimit("DescribeZones", 1, 1))
+	if err != nil {
+		t.Fatalf("every action and served actions: %v", err)
+	}
+	srv.Close()
+}

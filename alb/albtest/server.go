@@ -179,7 +179,8 @@ func WithoutNonceCheck() Option { return func(c *config) { c.noNonceCheck = true
 // WithRateLimit limits action to rps requests per second with bursts of
 // burst (token bucket, against the server clock). Requests over the limit get
 // 400 Throttling.User. An empty action limits every action, each with its own
-// bucket.
+// bucket. An action the emulator does not serve is refused (see
+// [CheckAction]).
 func WithRateLimit(action string, rps float64, burst int) Option {
 	return func(c *config) { c.rateLimits[action] = rateSpec{rps: rps, burst: burst} }
 }
@@ -200,7 +201,8 @@ func WithRequestLogLimit(n int) Option { return func(c *config) { c.logLimit = n
 func WithoutControlAPI() Option { return func(c *config) { c.noControl = true } }
 
 // WithFaults injects faults at start-up and again after every Reset (faults
-// injected later with InjectFault are cleared by Reset).
+// injected later with InjectFault are cleared by Reset). A fault on an
+// action the emulator does not serve is refused (see [CheckAction]).
 func WithFaults(faults ...Fault) Option {
 	return func(c *config) { c.faults = append(c.faults, faults...) }
 }
@@ -356,6 +358,9 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s.region = w.Region
 	s.routes = buildRoutes()
+	if err := s.checkStartActions(); err != nil {
+		return nil, err
+	}
 	for _, cr := range c.creds {
 		s.anyExpired = s.anyExpired || cr.expired
 	}

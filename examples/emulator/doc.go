@@ -60,6 +60,9 @@
 //
 //	-rate-limit 'CreateLoadBalancer=0.5:1,*=50'
 //
+// An ACTION of -faults or -rate-limit that the emulator does not serve is
+// refused at start-up with the closest served names (it would never apply).
+//
 // The server clock is the wall time plus an offset that the control API
 // moves (albtest.OffsetClock): time keeps flowing, and a jump of hours
 // completes duration transitions without breaking request signatures,

@@ -70,6 +70,9 @@ func parseFaults(spec string, seed uint64) ([]faultSpec, error) {
 				f.Status = st
 			}
 		}
+		if err := albtest.CheckAction(action); err != nil {
+			return bad("%v", err)
+		}
 		out = append(out, faultSpec{fault: f, text: describeFault(f, p)})
 	}
 	return out, nil
@@ -146,6 +149,9 @@ func parseRateLimits(spec string) ([]rateLimit, error) {
 			if err != nil || burst < 1 {
 				return bad("burst %q: want a whole number >= 1", burstText)
 			}
+		}
+		if err := albtest.CheckAction(action); err != nil {
+			return bad("%v", err)
 		}
 		out = append(out, rateLimit{action: action, rps: rps, burst: burst})
 	}

@@ -276,6 +276,10 @@ func TestRunBadFlags(t *testing.T) {
 		{[]string{"-rate-limit", "X=0"}, `rate "0"`},
 		{[]string{"-rate-limit", "X=1:0"}, `burst "0"`},
 		{[]string{"-rate-limit", "a.b=1"}, `action "a.b"`},
+		// Actions the emulator does not serve would never apply (issue 17).
+		{[]string{"-faults", "Throttling.User:0.5@CreateLoadBalancr"}, `item 1 "Throttling.User:0.5@CreateLoadBalancr": action "CreateLoadBalancr" is not served by the emulator; closest: CreateLoadBalancer`},
+		{[]string{"-faults", "drop:0.1@GetLoadBalancerAttribute,drop:0.1@DescribeZone"}, `item 2 "drop:0.1@DescribeZone": action "DescribeZone" is not served by the emulator; closest: DescribeZones`},
+		{[]string{"-rate-limit", "*=10,ListLoadBalancer=1"}, `item 2 "ListLoadBalancer=1": action "ListLoadBalancer" is not served by the emulator; closest: ListLoadBalancers`},
 		{[]string{"-provisioning", "soon"}, "polls:N"},
 		{[]string{"-provisioning", "1s", "-provisioning-delay", "2s"}, "both given"},
 		{[]string{"-provisioning-delay", "-1s"}, "negative"},

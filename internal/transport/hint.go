@@ -17,7 +17,14 @@ import (
 // Throttling.User and Throttling.Api of the ALB client); a Hint reads the
 // answer's headers themselves, for every product and code. It is safe for
 // concurrent use.
-type Hint struct{ d atomic.Int64 }
+//
+// A Hint also keeps the request ID of the last answer (its x-acs-request-id
+// header) once KeepRequestID has been called, for the span of an attempt.
+type Hint struct {
+	d      atomic.Int64
+	keepID atomic.Bool
+	id     atomic.Pointer[string]
+}
 
 type hintKey struct{}
 
@@ -31,9 +38,22 @@ func WithHint(ctx context.Context, h *Hint) context.Context {
 // clears it.
 func (h *Hint) Take() time.Duration { return time.Duration(h.d.Swap(0)) }
 
+// KeepRequestID makes the Hint keep the request ID of the answers to come
+// (any status), for TakeRequestID.
+func (h *Hint) KeepRequestID() { h.keepID.Store(true) }
+
+// TakeRequestID returns the request ID kept since the last take ("" when
+// none) and clears it.
+func (h *Hint) TakeRequestID() string {
+	if p := h.id.Swap(nil); p != nil {
+		return *p
+	}
+	return ""
+}
+
 // Hinting wraps an SDK HTTP client: the answers to requests whose context
 // carries a [Hint] ([WithHint]) record their retry delay in it
-// ([RetryAfter]).
+// ([RetryAfter]), and their request ID when the Hint keeps it.
 func Hinting(next dara.HttpClient) dara.HttpClient { return hinting{next} }
 
 type hinting struct{ next dara.HttpClient }
@@ -41,10 +61,18 @@ type hinting struct{ next dara.HttpClient }
 // Call sends req through the wrapped client and records the answer's hint.
 func (h hinting) Call(req *http.Request, tr *http.Transport) (*http.Response, error) {
 	res, err := h.next.Call(req, tr)
-	if res != nil && res.StatusCode >= 400 {
-		if hint, ok := req.Context().Value(hintKey{}).(*Hint); ok {
+	if res == nil {
+		return res, err
+	}
+	if hint, ok := req.Context().Value(hintKey{}).(*Hint); ok {
+		if res.StatusCode >= 400 {
 			if d, ok := RetryAfter(res.Header); ok {
 				hint.d.Store(int64(d))
+			}
+		}
+		if hint.keepID.Load() {
+			if id := res.Header.Get("x-acs-request-id"); id != "" {
+				hint.id.Store(&id)
 			}
 		}
 	}
