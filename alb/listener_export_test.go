@@ -24,7 +24,9 @@ func DissociateCertificatesRequestForTest(id string, certs []string, token strin
 	return dissociateCertificatesRequest(id, certs, token, dryRun)
 }
 
-func ListenerFromSDKForTest(b *albsdk.GetListenerAttributeResponseBody) *Listener { return listenerFromSDK(b) }
+func ListenerFromSDKForTest(b *albsdk.GetListenerAttributeResponseBody) *Listener {
+	return listenerFromSDK(b)
+}
 
 func ListenerFromListSDKForTest(b *albsdk.ListListenersResponseBodyListeners) *Listener {
 	return listenerFromListSDK(b)
