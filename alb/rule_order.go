@@ -258,7 +258,10 @@ func (p *rulePlanner) compOf(n *ruleNode) *component {
 
 // settled reports whether removing the old node x (present) changes no
 // request's rule to one of neither table: each node it may share a request
-// with is placed, gone, except, or an old node live before it.
+// with is placed, gone, except, an old node live before it, or a rule
+// that stays as it is (the same in both tables, live after it: the
+// request then goes where the wanted table sends it, provided two such
+// rules that may share a request are already in their wanted order).
 func (p *rulePlanner) settled(c *component, x, except *ruleNode) bool {
 	before := map[*ruleNode]bool{}
 	for _, y := range c.present {
@@ -267,13 +270,30 @@ func (p *rulePlanner) settled(c *component, x, except *ruleNode) bool {
 		}
 		before[y] = true
 	}
+	var stays []*ruleNode
 	for _, y := range x.nbrs {
-		if y == except || y.placed || y.gone || before[y] {
-			continue
+		switch {
+		case y == except || y.placed || y.gone || before[y]:
+		case unchanged(y):
+			stays = append(stays, y)
+		default:
+			return false
 		}
-		return false
+	}
+	for i, a := range stays {
+		for _, b := range stays[i+1:] {
+			if slices.Contains(a.nbrs, b) && (a.phys.pos < b.phys.pos) != (a.final < b.final) {
+				return false
+			}
+		}
 	}
 	return true
+}
+
+// unchanged reports whether n is a live rule the same in both tables
+// (conditions and actions; its priority may change).
+func unchanged(n *ruleNode) bool {
+	return n.old && n.new && n.phys != nil && (n.foreign || actionsKey(n.phys.spec.Actions) == actionsKey(n.spec.Actions))
 }
 
 // removeSettled deletes the old-only nodes of c whose removal is safe, the
