@@ -86,7 +86,7 @@ func CheckListener(spec ListenerSpec, facts ListenerFacts) []Finding {
 			blocking(RuleListenerServerGroupProtocol, ref.field, fmt.Sprintf("server group %s: %s", ref.id, why), "use a server group of a backend protocol the listener takes")
 		}
 	}
-	if facts.Edition != "" {
+	if facts.Edition.Valid() {
 		fromErr(CheckListenerServerGroups(spec, facts.Edition, specs), "turn the feature off in the server group, or upgrade the instance (UpgradeEdition)")
 	}
 
@@ -114,7 +114,7 @@ func CheckListener(spec ListenerSpec, facts ListenerFacts) []Finding {
 
 	// Routing's warnings.
 	for _, f := range routing.Check(spec.table(facts.Edition)) {
-		if f.Severity == routing.SeverityWarning {
+		if f.Severity == routing.SeverityWarning && !routingNotSurfaced[f.Rule] {
 			warn(f.Rule, defaultField(f.Field), f.Message, "")
 		}
 	}

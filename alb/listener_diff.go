@@ -403,6 +403,10 @@ func (p *ListenerPlan) planRules(spec ListenerSpec, existing []Rule, defaultChan
 		absent[n] = true
 	}
 	owned := spec.ruleMembership() == MembershipOwned
+	if why := duplicateRules(spec); why != nil {
+		p.Blocked = append(p.Blocked, *why)
+		return false
+	}
 	ov := newOverlapper()
 	blocked := false
 	var placements, removals, response []RuleStep
@@ -433,6 +437,22 @@ func (p *ListenerPlan) planRules(spec ListenerSpec, existing []Rule, defaultChan
 	p.Rules = append(append(placements, removals...), response...)
 	p.defaultAfter = len(placements)
 	return !blocked
+}
+
+// duplicateRules reports a spec whose rules share a name, or a priority in
+// one direction (Validate refuses both): no order can be planned for it.
+func duplicateRules(spec ListenerSpec) *Difference {
+	names := map[string]bool{}
+	prios := map[string]bool{}
+	for _, r := range spec.Rules {
+		k := fmt.Sprintf("%s/%d", r.direction(), r.Priority)
+		if names[r.Name] || prios[k] || r.Priority < 1 || r.Priority > maxPriority {
+			return &Difference{Field: "Rules", To: r.String(), Rule: RuleListenerRuleNameUnique,
+				Reason: "the spec's rules share a name or a priority, or a priority is out of range", Instead: "validate the spec (ListenerSpec.Validate) and correct it"}
+		}
+		names[r.Name], prios[k] = true, true
+	}
+	return nil
 }
 
 // buildRuleNodes turns one direction's current and wanted rules into the

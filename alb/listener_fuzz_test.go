@@ -158,7 +158,15 @@ func FuzzListenerValidate(f *testing.F) {
 		for _, ed := range alb.Editions() {
 			_ = alb.CheckListenerEdition(s, ed)
 		}
-		_ = alb.CheckListener(s, lsnFacts())
+		all := ruleIDs()
+		for _, fd := range alb.CheckListener(s, lsnFacts()) {
+			if _, ok := all[fd.Rule]; !ok || fd.Message == "" {
+				t.Fatalf("CheckListener finding of a rule Rules() does not list: %v", fd)
+			}
+		}
+		// Any spec plans without panicking against a live listener.
+		live := lsnHTTP().WithRules(webRule(), alb.NewRuleSpec("r0", 1, routing.Path("/*")).Then(routing.ForwardTo("sgp-1")))
+		_ = alb.DiffListener(s, settledListener(live), nil, liveRules(live)).String()
 		if err != nil {
 			return
 		}

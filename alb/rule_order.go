@@ -506,7 +506,7 @@ func (p *rulePlanner) move(c *component, x *ruleNode, s int) {
 func (p *rulePlanner) vacate(r *physRule, at int) error {
 	x := r.node
 	c := p.compOf(x)
-	if x.foreign || c == nil {
+	if x.foreign || x.placed || c == nil {
 		return fmt.Errorf("%w: priority %d is taken by rule %s", errNoFreePriority, at, r.spec.Name)
 	}
 	if p.early && !x.new && (x.newOf == nil || x.newOf.placed) && p.settled(c, x, nil) {
