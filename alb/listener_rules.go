@@ -140,10 +140,10 @@ func addListenerRules(out []RuleInfo) []RuleInfo {
 		}
 		level, check, scope := LevelSpec, CheckedLocally, ScopeRule
 		switch {
+		case r.ID == routing.RuleEditionRulesQuota:
+			level, check = LevelAttach, CheckedAgainstEdition+" above the raisable maximum; "+ReportedAsWarning+" above the default"
 		case r.Severity == routing.SeverityWarning:
 			check = ReportedAsWarning
-		case r.ID == routing.RuleEditionRulesQuota:
-			level, check = LevelAttach, CheckedAgainstEdition+"; "+ReportedAsWarning+" above the default"
 		case strings.HasPrefix(r.ID, "edition-"):
 			level, check = LevelAttach, CheckedAgainstEdition
 		}

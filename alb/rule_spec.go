@@ -39,8 +39,12 @@ const (
 //
 // A rule is identified by its Name within its listener ([DiffListener]
 // matches the listener's rules by name): names are unique in a
-// [ListenerSpec]. Priority is 1–10000, unique per listener and direction;
-// lower numbers are evaluated first.
+// [ListenerSpec]. The ALB ingress controller keys rules by priority and
+// direction instead, so a rule whose priority changes reads as a new rule
+// and the old one's deletion; a name stays the same while the priority,
+// conditions and actions change, and RuleIds are not known before the
+// create. Priority is 1–10000, unique per listener and direction; lower
+// numbers are evaluated first.
 type RuleSpec struct {
 	// Name is the RuleName: 2–128 letters, digits, '.', '_' and '-',
 	// starting with a letter.
