@@ -309,6 +309,30 @@ func TestDiffListenerRuleOrder(t *testing.T) {
 			t.Errorf("steps %v", got)
 		}
 	})
+	t.Run("a run of dense priorities shifts from the top down, each rule once", func(t *testing.T) {
+		for _, overlap := range []bool{false, true} {
+			var have, want []alb.RuleSpec
+			for i := range 10 {
+				path := fmt.Sprintf("/a%d", i)
+				if overlap {
+					path = fmt.Sprintf("/a%d*", i%2) // two groups of rules that share requests
+				}
+				r := alb.NewRuleSpec(fmt.Sprintf("r%d", i), i+1, routing.Host("www.example.com"), routing.Path(path)).Then(routing.ForwardTo("sgp-1"))
+				have = append(have, r)
+				if i >= 2 {
+					r = r.WithPriority(i + 2)
+				}
+				want = append(want, r)
+			}
+			want = append(want, alb.NewRuleSpec("new", 3, routing.Host("www.example.com"), routing.Path("/new")).Then(routing.ForwardTo("sgp-2")))
+			from := lsnHTTP().WithRules(have...)
+			p := alb.DiffListener(lsnHTTP().WithRules(want...), settledListener(from), nil, liveRules(from))
+			steps := rulesOf(p)
+			if len(steps) != 9 || steps[0] != "update rule r9 rule-10: priority 10 → 11" || steps[8] != "create rule new at priority 3" {
+				t.Errorf("overlap %v: steps\n%s", overlap, strings.Join(steps, "\n"))
+			}
+		}
+	})
 	t.Run("an isolated rule's conditions change in place", func(t *testing.T) {
 		host := alb.NewRuleSpec("host", 5, routing.Host("a.example.com")).Then(routing.ForwardTo("sgp-1"))
 		from := lsnHTTP().WithRules(host)

@@ -513,17 +513,40 @@ func (p *rulePlanner) vacate(r *physRule, at int) error {
 		p.emitDelete(c, x)
 		return nil
 	}
+	if p.chain(x, at, map[*ruleNode]bool{}) {
+		return nil
+	}
 	return p.shift(c, x, at, 0)
 }
 
-// shift moves the live old node x of c off priority avoid, within its
-// window in c's order (above c's placed nodes and its predecessor, below
-// its successor), pushing the successor up first when the window is full.
-func (p *rulePlanner) shift(c *component, x *ruleNode, avoid, depth int) error {
-	if depth > len(c.present)+1 {
-		return fmt.Errorf("%w to move rule %s", errNoFreePriority, x.name)
+// chain moves the live node x, which the wanted table keeps, straight to
+// its final priority, first moving the rule that holds it to its own final
+// priority the same way (a run of rules shifting by one moves from the
+// top down, each once); it reports false, having moved nothing of the
+// failed link, when a link is not a kept rule, would leave its component's
+// order, or closes a cycle (a swap needs a temporary priority).
+func (p *rulePlanner) chain(x *ruleNode, avoid int, seen map[*ruleNode]bool) bool {
+	if !x.new || x.foreign || x.placed || x.phys == nil || seen[x] || x.final == avoid || x.final == x.phys.pos {
+		return false
 	}
-	lo, hi := 0, maxPriority+1
+	seen[x] = true
+	c := p.compOf(x)
+	if y := p.occ[x.final]; y != nil && (y.node == nil || !p.chain(y.node, avoid, seen)) {
+		return false
+	}
+	lo, hi, _ := p.window(c, x)
+	if x.final <= lo || x.final >= hi || p.occ[x.final] != nil || p.reservedFor(x.final, x) {
+		return false
+	}
+	p.move(c, x, x.final)
+	return true
+}
+
+// window is the range (lo, hi) the live old node x of c may move within
+// without passing another node of c: above c's placed nodes and its
+// predecessor, below its successor (returned too).
+func (p *rulePlanner) window(c *component, x *ruleNode) (lo, hi int, next *ruleNode) {
+	hi = maxPriority + 1
 	for _, y := range c.placed {
 		if y.phys != nil {
 			lo = max(lo, y.phys.pos)
@@ -533,11 +556,21 @@ func (p *rulePlanner) shift(c *component, x *ruleNode, avoid, depth int) error {
 	if i > 0 {
 		lo = max(lo, c.present[i-1].phys.pos)
 	}
-	var next *ruleNode
-	if i+1 < len(c.present) {
+	if i >= 0 && i+1 < len(c.present) {
 		next = c.present[i+1]
 		hi = next.phys.pos
 	}
+	return lo, hi, next
+}
+
+// shift moves the live old node x of c off priority avoid, within its
+// window in c's order (above c's placed nodes and its predecessor, below
+// its successor), pushing the successor up first when the window is full.
+func (p *rulePlanner) shift(c *component, x *ruleNode, avoid, depth int) error {
+	if depth > len(c.present)+1 {
+		return fmt.Errorf("%w to move rule %s", errNoFreePriority, x.name)
+	}
+	lo, hi, next := p.window(c, x)
 	free := func(s int) bool { return s != avoid && p.occ[s] == nil }
 	s := 0
 	if x.new && x.final > lo && x.final < hi && free(x.final) && !p.reservedFor(x.final, x) {
