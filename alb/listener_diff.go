@@ -74,7 +74,9 @@ type ListenerCall struct {
 // (RuleStep.Temporary); when ALB's numbers are dense the planner pushes
 // neighbours up as needed; a rule not managed (Shared mode) never moves.
 // The steps of one batched call concern rules that share no request and
-// no priority.
+// no priority (GUESS: the service may check each rule of a batch against
+// the listener as it was, so a rule moving into a priority another rule
+// of the batch leaves gets its own call).
 //
 // Blocked lists what cannot change in place with what to do instead: a
 // protocol, port or instance that differs (the plan then writes nothing),
