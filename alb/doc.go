@@ -215,6 +215,57 @@
 // off, a VPC or scheduler on an Fc group, a port, weight or IP on an Fc
 // server) is refused rather than dropped.
 //
+// # Listeners and rules
+//
+// A [ListenerSpec] describes a listener (HTTP, HTTPS or QUIC; port;
+// default action forwarding to server groups; timeouts; gzip; HTTP/2; TLS
+// security policy; default and additional certificates; mutual TLS; QUIC
+// upgrade; [XForwardedFor] headers; tags) and its forwarding rules, each a
+// [RuleSpec] whose conditions and actions are package routing's: routing
+// decides the matching semantics and the value formats once, for albkit's
+// checks and for albtest's data plane alike. [ListenerSpec.Validate]
+// reports every violation at once, with field paths such as
+// "Rules[2].Conditions[0].Values[1]"; the rules' own IDs are routing's,
+// listed in [Rules] with the scope "rule". [CheckListenerEdition] refuses
+// what the instance's edition lacks, naming the rule and the edition that
+// has it (the edition table is package edition's), and
+// [CheckListenerServerGroups] the Standard features of the server groups a
+// Basic instance's listener would use. [CheckListener] checks a spec
+// against facts given as plain inputs ([ListenerFacts]: the edition, the
+// VPC, the instance's listeners, the server groups): references to groups
+// that do not exist, are in another VPC or speak a backend protocol the
+// listener cannot use, one listener per port, the listener quota,
+// routing's warnings (shadowed rules, forwards of weight 0) and the
+// product documentation's WAF note (X-Forwarded-Proto on a WAF-enabled
+// instance), each a [Finding].
+//
+// [DiffListener] compares a spec with a [Listener], its
+// [ListenerCertificate] list and its [Rule] list as the service reports
+// them and returns a [ListenerPlan]: one UpdateListenerAttribute with
+// exactly the changed fields, certificates to associate and dissociate,
+// and rule writes ([RuleStep]) ordered so that no request is ever routed
+// by a rule of neither the current nor the wanted table (temporary
+// priorities when rules swap, a new version created beside a rule whose
+// conditions change when that is needed), batched into calls of the API's
+// maxima; what cannot change in place (protocol, port, tags) is in
+// Blocked with what to do instead. Rules are identified by name within
+// the listener; membership is Shared by default, as for server groups.
+// [SpecFromListener] and [SpecFromRule] read specs back. A
+// [SecurityPolicySpec] describes a custom TLS policy (versions and
+// ciphers), diffed by [DiffSecurityPolicy].
+//
+// Facts marked GUESS in the API reference and the choices albkit made for
+// listeners and rules: idle and request timeouts are 1–600 s (the SDK says
+// 1–60 and 1–180, the quota table and the Terraform provider 600); an
+// HTTPS or QUIC listener needs a default certificate and mutual TLS is
+// HTTPS's; an HTTP or HTTPS listener and a QUIC one may share a port
+// number; trusted proxies go comma-separated; a listener's tags are set
+// at creation only; CreateRules and UpdateRulesAttribute take 10 rules a
+// call, as the ingress controller sends; a rule's name may be used twice
+// for a moment while a new version replaces an old one; InsertHeader's
+// CoverEnabled is refused (it can be neither created nor read back); a
+// promoted default certificate is listed once.
+//
 // # Resources other than the instance
 //
 // Decision: operations on the instance are methods of [Client]; every

@@ -136,9 +136,10 @@ type ruleRow struct {
 }
 
 // Rules returns every validation rule albkit applies, with its source, in
-// a stable order: the instance's, then the server groups' (rules shared by
-// both are listed once, with the instance's, and say so in Scope). The
-// README's feature tables are this list.
+// a stable order: the instance's, then the server groups', then the
+// listeners', forwarding rules' (package routing's) and security
+// policies' (rules shared are listed once, with the first, and say so in
+// Scope). The README's feature tables are this list.
 func Rules() []RuleInfo {
 	const (
 		pre = "Prerequisites"
@@ -253,7 +254,7 @@ func Rules() []RuleInfo {
 		}
 		out = append(out, RuleInfo{ID: r.ID, Level: r.Level, Source: r.Source, Text: r.Text, Check: ck, Scope: ScopeServerGroup})
 	}
-	return out
+	return addListenerRules(out) // listeners, forwarding rules, security policies
 }
 
 // sharedWithServerGroups are the instance's rules that server groups
