@@ -153,41 +153,58 @@ func writeThenWaitRes[T any](c *Client, ctx context.Context, f *family[T], s wai
 //     that is success.
 func changeRes[T any](c *Client, ctx context.Context, f *family[T], s waitSpec, opts []WaitOption, token string,
 	send func(ctx context.Context, sdk *albsdk.Client, token string) error, shows func(T) bool) (T, error) {
-	if token == "" {
-		token = c.newTok()
+	var zero T
+	sent, err := sendRes(c, ctx, f, s, opts, token, send)
+	ready := readySpec(s)
+	if err == nil {
+		c.emit(Event{Kind: EventStep, Operation: s.op, ID: s.id, Message: s.op + " sent for " + s.id})
+		return waitRes(c, ctx, f, s, c.waitOptions(opts), readyAcceptor(c, f, time.Time{}, 0, shows))
 	}
-	action, id := s.op, s.id
-	ready := waitSpec{op: action, id: id, waiting: s.waiting, full: s.full}
+	var ae *APIError
+	if sent || !errors.As(err, &ae) || ae.Retryable() || ae.Auth() || ae.NotFound() || ae.class().Has(apierr.InUse) {
+		return zero, err
+	}
+	now, werr := waitRes(c, ctx, f, ready, c.waitOptions(opts), readyAcceptor(c, f, time.Time{}, 0, nil))
+	if werr != nil || shows == nil || !shows(now) {
+		return zero, err
+	}
+	c.emit(Event{Kind: EventStep, Operation: s.op, ID: s.id, Message: s.op + " answered " + ae.Code + " but the change is there already"})
+	return now, nil
+}
+
+// readySpec is the wait until the resource of s is ready (its first word
+// of waiting: "Active", "Available", "Running").
+func readySpec(s waitSpec) waitSpec {
+	ready := waitSpec{op: s.op, id: s.id, waiting: s.waiting, full: s.full}
 	if w, _, ok := strings.Cut(s.waiting, " "); ok {
 		ready.waiting = w
 	}
+	return ready
+}
+
+// sendRes sends a write (s.op) that concerns resource s.id of family f,
+// with one ClientToken (token; a new one when empty) for every attempt of
+// every round: when the write's own retries run out on a busy resource
+// (IncorrectStatus.*, ResourceInConfiguring.*, throttling), it waits until
+// the resource is ready and sends the write again, a few times. It reports
+// whether the write was answered successfully (sent) and the last error.
+func sendRes[T any](c *Client, ctx context.Context, f *family[T], s waitSpec, opts []WaitOption, token string,
+	send func(ctx context.Context, sdk *albsdk.Client, token string) error) (bool, error) {
+	if token == "" {
+		token = c.newTok()
+	}
 	const rounds = 4
-	var zero T
 	for round := 1; ; round++ {
-		sent := false
-		v, err := writeThenWaitRes(c, ctx, f, s, opts, token, func(ctx context.Context, sdk *albsdk.Client, token string) error {
-			err := send(ctx, sdk, token)
-			sent = sent || err == nil
-			return err
-		}, shows)
+		err := c.call(ctx, s.op, true, func(ctx context.Context, sdk *albsdk.Client) error { return send(ctx, sdk, token) })
 		if err == nil {
-			return v, nil
+			return true, nil
 		}
-		if !sent && retryable(err) && round < rounds && ctx.Err() == nil {
-			if _, werr := waitRes(c, ctx, f, ready, c.waitOptions(opts), readyAcceptor(c, f, time.Time{}, 0, nil)); werr == nil {
-				c.emit(Event{Kind: EventStep, Operation: action, ID: id, Attempt: round, Message: action + " sent again: the " + f.name + " was busy"})
+		if retryable(err) && round < rounds && ctx.Err() == nil {
+			if _, werr := waitRes(c, ctx, f, readySpec(s), c.waitOptions(opts), readyAcceptor(c, f, time.Time{}, 0, nil)); werr == nil {
+				c.emit(Event{Kind: EventStep, Operation: s.op, ID: s.id, Attempt: round, Message: s.op + " sent again: the " + f.name + " was busy"})
 				continue
 			}
 		}
-		var ae *APIError
-		if sent || !errors.As(err, &ae) || ae.Retryable() || ae.Auth() || ae.NotFound() || ae.class().Has(apierr.InUse) {
-			return v, err
-		}
-		now, werr := waitRes(c, ctx, f, ready, c.waitOptions(opts), readyAcceptor(c, f, time.Time{}, 0, nil))
-		if werr != nil || shows == nil || !shows(now) {
-			return zero, err
-		}
-		c.emit(Event{Kind: EventStep, Operation: action, ID: id, Message: action + " answered " + ae.Code + " but the change is there already"})
-		return now, nil
+		return false, err
 	}
 }
