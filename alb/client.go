@@ -27,6 +27,7 @@ import (
 	"github.com/albkit/albkit/internal/retry"
 	"github.com/albkit/albkit/internal/transport"
 	"github.com/albkit/albkit/network"
+	"github.com/albkit/albkit/routing"
 )
 
 // Client creates and manages ALB instances in one region. It is safe for
@@ -80,8 +81,12 @@ type Client struct {
 	// maxElapsed bounds one call with its retries (RetryPolicy.MaxElapsed
 	// with its default; 0: none).
 	maxElapsed time.Duration
-	// sgPolls are the shared polls of server groups.
-	sgPolls *poller[*ServerGroup]
+	// sgPolls, lsnPolls, ruleReqPolls and ruleRespPolls are the shared
+	// polls of server groups, listeners and rules of either direction.
+	sgPolls       *poller[*ServerGroup]
+	lsnPolls      *poller[*Listener]
+	ruleReqPolls  *poller[*Rule]
+	ruleRespPolls *poller[*Rule]
 	// tel is the OpenTelemetry tracer and instruments (telemetry.go).
 	tel *telemetry
 }
@@ -558,6 +563,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.facts = flight.New[string, any](c.clock.Now)
 	c.lbPolls, c.jobPolls = newPoller(c, instanceKind), newPoller(c, jobKind)
 	c.sgPolls = newPoller(c, serverGroupPolls)
+	c.lsnPolls = newPoller(c, listenerPolls)
+	c.ruleReqPolls, c.ruleRespPolls = newPoller(c, rulePolls(routing.DirectionRequest)), newPoller(c, rulePolls(routing.DirectionResponse))
 	for _, code := range cfg.retryable {
 		c.extra[code] = true
 	}

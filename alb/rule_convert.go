@@ -362,6 +362,9 @@ func (r RuleSpec) createWire() ruleWire {
 // changes).
 func (s RuleStep) updateWire() ruleWire {
 	w := ruleWire{RuleId: dara.String(s.RuleID)}
+	if s.rename {
+		w.RuleName = dara.String(s.Rule.Name)
+	}
 	if s.FromPriority != s.Rule.Priority {
 		w.Priority = dara.Int32(int32(s.Rule.Priority))
 	}

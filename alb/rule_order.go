@@ -46,6 +46,9 @@ type RuleStep struct {
 	Replaces string
 
 	comp int // the component of rules that may match one request (batching)
+	// rename: an update that also sends RuleName (ForwardingRules.Update;
+	// a plan matches rules by name and never renames one).
+	rename bool
 }
 
 // String is one line: the step, its rule and what changes.
