@@ -87,6 +87,7 @@ type Client struct {
 	lsnPolls      *poller[*Listener]
 	ruleReqPolls  *poller[*Rule]
 	ruleRespPolls *poller[*Rule]
+	spPolls       *poller[*SecurityPolicy]
 	// tel is the OpenTelemetry tracer and instruments (telemetry.go).
 	tel *telemetry
 }
@@ -564,6 +565,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.lbPolls, c.jobPolls = newPoller(c, instanceKind), newPoller(c, jobKind)
 	c.sgPolls = newPoller(c, serverGroupPolls)
 	c.lsnPolls = newPoller(c, listenerPolls)
+	c.spPolls = newPoller(c, securityPolicyPolls)
 	c.ruleReqPolls, c.ruleRespPolls = newPoller(c, rulePolls(routing.DirectionRequest)), newPoller(c, rulePolls(routing.DirectionResponse))
 	for _, code := range cfg.retryable {
 		c.extra[code] = true

@@ -12,6 +12,7 @@ import (
 
 	"github.com/albkit/albkit/alb"
 	"github.com/albkit/albkit/alb/albtest"
+	"github.com/albkit/albkit/routing"
 )
 
 // testClient returns albtest's ready client for srv.
@@ -633,6 +634,10 @@ func isAlbkitError(err error) bool {
 	if errors.As(err, &sv) && !isAlbkitError(sv.Err) {
 		return false // a ServersError must carry a typed cause
 	}
+	var rv *alb.RulesError
+	if errors.As(err, &rv) && !isAlbkitError(rv.Err) {
+		return false
+	}
 	return errors.As(err, &ae) || errors.As(err, &ne) || errors.As(err, &ma) || errors.As(err, &se) ||
 		errors.As(err, &we) || errors.As(err, &ve) || errors.As(err, &ge) || errors.As(err, &ie)
 }
@@ -672,6 +677,13 @@ func TestEveryErrorIsTyped(t *testing.T) {
 				t.Fatal(err)
 			}
 			sgs := c.ServerGroups()
+			lsnSpec := alb.NewListenerSpec(inst.ID, alb.ListenerHTTP, 80, sg.ID).WithIdempotencyKey("typed-lsn-" + name).
+				WithRules(alb.NewRuleSpec("r1", 10, routing.Path("/a")).Then(routing.ForwardTo(sg.ID)))
+			lsn, err := testClient(t, srv).Listeners().Create(ctx, lsnSpec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lss, frs := c.Listeners(), c.ForwardingRules()
 			srv.InjectFault(fault)
 			ops := map[string]func() error{
 				"Get": func() error { _, err := c.Get(ctx, inst.ID); return err },
@@ -732,6 +744,15 @@ func TestEveryErrorIsTyped(t *testing.T) {
 				"ServerGroups.RemoveServers": func() error { _, err := sgs.RemoveServers(ctx, sg.ID, ipServers(1)); return err },
 				"ServerGroups.Ensure":        func() error { _, err := sgs.Ensure(ctx, sgSpec.WithMembership(alb.MembershipOwned)); return err },
 				"ServerGroups.Delete":        func() error { return sgs.Delete(ctx, sg.ID) },
+				"Listeners.Get":              func() error { _, err := lss.Get(ctx, lsn.ID); return err },
+				"Listeners.Ensure":           func() error { _, err := lss.Ensure(ctx, lsnSpec.WithTimeouts(30, 0)); return err },
+				"Listeners.Stop":             func() error { _, err := lss.Stop(ctx, lsn.ID); return err },
+				"Listeners.Health":           func() error { _, err := lss.Health(ctx, lsn.ID); return err },
+				"ForwardingRules.Create": func() error {
+					_, err := frs.Create(ctx, lsn.ID, alb.NewRuleSpec("r2", 20, routing.Path("/b")).Then(routing.ForwardTo(sg.ID)))
+					return err
+				},
+				"Listeners.Delete": func() error { return lss.Delete(ctx, lsn.ID) },
 			}
 			check := func(opName string, err error) {
 				if err == nil {
@@ -751,7 +772,9 @@ func TestEveryErrorIsTyped(t *testing.T) {
 			for _, phase := range [][]string{{"Get", "List", "FindByToken", "Create", "CreateDryRun", "ResumeCreate", "WaitUntilActive",
 				"EnableDeletionProtection", "DisableDeletionProtection", "EnableReadOnly", "DisableReadOnly", "PlanRelease",
 				"ServerGroups.Get", "ServerGroups.List", "ServerGroups.Create", "ServerGroups.ResumeCreate", "ServerGroups.Update",
-				"ServerGroups.AddServers", "ServerGroups.UpdateServers", "ServerGroups.RemoveServers", "ServerGroups.Ensure"},
+				"ServerGroups.AddServers", "ServerGroups.UpdateServers", "ServerGroups.RemoveServers", "ServerGroups.Ensure",
+				"Listeners.Get", "Listeners.Ensure", "Listeners.Stop", "Listeners.Health", "ForwardingRules.Create"},
+				{"Listeners.Delete"},
 				{"ResumeRelease", "Release", "ServerGroups.Delete"}} {
 				var wg sync.WaitGroup
 				for _, opName := range phase {

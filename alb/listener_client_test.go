@@ -183,7 +183,7 @@ func TestListenerLifecycleAndGroupsInUse(t *testing.T) {
 	// The group a rule forwards to cannot be deleted while the rule is.
 	err = e.c.ServerGroups().Delete(ctx, e.groups[1])
 	var iu *alb.InUseError
-	if !errors.As(err, &iu) || !slices.Contains(iu.LoadBalancerIDs, e.inst.ID) {
+	if !errors.As(err, &iu) || !slices.Contains(iu.LoadBalancerIDs, e.inst.ID) || len(iu.Users) != 1 || !strings.Contains(iu.Users[0], "(api)") {
 		t.Fatalf("deleting a group in use: %v", err)
 	}
 	if err := ls.Delete(ctx, l.ID); err != nil {

@@ -7,6 +7,7 @@ import (
 	"iter"
 	"log/slog"
 	"regexp"
+	"slices"
 	"time"
 
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
@@ -601,8 +602,9 @@ func (g *ServerGroups) Delete(ctx context.Context, id string, opts ...WaitOption
 			return nil
 		case errors.As(err, &ae) && ae.class().Has(apierr.InUse):
 			ie := &InUseError{Kind: kindServerGroup, ID: id, Err: err}
-			if sg, gerr := g.Get(ctx, id); gerr == nil {
+			if sg, gerr := g.c.sgPolls.get(ctx, id); gerr == nil {
 				ie.LoadBalancerIDs = sg.LoadBalancerIDs
+				ie.Users = g.users(ctx, id, sg.LoadBalancerIDs)
 			}
 			return ie
 		case retryable(err) && round < rounds && ctx.Err() == nil:
@@ -621,4 +623,32 @@ func (g *ServerGroups) Delete(ctx context.Context, id string, opts ...WaitOption
 		}
 		return err
 	}
+}
+
+// users names the listeners and forwarding rules of the instances lbIDs
+// that use group id, for an *InUseError (best effort: a read that fails
+// leaves them out).
+func (g *ServerGroups) users(ctx context.Context, id string, lbIDs []string) []string {
+	if len(lbIDs) == 0 {
+		return nil
+	}
+	lbIDs = lbIDs[:min(len(lbIDs), 20)]
+	var out []string
+	for ls, err := range g.c.Listeners().List(ctx, ListenerFilter{LoadBalancerIDs: lbIDs}) {
+		if err != nil {
+			return out
+		}
+		if slices.Contains(ls.DefaultServerGroupIDs, id) {
+			out = append(out, "listener "+ls.ID+" (its default action)")
+		}
+	}
+	for r, err := range g.c.ForwardingRules().List(ctx, RuleFilter{LoadBalancerIDs: lbIDs}) {
+		if err != nil {
+			return out
+		}
+		if slices.ContainsFunc(r.serverGroupRefs(), func(g groupRef) bool { return g.id == id }) {
+			out = append(out, fmt.Sprintf("rule %s (%s) of listener %s", r.ID, r.Name, r.ListenerID))
+		}
+	}
+	return out
 }
