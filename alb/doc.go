@@ -316,6 +316,42 @@
 //   - [ServerGroups.Sweep] finds groups by tag or name, or albkit's orphans
 //     (tagged, old, unowned), and deletes them; a dry run by default.
 //
+// # Listeners, rules and security policies on the client
+//
+//   - [Listeners.Ensure] (and [Listeners.Create]) check a [ListenerSpec]
+//     against live facts before any write: the instance's edition (a Basic
+//     instance's listener is refused what Basic lacks, naming the edition
+//     that has it), its other listeners (one per port), and the server
+//     groups the listener and its rules use (they exist, are in the
+//     instance's VPC, speak a backend protocol the listener can use, use
+//     no feature the edition lacks); a blocking finding is a
+//     *[FindingsError] ([ErrPreflightFailed]), and the plan's warnings
+//     (shadowed rules, X-Forwarded-Proto on a WAF-enabled instance) come
+//     back with the result. Then they apply [DiffListener]'s plan call by
+//     call, waiting after each until its effect is there (the listener
+//     Running again, rules Available or gone, certificates Associated or
+//     gone), so that no request meets a rule of neither the current nor the
+//     wanted table; the calls made are the plan's and a second Ensure
+//     writes nothing. [Listeners.PlanEnsure] shows the plan and findings.
+//   - [Listeners.Get], [Listeners.List], [Listeners.ListCertificates],
+//     [Listeners.Health] (GetListenerHealthStatus as [ListenerHealth]) read;
+//     [Listeners.Update], [Listeners.Start], [Listeners.Stop],
+//     [Listeners.Delete] (its rules go with it),
+//     [Listeners.AssociateCertificates] and
+//     [Listeners.DissociateCertificates] change one listener and wait.
+//   - [ForwardingRules] changes single rules or batches (CreateMany in
+//     calls of [MaxRulesPerCreateCall], DeleteMany), lists both directions
+//     (ListRules answers Response rules only when asked) and reports a
+//     partial failure as a *[RulesError].
+//   - [SecurityPolicies] converges custom TLS policies and lists the
+//     system ones; a policy or server group still used is refused with an
+//     *[InUseError] naming its users.
+//
+// Writes on a busy listener or rule (ResourceInConfiguring.Listener,
+// IncorrectStatus.Listener, IncorrectStatus.Rule, VipStatusNotSupport) are
+// retried with the same ClientToken, then waited for and sent again, a
+// bounded number of times.
+//
 // # OpenTelemetry
 //
 // A Client traces and measures its work through the OpenTelemetry API
