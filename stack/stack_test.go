@@ -1,0 +1,214 @@
+package stack_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/albkit/albkit/alb"
+	"github.com/albkit/albkit/alb/albtest"
+	"github.com/albkit/albkit/routing"
+	"github.com/albkit/albkit/stack"
+)
+
+func env(t *testing.T, opts ...albtest.Option) (*albtest.Server, *alb.Client) {
+	t.Helper()
+	srv := albtest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	c, err := srv.Client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, c
+}
+
+func ips(n, third, port int) []alb.Server {
+	out := make([]alb.Server, n)
+	for i := range out {
+		out[i] = alb.IPServer(fmt.Sprintf("10.0.%d.%d", third, 1+i), port)
+	}
+	return out
+}
+
+// webStack is an instance, two Ip server groups, and an HTTP listener with
+// a host rule and a path rule.
+func webStack() stack.Stack {
+	return stack.Stack{
+		Key: "web-test",
+		Instance: alb.NewInstanceSpec(albtest.DefaultVPCID, alb.Internet, alb.EditionStandard,
+			alb.Zone(albtest.ZoneH, albtest.VSwitchH), alb.Zone(albtest.ZoneI, albtest.VSwitchI)).WithName("web"),
+		ServerGroups: []alb.ServerGroupSpec{
+			alb.NewServerGroupSpec("api", alb.ServerGroupIP, "").WithServers(ips(2, 1, 8080)...),
+			alb.NewServerGroupSpec("static", alb.ServerGroupIP, "").WithServers(ips(2, 2, 8080)...),
+		},
+		Listeners: []stack.Listener{{
+			Name: "http",
+			ListenerSpec: alb.NewListenerSpec("", alb.ListenerHTTP, 80, "static").WithRules(
+				alb.NewRuleSpec("api-host", 10, routing.Host("api.example.com")).Then(routing.ForwardTo("api")),
+				alb.NewRuleSpec("v1-path", 20, routing.Path("/v1/*")).Then(routing.ForwardTo("api")),
+			),
+		}},
+	}
+}
+
+// writes counts the write calls the server received.
+func writes(srv *albtest.Server) int {
+	n := 0
+	for action, count := range srv.Calls() {
+		if !strings.HasPrefix(action, "Get") && !strings.HasPrefix(action, "List") && !strings.HasPrefix(action, "Describe") {
+			n += count
+		}
+	}
+	return n
+}
+
+func TestApplyPlanDestroy(t *testing.T) {
+	srv, c := env(t)
+	ctx := context.Background()
+	s := webStack()
+	plan, err := s.Plan(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Blocked() || !plan.Writes() {
+		t.Fatalf("plan:\n%s", plan)
+	}
+	res, err := s.Apply(ctx, c, stack.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sorted(res.Calls()), sorted(plan.Calls()); !slices.Equal(got, want) {
+		t.Fatalf("calls %v\nplan  %v", got, want)
+	}
+	ids := res.IDs()
+	if ids["listener/http"] == "" || ids["server group/api"] == "" || ids["instance/web"] == "" {
+		t.Fatalf("ids %v", ids)
+	}
+	// A second apply writes nothing.
+	before := writes(srv)
+	again, err := s.Apply(ctx, c, stack.Options{})
+	if err != nil || len(again.Calls()) != 0 || writes(srv) != before {
+		t.Fatalf("second apply: %v, calls %v\n%s", err, again.Calls(), again.Plan)
+	}
+	// Change a rule and a weight, drop the path rule, add a group.
+	s2 := webStack()
+	s2.ServerGroups[0].Servers[0] = s2.ServerGroups[0].Servers[0].WithWeight(30)
+	s2.ServerGroups = append(s2.ServerGroups, alb.NewServerGroupSpec("canary", alb.ServerGroupIP, "").WithServers(ips(1, 3, 8080)...))
+	s2.Listeners[0].Rules = []alb.RuleSpec{
+		alb.NewRuleSpec("api-host", 10, routing.Host("api.example.com")).Then(routing.Forward(routing.Weighted("api", 90), routing.Weighted("canary", 10))),
+	}
+	plan2, err := s2.Plan(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res2, err := s2.Apply(ctx, c, stack.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := sorted(res2.Calls()), sorted(plan2.Calls()); !slices.Equal(got, want) {
+		t.Fatalf("calls %v\nplan  %v\n%s", got, want, plan2)
+	}
+	before = writes(srv)
+	if again, err := s2.Apply(ctx, c, stack.Options{}); err != nil || len(again.Calls()) != 0 || writes(srv) != before {
+		t.Fatalf("second apply of the change: %v %v", err, again.Calls())
+	}
+	// The static group is dropped: the listener's default action moves to
+	// api first, then the group is deleted.
+	s3 := s2
+	s3.ServerGroups = slices.DeleteFunc(slices.Clone(s2.ServerGroups), func(g alb.ServerGroupSpec) bool { return g.Name == "static" })
+	s3.Listeners = []stack.Listener{{Name: "http", ListenerSpec: s2.Listeners[0].ListenerSpec}}
+	s3.Listeners[0].DefaultServerGroupIDs = []string{"api"}
+	plan3, err := s3.Plan(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it, ok := plan3.Item(stack.KindServerGroup, "static"); !ok || it.Action != stack.ActionDelete {
+		t.Fatalf("plan3:\n%s", plan3)
+	}
+	if _, err := s3.Apply(ctx, c, stack.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(srv.ServerGroups()); n != 2 {
+		t.Fatalf("%d groups after the delete", n)
+	}
+	// Destroy leaves nothing.
+	if _, err := s3.Destroy(ctx, c, stack.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(srv.ServerGroups()) != 0 || len(srv.Listeners()) != 0 || liveInstances(srv) != 0 {
+		t.Fatalf("left: %d groups, %d listeners, %d instances", len(srv.ServerGroups()), len(srv.Listeners()), liveInstances(srv))
+	}
+	if _, err := s3.Destroy(ctx, c, stack.Options{}); err != nil {
+		t.Fatalf("a second destroy: %v", err)
+	}
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return out
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	s := webStack()
+	s.Key = "bad key!"
+	s.Listeners[0].Rules = append(s.Listeners[0].Rules, alb.NewRuleSpec("ghost", 30, routing.Path("/g")).Then(routing.ForwardTo("nosuchgroup")))
+	s.Listeners = append(s.Listeners, stack.Listener{Name: "http", ListenerSpec: alb.NewListenerSpec("", alb.ListenerHTTP, 80, "api")})
+	s.ServerGroups[1].Name = "api"
+	err := s.Validate()
+	var se *stack.Error
+	if !errors.As(err, &se) || !errors.Is(err, alb.ErrInvalidSpec) {
+		t.Fatalf("Validate: %v", err)
+	}
+	rules := map[string]bool{}
+	for _, p := range se.Problems {
+		rules[p.Rule] = true
+	}
+	for _, want := range []string{stack.RuleKey, stack.RuleReference, stack.RuleNameUnique, alb.RuleListenerPortUnique} {
+		if !rules[want] {
+			t.Errorf("no problem with rule %s in\n%v", want, err)
+		}
+	}
+}
+
+func TestBasicEditionRefusesLocally(t *testing.T) {
+	s := webStack()
+	s.Instance.Edition = alb.EditionBasic
+	s.Listeners[0].Rules = append(s.Listeners[0].Rules,
+		alb.NewRuleSpec("rw", 30, routing.Path("/old/*")).Then(routing.Rewrite(routing.RewriteConfig{Path: "/new"}), routing.ForwardTo("api")))
+	err := s.Validate()
+	if err == nil || !strings.Contains(err.Error(), "Standard") {
+		t.Fatalf("Validate: %v", err)
+	}
+}
+
+func TestApplyRefusesBeforeAnyWrite(t *testing.T) {
+	srv, c := env(t)
+	ctx := context.Background()
+	s := webStack()
+	if _, err := s.Apply(ctx, c, stack.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// The port of a listener cannot change in place.
+	s.Listeners[0].Port = 8080
+	before := writes(srv)
+	_, err := s.Apply(ctx, c, stack.Options{})
+	var re *stack.RefusedError
+	if !errors.As(err, &re) || !errors.Is(err, alb.ErrChangeRefused) || writes(srv) != before {
+		t.Fatalf("apply of a port change: %v (%d writes)", err, writes(srv)-before)
+	}
+}
+
+// liveInstances counts the instances not released.
+func liveInstances(srv *albtest.Server) int {
+	n := 0
+	for _, lb := range srv.LoadBalancers() {
+		if !lb.Deleted {
+			n++
+		}
+	}
+	return n
+}
