@@ -507,4 +507,3 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
-
