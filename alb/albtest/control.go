@@ -279,6 +279,7 @@ type faultIn struct {
 	Status         int          `json:"status"`
 	Message        string       `json:"message"`
 	Times          int          `json:"times"`
+	Skip           int          `json:"skip"`
 	Probability    float64      `json:"probability"`
 	Seed           uint64       `json:"seed"`
 	ApplyThenFail  bool         `json:"applyThenFail"`
@@ -295,6 +296,7 @@ type faultOut struct {
 	Status         int          `json:"status,omitempty"`
 	Message        string       `json:"message,omitempty"`
 	Times          int          `json:"times,omitempty"`
+	Skip           int          `json:"skip,omitempty"`
 	Remaining      int          `json:"remaining"` // -1: unlimited
 	Probability    float64      `json:"probability,omitempty"`
 	Seed           uint64       `json:"seed,omitempty"`
@@ -326,6 +328,8 @@ func (in faultIn) check() error {
 		return bad("status %d out of range 400-599", in.Status)
 	case in.Times < 0:
 		return bad("times %d is negative", in.Times)
+	case in.Skip < 0:
+		return bad("skip %d is negative", in.Skip)
 	case in.Probability < 0 || in.Probability > 1:
 		return bad("probability %v out of range 0-1", in.Probability)
 	case in.Latency < 0:
@@ -341,7 +345,7 @@ func (in faultIn) check() error {
 func (s *Server) faultOut(f InjectedFault) faultOut {
 	o := faultOut{
 		ID: f.ID, Action: f.Action, Code: f.Code, Status: f.Status, Message: f.Message,
-		Times: f.Times, Remaining: f.Remaining, Probability: f.Probability, Seed: f.Seed,
+		Times: f.Times, Skip: f.Skip, Remaining: f.Remaining, Probability: f.Probability, Seed: f.Seed,
 		ApplyThenFail: f.ApplyThenFail, DropConnection: f.DropConnection,
 		Latency: jsonDuration(f.Latency), Hold: f.Hold != nil, RetryAfter: jsonDuration(f.RetryAfter),
 	}
@@ -380,7 +384,7 @@ func ctlInjectFault(s *Server, r *http.Request) (any, error) {
 		return nil, err
 	}
 	f := Fault{
-		Action: in.Action, Code: in.Code, Status: in.Status, Message: in.Message, Times: in.Times,
+		Action: in.Action, Code: in.Code, Status: in.Status, Message: in.Message, Times: in.Times, Skip: in.Skip,
 		Probability: in.Probability, Seed: in.Seed, ApplyThenFail: in.ApplyThenFail,
 		DropConnection: in.DropConnection, Latency: time.Duration(in.Latency), RetryAfter: time.Duration(in.RetryAfter),
 	}

@@ -47,6 +47,9 @@ type Fault struct {
 	// Times is the number of requests the fault applies to; 0 means every
 	// request until the fault is removed.
 	Times int
+	// Skip lets the first Skip matching requests through before the fault
+	// applies (for example, to hold the third CreateServerGroup of a run).
+	Skip int
 	// Probability in (0, 1) applies the fault to that share of matching
 	// requests, drawn from a generator seeded with Seed. 0 (or >= 1) means
 	// every matching request.
@@ -80,6 +83,7 @@ type faultState struct {
 	Fault
 	id   FaultID
 	left int // remaining applications; -1 unlimited
+	skip int // matching requests still to let through
 	rng  *rand.Rand
 }
 
@@ -121,7 +125,7 @@ func (s *Server) InjectFault(f Fault) FaultID {
 	s.ctlMu.Lock()
 	defer s.ctlMu.Unlock()
 	s.nextID++
-	fs := &faultState{Fault: f, id: s.nextID, left: -1}
+	fs := &faultState{Fault: f, id: s.nextID, left: -1, skip: max(f.Skip, 0)}
 	if f.Times > 0 {
 		fs.left = f.Times
 	}
@@ -181,6 +185,10 @@ func (s *Server) pickFault(action string) *faultState {
 			continue
 		}
 		if f.rng != nil && f.rng.Float64() >= f.Probability {
+			continue
+		}
+		if f.skip > 0 {
+			f.skip--
 			continue
 		}
 		if f.left > 0 {

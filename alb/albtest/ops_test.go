@@ -3,6 +3,7 @@ package albtest_test
 import (
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 
@@ -436,5 +437,21 @@ func TestGarbageNewOperationsNeverInternalError(t *testing.T) {
 		if (e.Status == "InUse") != owned[e.AllocationID] {
 			t.Fatalf("EIP %s is %s, bound to an instance zone: %v", e.AllocationID, e.Status, owned[e.AllocationID])
 		}
+	}
+}
+
+// A fault with Skip lets the first matching requests through.
+func TestFaultSkip(t *testing.T) {
+	srv := albtest.NewServer()
+	defer srv.Close()
+	sdk := srv.ALBClient()
+	srv.InjectFault(albtest.Fault{Action: "ListLoadBalancers", Code: "ServiceUnavailable", Status: 503, Skip: 2, Times: 1})
+	var errs []bool
+	for range 4 {
+		_, err := sdk.ListLoadBalancers(&albsdk.ListLoadBalancersRequest{})
+		errs = append(errs, err != nil)
+	}
+	if want := []bool{false, false, true, false}; !slices.Equal(errs, want) {
+		t.Fatalf("failures %v, want %v", errs, want)
 	}
 }

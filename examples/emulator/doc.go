@@ -84,7 +84,8 @@
 //	curl $E/_albtest/
 //
 // Faults. Fields: action ("" for every action), code, status (400-599,
-// default 500), message, times (0: until removed), probability (0-1, 0:
+// default 500), message, times (0: until removed), skip (let the first
+// skip matching requests through first), probability (0-1, 0:
 // always), seed, applyThenFail (perform the operation, then fail),
 // dropConnection, latency (a duration such as "2s"), hold (block matching
 // requests until released), retryAfter (the delay a Throttling* fault asks
@@ -98,6 +99,7 @@
 //	curl -X POST $E/_albtest/faults -d '{"code":"Throttling.User","status":400,"probability":0.2,"seed":42,"retryAfter":"500ms"}'
 //	curl -X POST $E/_albtest/faults -d '{"action":"DeleteLoadBalancer","dropConnection":true,"applyThenFail":true,"times":1}'
 //	curl -X POST $E/_albtest/faults -d '{"action":"CreateLoadBalancer","hold":true}'
+//	curl -X POST $E/_albtest/faults -d '{"action":"CreateServerGroup","skip":2,"hold":true}'   # hold the third
 //	curl $E/_albtest/faults/3                                 # one: {"id":3,…,"hold":true,"reached":1}
 //	curl -X POST $E/_albtest/faults/3/release                 # let the held requests go
 //	curl -X DELETE $E/_albtest/faults/3                       # remove one
