@@ -44,11 +44,15 @@ import (
 //
 // Without any history for the kind, the fallback: the first poll after
 // MinDelay (to 1.2 times it: jitter, so that the polls of a fleet started at
-// once spread), none at once (the write was just sent), then a delay that
-// doubles from MinDelay up to FallbackDelay and stays there (each stretched
-// by up to a tenth): the caller learns of a completion at most about
-// FallbackDelay late, at a cost of a few more polls than FallbackDelay's
-// pace while the delay climbs. While several waits share the polls (a
+// once spread), none at once (the write was just sent), then every MinDelay
+// until FallbackDelay has passed, and every FallbackDelay from then on
+// (each stretched by up to a tenth): a short transition (a listener, a
+// rule, a server group's change: seconds) is learned of within about
+// MinDelay, a long one at most about FallbackDelay late, at a cost of a
+// few more polls than FallbackDelay's pace in the first FallbackDelay (a
+// doubling ramp, 1, 2, 4, 5 s, learned of a 5 s transition 2 s late: a
+// stack's first apply, whose every stage waits on its slowest first
+// resource, ran 1.3 times its minimum). While several waits share the polls (a
 // fleet: see poll.go), the fallback polls every MinDelay instead: a poll
 // costs a call per batch, not per wait, and the first wait of the kind to
 // end teaches every other one at its next poll (a wait without history
@@ -369,12 +373,12 @@ func (s *schedule) delayFunc() func(attempt int, elapsed, remaining time.Duratio
 	}
 }
 
-// ramp is the fallback without history: MinDelay doubled after every poll
-// up to FallbackDelay, then every FallbackDelay, each stretched by up to a
-// tenth at random (so that a fleet's polls spread): at most a few polls
-// more than FallbackDelay's pace, a completion learned at most about
-// FallbackDelay late.
-func (s *schedule) ramp(attempt int, _, _ time.Duration) time.Duration {
+// ramp is the fallback without history: every MinDelay until FallbackDelay
+// has passed, then every FallbackDelay, each stretched by up to a tenth at
+// random (so that a fleet's polls spread): a completion learned within
+// about MinDelay in the first FallbackDelay, at most about FallbackDelay
+// late after it.
+func (s *schedule) ramp(_ int, elapsed, _ time.Duration) time.Duration {
 	d := s.fallback
 	switch {
 	case s.crowd != nil && s.crowd() > 1:
@@ -382,8 +386,8 @@ func (s *schedule) ramp(attempt int, _, _ time.Duration) time.Duration {
 		// batch, and the first of them to end teaches the others, so they
 		// poll every MinDelay until it does.
 		d = s.minD
-	case attempt < 32:
-		d = min(s.minD<<(attempt-1), s.fallback)
+	case elapsed < s.fallback:
+		d = s.minD
 	}
 	return d + time.Duration(float64(d)*0.1*s.rnd())
 }

@@ -60,9 +60,10 @@ func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 }
 
 // Without history, a wait that starts with its write polls first after
-// MinDelay to 1.2 times it, then after a delay that doubles up to
-// FallbackDelay and stays there (each stretched by up to a tenth): a
-// completion is learned at most about FallbackDelay late. A wait of unknown
+// MinDelay to 1.2 times it, then every MinDelay until FallbackDelay has
+// passed, then every FallbackDelay (each stretched by up to a tenth): a
+// completion is learned at most about FallbackDelay late, within MinDelay
+// in the first FallbackDelay. A wait of unknown
 // start polls at once, then on the same ramp; with history the cap is
 // MaxDelay again.
 func TestFallbackRampsToFallbackDelay(t *testing.T) {
@@ -78,13 +79,14 @@ func TestFallbackRampsToFallbackDelay(t *testing.T) {
 			if s.delayFunc() == nil {
 				t.Fatal("no Delay hook without history")
 			}
-			for attempt, base := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second} {
-				want := base + time.Duration(float64(base)*0.1*r)
-				if d := s.delayFunc()(attempt+1, 0, time.Hour); d != want {
-					t.Errorf("%s rnd %v: delay after poll %d = %s, want %s", kind, r, attempt+1, d, want)
+			for _, c := range []struct{ elapsed, base time.Duration }{{time.Second, time.Second}, {3 * time.Second, time.Second},
+				{4900 * time.Millisecond, time.Second}, {5 * time.Second, 5 * time.Second}, {time.Minute, 5 * time.Second}} {
+				want := c.base + time.Duration(float64(c.base)*0.1*r)
+				if d := s.delayFunc()(1, c.elapsed, time.Hour); d != want {
+					t.Errorf("%s rnd %v: delay after a poll at %s = %s, want %s", kind, r, c.elapsed, d, want)
 				}
 			}
-			if d := s.delayFunc()(1000, 0, time.Hour); d < 5*time.Second || d > 5500*time.Millisecond {
+			if d := s.delayFunc()(1000, time.Hour, time.Hour); d < 5*time.Second || d > 5500*time.Millisecond {
 				t.Errorf("delay after poll 1000 = %s, want FallbackDelay", d)
 			}
 			if s.maxDelay() != 5*time.Second {

@@ -20,7 +20,8 @@ import (
 // Without history, a wait that starts with its write polls first after
 // MinDelay to 1.2 times it (so that a fleet's polls spread), a wait on a
 // transition of unknown start (WaitUntilActive) polls at once, and both then
-// poll after a delay that doubles from MinDelay up to FallbackDelay. Waits
+// poll every MinDelay until FallbackDelay has passed, then every
+// FallbackDelay. Waits
 // of one Client on many resources share their polls (one list call by IDs
 // for up to 20 of them). The last poll lands at the MaxWait deadline rather
 // than before it. MaxWait

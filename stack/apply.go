@@ -15,7 +15,8 @@ import (
 // Options adjust [Stack.Apply] and [Stack.Destroy].
 type Options struct {
 	// Concurrency bounds the resources applied at once within a stage
-	// (server groups and policies; listeners) [4].
+	// (server groups, policies and the instance; listeners) [16]. The
+	// client's rate limiter paces the calls; waits share their polls.
 	Concurrency int
 	// Wait adjusts every wait.
 	Wait []alb.WaitOption
@@ -30,7 +31,7 @@ type Options struct {
 
 func (o Options) concurrency() int {
 	if o.Concurrency <= 0 {
-		return 4
+		return 16
 	}
 	return o.Concurrency
 }
@@ -200,7 +201,7 @@ func (r *runner) stage(ctx context.Context, idx []int, fn func(ctx context.Conte
 // Apply makes the stack's resources exist and match it: first every check
 // of [Stack.Plan] (a refused resource refuses the whole apply with a
 // *[RefusedError] before any write), then, in dependency order, security
-// policies and server groups (in parallel), the instance, the listeners
+// policies, server groups and the instance (in parallel), the listeners
 // with their certificates and rules (in parallel, the QUIC listeners
 // others upgrade to first), and finally the deletion of what the stack no
 // longer lists: listeners, then server groups, then security policies.
@@ -237,10 +238,27 @@ func (s Stack) Apply(ctx context.Context, c *alb.Client, opts Options) (*Result,
 	ids := st.resolver(s)
 	var idsMu sync.Mutex
 
-	// 1. Security policies and server groups.
-	first := append(byKind(KindSecurityPolicy, live...), byKind(KindServerGroup, live...)...)
+	// 1. Security policies, server groups and the instance: independent of
+	// one another.
+	first := append(append(byKind(KindSecurityPolicy, live...), byKind(KindServerGroup, live...)...), byKind(KindInstance, live...)...)
 	r.stage(ctx, first, func(ctx context.Context, it *Item) error {
 		switch it.Kind {
+		case KindInstance:
+			eo := []alb.EnsureOption{alb.EnsureWait(opts.Wait...)}
+			if s.Adopt.Instance != "" {
+				eo = append(eo, alb.EnsureID(s.Adopt.Instance))
+			}
+			out, err := c.Ensure(ctx, s.instanceSpec(), eo...)
+			if out != nil {
+				it.ID = out.ID
+				if out.Created {
+					it.Calls = append(it.Calls, "CreateLoadBalancer")
+				}
+				for _, ch := range out.Applied {
+					it.Calls = append(it.Calls, ch.Calls...)
+				}
+			}
+			return err
 		case KindSecurityPolicy:
 			sp, _ := findPolicy(s, it.Name)
 			var eo []alb.EnsureOption
@@ -273,24 +291,6 @@ func (s Stack) Apply(ctx context.Context, c *alb.Client, opts Options) (*Result,
 			}
 			return err
 		}
-	})
-	// 2. The instance.
-	r.stage(ctx, byKind(KindInstance, live...), func(ctx context.Context, it *Item) error {
-		eo := []alb.EnsureOption{alb.EnsureWait(opts.Wait...)}
-		if s.Adopt.Instance != "" {
-			eo = append(eo, alb.EnsureID(s.Adopt.Instance))
-		}
-		out, err := c.Ensure(ctx, s.instanceSpec(), eo...)
-		if out != nil {
-			it.ID = out.ID
-			if out.Created {
-				it.Calls = append(it.Calls, "CreateLoadBalancer")
-			}
-			for _, ch := range out.Applied {
-				it.Calls = append(it.Calls, ch.Calls...)
-			}
-		}
-		return err
 	})
 	if !r.failed() {
 		for _, it := range res.Items {
