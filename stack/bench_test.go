@@ -234,7 +234,7 @@ func terraformApply(b *testing.B, ctx context.Context, clk *scaledClock, sdk *al
 	var lb string
 	retryCall(func() error {
 		req := &albsdk.CreateLoadBalancerRequest{VpcId: tea.String(spec.VPCID), AddressType: tea.String(string(spec.AddressType)),
-			LoadBalancerName: tea.String(spec.Name),
+			LoadBalancerName:    tea.String(spec.Name),
 			LoadBalancerEdition: tea.String(string(spec.Edition)), LoadBalancerBillingConfig: &albsdk.CreateLoadBalancerRequestLoadBalancerBillingConfig{PayType: tea.String("PostPay")}}
 		for _, z := range spec.ZoneMappings {
 			req.ZoneMappings = append(req.ZoneMappings, &albsdk.CreateLoadBalancerRequestZoneMappings{ZoneId: tea.String(z.ZoneID), VSwitchId: tea.String(z.VSwitchID)})
