@@ -339,6 +339,11 @@
 //     [Listeners.Delete] (its rules go with it),
 //     [Listeners.AssociateCertificates] and
 //     [Listeners.DissociateCertificates] change one listener and wait.
+//   - [ListenerSpec.LogConfig] ([ListenerLogConfig]: custom headers and
+//     Tracing Analysis, converged by Ensure) and [Listeners.SetLogConfig]
+//     are refused before any write on a Basic instance (Tracing Analysis is
+//     Standard's) and while the instance's access log is off (the API
+//     takes them only after it is enabled).
 //   - [ForwardingRules] changes single rules or batches (CreateMany in
 //     calls of [MaxRulesPerCreateCall], DeleteMany), lists both directions
 //     (ListRules answers Response rules only when asked) and reports a

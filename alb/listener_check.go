@@ -22,6 +22,9 @@ type ListenerFacts struct {
 	// ServerGroups are the server groups that exist, by ID (a stack may
 	// key groups it is about to create by the name its specs use).
 	ServerGroups map[string]ServerGroup
+	// AccessLogEnabled says the instance's access log is on (a listener's
+	// log config needs it).
+	AccessLogEnabled bool
 }
 
 // CheckListener checks a listener spec against facts, purely, and returns
@@ -60,6 +63,11 @@ func CheckListener(spec ListenerSpec, facts ListenerFacts) []Finding {
 		}
 	}
 	fromErr(spec.Validate(), "correct the spec")
+	if spec.LogConfig != nil && spec.LogConfig.on() && !facts.AccessLogEnabled {
+		for _, f := range logFindings(spec, "", false) {
+			blocking(f.Rule, f.Resource, f.Message, f.Fix)
+		}
+	}
 	if facts.Edition != "" {
 		fromErr(CheckListenerEdition(spec, facts.Edition), "upgrade the instance (UpgradeEdition) or change the spec")
 	}

@@ -496,7 +496,7 @@ func (l *Listeners) facts(ctx context.Context, spec ListenerSpec) (ListenerFacts
 	if err != nil {
 		return f, err
 	}
-	f.Edition, f.VPCID = inst.Edition, inst.VPCID
+	f.Edition, f.VPCID, f.AccessLogEnabled = inst.Edition, inst.VPCID, inst.AccessLog.Enabled()
 	for ls, err := range l.List(ctx, ListenerFilter{LoadBalancerIDs: []string{spec.LoadBalancerID}}) {
 		if err != nil {
 			return f, err
@@ -887,6 +887,19 @@ func (l *Listeners) apply(ctx context.Context, id string, spec ListenerSpec, pla
 					return err
 				},
 				func(ls *Listener) bool { return attributesShown(spec, ls, fields) })
+			record(call.Action)
+			if err != nil {
+				return last, err
+			}
+			last = ls
+		case "UpdateListenerLogConfig":
+			want := *plan.LogConfig
+			ls, err := changeRes(c, ctx, listeners, waitSpec{op: call.Action, id: id, waiting: "Running with the log config", full: true}, opts, "",
+				func(ctx context.Context, sdk *albsdk.Client, token string) error {
+					_, err := sdk.UpdateListenerLogConfigWithContext(ctx, logConfigRequest(id, want, token, false), c.runtime)
+					return err
+				},
+				func(ls *Listener) bool { return ls.LogConfig.equal(want) })
 			record(call.Action)
 			if err != nil {
 				return last, err

@@ -407,3 +407,60 @@ func TestListenerEnsureApplyThenFail(t *testing.T) {
 		}
 	}
 }
+
+// Issue 22: a listener's log config (custom headers, Tracing Analysis):
+// refused before any write on a Basic instance and while the instance's
+// access log is off; converged by Ensure and set by SetLogConfig.
+func TestListenerLogConfig(t *testing.T) {
+	e := newLsnEnv(t, alb.EditionStandard)
+	ctx := context.Background()
+	ls := e.c.Listeners()
+	res, err := ls.Ensure(ctx, e.httpSpec("logs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tracing := alb.ListenerLogConfig{CustomHeaders: true, Tracing: &alb.ListenerTracing{SamplingRate: 500}}
+	before := writes(e.srv)
+	_, err = ls.SetLogConfig(ctx, res.ID, tracing)
+	var fe *alb.FindingsError
+	if !errors.As(err, &fe) || fe.Findings[0].Rule != alb.RuleListenerLogNeedsAccessLog || writes(e.srv) != before {
+		t.Fatalf("log config without the access log: %v", err)
+	}
+	if _, err := e.c.EnableAccessLog(ctx, e.inst.ID, alb.AccessLog{Project: "alb-logs", Store: "access"}); err != nil {
+		t.Fatal(err)
+	}
+	spec := e.httpSpec("logs").WithLogConfig(tracing)
+	plan, err := ls.PlanEnsure(ctx, spec)
+	if err != nil || !slices.Contains(plan.Plan.Calls(), "UpdateListenerLogConfig") {
+		t.Fatalf("plan %v %v", plan, err)
+	}
+	res2, err := ls.Ensure(ctx, spec)
+	if err != nil || !slices.Equal(res2.Calls, plan.Plan.Calls()) {
+		t.Fatalf("Ensure: %v, calls %v", err, res2.Calls)
+	}
+	got, err := ls.Get(ctx, res.ID)
+	if err != nil || got.LogConfig.String() != "custom headers, tracing Zipkin 500/10000" {
+		t.Fatalf("log config %q %v", got.LogConfig, err)
+	}
+	before = writes(e.srv)
+	if again, err := ls.Ensure(ctx, spec); err != nil || len(again.Calls) != 0 || writes(e.srv) != before {
+		t.Fatalf("second Ensure: %v %v", err, again.Calls)
+	}
+	off, err := ls.SetLogConfig(ctx, res.ID, alb.ListenerLogConfig{})
+	if err != nil || off.LogConfig.String() != "off" {
+		t.Fatalf("turning it off: %v %v", off, err)
+	}
+	// A Basic instance has no Tracing Analysis.
+	b := newLsnEnv(t, alb.EditionBasic)
+	if _, err := b.c.EnableAccessLog(ctx, b.inst.ID, alb.AccessLog{Project: "alb-logs", Store: "access"}); err != nil {
+		t.Fatal(err)
+	}
+	bres, err := b.c.Listeners().Ensure(ctx, b.httpSpec("logs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before = writes(b.srv)
+	if _, err := b.c.Listeners().SetLogConfig(ctx, bres.ID, tracing); !errors.As(err, &fe) || fe.Findings[0].Rule != alb.RuleListenerTracingEdition || writes(b.srv) != before {
+		t.Fatalf("tracing on Basic: %v", err)
+	}
+}

@@ -350,6 +350,7 @@ type listenerReadW struct {
 		Key   *string `json:"Key"`
 		Value *string `json:"Value"`
 	} `json:"Tags"`
+	LogConfig *logConfigW `json:"LogConfig"`
 }
 
 // listenerFromSDK converts a GetListenerAttribute answer.
@@ -380,6 +381,7 @@ func (w listenerReadW) listener() *Listener {
 		Gzip:                  w.GzipEnabled == nil || *w.GzipEnabled, // on unless reported off
 		HTTP2:                 w.Http2Enabled == nil || *w.Http2Enabled,
 		SecurityPolicyID:      tea.StringValue(w.SecurityPolicyId),
+		LogConfig:             w.LogConfig.config(),
 	}
 	for _, a := range w.DefaultActions {
 		if a.ForwardGroupConfig != nil {
@@ -476,6 +478,10 @@ func SpecFromListener(l *Listener, certs []ListenerCertificate, rules []Rule) Li
 		DisableGzip:           !l.Gzip,
 		Tags:                  userTags(l.Tags),
 		IdempotencyKey:        l.Token(),
+	}
+	if l.LogConfig.on() {
+		lc := l.LogConfig
+		s.LogConfig = &lc
 	}
 	if l.Protocol == ListenerHTTPS {
 		s.DisableHTTP2 = !l.HTTP2

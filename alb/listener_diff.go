@@ -37,6 +37,7 @@ type ListenerCall struct {
 //  1. CreateListener when there is no listener (its attributes are in the
 //     create), else one UpdateListenerAttribute with exactly the changed
 //     fields (the default action's change waits, see 4);
+//     then UpdateListenerLogConfig when the log config changes;
 //  2. AssociateAdditionalCertificatesWithListener, in calls of
 //     MaxCertificatesPerCall: a rule for a new host finds its certificate;
 //  3. the Request rules' placements: CreateRules, UpdateRulesAttribute and
@@ -99,6 +100,9 @@ type ListenerPlan struct {
 	RemoveCertificates []string
 	// Rules are the forwarding-rule writes, in order.
 	Rules []RuleStep
+	// LogConfig is the log config UpdateListenerLogConfig sets (nil: no
+	// change).
+	LogConfig *ListenerLogConfig
 	// Blocked lists the differences no in-place change can make.
 	Blocked []Difference
 
@@ -114,7 +118,7 @@ func (p *ListenerPlan) Empty() bool { return p != nil && !p.Writes() && len(p.Bl
 // Writes reports whether the plan makes any write (Blocked differences
 // aside).
 func (p *ListenerPlan) Writes() bool {
-	return p != nil && (p.Create || len(p.Attributes) > 0 || len(p.AddCertificates) > 0 || len(p.RemoveCertificates) > 0 || len(p.Rules) > 0)
+	return p != nil && (p.Create || len(p.Attributes) > 0 || len(p.AddCertificates) > 0 || len(p.RemoveCertificates) > 0 || len(p.Rules) > 0 || p.LogConfig != nil)
 }
 
 // CallList returns the plan's calls in order, with what each carries.
@@ -166,6 +170,8 @@ func (p *ListenerPlan) String() string {
 			for _, a := range c.Attributes {
 				line("~", a.String()+" (UpdateListenerAttribute)")
 			}
+		case "UpdateListenerLogConfig":
+			line("~", "log config → "+p.LogConfig.String()+" (UpdateListenerLogConfig)")
 		case "AssociateAdditionalCertificatesWithListener":
 			line("+", "certificates "+strings.Join(c.CertificateIDs, ",")+" (AssociateAdditionalCertificatesWithListener)")
 		case "DissociateAdditionalCertificatesFromListener":
@@ -248,6 +254,10 @@ func DiffListener(spec ListenerSpec, l *Listener, certs []ListenerCertificate, r
 	p := &ListenerPlan{spec: spec}
 	if l == nil {
 		p.Create = true
+		if spec.LogConfig != nil && spec.LogConfig.on() {
+			lc := *spec.LogConfig
+			p.LogConfig = &lc
+		}
 		p.AddCertificates = slices.Clone(spec.AdditionalCertificateIDs)
 		p.planRules(spec, nil, false) // nothing exists: nothing blocks
 		p.buildCalls(false)
@@ -272,6 +282,10 @@ func DiffListener(spec ListenerSpec, l *Listener, certs []ListenerCertificate, r
 		return p // another listener than the one described: write nothing
 	}
 	p.diffAttributes(spec, l)
+	if spec.LogConfig != nil && !spec.LogConfig.equal(l.LogConfig) {
+		lc := *spec.LogConfig
+		p.LogConfig = &lc
+	}
 	if remove, add := tagChanges(spec.Tags, l.Tags); len(remove)+len(add) > 0 {
 		block("Tags", tagsString(userTags(l.Tags), nil), tagsString(spec.Tags, nil),
 			"a listener's tags are set by CreateListener only: TagResources takes no listener (SDK ResourceType)", "keep the listener's tags in the spec, or create a new listener with the wanted tags")
@@ -295,7 +309,7 @@ func DiffListener(spec ListenerSpec, l *Listener, certs []ListenerCertificate, r
 	if !p.planRules(spec, rules, defaultChanges) {
 		// The rules cannot change safely: write nothing, so the listener
 		// is never left half-way with a new default action and old rules.
-		p.Attributes, p.AddCertificates, p.RemoveCertificates, p.Rules = nil, nil, nil, nil
+		p.Attributes, p.AddCertificates, p.RemoveCertificates, p.Rules, p.LogConfig = nil, nil, nil, nil, nil
 	}
 	p.buildCalls(defaultChanges)
 	return p
@@ -564,6 +578,9 @@ func (p *ListenerPlan) buildCalls(defaultChanges bool) {
 	}
 	if len(early) > 0 {
 		add(ListenerCall{Action: "UpdateListenerAttribute", Attributes: early})
+	}
+	if p.LogConfig != nil {
+		add(ListenerCall{Action: "UpdateListenerLogConfig"})
 	}
 	for i := 0; i < len(p.AddCertificates); i += MaxCertificatesPerCall {
 		add(ListenerCall{Action: "AssociateAdditionalCertificatesWithListener", CertificateIDs: p.AddCertificates[i:min(i+MaxCertificatesPerCall, len(p.AddCertificates))]})

@@ -118,6 +118,11 @@ func addListenerRules(out []RuleInfo) []RuleInfo {
 	add(RuleListenerXFFAliasFormat, spec, loc, lsn, xff+" XForwardedForClientCert*Alias", "a client certificate header name is 1–40 characters of lowercase letters, digits, '_' and '-'")
 	add(RuleListenerXFFAliasNeedsEnabled, spec, loc, lsn, "albkit; "+xff+" (\"takes effect only when\")", "a client certificate header name only with that header enabled")
 	add(RuleListenerRuleMembershipEnum, spec, loc, lsn, "albkit", "rule membership is Owned or Shared (default)")
+	add(RuleListenerTracingType, spec, loc, lsn, "SDK UpdateListenerLogConfig AccessLogTracingConfig.TracingType", "the tracing type is Zipkin")
+	add(RuleListenerTracingSample, spec, loc, lsn, "SDK UpdateListenerLogConfig AccessLogTracingConfig.TracingSample", "the tracing sampling rate is 1–10000 (ten-thousandths of the requests)")
+	add(RuleListenerTracingEdition, LevelAttach, CheckedAgainstEdition, lsn, "seed (Standard adds Tracing Analysis); package edition", "Tracing Analysis needs a Standard or WAF-enabled instance")
+	add(RuleListenerLogNeedsAccessLog, LevelFacts, CheckedAgainstFacts, lsn, "SDK UpdateListenerLogConfig (\"only after the access log of the instance is enabled\"); OperationDenied.AccessLogDisabled",
+		"a listener's log config (custom headers, Tracing Analysis) needs the instance's access log")
 	add(RuleListenerRuleNameUnique, spec, loc, lsn, "albkit (rules are identified by name)", "each rule name once in a listener")
 	add(RuleListenerAbsentRuleConflict, spec, loc, lsn, "albkit", "a rule is not both listed and absent, and named once in AbsentRules")
 	add(RuleListenerSecurityPolicyEdition, LevelAttach, CheckedAgainstEdition, lsn, "seed (Standard adds custom TLS security policies); ref 2.5", "a custom TLS security policy needs a Standard or WAF-enabled instance")

@@ -92,6 +92,11 @@ type ListenerSpec struct {
 	// AbsentRules are names of rules that must not exist (Shared mode's
 	// way to delete a rule).
 	AbsentRules []string `json:"absentRules,omitempty"`
+
+	// LogConfig is what the listener adds to the instance's access log
+	// (custom headers, Tracing Analysis); nil leaves the listener's as it
+	// is, a value is the complete config (off where it says nothing).
+	LogConfig *ListenerLogConfig `json:"logConfig,omitempty"`
 }
 
 // NewListenerSpec returns a spec of a listener of lbID on protocol and
@@ -169,6 +174,9 @@ func (s ListenerSpec) WithRules(rules ...RuleSpec) ListenerSpec {
 
 // WithRuleMembership sets the rule membership mode.
 func (s ListenerSpec) WithRuleMembership(m Membership) ListenerSpec { s.RuleMembership = m; return s }
+
+// WithLogConfig sets what the listener adds to the instance's access log.
+func (s ListenerSpec) WithLogConfig(c ListenerLogConfig) ListenerSpec { s.LogConfig = &c; return s }
 
 // WithAbsentRules appends names of rules that must not exist.
 func (s ListenerSpec) WithAbsentRules(names ...string) ListenerSpec {

@@ -198,6 +198,9 @@ type Listener struct {
 	// Tags are the listener's tags, including albkit's TokenTagKey and
 	// SpecTagKey.
 	Tags []Tag
+	// LogConfig is what the listener adds to the access log (LogConfig;
+	// GetListenerAttribute only).
+	LogConfig ListenerLogConfig
 }
 
 // Token returns the ClientToken albkit tagged the listener with at

@@ -82,6 +82,7 @@ const (
 func (s ListenerSpec) Validate() error {
 	v := &violations{}
 	s.check(v)
+	s.checkLogConfig(v)
 	return v.errFor(reflect.TypeFor[ListenerSpec](), listenerKind)
 }
 
@@ -438,6 +439,7 @@ func CheckListenerEdition(spec ListenerSpec, ed Edition) error {
 	if n, f := len(spec.Rules), editionFeatures(ed); n > f.RulesPerInstance.Max {
 		v.add("Rules", routing.RuleEditionRulesQuota, "%d rules exceed the %s edition's rule quota even raised to its maximum, %d per instance", n, ed, f.RulesPerInstance.Max)
 	}
+	spec.checkLogEdition(v, ed)
 	if spec.Protocol == ListenerHTTPS && customSecurityPolicy(spec.SecurityPolicyID) {
 		if msg := editionFeatures(ed).Refusal(edition.CustomTLSPolicy); msg != "" {
 			v.add("SecurityPolicyID", RuleListenerSecurityPolicyEdition, "custom TLS security policy %s: %s: use a system policy (tls_cipher_policy_…) or upgrade the instance (UpgradeEdition)", spec.SecurityPolicyID, msg)

@@ -132,6 +132,11 @@ func lsnInvalidCases() []lsnCase {
 		{"header name of 41 characters", xff(https, cc(alb.ClientCertHeader{Enabled: true, Alias: strings.Repeat("h", 41)})), "XForwardedFor.ClientCertSubjectDN.Alias", alb.RuleListenerXFFAliasFormat, nil},
 		{"header name while off", xff(https, cc(alb.ClientCertHeader{Alias: "subject"})), "XForwardedFor.ClientCertSubjectDN.Alias", alb.RuleListenerXFFAliasNeedsEnabled, nil},
 
+		// Log config.
+		{"tracing type", lsnHTTP().WithLogConfig(alb.ListenerLogConfig{Tracing: &alb.ListenerTracing{Type: "Jaeger", SamplingRate: 100}}), "LogConfig.Tracing.Type", alb.RuleListenerTracingType, nil},
+		{"tracing sample 0", lsnHTTP().WithLogConfig(alb.ListenerLogConfig{Tracing: &alb.ListenerTracing{}}), "LogConfig.Tracing.SamplingRate", alb.RuleListenerTracingSample, nil},
+		{"tracing sample 10001", lsnHTTP().WithLogConfig(alb.ListenerLogConfig{Tracing: &alb.ListenerTracing{SamplingRate: 10001}}), "LogConfig.Tracing.SamplingRate", alb.RuleListenerTracingSample, nil},
+
 		// Rules.
 		{"rule membership", lsnHTTP().WithRuleMembership("Exclusive"), "RuleMembership", alb.RuleListenerRuleMembershipEnum, nil},
 		{"rule name twice", lsnHTTP().WithRules(webRule(), webRule().WithPriority(20)), "Rules[1].Name", alb.RuleListenerRuleNameUnique, nil},
@@ -446,6 +451,9 @@ func lsnEditionCases() []lsnEditionCase {
 			alb.EditionBasic, nil, []fieldRule{{"Rules[0].Conditions", routing.RuleEditionWildcardsMax}}},
 		{"Basic with 101 rules", lsnHTTP().WithRules(rulesN(101)...), alb.EditionBasic, nil, []fieldRule{{"Rules", routing.RuleEditionRulesQuota}}},
 		{"Basic with a custom TLS policy", lsnHTTPS().WithSecurityPolicy("scp-1"), alb.EditionBasic, nil, []fieldRule{{"SecurityPolicyID", alb.RuleListenerSecurityPolicyEdition}}},
+		{"Basic with Tracing Analysis", lsnHTTP().WithLogConfig(alb.ListenerLogConfig{Tracing: &alb.ListenerTracing{SamplingRate: 100}}), alb.EditionBasic, nil,
+			[]fieldRule{{"LogConfig.Tracing", alb.RuleListenerTracingEdition}}},
+		{"Standard with Tracing Analysis", lsnHTTP().WithLogConfig(alb.ListenerLogConfig{Tracing: &alb.ListenerTracing{SamplingRate: 100}}), alb.EditionStandard, nil, nil},
 		{"Basic with slow start", lsnHTTP(), alb.EditionBasic, map[string]alb.ServerGroupSpec{"sgp-1": sg.WithSlowStart(60)},
 			[]fieldRule{{"ServerGroups[sgp-1].SlowStartSeconds", alb.RuleServerGroupSlowStartEdition}}},
 		{"Basic with draining", lsnHTTP().WithRules(webRule()), alb.EditionBasic, map[string]alb.ServerGroupSpec{"sgp-1": sg.WithConnectionDrain(30)},
