@@ -321,7 +321,10 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 			others = append(others, *l)
 		}
 	}
-	facts := alb.ListenerFacts{Edition: s.Instance.Edition, VPCID: s.Instance.VPCID, Listeners: others, ServerGroups: map[string]alb.ServerGroup{}}
+	// The instance as the stack makes it (an edition upgraded, an access
+	// log enabled before the listeners' stage).
+	facts := alb.ListenerFacts{Edition: s.Instance.Edition, VPCID: s.Instance.VPCID, Listeners: others, ServerGroups: map[string]alb.ServerGroup{},
+		AccessLogEnabled: s.Instance.AccessLog.Enabled()}
 	if st.inst != nil {
 		facts.Edition, facts.VPCID = st.inst.Edition, st.inst.VPCID
 		if s.Instance.Edition != "" {

@@ -261,7 +261,8 @@ func (s Stack) Validate() error {
 			}
 		}
 		spec := s.listenerSpec(l, ref)
-		facts := alb.ListenerFacts{Edition: s.Instance.Edition, VPCID: s.Instance.VPCID, ServerGroups: map[string]alb.ServerGroup{}}
+		facts := alb.ListenerFacts{Edition: s.Instance.Edition, VPCID: s.Instance.VPCID, ServerGroups: map[string]alb.ServerGroup{},
+			AccessLogEnabled: s.Instance.AccessLog.Enabled()}
 		for name, g := range groups {
 			facts.ServerGroups[ref.group(name)] = *plannedGroup(ref.group(name), s.groupSpec(g))
 		}
