@@ -785,6 +785,16 @@ func captureGroups(conds []routing.Condition) int {
 	return n
 }
 
+// The variables a Redirect or Rewrite Path and Query take besides
+// ${1}..${3} (SDK CreateRule RedirectConfig and RewriteConfig: "${path}
+// [${query}]. ${host}, ${protocol}, and ${port} are also supported", the
+// same for both actions; reference §2.4: Rewrite takes "the same
+// formats").
+var (
+	pathVars  = []string{"path", "host", "protocol", "port"}
+	queryVars = []string{"query", "host", "protocol", "port"}
+)
+
 // literal checks of Redirect and Rewrite values, the variables taken out.
 func literalHost(s string) bool {
 	return len(s) <= 128 && onlyChars(strings.ToLower(s), "-.") && strings.ToLower(s) == s
@@ -816,7 +826,7 @@ func checkAction(a routing.Action, field string, resp bool, conds []routing.Cond
 			}
 		}
 		if c.Path != "" {
-			if e := checkTemplate(c.Path, field+".Path", []string{"path", "host", "protocol", "port"}, groups, literalPath); e != nil {
+			if e := checkTemplate(c.Path, field+".Path", pathVars, groups, literalPath); e != nil {
 				return e
 			}
 			if c.Path[0] != '/' && c.Path[0] != '$' {
@@ -824,7 +834,7 @@ func checkAction(a routing.Action, field string, resp bool, conds []routing.Cond
 			}
 		}
 		if c.Query != "" {
-			if e := checkTemplate(c.Query, field+".Query", []string{"query", "host", "protocol", "port", "path"}, groups, literalQuery); e != nil {
+			if e := checkTemplate(c.Query, field+".Query", queryVars, groups, literalQuery); e != nil {
 				return e
 			}
 		}
@@ -840,7 +850,7 @@ func checkAction(a routing.Action, field string, resp bool, conds []routing.Cond
 			}
 		}
 		if c.Path != "" && c.Path != "${path}" {
-			if e := checkTemplate(c.Path, field+".Path", []string{"path", "host"}, groups, literalPath); e != nil {
+			if e := checkTemplate(c.Path, field+".Path", pathVars, groups, literalPath); e != nil {
 				return e
 			}
 			if c.Path[0] != '/' && c.Path[0] != '$' {
@@ -848,7 +858,7 @@ func checkAction(a routing.Action, field string, resp bool, conds []routing.Cond
 			}
 		}
 		if c.Query != "" && c.Query != "${query}" {
-			if e := checkTemplate(c.Query, field+".Query", []string{"query", "host", "path"}, groups, literalQuery); e != nil {
+			if e := checkTemplate(c.Query, field+".Query", queryVars, groups, literalQuery); e != nil {
 				return e
 			}
 		}
