@@ -24,7 +24,9 @@ import (
 // GUESSes (its guess.go) where they apply to the API, restated here:
 //
 //   - several Host values are allowed; a Host or Path value starting with
-//     "~" is a regex ("~*" case-insensitive), which RE2 must compile;
+//     "~" is a regex ("~*" case-insensitive), which RE2 must compile; a
+//     host regex has the documented characters, a path regex is printable
+//     ASCII without space, '"', '#' or ';';
 //   - a Cookie value is up to 128 characters; a Redirect port is 1–65535;
 //   - a TrafficLimit with both limits needs PerIpQps < QPS;
 //   - a FixedResponse HttpCode may be written "HTTP_503" as well as "503";
@@ -606,7 +608,7 @@ func checkCondition(c routing.Condition, field string, resp bool) *apiError {
 // letters and wildcards only), or a regex "~…" / "~*…".
 func validHostCondition(v string) bool {
 	if strings.HasPrefix(v, "~") {
-		return validRegexValue(v, `.-?=~_+\^*!$&|()[]{},:/`)
+		return len(v) >= 3 && validRegexValue(v, func(body string) bool { return onlyChars(body, `.-?=~_+\^*!$&|()[]`) })
 	}
 	return validHostName(v, true)
 }
@@ -638,19 +640,21 @@ func validHostName(v string, wild bool) bool {
 }
 
 // validPathCondition: an exact or wildcard path (1–128 characters starting
-// with '/', letters, digits and $ - _ . + / & ~ @ : * ?), or a regex.
+// with '/', letters, digits and $ - _ . + / & ~ @ : * ?), or a regex of
+// printable ASCII without space, '"', '#' or ';' (GUESS, routing's: only
+// the host regex charset is documented).
 func validPathCondition(v string) bool {
 	if strings.HasPrefix(v, "~") {
-		return validRegexValue(v, `/.-?=~_+\^*!$&|()[]{},:@%#;'"`)
+		return validRegexValue(v, func(body string) bool { return isASCII(body) && !strings.ContainsAny(body, ` "#;`) })
 	}
 	return len(v) >= 1 && len(v) <= 128 && v[0] == '/' && onlyChars(v, `$-_.+/&~@:*?`)
 }
 
 // validRegexValue: "~regex" or "~*regex", at most 128 characters in all,
-// of letters, digits and the punctuation given, compiling as RE2.
-func validRegexValue(v, punct string) bool {
+// whose regex passes chars and compiles as RE2.
+func validRegexValue(v string, chars func(string) bool) bool {
 	body := strings.TrimPrefix(strings.TrimPrefix(v, "~"), "*")
-	if len(v) > 128 || body == "" || !onlyChars(body, punct) {
+	if len(v) > 128 || body == "" || !chars(body) {
 		return false
 	}
 	_, err := regexp.Compile(body)
