@@ -27,6 +27,8 @@ import (
 //     "~" is a regex ("~*" case-insensitive), which RE2 must compile; a
 //     host regex has the documented characters, a path regex is printable
 //     ASCII without space, '"', '#' or ';';
+//   - Host and Header values match regardless of case, so two values that
+//     differ only in case are one value given twice;
 //   - a Cookie value is up to 128 characters; a Redirect port is 1–65535;
 //   - a TrafficLimit with both limits needs PerIpQps < QPS;
 //   - a FixedResponse HttpCode may be written "HTTP_503" as well as "503";
@@ -551,10 +553,14 @@ func checkCondition(c routing.Condition, field string, resp bool) *apiError {
 	seen := map[string]bool{}
 	for j, v := range c.Values {
 		vf := field + ".Values." + itoa(j+1)
-		if seen[v] {
+		k := v
+		if c.Type == routing.ConditionHost || c.Type == routing.ConditionHeader || c.Type == routing.ConditionResponseHeader {
+			k = strings.ToLower(v) // they match regardless of case: one value
+		}
+		if seen[k] {
 			return errf(400, "InvalidParameter", "%s: the value %q is given twice.", vf, truncate(v, 64))
 		}
-		seen[v] = true
+		seen[k] = true
 		ok := false
 		switch c.Type {
 		case routing.ConditionHost:
