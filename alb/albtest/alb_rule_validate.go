@@ -995,7 +995,7 @@ func checkCors(c *routing.CorsConfig, field string) *apiError {
 		vs   []string
 	}{{"AllowHeaders", c.AllowHeaders}, {"ExposeHeaders", c.ExposeHeaders}} {
 		for j, h := range f.vs {
-			if h == "*" && len(f.vs) == 1 {
+			if h == "*" {
 				continue
 			}
 			if len(h) > 40 || !onlyChars(h, "_-") {
