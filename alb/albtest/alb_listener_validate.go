@@ -172,16 +172,18 @@ func editionRefusal(f edition.Features, x edition.Feature) *apiError {
 }
 
 // validListenerDescription: 2–256 characters of letters, digits,
-// non-ASCII characters and _ . , ; / @ - (the SDK lists letters, digits,
-// - / . _; the Terraform provider's pattern adds , ; @ and non-ASCII
-// characters: the wider set is taken).
+// characters outside Latin-1 (Chinese, say) and _ . , ; / @ - (the SDK
+// lists letters, digits, - / . _; the Terraform provider's pattern
+// ^([^\x00-\xff]|[\w.,;/@-]){2,256}$ adds , ; @ and every character above
+// U+00FF: the wider set is taken, but not Latin-1's letters such as é,
+// which the pattern excludes).
 func validListenerDescription(s string) bool {
 	n := utf8.RuneCountInString(s)
 	if !utf8.ValidString(s) || n < 2 || n > 256 {
 		return false
 	}
 	for _, r := range s {
-		if r >= utf8.RuneSelf || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_.,;/@-", r) {
+		if r > 0xff || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_.,;/@-", r) {
 			continue
 		}
 		return false

@@ -73,6 +73,7 @@ func TestListenerCreateChecks(t *testing.T) {
 		{"six default groups", on(81, groups("a", "b", "c", "d", "e", "f")), "InvalidParameter", 400},
 		{"description too short", on(81, func(r *albsdk.CreateListenerRequest) { r.ListenerDescription = dara.String("x") }), "InvalidParameter", 400},
 		{"description with a space", on(81, func(r *albsdk.CreateListenerRequest) { r.ListenerDescription = dara.String("a b") }), "InvalidParameter", 400},
+		{"description with a Latin-1 letter", on(81, func(r *albsdk.CreateListenerRequest) { r.ListenerDescription = dara.String("café") }), "InvalidParameter", 400},
 		{"idle timeout 0", on(81, func(r *albsdk.CreateListenerRequest) { r.IdleTimeout = dara.Int32(0) }), "InvalidParameter", 400},
 		{"idle timeout 601", on(81, func(r *albsdk.CreateListenerRequest) { r.IdleTimeout = dara.Int32(601) }), "InvalidParameter", 400},
 		{"request timeout 601", on(81, func(r *albsdk.CreateListenerRequest) { r.RequestTimeout = dara.Int32(601) }), "InvalidParameter", 400},
