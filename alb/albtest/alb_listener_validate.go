@@ -2,7 +2,6 @@ package albtest
 
 import (
 	"fmt"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -455,8 +454,8 @@ func validAlias(s string) bool {
 	return true
 }
 
-// validTrustedSources: IPv4 or IPv6 addresses or CIDR blocks separated by
-// commas, semicolons or spaces (GUESS: the SDK shows one block; the
+// validTrustedSources: IPv4 or IPv6 addresses or CIDR blocks (as SourceIp
+// values: validSourceIP) separated by commas, semicolons or spaces (GUESS: the SDK shows one block; the
 // separator is not documented).
 func validTrustedSources(s string) bool {
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' })
@@ -464,10 +463,7 @@ func validTrustedSources(s string) bool {
 		return false
 	}
 	for _, f := range fields {
-		if _, err := netip.ParsePrefix(f); err == nil {
-			continue
-		}
-		if _, err := netip.ParseAddr(f); err != nil {
+		if !validSourceIP(f) {
 			return false
 		}
 	}

@@ -705,13 +705,15 @@ func validKVPart(s string, maxLen int, forbidden string) bool {
 	return strings.ToLower(s) == s
 }
 
-// validSourceIP: an IPv4 or IPv6 address or CIDR block.
+// validSourceIP: an IPv4 or IPv6 address or CIDR block. An IPv6 zone
+// ("fe80::1%eth0") names an interface of the host that wrote it: no
+// address a client connects from has one.
 func validSourceIP(v string) bool {
 	if _, err := netip.ParsePrefix(v); err == nil {
 		return true
 	}
-	_, err := netip.ParseAddr(v)
-	return err == nil
+	a, err := netip.ParseAddr(v)
+	return err == nil && a.Zone() == ""
 }
 
 // Headers InsertHeader and RemoveHeader may not touch (reference §2.4):
