@@ -49,6 +49,7 @@ var listenerShared = map[string]struct {
 	RuleTagValueReservedPrefix:         {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy Tag"},
 	RuleTagNoURL:                       {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy Tag"},
 	RuleTagKeyUnique:                   {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy Tag"},
+	RuleTagUTF8:                        {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "albkit"},
 	RuleIdempotencyKeyASCII:            {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy ClientToken"},
 	RuleIdempotencyKeyLength:           {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy ClientToken"},
 	RuleIdempotencyKeyTagValue:         {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy Tag.N.Value"},
