@@ -376,8 +376,9 @@ func parseDefaultActions(tree *pnode) ([]string, *apiError) {
 
 // parseXFF merges XForwardedForConfig.* into x. Switches the listener's
 // protocol does not have (reference §2.2) are refused when turned on:
-// client-certificate headers need HTTPS; the client source port and the
-// trusted-proxy source address are not on QUIC listeners.
+// client-certificate headers need HTTPS; the client source port, the
+// trusted-proxy source address and the remove mode are not on QUIC
+// listeners.
 func parseXFF(p url.Values, x *xffConfig, protocol string) *apiError {
 	const pre = "XForwardedForConfig."
 	for _, f := range []struct {
@@ -410,6 +411,11 @@ func parseXFF(p url.Values, x *xffConfig, protocol string) *apiError {
 	mode, e := enum(p, pre+"XForwardedForProcessingMode", false, "append", "remove")
 	if e != nil {
 		return e
+	}
+	if mode == "remove" && protocol == "QUIC" {
+		// SDK: "only available for HTTP and HTTPS listeners"; append is
+		// the default, remove a change a QUIC listener cannot take.
+		return errf(400, "InvalidParameter", "%s does not apply to %s listeners.", pre+"XForwardedForProcessingMode", protocol)
 	}
 	x.mode = or(mode, x.mode)
 	for _, f := range []struct {

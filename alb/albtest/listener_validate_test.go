@@ -89,6 +89,11 @@ func TestListenerCreateChecks(t *testing.T) {
 		{"trusted sources", on(81, xff(func(x *albsdk.CreateListenerRequestXForwardedForConfig) {
 			x.XForwardedForClientSourceIpsTrusted = dara.String("10.0.0.0/40")
 		})), "InvalidParameter", 400},
+		{"trusted source with a zone", on(81, xff(func(x *albsdk.CreateListenerRequestXForwardedForConfig) {
+			x.XForwardedForClientSourceIpsTrusted = dara.String("fe80::1%eth0")
+		})), "InvalidParameter", 400},
+		{"remove mode on QUIC", on(444, https, func(r *albsdk.CreateListenerRequest) { r.ListenerProtocol = dara.String("QUIC") },
+			xff(func(x *albsdk.CreateListenerRequestXForwardedForConfig) { x.XForwardedForProcessingMode = dara.String("remove") })), "InvalidParameter", 400},
 		{"HTTPS without certificate", on(444, https, certs()), "MissingParameter", 400},
 		{"QUIC without certificate", on(444, func(r *albsdk.CreateListenerRequest) { r.ListenerProtocol = dara.String("QUIC") }), "MissingParameter", 400},
 		{"two default certificates", on(444, https, certs(albtest.CertificateExample, albtest.CertificateAPI)), "InvalidParameter", 400},
