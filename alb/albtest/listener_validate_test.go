@@ -93,7 +93,9 @@ func TestListenerCreateChecks(t *testing.T) {
 			x.XForwardedForClientSourceIpsTrusted = dara.String("fe80::1%eth0")
 		})), "InvalidParameter", 400},
 		{"remove mode on QUIC", on(444, https, func(r *albsdk.CreateListenerRequest) { r.ListenerProtocol = dara.String("QUIC") },
-			xff(func(x *albsdk.CreateListenerRequestXForwardedForConfig) { x.XForwardedForProcessingMode = dara.String("remove") })), "InvalidParameter", 400},
+			xff(func(x *albsdk.CreateListenerRequestXForwardedForConfig) {
+				x.XForwardedForProcessingMode = dara.String("remove")
+			})), "InvalidParameter", 400},
 		{"HTTPS without certificate", on(444, https, certs()), "MissingParameter", 400},
 		{"QUIC without certificate", on(444, func(r *albsdk.CreateListenerRequest) { r.ListenerProtocol = dara.String("QUIC") }), "MissingParameter", 400},
 		{"two default certificates", on(444, https, certs(albtest.CertificateExample, albtest.CertificateAPI)), "InvalidParameter", 400},
