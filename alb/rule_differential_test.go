@@ -1031,6 +1031,8 @@ func TestRuleDifferentialRegressions(t *testing.T) {
 		{"path regex with ';'", stdHTTP, []alb.RuleSpec{rule(routing.Path("~/a;b"))}, routing.RuleConditionRegexFormat, "InvalidParameter"},
 		{"header values equal but for case", stdHTTP, []alb.RuleSpec{rule(routing.Header("x-env", "blue", "Blue"))}, routing.RuleConditionValueUnique, "InvalidParameter"},
 		{"CORS headers: '*' beside a name", stdHTTP, []alb.RuleSpec{then(routing.Cors(routing.CorsConfig{AllowOrigins: []string{"*"}, AllowHeaders: []string{"*", "X-Token"}}), fwd)}, "", "OK"},
+		// Found by fuzzing, fixed in routing.
+		{"path regex of nothing (\"~*\")", stdHTTP, []alb.RuleSpec{rule(routing.Path("/a", "~*"))}, routing.RuleConditionRegexFormat, "InvalidParameter"},
 		{"source IP with an IPv6 zone", stdHTTP, []alb.RuleSpec{rule(routing.SourceIP("fe80::1%eth0"))}, routing.RuleConditionSourceIPFormat, "InvalidParameter"},
 		// Both refuse: the listener and the edition.
 		{"redirect to HTTP from HTTPS", stdHTTPS, []alb.RuleSpec{then(routing.Redirect(routing.RedirectConfig{Protocol: "HTTP"}))}, routing.RuleActionRedirectProtocol, "InvalidParameter"},

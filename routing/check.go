@@ -433,8 +433,8 @@ func validateRegex(fs *findings, at, v string, host bool, id string) int {
 		if _, ok := onlyChars(v, true, `.-?=~_+\^*!$&|()[]`); !ok || len(v) < 3 || len(v) > 128 {
 			fs.add(at, RuleConditionRegexFormat, id, fmt.Sprintf("host regex %q must be 3–128 letters, digits and . - ? = ~ _ + \\ ^ * ! $ & | ( ) [ ]", v))
 		}
-	} else if len(v) < 2 || len(v) > 128 || !printable(v) || strings.ContainsAny(v, " \"#;") {
-		fs.add(at, RuleConditionRegexFormat, id, fmt.Sprintf("path regex %q must be 1–128 printable characters after '~' without space, '\"', '#' or ';'", v))
+	} else if expr == "" || len(v) > 128 || !printable(v) || strings.ContainsAny(v, " \"#;") {
+		fs.add(at, RuleConditionRegexFormat, id, fmt.Sprintf("path regex %q must be 1–128 printable characters in all, a regex after '~' or '~*', without space, '\"', '#' or ';'", v))
 	}
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {

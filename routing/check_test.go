@@ -87,6 +87,8 @@ func checkCases() []checkCase {
 		{"host too short", conditions0(Host("a.")), RuleConditionHostFormat, "Rules[0].Conditions[0].Values[0]", ""},
 		{"host regex charset", conditions0(Host(`~^a{2}\.com$`)), RuleConditionRegexFormat, "Rules[0].Conditions[0].Values[0]", ""},
 		{"path regex with space", conditions0(Path("~/a b")), RuleConditionRegexFormat, "Rules[0].Conditions[0].Values[0]", ""},
+		{"path regex of nothing, case-insensitive", conditions0(Path("~*")), RuleConditionRegexFormat, "Rules[0].Conditions[0].Values[0]", ""},
+		{"path regex of nothing", conditions0(Path("~")), RuleConditionRegexFormat, "Rules[0].Conditions[0].Values[0]", ""},
 		{"regex syntax", conditions0(Path("~(x")), RuleConditionRegexSyntax, "Rules[0].Conditions[0].Values[0]", ""},
 		{"regex lookahead", conditions0(Path("~/a(?=b)")), RuleConditionRegexSyntax, "Rules[0].Conditions[0].Values[0]", ""},
 		{"path without slash", conditions0(Path("api")), RuleConditionPathFormat, "Rules[0].Conditions[0].Values[0]", "'/'"},
