@@ -1033,6 +1033,7 @@ func TestRuleDifferentialRegressions(t *testing.T) {
 		{"CORS headers: '*' beside a name", stdHTTP, []alb.RuleSpec{then(routing.Cors(routing.CorsConfig{AllowOrigins: []string{"*"}, AllowHeaders: []string{"*", "X-Token"}}), fwd)}, "", "OK"},
 		// Found by fuzzing, fixed in routing.
 		{"path regex of nothing (\"~*\")", stdHTTP, []alb.RuleSpec{rule(routing.Path("/a", "~*"))}, routing.RuleConditionRegexFormat, "InvalidParameter"},
+		{"Rewrite that sets nothing (no RewriteConfig on the wire)", stdHTTPS, []alb.RuleSpec{then(routing.Rewrite(routing.RewriteConfig{}), fwd)}, routing.RuleActionConfig, "MissingParameter"},
 		{"source IP with an IPv6 zone", stdHTTP, []alb.RuleSpec{rule(routing.SourceIP("fe80::1%eth0"))}, routing.RuleConditionSourceIPFormat, "InvalidParameter"},
 		// Both refuse: the listener and the edition.
 		{"redirect to HTTP from HTTPS", stdHTTPS, []alb.RuleSpec{then(routing.Redirect(routing.RedirectConfig{Protocol: "HTTP"}))}, routing.RuleActionRedirectProtocol, "InvalidParameter"},

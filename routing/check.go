@@ -797,6 +797,11 @@ func validateRedirect(fs *findings, at string, rd *RedirectConfig, s Scope, id s
 }
 
 func validateRewrite(fs *findings, at string, rw *RewriteConfig, id string, caps map[variable]bool) {
+	if *rw == (RewriteConfig{}) {
+		// Nothing of it would reach the API: RuleActions.N.RewriteConfig
+		// is absent from a request whose config sets no field.
+		fs.add(at, RuleActionConfig, id, "the Rewrite config sets none of Host, Path and Query: the request would carry no RewriteConfig; set at least one")
+	}
 	validateHostField(fs, at+".Host", rw.Host, id, caps)
 	validatePathField(fs, at+".Path", rw.Path, id, caps)
 	validateQueryField(fs, at+".Query", rw.Query, id, caps)

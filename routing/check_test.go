@@ -143,6 +143,7 @@ func checkCases() []checkCase {
 		{"rewrite host without dot", actions0(Rewrite(RewriteConfig{Host: "backend"}), fwd1), RuleActionHostFormat, "Rules[0].Actions[0].Rewrite.Host", ""},
 		{"rewrite path without slash", actions0(Rewrite(RewriteConfig{Path: "x"}), fwd1), RuleActionPathFormat, "Rules[0].Actions[0].Rewrite.Path", ""},
 		{"rewrite path percent", actions0(Rewrite(RewriteConfig{Path: "/a%20"}), fwd1), RuleActionPathFormat, "Rules[0].Actions[0].Rewrite.Path", ""},
+		{"rewrite of nothing", actions0(Rewrite(RewriteConfig{}), fwd1), RuleActionConfig, "Rules[0].Actions[0].Rewrite", ""},
 		{"redirect query uppercase", actions0(Redirect(RedirectConfig{Query: "A=1"})), RuleActionQueryFormat, "Rules[0].Actions[0].Redirect.Query", ""},
 		{"variable twice", actions0(Redirect(RedirectConfig{Path: "/${path}${path}"})), RuleActionVariables, "Rules[0].Actions[0].Redirect.Path", "more than once"},
 		{"host variable not alone", actions0(Redirect(RedirectConfig{Host: "${host}.x.com"})), RuleActionVariables, "Rules[0].Actions[0].Redirect.Host", "alone"},

@@ -153,7 +153,7 @@ func Rules() []RuleInfo {
 		{RuleConditionStatusCodeFormat, e, "response status codes are three-digit HTTP statuses 100–599 (GUESS: no ranges)", cond},
 
 		{RuleActionTypeEnum, e, "the action type is ForwardGroup, Redirect, FixedResponse, Rewrite, InsertHeader, RemoveHeader, TrafficLimit, TrafficMirror or Cors", sdk},
-		{RuleActionConfig, e, "an action carries exactly the config of its type", sdk},
+		{RuleActionConfig, e, "an action carries exactly the config of its type (a Rewrite config sets at least one of Host, Path and Query: an empty one is not sent)", sdk},
 		{RuleActionDirection, e, "Response rules take only InsertHeader and RemoveHeader actions (GUESS)", "[DOC-rules] (reference 2.4)"},
 		{RuleActionOrderRange, e, "an action's Order is 1–50000", order},
 		{RuleActionOrderUnique, e, "action Orders are unique in a rule", order},
