@@ -86,6 +86,7 @@ type policyException struct {
 var policyExceptions = []policyException{
 	{rule: alb.RuleTagKeyAlbkitPrefix, reason: "albkit's own prefix: a user tag albkit:… could collide with or fake albkit's token tag " + alb.TokenTagKey},
 	{rule: alb.RuleTagKeyUnique, reason: "an instance holds one value per tag key; what the service does with a repeated key is not documented, so albkit refuses the ambiguity"},
+	{rule: alb.RuleTagUTF8, reason: "the SDK sends each invalid UTF-8 byte as U+FFFD: the service never sees the spec's bytes and keeps a tag that never matches it; albkit refuses what it cannot send as written"},
 	{rule: alb.RuleReadOnlyReasonRequiresMode, reason: "albkit sends a reason only with ConsoleProtection; the service clears a reason given with NonProtection (api-metadata CreateLoadBalancer ModificationProtectionConfig.Status), so albkit refuses it instead of dropping it silently"},
 	{rule: alb.RuleEIPInternetOnly, reason: "an EIP type means nothing on an Intranet instance; what the service does with it is not documented, so albkit refuses it (an AllocationId on Intranet is refused by the emulator too)",
 		applies: func(fe *alb.FieldError) bool { return strings.HasSuffix(fe.Field, ".EIPType") }},
@@ -356,6 +357,7 @@ func TestPolicyExceptionsAreReal(t *testing.T) {
 	cases := map[string]alb.InstanceSpec{
 		alb.RuleTagKeyAlbkitPrefix:         base.WithTag("albkit:owner", "x"),
 		alb.RuleTagKeyUnique:               base.WithTag("env", "a").WithTag("env", "b"),
+		alb.RuleTagUTF8:                    base.WithTag("env\xff", "x"),
 		alb.RuleReadOnlyReasonRequiresMode: reasonOnly,
 		alb.RuleEIPInternetOnly:            intranet,
 		alb.RuleSecurityGroupIDFormat:      base.WithSecurityGroups("group-1"),

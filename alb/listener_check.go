@@ -3,6 +3,8 @@ package alb
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/albkit/albkit/routing"
 )
@@ -37,6 +39,8 @@ type ListenerFacts struct {
 //     whose backend protocol the listener cannot use (HTTPS backends need
 //     an HTTPS listener, gRPC backends an HTTPS or QUIC one); the edition
 //     rules of the groups it uses ([CheckListenerServerGroups]);
+//   - the QUIC listener an HTTPS listener advertises (QUIC upgrade) is a
+//     QUIC listener of the instance that no other listener advertises;
 //   - one listener per port and instance (an HTTP or HTTPS listener and a
 //     QUIC one may share a port number: GUESS), and the instance's
 //     listener quota;
@@ -98,6 +102,13 @@ func CheckListener(spec ListenerSpec, facts ListenerFacts) []Finding {
 		fromErr(CheckListenerServerGroups(spec, facts.Edition, specs), "turn the feature off in the server group, or upgrade the instance (UpgradeEdition)")
 	}
 
+	// QUIC upgrade: the listener advertised, among the instance's.
+	if spec.Protocol == ListenerHTTPS && strings.HasPrefix(spec.QUICListenerID, "lsn-") {
+		if why := quicUpgradeRefusal(spec, facts.Listeners); why != "" {
+			blocking(RuleListenerQUICListenerUsable, "QUICListenerID", why, "advertise a QUIC listener of the instance that no other listener advertises, or create one")
+		}
+	}
+
 	// The instance's listeners.
 	others := 0
 	for _, l := range facts.Listeners {
@@ -133,6 +144,28 @@ func CheckListener(spec ListenerSpec, facts ListenerFacts) []Finding {
 			"set XForwardedFor.Proto")
 	}
 	return out
+}
+
+// quicUpgradeRefusal says why spec cannot advertise its QUICListenerID
+// among the instance's listeners ("" when it can): the listener must be
+// one of them, a QUIC one, and advertised by no other listener than the
+// one spec describes (reference 1.3: "the QUIC listener must be on the
+// same instance and not already associated with another listener").
+func quicUpgradeRefusal(spec ListenerSpec, listeners []Listener) string {
+	id := spec.QUICListenerID
+	i := slices.IndexFunc(listeners, func(l Listener) bool { return l.ID == id })
+	if i < 0 {
+		return fmt.Sprintf("listener %s is not a listener of the instance", id)
+	}
+	if p := listeners[i].Protocol; p != ListenerQUIC {
+		return fmt.Sprintf("listener %s is a %s listener, not a QUIC one", id, p)
+	}
+	for _, l := range listeners {
+		if l.QUICListenerID == id && !(l.Port == spec.Port && l.Protocol == spec.Protocol) {
+			return fmt.Sprintf("QUIC listener %s is already advertised by listener %s (ResourceInUse.Listener)", id, l.ID)
+		}
+	}
+	return ""
 }
 
 // backendProtocolRefusal says why a listener of protocol l cannot forward

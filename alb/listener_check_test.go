@@ -68,6 +68,13 @@ func lsnCheckCases() []lsnCheckCase {
 	}
 	b, w := alb.SeverityBlocking, alb.SeverityWarning
 	basic := func(f *alb.ListenerFacts) { f.Edition = alb.EditionBasic }
+	// quic adds an HTTP listener, a QUIC listener on 443 and one on 8443
+	// that an HTTPS listener on 8443 advertises.
+	quic := func(f *alb.ListenerFacts) {
+		f.Listeners = append(f.Listeners, alb.Listener{ID: "lsn-80", Protocol: alb.ListenerHTTP, Port: 80},
+			alb.Listener{ID: "lsn-q", Protocol: alb.ListenerQUIC, Port: 443}, alb.Listener{ID: "lsn-q8443", Protocol: alb.ListenerQUIC, Port: 8443},
+			alb.Listener{ID: "lsn-8443", Protocol: alb.ListenerHTTPS, Port: 8443, QUICListenerID: "lsn-q8443"})
+	}
 	waf := func(f *alb.ListenerFacts) { f.Edition = alb.EditionStandardWithWAF }
 	many := func(n int) []alb.RuleSpec {
 		var out []alb.RuleSpec
@@ -115,6 +122,14 @@ func lsnCheckCases() []lsnCheckCase {
 			lsnFacts(basic), []checkWant{{"Rules[0].Actions[0].Type", routing.RuleEditionActionType, b}}},
 		{"Basic slow-start group", lsnHTTP().WithRules(fwdRule("slow", 1, "sgp-slow")), lsnFacts(basic),
 			[]checkWant{{"ServerGroups[sgp-slow].SlowStartSeconds", alb.RuleServerGroupSlowStartEdition, b}}},
+		{"QUIC upgrade", lsnHTTPS().WithQUICUpgrade("lsn-q"), lsnFacts(quic), nil},
+		{"QUIC upgrade kept by its listener", lsnHTTPS().WithQUICUpgrade("lsn-q"), lsnFacts(quic, func(f *alb.ListenerFacts) { f.Listeners[0].QUICListenerID = "lsn-q" }), nil},
+		{"QUIC upgrade to another instance's listener", lsnHTTPS().WithQUICUpgrade("lsn-elsewhere"), lsnFacts(quic),
+			[]checkWant{{"QUICListenerID", alb.RuleListenerQUICListenerUsable, b}}},
+		{"QUIC upgrade to an HTTP listener", lsnHTTPS().WithQUICUpgrade("lsn-80"), lsnFacts(quic),
+			[]checkWant{{"QUICListenerID", alb.RuleListenerQUICListenerUsable, b}}},
+		{"QUIC upgrade taken", lsnHTTPS().WithQUICUpgrade("lsn-q8443"), lsnFacts(quic),
+			[]checkWant{{"QUICListenerID", alb.RuleListenerQUICListenerUsable, b}}},
 	}
 }
 

@@ -49,6 +49,7 @@ var listenerShared = map[string]struct {
 	RuleTagValueReservedPrefix:         {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy Tag"},
 	RuleTagNoURL:                       {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy Tag"},
 	RuleTagKeyUnique:                   {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy Tag"},
+	RuleTagUTF8:                        {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "albkit"},
 	RuleIdempotencyKeyASCII:            {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy ClientToken"},
 	RuleIdempotencyKeyLength:           {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy ClientToken"},
 	RuleIdempotencyKeyTagValue:         {[]RuleScope{ScopeListener, ScopeSecurityPolicy}, "SDK CreateListener, CreateSecurityPolicy Tag.N.Value"},
@@ -130,6 +131,8 @@ func addListenerRules(out []RuleInfo) []RuleInfo {
 	add(RuleListenerServerGroupVPC, LevelFacts, CheckedAgainstFacts, lsn, "ref 1.1 (server groups are scoped by VPC)", "every server group is in the instance's VPC (Fc groups have none)")
 	add(RuleListenerServerGroupProtocol, LevelFacts, CheckedAgainstFacts, lsn, "SDK CreateServerGroup Protocol; ref 2.1",
 		"the listener can use the server group's backend protocol: HTTP for every listener, HTTPS for HTTPS listeners, gRPC for HTTPS and QUIC listeners")
+	add(RuleListenerQUICListenerUsable, LevelFacts, CheckedAgainstFacts, lsn, cl+" QuicConfig.QuicListenerId; ref 1.3, 2.2",
+		"the QUIC listener an HTTPS listener advertises is a QUIC listener of the same instance that no other listener advertises")
 	add(RuleListenerPortUnique, LevelFacts, CheckedAgainstFacts, lsn, "ref 1.3, 2.2 (ResourceAlreadyExist.Listener)", "one listener per port and instance; an HTTP or HTTPS listener and a QUIC one may share a port number (GUESS: QUIC is UDP)")
 	add(RuleListenerQuota, LevelFacts, CheckedAgainstFacts, lsn, "DOC-quota (ref 2.6); package edition", "the instance's listeners stay within the edition's listener quota (a warning above the default, blocking above the raisable maximum)")
 	add(RuleListenerWAFForwardedProto, LevelFacts, ReportedAsWarning, lsn, "seed (Create, WAF Enabled edition details)",

@@ -57,6 +57,7 @@ const (
 	RuleListenerServerGroupExists        = "listener-server-group-exists"
 	RuleListenerServerGroupVPC           = "listener-server-group-vpc"
 	RuleListenerServerGroupProtocol      = "listener-server-group-protocol"
+	RuleListenerQUICListenerUsable       = "listener-quic-listener-usable"
 	RuleListenerPortUnique               = "listener-port-unique"
 	RuleListenerQuota                    = "listener-quota"
 	RuleListenerWAFForwardedProto        = "listener-waf-x-forwarded-proto"

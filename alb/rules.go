@@ -43,6 +43,7 @@ const (
 	RuleTagValueReservedPrefix       = "tag-value-reserved-prefix"
 	RuleTagNoURL                     = "tag-no-url"
 	RuleTagKeyUnique                 = "tag-key-unique"
+	RuleTagUTF8                      = "tag-utf8"
 	RuleEIPInternetOnly              = eip.RuleInternetOnly
 	RuleEIPTypeConsistent            = eip.RuleConsistentType
 	RuleEIPAnycastNeedsEIP           = "eip-anycast-needs-eip"
@@ -185,6 +186,7 @@ func Rules() []RuleInfo {
 		{RuleTagValueReservedPrefix, LevelSpec, api, "tag values do not start with acs: or aliyun"},
 		{RuleTagNoURL, LevelSpec, api, "tag keys and values do not contain http:// or https://"},
 		{RuleTagKeyUnique, LevelSpec, api, "each tag key at most once"},
+		{RuleTagUTF8, LevelSpec, "albkit (the SDK's encoding)", "tag keys and values are valid UTF-8: the SDK sends each invalid byte as U+FFFD, so the tag the service keeps would never match the spec"},
 		{RuleReadOnlyReasonRequiresMode, LevelSpec, prt, "a read-only reason only with the configuration read-only mode"},
 		{RuleReadOnlyReasonLength, LevelSpec, prt, "the read-only reason is 2–128 characters"},
 		{RuleReadOnlyReasonStartLetter, LevelSpec, prt + " + " + api, "the read-only reason starts with an English letter or a Chinese character"},
@@ -276,6 +278,7 @@ var sharedWithServerGroups = map[string]struct{ source, text string }{
 	RuleTagValueReservedPrefix: {"SDK CreateServerGroup Tag", ""},
 	RuleTagNoURL:               {"SDK CreateServerGroup Tag", ""},
 	RuleTagKeyUnique:           {"SDK CreateServerGroup Tag", ""},
+	RuleTagUTF8:                {"albkit", ""},
 	RuleIdempotencyKeyASCII:    {"SDK CreateServerGroup ClientToken", ""},
 	RuleIdempotencyKeyLength:   {"SDK CreateServerGroup ClientToken", ""},
 	RuleIdempotencyKeyTagValue: {"SDK CreateServerGroup Tag.N.Value", ""},

@@ -72,6 +72,8 @@ var sgPolicyExceptions = []sgPolicyException{
 		reason: "albkit's own prefix: a user tag albkit:… could collide with or fake albkit's tags " + alb.TokenTagKey + " and " + alb.SpecTagKey},
 	{name: alb.RuleTagKeyUnique, rule: alb.RuleTagKeyUnique,
 		reason: "a group holds one value per tag key; what the service does with a repeated key is not documented, so albkit refuses the ambiguity"},
+	{name: alb.RuleTagUTF8, rule: alb.RuleTagUTF8,
+		reason: "the SDK sends each invalid UTF-8 byte as U+FFFD: the service never sees the spec's bytes and keeps a tag that never matches it; albkit refuses what it cannot send as written"},
 	{name: alb.RuleResourceGroupIDFormat, rule: alb.RuleResourceGroupIDFormat,
 		reason: "the emulator does not model resource groups; the service refuses an ID that names none of the account's (NotExist.ResourceGroup, a facts-level answer)"},
 	{name: alb.RuleServerGroupHealthCheckFieldProtocol, rule: alb.RuleServerGroupHealthCheckFieldProtocol,
@@ -407,6 +409,7 @@ func TestServerGroupPolicyExceptionsAreReal(t *testing.T) {
 	cases := map[string][]alb.ServerGroupSpec{
 		alb.RuleTagKeyAlbkitPrefix:    {base.WithTag("albkit:owner", "x"), base.WithTag("ALBKIT:x", "")},
 		alb.RuleTagKeyUnique:          {base.WithTag("env", "a").WithTag("env", "b")},
+		alb.RuleTagUTF8:               {base.WithTag("env\xff", "a"), base.WithTag("env", "v\xfe")},
 		alb.RuleResourceGroupIDFormat: {base.WithResourceGroup("group-1")},
 		alb.RuleServerGroupHealthCheckFieldProtocol: {
 			base.WithHealthCheck(alb.TCPHealthCheck().WithPath("/health").WithMethod("GET").WithCodes("http_2xx").WithHost("a.example.com").WithHTTPVersion("HTTP1.0")),

@@ -84,6 +84,7 @@ func sgInvalidCases() []sgCase {
 		{"tag value aliyun", sgBase().WithTag("k", "aliyun-x"), "Tags[0].Value", alb.RuleTagValueReservedPrefix, nil},
 		{"tag with a URL", sgBase().WithTag("k", "see https://x"), "Tags[0].Value", alb.RuleTagNoURL, nil},
 		{"tag key twice", sgBase().WithTag("env", "a").WithTag("env", "b"), "Tags[1].Key", alb.RuleTagKeyUnique, nil},
+		{"tag key not UTF-8", sgBase().WithTag("env\xff", "a"), "Tags[0].Key", alb.RuleTagUTF8, nil},
 		{"idempotency key not ASCII", sgBase().WithIdempotencyKey("clé"), "IdempotencyKey", alb.RuleIdempotencyKeyASCII, nil},
 		{"idempotency key too long", sgBase().WithIdempotencyKey(strings.Repeat("k", 65)), "IdempotencyKey", alb.RuleIdempotencyKeyLength, nil},
 		{"idempotency key with acs:", sgBase().WithIdempotencyKey("acs:key"), "IdempotencyKey", alb.RuleIdempotencyKeyTagValue, nil},

@@ -146,11 +146,12 @@ const (
 
 // Tag is a key-value pair attached to an instance.
 type Tag struct {
-	// Key is 1–128 characters and must not start with "acs:" or "aliyun",
-	// nor contain "http://" or "https://". Keys starting with "albkit:" are
-	// reserved for albkit itself.
-	Key string `json:"key" validate:"required,max=128,alb_tagprefix,alb_albkitprefix,alb_nourl"`
-	// Value is at most 128 characters, must not start with "acs:" or
-	// "aliyun", nor contain "http://" or "https://". It may be empty.
-	Value string `json:"value" validate:"max=128,alb_tagprefix,alb_nourl"`
+	// Key is 1–128 characters of valid UTF-8 and must not start with
+	// "acs:" or "aliyun", nor contain "http://" or "https://". Keys
+	// starting with "albkit:" are reserved for albkit itself.
+	Key string `json:"key" validate:"required,alb_utf8,max=128,alb_tagprefix,alb_albkitprefix,alb_nourl"`
+	// Value is at most 128 characters of valid UTF-8, must not start with
+	// "acs:" or "aliyun", nor contain "http://" or "https://". It may be
+	// empty.
+	Value string `json:"value" validate:"alb_utf8,max=128,alb_tagprefix,alb_nourl"`
 }

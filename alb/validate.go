@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 
@@ -452,6 +453,9 @@ var specValidator = sync.OnceValue(func() *validator.Validate {
 	must(v.RegisterValidation("alb_namechars", func(fl validator.FieldLevel) bool {
 		return validNameChars(fl.Field().String())
 	}))
+	must(v.RegisterValidation("alb_utf8", func(fl validator.FieldLevel) bool {
+		return utf8.ValidString(fl.Field().String())
+	}))
 	must(v.RegisterValidation("alb_tagprefix", func(fl validator.FieldLevel) bool {
 		k := strings.ToLower(fl.Field().String())
 		return !strings.HasPrefix(k, "acs:") && !strings.HasPrefix(k, "aliyun")
@@ -551,6 +555,8 @@ func describe(field string, fe validator.FieldError) (rule, msg string) {
 		return RuleTagKeyLength, fmt.Sprintf("tag key %q is longer than 128 characters", val)
 	case "Tags.Value:max":
 		return RuleTagValueLength, fmt.Sprintf("tag value %q is longer than 128 characters", val)
+	case "Tags.Key:alb_utf8", "Tags.Value:alb_utf8":
+		return RuleTagUTF8, fmt.Sprintf("tag %s %q is not valid UTF-8: the SDK would send each invalid byte as U+FFFD", strings.ToLower(lastPart(field)), val)
 	case "Tags.Key:alb_tagprefix":
 		return RuleTagKeyReservedPrefix, fmt.Sprintf("tag key %q must not start with \"acs:\" or \"aliyun\"", val)
 	case "Tags.Key:alb_albkitprefix":

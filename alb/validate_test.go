@@ -306,6 +306,8 @@ func invalidCases() []invalidCase {
 		{name: "tag value Aliyun", seed: seedTag + " (Value too)", spec: baseSpec().WithTag("owner", "Aliyun-team"), field: "Tags[0].Value", rule: alb.RuleTagValueReservedPrefix},
 		{name: "tag key with URL", seed: seedTag, spec: baseSpec().WithTag("see http://x", "x"), field: "Tags[0].Key", rule: alb.RuleTagNoURL},
 		{name: "tag value with URL", seed: seedTag, spec: baseSpec().WithTag("doc", "HTTPS://example.com"), field: "Tags[0].Value", rule: alb.RuleTagNoURL},
+		{name: "tag key not UTF-8", seed: "albkit: the SDK sends an invalid byte as U+FFFD (listener differential test)", spec: baseSpec().WithTag("env\xff", "x"), field: "Tags[0].Key", rule: alb.RuleTagUTF8},
+		{name: "tag value not UTF-8", seed: "albkit: the SDK sends an invalid byte as U+FFFD", spec: baseSpec().WithTag("env", "caf\xe9"), field: "Tags[0].Value", rule: alb.RuleTagUTF8},
 		{name: "tag key twice", seed: seedTag + " (keys are distinct)", spec: baseSpec().WithTag("env", "a").WithTag("team", "b").WithTag("env", "c"),
 			field: "Tags[2].Key", rule: alb.RuleTagKeyUnique},
 

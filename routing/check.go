@@ -433,8 +433,8 @@ func validateRegex(fs *findings, at, v string, host bool, id string) int {
 		if _, ok := onlyChars(v, true, `.-?=~_+\^*!$&|()[]`); !ok || len(v) < 3 || len(v) > 128 {
 			fs.add(at, RuleConditionRegexFormat, id, fmt.Sprintf("host regex %q must be 3–128 letters, digits and . - ? = ~ _ + \\ ^ * ! $ & | ( ) [ ]", v))
 		}
-	} else if len(v) < 2 || len(v) > 128 || !printable(v) || strings.ContainsAny(v, " \"#;") {
-		fs.add(at, RuleConditionRegexFormat, id, fmt.Sprintf("path regex %q must be 1–128 printable characters after '~' without space, '\"', '#' or ';'", v))
+	} else if expr == "" || len(v) > 128 || !printable(v) || strings.ContainsAny(v, " \"#;") {
+		fs.add(at, RuleConditionRegexFormat, id, fmt.Sprintf("path regex %q must be 1–128 printable characters in all, a regex after '~' or '~*', without space, '\"', '#' or ';'", v))
 	}
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
@@ -797,6 +797,11 @@ func validateRedirect(fs *findings, at string, rd *RedirectConfig, s Scope, id s
 }
 
 func validateRewrite(fs *findings, at string, rw *RewriteConfig, id string, caps map[variable]bool) {
+	if *rw == (RewriteConfig{}) {
+		// Nothing of it would reach the API: RuleActions.N.RewriteConfig
+		// is absent from a request whose config sets no field.
+		fs.add(at, RuleActionConfig, id, "the Rewrite config sets none of Host, Path and Query: the request would carry no RewriteConfig; set at least one")
+	}
 	validateHostField(fs, at+".Host", rw.Host, id, caps)
 	validatePathField(fs, at+".Path", rw.Path, id, caps)
 	validateQueryField(fs, at+".Query", rw.Query, id, caps)

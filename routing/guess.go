@@ -155,8 +155,9 @@ const (
 	// ranges or wildcards.
 	guessStatusCodesExact = true
 
-	// GUESS: a path regex is 1–128 printable characters after "~" without
-	// space, '"', '#' or ';' (only the host regex charset is documented).
+	// GUESS: a path regex is 1–128 printable characters in all, a
+	// non-empty regex after "~" or "~*", without space, '"', '#' or ';'
+	// (only the host regex charset is documented).
 	guessPathRegexCharset = true
 
 	// GUESS: CORS AllowHeaders and ExposeHeaders are '*' or header names

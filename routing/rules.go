@@ -140,7 +140,7 @@ func Rules() []RuleInfo {
 		{RuleConditionDirection, e, "ResponseHeader and ResponseStatusCode conditions only in Response rules", "[SDK], [DOC-rules] (reference 2.4)"},
 		{RuleConditionValueUnique, e, "the values of a condition are unique", cond},
 		{RuleConditionHostFormat, e, "a host is 3–128 characters of lowercase letters, digits, '-', '.', '*' and '?', with at least one dot, not starting or ending with a dot, the rightmost label letters and wildcards only, no label starting or ending with '-'", cond},
-		{RuleConditionRegexFormat, e, "a regex host is 3–128 characters of letters, digits and . - ? = ~ _ + \\ ^ * ! $ & | ( ) [ ]; a regex path is 1–128 printable characters without space, '\"', '#' or ';' (GUESS for paths)", "[DOC-match] (reference 2.4, 5.5)"},
+		{RuleConditionRegexFormat, e, "a regex host is 3–128 characters of letters, digits and . - ? = ~ _ + \\ ^ * ! $ & | ( ) [ ]; a regex path is 1–128 printable characters in all, a non-empty regex after '~' or '~*', without space, '\"', '#' or ';' (GUESS for paths)", "[DOC-match] (reference 2.4, 5.5)"},
 		{RuleConditionRegexSyntax, e, "a regex compiles (GUESS: RE2 syntax; lookarounds and backreferences are refused)", "[DOC-match] (reference 5.5)"},
 		{RuleConditionPathFormat, e, "a path is 1–128 characters, starts with '/', and has letters, digits, $ - _ . + / & ~ @ : and the wildcards * and ?", cond},
 		{RuleConditionHeaderKey, e, "a header key is 1–40 characters of letters, digits, '-' and '_', and not Cookie or Host", cond},
@@ -153,7 +153,7 @@ func Rules() []RuleInfo {
 		{RuleConditionStatusCodeFormat, e, "response status codes are three-digit HTTP statuses 100–599 (GUESS: no ranges)", cond},
 
 		{RuleActionTypeEnum, e, "the action type is ForwardGroup, Redirect, FixedResponse, Rewrite, InsertHeader, RemoveHeader, TrafficLimit, TrafficMirror or Cors", sdk},
-		{RuleActionConfig, e, "an action carries exactly the config of its type", sdk},
+		{RuleActionConfig, e, "an action carries exactly the config of its type (a Rewrite config sets at least one of Host, Path and Query: an empty one is not sent)", sdk},
 		{RuleActionDirection, e, "Response rules take only InsertHeader and RemoveHeader actions (GUESS)", "[DOC-rules] (reference 2.4)"},
 		{RuleActionOrderRange, e, "an action's Order is 1–50000", order},
 		{RuleActionOrderUnique, e, "action Orders are unique in a rule", order},

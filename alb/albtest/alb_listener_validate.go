@@ -2,7 +2,6 @@ package albtest
 
 import (
 	"fmt"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -172,16 +171,18 @@ func editionRefusal(f edition.Features, x edition.Feature) *apiError {
 }
 
 // validListenerDescription: 2–256 characters of letters, digits,
-// non-ASCII characters and _ . , ; / @ - (the SDK lists letters, digits,
-// - / . _; the Terraform provider's pattern adds , ; @ and non-ASCII
-// characters: the wider set is taken).
+// characters outside Latin-1 (Chinese, say) and _ . , ; / @ - (the SDK
+// lists letters, digits, - / . _; the Terraform provider's pattern
+// ^([^\x00-\xff]|[\w.,;/@-]){2,256}$ adds , ; @ and every character above
+// U+00FF: the wider set is taken, but not Latin-1's letters such as é,
+// which the pattern excludes).
 func validListenerDescription(s string) bool {
 	n := utf8.RuneCountInString(s)
 	if !utf8.ValidString(s) || n < 2 || n > 256 {
 		return false
 	}
 	for _, r := range s {
-		if r >= utf8.RuneSelf || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_.,;/@-", r) {
+		if r > 0xff || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_.,;/@-", r) {
 			continue
 		}
 		return false
@@ -375,8 +376,9 @@ func parseDefaultActions(tree *pnode) ([]string, *apiError) {
 
 // parseXFF merges XForwardedForConfig.* into x. Switches the listener's
 // protocol does not have (reference §2.2) are refused when turned on:
-// client-certificate headers need HTTPS; the client source port and the
-// trusted-proxy source address are not on QUIC listeners.
+// client-certificate headers need HTTPS; the client source port, the
+// trusted-proxy source address and the remove mode are not on QUIC
+// listeners.
 func parseXFF(p url.Values, x *xffConfig, protocol string) *apiError {
 	const pre = "XForwardedForConfig."
 	for _, f := range []struct {
@@ -409,6 +411,11 @@ func parseXFF(p url.Values, x *xffConfig, protocol string) *apiError {
 	mode, e := enum(p, pre+"XForwardedForProcessingMode", false, "append", "remove")
 	if e != nil {
 		return e
+	}
+	if mode == "remove" && protocol == "QUIC" {
+		// SDK: "only available for HTTP and HTTPS listeners"; append is
+		// the default, remove a change a QUIC listener cannot take.
+		return errf(400, "InvalidParameter", "%s does not apply to %s listeners.", pre+"XForwardedForProcessingMode", protocol)
 	}
 	x.mode = or(mode, x.mode)
 	for _, f := range []struct {
@@ -453,8 +460,8 @@ func validAlias(s string) bool {
 	return true
 }
 
-// validTrustedSources: IPv4 or IPv6 addresses or CIDR blocks separated by
-// commas, semicolons or spaces (GUESS: the SDK shows one block; the
+// validTrustedSources: IPv4 or IPv6 addresses or CIDR blocks (as SourceIp
+// values: validSourceIP) separated by commas, semicolons or spaces (GUESS: the SDK shows one block; the
 // separator is not documented).
 func validTrustedSources(s string) bool {
 	fields := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' })
@@ -462,10 +469,7 @@ func validTrustedSources(s string) bool {
 		return false
 	}
 	for _, f := range fields {
-		if _, err := netip.ParsePrefix(f); err == nil {
-			continue
-		}
-		if _, err := netip.ParseAddr(f); err != nil {
+		if !validSourceIP(f) {
 			return false
 		}
 	}

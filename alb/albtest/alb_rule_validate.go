@@ -24,7 +24,11 @@ import (
 // GUESSes (its guess.go) where they apply to the API, restated here:
 //
 //   - several Host values are allowed; a Host or Path value starting with
-//     "~" is a regex ("~*" case-insensitive), which RE2 must compile;
+//     "~" is a regex ("~*" case-insensitive), which RE2 must compile; a
+//     host regex has the documented characters, a path regex is printable
+//     ASCII without space, '"', '#' or ';';
+//   - Host and Header values match regardless of case, so two values that
+//     differ only in case are one value given twice;
 //   - a Cookie value is up to 128 characters; a Redirect port is 1–65535;
 //   - a TrafficLimit with both limits needs PerIpQps < QPS;
 //   - a FixedResponse HttpCode may be written "HTTP_503" as well as "503";
@@ -549,10 +553,14 @@ func checkCondition(c routing.Condition, field string, resp bool) *apiError {
 	seen := map[string]bool{}
 	for j, v := range c.Values {
 		vf := field + ".Values." + itoa(j+1)
-		if seen[v] {
+		k := v
+		if c.Type == routing.ConditionHost || c.Type == routing.ConditionHeader || c.Type == routing.ConditionResponseHeader {
+			k = strings.ToLower(v) // they match regardless of case: one value
+		}
+		if seen[k] {
 			return errf(400, "InvalidParameter", "%s: the value %q is given twice.", vf, truncate(v, 64))
 		}
-		seen[v] = true
+		seen[k] = true
 		ok := false
 		switch c.Type {
 		case routing.ConditionHost:
@@ -606,7 +614,7 @@ func checkCondition(c routing.Condition, field string, resp bool) *apiError {
 // letters and wildcards only), or a regex "~…" / "~*…".
 func validHostCondition(v string) bool {
 	if strings.HasPrefix(v, "~") {
-		return validRegexValue(v, `.-?=~_+\^*!$&|()[]{},:/`)
+		return len(v) >= 3 && validRegexValue(v, func(body string) bool { return onlyChars(body, `.-?=~_+\^*!$&|()[]`) })
 	}
 	return validHostName(v, true)
 }
@@ -638,19 +646,21 @@ func validHostName(v string, wild bool) bool {
 }
 
 // validPathCondition: an exact or wildcard path (1–128 characters starting
-// with '/', letters, digits and $ - _ . + / & ~ @ : * ?), or a regex.
+// with '/', letters, digits and $ - _ . + / & ~ @ : * ?), or a regex of
+// printable ASCII without space, '"', '#' or ';' (GUESS, routing's: only
+// the host regex charset is documented).
 func validPathCondition(v string) bool {
 	if strings.HasPrefix(v, "~") {
-		return validRegexValue(v, `/.-?=~_+\^*!$&|()[]{},:@%#;'"`)
+		return validRegexValue(v, func(body string) bool { return isASCII(body) && !strings.ContainsAny(body, ` "#;`) })
 	}
 	return len(v) >= 1 && len(v) <= 128 && v[0] == '/' && onlyChars(v, `$-_.+/&~@:*?`)
 }
 
 // validRegexValue: "~regex" or "~*regex", at most 128 characters in all,
-// of letters, digits and the punctuation given, compiling as RE2.
-func validRegexValue(v, punct string) bool {
+// whose regex passes chars and compiles as RE2.
+func validRegexValue(v string, chars func(string) bool) bool {
 	body := strings.TrimPrefix(strings.TrimPrefix(v, "~"), "*")
-	if len(v) > 128 || body == "" || !onlyChars(body, punct) {
+	if len(v) > 128 || body == "" || !chars(body) {
 		return false
 	}
 	_, err := regexp.Compile(body)
@@ -695,13 +705,15 @@ func validKVPart(s string, maxLen int, forbidden string) bool {
 	return strings.ToLower(s) == s
 }
 
-// validSourceIP: an IPv4 or IPv6 address or CIDR block.
+// validSourceIP: an IPv4 or IPv6 address or CIDR block. An IPv6 zone
+// ("fe80::1%eth0") names an interface of the host that wrote it: no
+// address a client connects from has one.
 func validSourceIP(v string) bool {
 	if _, err := netip.ParsePrefix(v); err == nil {
 		return true
 	}
-	_, err := netip.ParseAddr(v)
-	return err == nil
+	a, err := netip.ParseAddr(v)
+	return err == nil && a.Zone() == ""
 }
 
 // Headers InsertHeader and RemoveHeader may not touch (reference §2.4):
@@ -785,6 +797,16 @@ func captureGroups(conds []routing.Condition) int {
 	return n
 }
 
+// The variables a Redirect or Rewrite Path and Query take besides
+// ${1}..${3} (SDK CreateRule RedirectConfig and RewriteConfig: "${path}
+// [${query}]. ${host}, ${protocol}, and ${port} are also supported", the
+// same for both actions; reference §2.4: Rewrite takes "the same
+// formats").
+var (
+	pathVars  = []string{"path", "host", "protocol", "port"}
+	queryVars = []string{"query", "host", "protocol", "port"}
+)
+
 // literal checks of Redirect and Rewrite values, the variables taken out.
 func literalHost(s string) bool {
 	return len(s) <= 128 && onlyChars(strings.ToLower(s), "-.") && strings.ToLower(s) == s
@@ -816,7 +838,7 @@ func checkAction(a routing.Action, field string, resp bool, conds []routing.Cond
 			}
 		}
 		if c.Path != "" {
-			if e := checkTemplate(c.Path, field+".Path", []string{"path", "host", "protocol", "port"}, groups, literalPath); e != nil {
+			if e := checkTemplate(c.Path, field+".Path", pathVars, groups, literalPath); e != nil {
 				return e
 			}
 			if c.Path[0] != '/' && c.Path[0] != '$' {
@@ -824,7 +846,7 @@ func checkAction(a routing.Action, field string, resp bool, conds []routing.Cond
 			}
 		}
 		if c.Query != "" {
-			if e := checkTemplate(c.Query, field+".Query", []string{"query", "host", "protocol", "port", "path"}, groups, literalQuery); e != nil {
+			if e := checkTemplate(c.Query, field+".Query", queryVars, groups, literalQuery); e != nil {
 				return e
 			}
 		}
@@ -840,7 +862,7 @@ func checkAction(a routing.Action, field string, resp bool, conds []routing.Cond
 			}
 		}
 		if c.Path != "" && c.Path != "${path}" {
-			if e := checkTemplate(c.Path, field+".Path", []string{"path", "host"}, groups, literalPath); e != nil {
+			if e := checkTemplate(c.Path, field+".Path", pathVars, groups, literalPath); e != nil {
 				return e
 			}
 			if c.Path[0] != '/' && c.Path[0] != '$' {
@@ -848,7 +870,7 @@ func checkAction(a routing.Action, field string, resp bool, conds []routing.Cond
 			}
 		}
 		if c.Query != "" && c.Query != "${query}" {
-			if e := checkTemplate(c.Query, field+".Query", []string{"query", "host", "path"}, groups, literalQuery); e != nil {
+			if e := checkTemplate(c.Query, field+".Query", queryVars, groups, literalQuery); e != nil {
 				return e
 			}
 		}
@@ -975,7 +997,7 @@ func checkCors(c *routing.CorsConfig, field string) *apiError {
 		vs   []string
 	}{{"AllowHeaders", c.AllowHeaders}, {"ExposeHeaders", c.ExposeHeaders}} {
 		for j, h := range f.vs {
-			if h == "*" && len(f.vs) == 1 {
+			if h == "*" {
 				continue
 			}
 			if len(h) > 40 || !onlyChars(h, "_-") {

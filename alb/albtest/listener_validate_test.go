@@ -73,6 +73,7 @@ func TestListenerCreateChecks(t *testing.T) {
 		{"six default groups", on(81, groups("a", "b", "c", "d", "e", "f")), "InvalidParameter", 400},
 		{"description too short", on(81, func(r *albsdk.CreateListenerRequest) { r.ListenerDescription = dara.String("x") }), "InvalidParameter", 400},
 		{"description with a space", on(81, func(r *albsdk.CreateListenerRequest) { r.ListenerDescription = dara.String("a b") }), "InvalidParameter", 400},
+		{"description with a Latin-1 letter", on(81, func(r *albsdk.CreateListenerRequest) { r.ListenerDescription = dara.String("café") }), "InvalidParameter", 400},
 		{"idle timeout 0", on(81, func(r *albsdk.CreateListenerRequest) { r.IdleTimeout = dara.Int32(0) }), "InvalidParameter", 400},
 		{"idle timeout 601", on(81, func(r *albsdk.CreateListenerRequest) { r.IdleTimeout = dara.Int32(601) }), "InvalidParameter", 400},
 		{"request timeout 601", on(81, func(r *albsdk.CreateListenerRequest) { r.RequestTimeout = dara.Int32(601) }), "InvalidParameter", 400},
@@ -88,6 +89,13 @@ func TestListenerCreateChecks(t *testing.T) {
 		{"trusted sources", on(81, xff(func(x *albsdk.CreateListenerRequestXForwardedForConfig) {
 			x.XForwardedForClientSourceIpsTrusted = dara.String("10.0.0.0/40")
 		})), "InvalidParameter", 400},
+		{"trusted source with a zone", on(81, xff(func(x *albsdk.CreateListenerRequestXForwardedForConfig) {
+			x.XForwardedForClientSourceIpsTrusted = dara.String("fe80::1%eth0")
+		})), "InvalidParameter", 400},
+		{"remove mode on QUIC", on(444, https, func(r *albsdk.CreateListenerRequest) { r.ListenerProtocol = dara.String("QUIC") },
+			xff(func(x *albsdk.CreateListenerRequestXForwardedForConfig) {
+				x.XForwardedForProcessingMode = dara.String("remove")
+			})), "InvalidParameter", 400},
 		{"HTTPS without certificate", on(444, https, certs()), "MissingParameter", 400},
 		{"QUIC without certificate", on(444, func(r *albsdk.CreateListenerRequest) { r.ListenerProtocol = dara.String("QUIC") }), "MissingParameter", 400},
 		{"two default certificates", on(444, https, certs(albtest.CertificateExample, albtest.CertificateAPI)), "InvalidParameter", 400},
