@@ -82,6 +82,13 @@ func (b *backend) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
+	for _, h := range r.URL.Query()["hdr"] { // ?hdr=Key:value adds an answer header
+		k, v, _ := strings.Cut(h, ":")
+		w.Header().Add(k, v)
+	}
+	if code, err := strconv.Atoi(r.URL.Query().Get("status")); err == nil { // ?status=404
+		w.WriteHeader(code)
+	}
 	_ = json.NewEncoder(w).Encode(e)
 }
 
@@ -197,12 +204,4 @@ func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return c
-}
-
-// updateRule replaces a rule's conditions and actions.
-func updateRule(t testing.TB, c *albsdk.Client, id string, conds []*albsdk.UpdateRuleAttributeRequestRuleConditions, acts []*albsdk.UpdateRuleAttributeRequestRuleActions) {
-	t.Helper()
-	if _, err := c.UpdateRuleAttribute(&albsdk.UpdateRuleAttributeRequest{RuleId: dara.String(id), RuleConditions: conds, RuleActions: acts}); err != nil {
-		t.Fatalf("UpdateRuleAttribute: %v", err)
-	}
 }
