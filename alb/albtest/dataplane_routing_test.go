@@ -17,7 +17,7 @@ type routeCase struct {
 	target  string
 	headers []string
 	status  int
-	backend string                      // the backend that answers, "" for an answer of the listener
+	backend string                       // the backend that answers, "" for an answer of the listener
 	check   func(t *testing.T, a answer) // more checks, may be nil
 }
 
