@@ -93,7 +93,9 @@ func TestDataPlaneHTTPS(t *testing.T) {
 	if _, err := tls13.Get("https://www.example.com:8443/"); err == nil {
 		t.Fatal("a TLS 1.3 client passed a TLS 1.2 policy")
 	}
-	s.listener(sg, https, port(9443), func(r *albsdk.CreateListenerRequest) { r.SecurityPolicyId = dara.String(albtest.PolicyTLS12StrictWith13) })
+	s.listener(sg, https, port(9443), func(r *albsdk.CreateListenerRequest) {
+		r.SecurityPolicyId = dara.String(albtest.PolicyTLS12StrictWith13)
+	})
 	if resp, _ := getWith(t, tls13, "https://www.example.com:9443/"); resp.TLS.Version != tls.VersionTLS13 {
 		t.Fatalf("TLS 1.3 policy: TLS %x", resp.TLS.Version)
 	}
