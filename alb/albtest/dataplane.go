@@ -338,11 +338,12 @@ func (dp *dataPlane) close() {
 
 // dpListener is a listener's socket and server.
 type dpListener struct {
-	dp        *dataPlane
-	want      lsnWant
-	addr      string // host:port as reported
-	localPort int
-	scheme    string // http or https
+	dp           *dataPlane
+	want         lsnWant
+	addr         string // host:port as reported
+	localPort    int
+	localPortStr string
+	scheme       string // http or https
 
 	ln net.Listener
 	hs *http.Server
@@ -389,6 +390,7 @@ func (dp *dataPlane) listen(w lsnWant, port int) (*dpListener, error) {
 	}
 	host, ps, _ := net.SplitHostPort(a.String())
 	l.localPort, _ = strconv.Atoi(ps)
+	l.localPortStr = ps
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}

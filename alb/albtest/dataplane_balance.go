@@ -1,7 +1,6 @@
 package albtest
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -56,9 +55,6 @@ const (
 	GroupStickyCookie = "SERVERGROUPID"
 )
 
-// inflight is a request in flight to a member.
-type inflight struct{ cancel context.CancelCauseFunc }
-
 // errDrained ends a request whose member left the rotation or its group
 // when connection draining did not cover it.
 var errDrained = errors.New("albtest: the server left the rotation (connection draining)")
@@ -70,16 +66,14 @@ func (srv *dpServer) isRetired() bool {
 }
 
 // track registers a request in flight to srv.
-func (srv *dpServer) track(cancel context.CancelCauseFunc) *inflight {
-	f := &inflight{cancel: cancel}
+func (srv *dpServer) track(f *exchange) {
 	srv.active.Add(1)
 	srv.mu.Lock()
 	srv.reqs[f] = struct{}{}
 	srv.mu.Unlock()
-	return f
 }
 
-func (srv *dpServer) untrack(f *inflight) {
+func (srv *dpServer) untrack(f *exchange) {
 	srv.mu.Lock()
 	delete(srv.reqs, f)
 	srv.mu.Unlock()
@@ -93,7 +87,7 @@ func (srv *dpServer) untrack(f *inflight) {
 // reference: draining "keeps transfers after removal/unhealthy").
 func (dp *dataPlane) cut(srv *dpServer, drain time.Duration) {
 	srv.mu.Lock()
-	reqs := make([]*inflight, 0, len(srv.reqs))
+	reqs := make([]*exchange, 0, len(srv.reqs))
 	for f := range srv.reqs {
 		reqs = append(reqs, f)
 	}

@@ -85,7 +85,7 @@ func (l *dpListener) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if v.xff.clientIPs {
 		ip = clientFromXFF(r.Header["X-Forwarded-For"], ip, v.trusted)
 	}
-	host := v.hostFor(r.Host, l.localPort)
+	host := v.hostFor(r.Host, l.localPortStr)
 	req := &routing.Request{Method: r.Method, Host: host, Path: r.URL.Path, RawQuery: r.URL.RawQuery,
 		Header: r.Header, SourceIP: ip, SourcePort: port}
 	d := v.router.Decide(req)
@@ -175,9 +175,13 @@ func clientFromXFF(lines []string, conn netip.Addr, trusted []netip.Prefix) neti
 // hostFor is the Host header as the listener's clients would send it: the
 // local port replaced by the listener's (dropped when it is the scheme's
 // default).
-func (v *lsnView) hostFor(host string, localPort int) string {
-	h, p, err := net.SplitHostPort(host)
-	if err != nil || p != strconv.Itoa(localPort) {
+func (v *lsnView) hostFor(host, localPort string) string {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || host[i+1:] != localPort || strings.Count(host, ":") > 1 && !strings.Contains(host, "]") {
+		return host
+	}
+	h, _, err := net.SplitHostPort(host)
+	if err != nil {
 		return host
 	}
 	if (v.scheme == "http" && v.port == 80) || (v.scheme == "https" && v.port == 443) {
@@ -274,8 +278,14 @@ func glob(pattern, s string) bool {
 	return pi == len(pattern)
 }
 
-// exchange is a forwarded request.
+// exchange is a forwarded request. It is the request's context too (the
+// context it was given, cancelled by the request timeout or by connection
+// draining), so that one ReverseProxy per data plane finds it there.
 type exchange struct {
+	context.Context
+	cancel context.CancelCauseFunc
+	tr     http.RoundTripper
+
 	l    *dpListener
 	v    *lsnView
 	d    *routing.Decision
@@ -290,16 +300,56 @@ type exchange struct {
 	groupCookie  string
 	memberCookie string
 	body         []byte // the request body, kept for the mirrors
-	ctx          context.Context
 }
 
-var bufPool = &proxyBuffers{p: sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}}
+// exchangeKey finds the exchange among a context's values.
+type exchangeKey struct{}
+
+// Value returns the exchange for exchangeKey.
+func (x *exchange) Value(k any) any {
+	if k == (exchangeKey{}) {
+		return x
+	}
+	return x.Context.Value(k)
+}
+
+func exchangeOf(ctx context.Context) *exchange {
+	x, _ := ctx.Value(exchangeKey{}).(*exchange)
+	return x
+}
+
+// proxyBuffer is a copy buffer of ReverseProxy.
+type proxyBuffer [32 << 10]byte
+
+var bufPool = &proxyBuffers{p: sync.Pool{New: func() any { return new(proxyBuffer) }}}
 
 // proxyBuffers is ReverseProxy's copy buffer pool.
 type proxyBuffers struct{ p sync.Pool }
 
-func (b *proxyBuffers) Get() []byte  { return *(b.p.Get().(*[]byte)) }
-func (b *proxyBuffers) Put(x []byte) { b.p.Put(&x) }
+func (b *proxyBuffers) Get() []byte { return b.p.Get().(*proxyBuffer)[:] }
+func (b *proxyBuffers) Put(x []byte) {
+	if len(x) == len(proxyBuffer{}) {
+		b.p.Put((*proxyBuffer)(x))
+	}
+}
+
+// proxy is the data plane's ReverseProxy: it finds the exchange in the
+// request's context.
+var proxy = &httputil.ReverseProxy{
+	Rewrite:        func(pr *httputil.ProxyRequest) { exchangeOf(pr.In.Context()).rewrite(pr) },
+	Transport:      exchangeTransport{},
+	ModifyResponse: func(res *http.Response) error { return exchangeOf(res.Request.Context()).modify(res) },
+	ErrorHandler:   func(w http.ResponseWriter, r *http.Request, err error) { exchangeOf(r.Context()).fail(w, r, err) },
+	ErrorLog:       discardLog,
+	BufferPool:     bufPool,
+}
+
+// exchangeTransport sends a request with its exchange's transport.
+type exchangeTransport struct{}
+
+func (exchangeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return exchangeOf(r.Context()).tr.RoundTrip(r)
+}
 
 // forward sends the request to a member of a group of the decision.
 func (x *exchange) forward(w http.ResponseWriter, r *http.Request) {
@@ -332,25 +382,21 @@ func (x *exchange) forward(w http.ResponseWriter, r *http.Request) {
 		x.body = b
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
-	ctx, cancel := context.WithCancelCause(r.Context())
-	stop := dp.clk.afterFunc(x.v.timeout, func() { cancel(errClockTimeout) })
-	f := x.m.srv.track(cancel)
+	x.Context, x.cancel = context.WithCancelCause(r.Context())
+	x.tr = dp.transport.of(g.protocol)
+	stop := dp.clk.afterFunc(x.v.timeout, x.timeout)
+	x.m.srv.track(x)
 	defer func() {
 		stop()
-		cancel(nil)
-		x.m.srv.untrack(f)
+		x.cancel(nil)
+		x.m.srv.untrack(x)
 	}()
-	x.ctx = ctx
-	rp := &httputil.ReverseProxy{
-		Rewrite:        x.rewrite,
-		Transport:      dp.transport.of(g.protocol),
-		ModifyResponse: x.modify,
-		ErrorHandler:   x.fail,
-		ErrorLog:       discardLog,
-		BufferPool:     bufPool,
-	}
-	rp.ServeHTTP(w, r.WithContext(ctx))
+	proxy.ServeHTTP(w, r.WithContext(x))
 }
+
+// timeout ends the exchange: no answer within the listener's
+// RequestTimeout.
+func (x *exchange) timeout() { x.cancel(errClockTimeout) }
 
 // rewrite prepares the request to the member.
 func (x *exchange) rewrite(pr *httputil.ProxyRequest) {
@@ -557,6 +603,7 @@ func (x *exchange) fail(w http.ResponseWriter, r *http.Request, err error) {
 // documented difference).
 type dpTransports struct {
 	http, https, h2c *http.Transport
+	fake             http.RoundTripper // replaces them all (internal benchmarks)
 }
 
 func newTransports() *dpTransports {
@@ -577,8 +624,10 @@ func newTransports() *dpTransports {
 	return t
 }
 
-func (t *dpTransports) of(protocol string) *http.Transport {
+func (t *dpTransports) of(protocol string) http.RoundTripper {
 	switch {
+	case t.fake != nil:
+		return t.fake
 	case protocol == "HTTPS":
 		return t.https
 	case isGRPC(protocol):

@@ -101,7 +101,7 @@ type dpServer struct {
 	active  atomic.Int64 // requests in flight to it (Wlc)
 
 	mu      sync.Mutex
-	reqs    map[*inflight]struct{} // requests in flight (connection draining)
+	reqs    map[*exchange]struct{} // requests in flight (connection draining)
 	retired bool
 
 	h probeState // guarded by dataPlane.hmu
@@ -264,7 +264,7 @@ func (dp *dataPlane) groupLocked(st *state, id string, now time.Time, snap *dpSn
 		k := srvID{sg: sg.id, key: m.serverKey}
 		srv := dp.servers[k]
 		if srv == nil {
-			srv = &dpServer{id: k, token: stickyToken(k), reqs: map[*inflight]struct{}{}}
+			srv = &dpServer{id: k, token: stickyToken(k), reqs: map[*exchange]struct{}{}}
 			srv.h.status = HealthInitial
 			srv.h.due = now
 			if !sg.hc.enabled {
