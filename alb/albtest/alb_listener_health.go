@@ -180,7 +180,7 @@ func (s *Server) opGetListenerHealthStatus(c *call) (any, *apiError) {
 	out := &albsdk.GetListenerHealthStatusResponseBody{RequestId: sp(c.requestID), NextToken: sp("")}
 	lh := &albsdk.GetListenerHealthStatusResponseBodyListenerHealthStatus{ListenerId: sp(l.id), ListenerPort: int32Ptr(l.port), ListenerProtocol: sp(l.protocol)}
 	for _, id := range l.groups {
-		g := s.groupHealth(id, "ForwardGroup", l.serving())
+		g := s.groupHealth(id, "ForwardGroup", st.serving(l))
 		lh.ServerGroupInfos = append(lh.ServerGroupInfos, &albsdk.GetListenerHealthStatusResponseBodyListenerHealthStatusServerGroupInfos{
 			ServerGroupId: sp(g.id), ActionType: sp(g.action), HealthCheckEnabled: sp(onOff(g.on)), NonNormalServers: g.servers,
 		})
@@ -210,7 +210,7 @@ func (s *Server) opGetListenerHealthStatus(c *call) (any, *apiError) {
 	for _, r := range rules[start:end] {
 		rh := &albsdk.GetListenerHealthStatusResponseBodyRuleHealthStatus{RuleId: sp(r.id)}
 		for _, ga := range ruleGroups(r.rule) {
-			g := s.groupHealth(ga[0], ga[1], l.serving())
+			g := s.groupHealth(ga[0], ga[1], st.serving(l))
 			info := &albsdk.GetListenerHealthStatusResponseBodyRuleHealthStatusServerGroupInfos{
 				ServerGroupId: sp(g.id), ActionType: sp(g.action), HealthCheckEnabled: sp(onOff(g.on)),
 			}

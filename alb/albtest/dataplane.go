@@ -178,12 +178,21 @@ func (l *lsnState) serving() bool {
 	return !l.deleted && l.status != "Provisioning" && l.status != "CreateFailed" && !l.stopped
 }
 
+// serving reports whether listener l serves traffic now: as
+// lsnState.serving says, on an instance that is not Inactive (GUESS: an
+// Inactive instance, as SetLoadBalancerStatus can make one, serves
+// nothing).
+func (st *state) serving(l *lsnState) bool {
+	lb := st.lbs[l.lbID]
+	return l.serving() && lb != nil && !lb.deleted && lb.status != "Inactive"
+}
+
 // desiredLocked lists the listeners that serve, in creation order.
 func (dp *dataPlane) desiredLocked(st *state) []lsnWant {
 	var out []lsnWant
 	for _, id := range st.lsnOrder {
 		l := st.lsns[id]
-		if l == nil || !l.serving() {
+		if l == nil || !st.serving(l) {
 			continue
 		}
 		w := lsnWant{id: l.id, lbID: l.lbID, protocol: l.protocol, port: int(l.port),

@@ -384,7 +384,10 @@ func (x *exchange) forward(w http.ResponseWriter, r *http.Request) {
 	}
 	x.Context, x.cancel = context.WithCancelCause(r.Context())
 	x.tr = dp.transport.of(g.protocol)
-	stop := dp.clk.afterFunc(x.v.timeout, x.timeout)
+	stop := func() bool { return false }
+	if x.v.timeout > 0 {
+		stop = dp.clk.afterFunc(x.v.timeout, x.timeout)
+	}
 	x.m.srv.track(x)
 	defer func() {
 		stop()

@@ -160,7 +160,7 @@ func (dp *dataPlane) buildLocked(now time.Time) *dpSnap {
 	seenRouters := map[string]bool{}
 	for _, id := range st.lsnOrder {
 		l := st.lsns[id]
-		if l == nil || !l.serving() {
+		if l == nil || !st.serving(l) {
 			continue
 		}
 		t := routing.Table{Protocol: l.protocol, Port: int(l.port), LoadBalancerID: l.lbID, Default: append([]string(nil), l.groups...)}
@@ -208,6 +208,19 @@ func (dp *dataPlane) buildLocked(now time.Time) *dpSnap {
 			delete(dp.routers, id)
 		}
 	}
+	dp.limits.Range(func(k, _ any) bool {
+		if !seenRouters[k.(limKey).listener] {
+			dp.limits.Delete(k)
+		}
+		return true
+	})
+	dp.sockMu.Lock()
+	for id := range dp.ports {
+		if st.lsns[id] == nil {
+			delete(dp.ports, id) // a listener gone for good: its port is free to forget
+		}
+	}
+	dp.sockMu.Unlock()
 	for k, srv := range dp.servers {
 		if !used[k] {
 			delete(dp.servers, k)

@@ -138,6 +138,19 @@ func TestDataPlaneListenerLifecycle(t *testing.T) {
 	if a := request(t, noKeepAlive, "GET", addr, "x.test", "/"); a.status != 200 {
 		t.Fatalf("restarted: %d", a.status)
 	}
+	// An Inactive instance serves nothing (GUESS); Active again, it does.
+	if err := s.srv.SetLoadBalancerStatus(s.lb, "Inactive"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.srv.ListenerAddr(id); ok || !refused(addr) {
+		t.Fatal("a listener of an Inactive instance serves")
+	}
+	if err := s.srv.SetLoadBalancerStatus(s.lb, "Active"); err != nil {
+		t.Fatal(err)
+	}
+	if again, ok := s.srv.ListenerAddr(id); !ok || again != addr {
+		t.Fatalf("Active again: %q", again)
+	}
 	if _, err := s.c.DeleteListener(&albsdk.DeleteListenerRequest{ListenerId: dara.String(id)}); err != nil {
 		t.Fatal(err)
 	}
