@@ -188,58 +188,106 @@ func BenchmarkDataPlane(b *testing.B) {
 	})
 }
 
+// handlerBench is an emulator (data plane on or off) with an Active
+// instance and signed GetLoadBalancerAttribute requests for it, served by
+// Handler as BenchmarkHandler serves them.
+type handlerBench struct {
+	srv  *albtest.Server
+	ts   *httptest.Server
+	id   string
+	reqs []*http.Request
+	w    *discardWriter
+}
+
+func newHandlerBench(b *testing.B, dataPlane bool) *handlerBench {
+	opts := []albtest.Option{albtest.WithTransitions(albtest.Immediate())}
+	if !dataPlane {
+		opts = append(opts, albtest.WithoutDataPlane())
+	}
+	srv, err := albtest.New(opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(srv.Close)
+	ts := httptest.NewServer(srv.Handler())
+	b.Cleanup(ts.Close)
+	id, _ := activeLB(b, sdkConfig(strings.TrimPrefix(ts.URL, "http://")))
+	return &handlerBench{srv: srv, ts: ts, id: id, reqs: make([]*http.Request, 512), w: &discardWriter{h: http.Header{}}}
+}
+
+// sign signs a new batch of requests (each its own nonce).
+func (h *handlerBench) sign(b *testing.B) {
+	cred := acs.Credential{AccessKeyID: albtest.DefaultAccessKeyID, AccessKeySecret: albtest.DefaultAccessKeySecret}
+	now := time.Now()
+	for i := range h.reqs {
+		r := httptest.NewRequest(http.MethodPost, "http://"+h.ts.Listener.Addr().String()+"/?LoadBalancerId="+h.id, nil)
+		r.Header.Set("x-acs-action", "GetLoadBalancerAttribute")
+		r.Header.Set("x-acs-version", albtest.VersionALB)
+		r.Header.Set("Accept", "application/json")
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if err := acs.SignACS3(r, nil, cred, now, ""); err != nil {
+			b.Fatal(err)
+		}
+		h.reqs[i] = r
+	}
+}
+
+// serve serves request i of the batch.
+func (h *handlerBench) serve(b *testing.B, i int) {
+	clear(h.w.h)
+	h.w.status = 0
+	h.srv.Handler().ServeHTTP(h.w, h.reqs[i])
+	if h.w.status != 200 {
+		b.Fatalf("status %d", h.w.status)
+	}
+}
+
 // BenchmarkHandlerDataPlane is BenchmarkHandler (a signed
 // GetLoadBalancerAttribute served by Handler) with the data plane on (the
 // default) and off, in one run: with no listener the data plane costs
-// nothing.
+// nothing. "interleaved" serves one request on each per iteration and
+// reports each one's time and their ratio (on/off), so that load drifts
+// hit both alike.
 func BenchmarkHandlerDataPlane(b *testing.B) {
 	for _, on := range []bool{true, false} {
 		b.Run(fmt.Sprintf("dataplane=%t", on), func(b *testing.B) {
-			opts := []albtest.Option{albtest.WithTransitions(albtest.Immediate())}
-			if !on {
-				opts = append(opts, albtest.WithoutDataPlane())
-			}
-			srv, err := albtest.New(opts...)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer srv.Close()
-			ts := httptest.NewServer(srv.Handler())
-			defer ts.Close()
-			id, _ := activeLB(b, sdkConfig(strings.TrimPrefix(ts.URL, "http://")))
-			cred := acs.Credential{AccessKeyID: albtest.DefaultAccessKeyID, AccessKeySecret: albtest.DefaultAccessKeySecret}
-			const batch = 512
-			reqs := make([]*http.Request, batch)
-			sign := func() {
-				now := time.Now()
-				for i := range reqs {
-					r := httptest.NewRequest(http.MethodPost, "http://"+ts.Listener.Addr().String()+"/?LoadBalancerId="+id, nil)
-					r.Header.Set("x-acs-action", "GetLoadBalancerAttribute")
-					r.Header.Set("x-acs-version", albtest.VersionALB)
-					r.Header.Set("Accept", "application/json")
-					r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					if err := acs.SignACS3(r, nil, cred, now, ""); err != nil {
-						b.Fatal(err)
-					}
-					reqs[i] = r
-				}
-			}
-			w := &discardWriter{h: http.Header{}}
+			h := newHandlerBench(b, on)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if i%batch == 0 {
+				if i%len(h.reqs) == 0 {
 					b.StopTimer()
-					sign()
+					h.sign(b)
 					b.StartTimer()
 				}
-				clear(w.h)
-				w.status = 0
-				srv.Handler().ServeHTTP(w, reqs[i%batch])
-				if w.status != 200 {
-					b.Fatalf("status %d", w.status)
-				}
+				h.serve(b, i%len(h.reqs))
 			}
 		})
 	}
+	b.Run("interleaved", func(b *testing.B) {
+		on, off := newHandlerBench(b, true), newHandlerBench(b, false)
+		var tOn, tOff time.Duration
+		b.ResetTimer()
+		for i := 0; i < b.N; i++ {
+			if i%len(on.reqs) == 0 {
+				b.StopTimer()
+				on.sign(b)
+				off.sign(b)
+				b.StartTimer()
+			}
+			first, second, t1, t2 := on, off, &tOn, &tOff
+			if i%2 == 1 {
+				first, second, t1, t2 = off, on, &tOff, &tOn
+			}
+			start := time.Now()
+			first.serve(b, i%len(on.reqs))
+			mid := time.Now()
+			second.serve(b, i%len(on.reqs))
+			*t1 += mid.Sub(start)
+			*t2 += time.Since(mid)
+		}
+		b.ReportMetric(float64(tOn.Nanoseconds())/float64(b.N), "on-ns/req")
+		b.ReportMetric(float64(tOff.Nanoseconds())/float64(b.N), "off-ns/req")
+		b.ReportMetric(float64(tOn)/float64(tOff), "on/off")
+	})
 }
