@@ -326,7 +326,10 @@ var bufPool = &proxyBuffers{p: sync.Pool{New: func() any { return new(proxyBuffe
 // proxyBuffers is ReverseProxy's copy buffer pool.
 type proxyBuffers struct{ p sync.Pool }
 
+// Get returns a buffer.
 func (b *proxyBuffers) Get() []byte { return b.p.Get().(*proxyBuffer)[:] }
+
+// Put gives a buffer back.
 func (b *proxyBuffers) Put(x []byte) {
 	if len(x) == len(proxyBuffer{}) {
 		b.p.Put((*proxyBuffer)(x))
@@ -347,6 +350,7 @@ var proxy = &httputil.ReverseProxy{
 // exchangeTransport sends a request with its exchange's transport.
 type exchangeTransport struct{}
 
+// RoundTrip sends r with the transport of its exchange's server group.
 func (exchangeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return exchangeOf(r.Context()).tr.RoundTrip(r)
 }
