@@ -71,16 +71,26 @@ func (s *Server) SetServerHealth(sgID, serverID string, port int, h ServerHealth
 }
 
 // serverHealth returns the health of member m of sg as the listener health
-// reports it, and whether it is normal (not listed).
-func (st *state) serverHealth(sg *sgState, m *sgServer) (status string, h ServerHealth, normal bool) {
+// reports it, and whether it is normal (not listed): what SetServerHealth
+// set, else what the data plane's probes found (Initial before their
+// verdict; a member of a group no serving listener uses is not probed and
+// reads healthy), else healthy. serving says the listener asked about
+// serves traffic.
+func (s *Server) serverHealth(sg *sgState, m *sgServer, serving bool) (status string, h ServerHealth, normal bool) {
 	switch {
 	case m.typ != ServerTypeFc && m.weight == 0:
 		return "Unused", ServerHealth{}, false
 	case !sg.hc.enabled:
 		return "Unavailable", ServerHealth{}, false
 	}
-	h, ok := st.health[healthKey{sg.id, m.id, m.port}]
-	if !ok {
+	h, ok := s.st.health[healthKey{sg.id, m.id, m.port}]
+	if !ok && s.dp != nil && m.typ != ServerTypeFc {
+		h, ok = s.dp.probeHealth(sg.id, m.serverKey)
+		if !ok && serving {
+			h, ok = ServerHealth{Status: HealthInitial}, true
+		}
+	}
+	if !ok || h.Status == HealthHealthy {
 		return HealthHealthy, ServerHealth{}, true
 	}
 	return h.Status, h, false
@@ -93,9 +103,9 @@ type groupHealth struct {
 	servers    []*albsdk.GetListenerHealthStatusResponseBodyListenerHealthStatusServerGroupInfosNonNormalServers
 }
 
-func (st *state) groupHealth(id, action string) groupHealth {
+func (s *Server) groupHealth(id, action string, serving bool) groupHealth {
 	g := groupHealth{id: id, action: action}
-	sg := st.sgs[id]
+	sg := s.st.sgs[id]
 	if sg == nil {
 		return g
 	}
@@ -104,7 +114,7 @@ func (st *state) groupHealth(id, action string) groupHealth {
 		if m.added {
 			continue
 		}
-		status, h, normal := st.serverHealth(sg, m)
+		status, h, normal := s.serverHealth(sg, m, serving)
 		if normal {
 			continue
 		}
@@ -170,7 +180,7 @@ func (s *Server) opGetListenerHealthStatus(c *call) (any, *apiError) {
 	out := &albsdk.GetListenerHealthStatusResponseBody{RequestId: sp(c.requestID), NextToken: sp("")}
 	lh := &albsdk.GetListenerHealthStatusResponseBodyListenerHealthStatus{ListenerId: sp(l.id), ListenerPort: int32Ptr(l.port), ListenerProtocol: sp(l.protocol)}
 	for _, id := range l.groups {
-		g := st.groupHealth(id, "ForwardGroup")
+		g := s.groupHealth(id, "ForwardGroup", st.serving(l))
 		lh.ServerGroupInfos = append(lh.ServerGroupInfos, &albsdk.GetListenerHealthStatusResponseBodyListenerHealthStatusServerGroupInfos{
 			ServerGroupId: sp(g.id), ActionType: sp(g.action), HealthCheckEnabled: sp(onOff(g.on)), NonNormalServers: g.servers,
 		})
@@ -200,7 +210,7 @@ func (s *Server) opGetListenerHealthStatus(c *call) (any, *apiError) {
 	for _, r := range rules[start:end] {
 		rh := &albsdk.GetListenerHealthStatusResponseBodyRuleHealthStatus{RuleId: sp(r.id)}
 		for _, ga := range ruleGroups(r.rule) {
-			g := st.groupHealth(ga[0], ga[1])
+			g := s.groupHealth(ga[0], ga[1], st.serving(l))
 			info := &albsdk.GetListenerHealthStatusResponseBodyRuleHealthStatusServerGroupInfos{
 				ServerGroupId: sp(g.id), ActionType: sp(g.action), HealthCheckEnabled: sp(onOff(g.on)),
 			}

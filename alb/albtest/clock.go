@@ -41,6 +41,11 @@ type ManualClock struct {
 	auto     bool
 	sleepers map[*sleeper]struct{}
 	changed  chan struct{} // closed and replaced whenever the sleepers change
+	// moved, made on demand, is closed whenever the time changes, and
+	// timers run functions when the time reaches them (the data plane's
+	// health checks and timeouts, dataplane_clock.go).
+	moved  chan struct{}
+	timers map[*clockTimer]struct{}
 }
 
 type sleeper struct {
@@ -79,18 +84,26 @@ func (c *ManualClock) Now() time.Time {
 // wakes the sleepers that are due.
 func (c *ManualClock) Advance(d time.Duration) {
 	c.mu.Lock()
-	c.setLocked(c.now.Add(d))
+	due := c.setLocked(c.now.Add(d))
 	c.mu.Unlock()
+	runTimers(due)
 }
 
 // Set moves the clock to t and wakes the sleepers that are due.
 func (c *ManualClock) Set(t time.Time) {
 	c.mu.Lock()
-	c.setLocked(t)
+	due := c.setLocked(t)
 	c.mu.Unlock()
+	runTimers(due)
 }
 
-func (c *ManualClock) setLocked(t time.Time) {
+// setLocked moves the clock to t, wakes the sleepers that are due and
+// returns the timers that are due, to run once c.mu is released.
+func (c *ManualClock) setLocked(t time.Time) []*clockTimer {
+	if !t.Equal(c.now) && c.moved != nil {
+		close(c.moved) // the next movedChan makes a new one
+		c.moved = nil
+	}
 	c.now = t
 	woke := false
 	for s := range c.sleepers {
@@ -103,6 +116,7 @@ func (c *ManualClock) setLocked(t time.Time) {
 	if woke {
 		c.notifyLocked()
 	}
+	return c.dueTimersLocked()
 }
 
 func (c *ManualClock) notifyLocked() {
@@ -123,10 +137,12 @@ func (c *ManualClock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
 	until := c.now.Add(d)
 	if c.auto {
+		var due []*clockTimer
 		if until.After(c.now) {
-			c.setLocked(until)
+			due = c.setLocked(until)
 		}
 		c.mu.Unlock()
+		runTimers(due)
 		return nil
 	}
 	s := &sleeper{until: until, wake: make(chan struct{})}
@@ -178,7 +194,6 @@ func (c *ManualClock) WaitForSleepers(ctx context.Context, n int) error {
 // sleeper.
 func (c *ManualClock) AdvanceToNext() bool {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	var next time.Time
 	for s := range c.sleepers {
 		if next.IsZero() || s.until.Before(next) {
@@ -186,13 +201,17 @@ func (c *ManualClock) AdvanceToNext() bool {
 		}
 	}
 	if next.IsZero() {
+		c.mu.Unlock()
 		return false
 	}
+	var due []*clockTimer
 	if next.After(c.now) {
-		c.setLocked(next)
+		due = c.setLocked(next)
 	} else {
-		c.setLocked(c.now)
+		due = c.setLocked(c.now)
 	}
+	c.mu.Unlock()
+	runTimers(due)
 	return true
 }
 

@@ -139,6 +139,11 @@ func ctlRoutes() []ctlRoute {
 		{"GET", "rules/{id}", "one forwarding rule", ctlGetRule},
 		{"PUT", "rules/{id}/status", "force a rule's status", ctlSetRuleStatus},
 		{"GET", "certificates", "the certificates of the world", ctlCertificates},
+		{"GET", "dataplane", "the listeners the data plane serves and their addresses", ctlDataPlane},
+		{"GET", "dataplane/ca", "the data plane's test CA certificate (PEM)", ctlDataPlaneCA},
+		{"GET", "dataplane/backends", "the map of private backend addresses to local ones", ctlBackendAddrs},
+		{"PUT", "dataplane/backends", "map a private backend address to a local one (empty: remove)", ctlMapBackendAddr},
+		{"POST", "dataplane/client-certificates", "issue a mutual-TLS client certificate (PEM)", ctlClientCert},
 		{"GET", "securitypolicies", "the custom TLS security policies", ctlSecurityPolicies},
 		{"GET", "eips", "EIPs", ctlEIPs},
 		{"GET", "vswitches", "vSwitches with their free addresses", ctlVSwitches},
@@ -167,6 +172,11 @@ func (s *Server) controlMux() *http.ServeMux {
 				v, err := fn(s, r)
 				if err != nil {
 					writeCtlError(w, err)
+					return
+				}
+				if raw, ok := v.(ctlRaw); ok {
+					w.Header().Set("Content-Type", raw.contentType)
+					_, _ = w.Write(raw.body)
 					return
 				}
 				writeCtlJSON(w, http.StatusOK, v)

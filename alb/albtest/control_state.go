@@ -17,6 +17,9 @@ import (
 // did not move, so jumping the server clock by hours keeps requests valid.
 type OffsetClock struct {
 	off atomic.Int64 // nanoseconds added to the wall time
+
+	mu    sync.Mutex
+	moved chan struct{} // made on demand, closed when Advance or Set jumps the clock (dataplane_clock.go)
 }
 
 // NewOffsetClock returns an OffsetClock reading the wall time.
@@ -26,10 +29,16 @@ func NewOffsetClock() *OffsetClock { return &OffsetClock{} }
 func (c *OffsetClock) Now() time.Time { return time.Now().Add(c.Offset()) }
 
 // Advance moves the clock forward by d (backwards when d is negative).
-func (c *OffsetClock) Advance(d time.Duration) { c.off.Add(int64(d)) }
+func (c *OffsetClock) Advance(d time.Duration) {
+	c.off.Add(int64(d))
+	c.jumped()
+}
 
 // Set moves the clock to t; it keeps flowing from there.
-func (c *OffsetClock) Set(t time.Time) { c.off.Store(int64(time.Until(t))) }
+func (c *OffsetClock) Set(t time.Time) {
+	c.off.Store(int64(time.Until(t)))
+	c.jumped()
+}
 
 // Offset returns the difference between the clock and the wall time.
 func (c *OffsetClock) Offset() time.Duration { return time.Duration(c.off.Load()) }

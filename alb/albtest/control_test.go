@@ -313,7 +313,7 @@ func ctlErr(t *testing.T, srv *albtest.Server, method, p string, body any, statu
 
 func TestControlAPIFaults(t *testing.T) {
 	srv, c := start(t)
-	if n := len(path(ctlOK(t, srv, "GET", "/_albtest/", nil), "endpoints").([]any)); n != 39 {
+	if n := len(path(ctlOK(t, srv, "GET", "/_albtest/", nil), "endpoints").([]any)); n != 44 {
 		t.Fatalf("index lists %d endpoints", n)
 	}
 

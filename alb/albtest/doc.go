@@ -6,6 +6,9 @@
 // the real wire protocol (RPC style, signed requests, JSON bodies, Alibaba
 // error bodies), so the official SDK runs against it unchanged over
 // loopback, in the spirit of moto, LocalStack, pstest and fake-gcs-server.
+// It also serves the data plane: each Running listener accepts real traffic
+// on a local port and routes it, by its rules, to the health-checked
+// members of its server groups (see Data plane).
 // It is a simplified form of the service: timing, IDs and some corner cases
 // differ (listed below; each choice is explained next to the code that
 // makes it).
@@ -232,10 +235,11 @@
 // IncorrectStatus.Certificate, a GUESS) and CertificateCA is a CA
 // certificate for mutual TLS. The system security policies are the Policy*
 // constants. GetListenerHealthStatus reports the servers of the groups a
-// listener uses that are not healthy: each server is healthy until
-// SetServerHealth says otherwise (Unused for weight 0, Unavailable with the
-// health check off). Inspection: Listeners, Listener, SetListenerStatus,
-// Rules, Rule, SetRuleStatus, RoutingTable, SecurityPolicies, Certificates,
+// listener uses that are not healthy (Unused for weight 0, Unavailable with
+// the health check off): what SetServerHealth set, else what the data
+// plane's health checks found (see Data plane), else healthy.
+// Inspection: Listeners, Listener, SetListenerStatus, Rules, Rule,
+// SetRuleStatus, RoutingTable, SecurityPolicies, Certificates,
 // SetServerHealth; Advance takes their IDs.
 //
 // GetListenerAttribute always answers LogConfig and XForwardedForConfig
@@ -245,6 +249,135 @@
 // the fields the request gave; never a null object. The Terraform
 // provider's alicloud_alb_listener and alicloud_alb_rule read these
 // objects as blocks.
+//
+// # Data plane
+//
+// Every Running listener serves real traffic, on a loopback port of its own
+// (WithDataPlaneHost binds another address; WithoutDataPlane turns the data
+// plane off). HTTP listeners speak HTTP/1.1; HTTPS listeners TLS with a
+// certificate the server's test CA issues for the domains of each
+// certificate of the world the listener uses, the client's SNI choosing
+// among the default and the additional ones (exact name, then wildcard,
+// then the default), HTTP/2 as Http2Enabled says, the TLS versions and
+// TLS 1.2 cipher suites of the security policy, and mutual TLS with
+// CaEnabled (ClientCertificate issues client certificates from the CA a CA
+// certificate of the world stands for); QUIC listeners speak HTTP/3 over
+// UDP, and an HTTPS listener upgrading to one advertises it in Alt-Svc. A
+// listener serves once its creation or start completes and until its stop
+// or deletion completes; stopping it, deleting it or releasing its
+// instance closes the port, and starting it again reopens it on the same
+// port when that port is free. While no listener exists the data plane
+// costs nothing: no goroutine, no socket.
+//
+// Discovery: ListenerAddr returns a listener's address and DataPlane all
+// of them; the control API answers GET /_albtest/dataplane with
+// {"listeners":[{"ListenerId":…,"LoadBalancerId":…,"Protocol":"HTTP","Port":80,"Address":"127.0.0.1:54321"}]}.
+// CACertificate, CACertPool and CACertificatePEM (GET
+// /_albtest/dataplane/ca) give the test CA. HTTPClient (HTTP and HTTPS) and
+// HTTP3Client (QUIC) reach a listener by host name and its configured port,
+// as clients reach the service ("https://www.example.com/" goes to the
+// HTTPS listener on 443, through its instance's DNS name when several
+// instances listen there), trusting the test CA; DialContext is their
+// dialer.
+//
+//	srv := albtest.NewServer()
+//	// … create an instance, an Ip server group with an httptest server as
+//	// its member, a listener on port 80 and rules, through the SDK …
+//	resp, err := srv.HTTPClient().Get("http://www.example.com/api/users")
+//
+// Each request is decided by package routing (the code the alb package's
+// checks use) against the listener's rules and default action, and the
+// actions are carried out: TrafficLimit first (QPS and PerIpQps token
+// buckets on the server clock; routing.TrafficLimitedStatus over them),
+// Cors (preflights answered 204, or 403 for an origin the rule does not
+// allow; the other requests get the CORS headers), then the final action:
+// Redirect and FixedResponse are answered by the listener; ForwardGroup
+// sends the request through net/http/httputil.ReverseProxy to a member of
+// one of its groups, after Rewrite, InsertHeader (UserDefined,
+// ReferenceHeader, SystemDefined) and RemoveHeader, with a copy to each
+// TrafficMirror group (whose answer is dropped), and the Response rules
+// applied to the backend's answer. X-Forwarded-For is appended (or
+// removed, or passed as the client sent it when off), and
+// X-Forwarded-Proto (http or https), X-Forwarded-Port, X-Forwarded-Host,
+// SLB-ID, X-Forwarded-Client-srcport and the client-certificate headers are
+// added as the listener's XForwardedForConfig says; with
+// XForwardedForClientSourceIps the client address that conditions, limits
+// and hashing use is taken from X-Forwarded-For, past the trusted
+// addresses. The clients and the backends see the listener's configured
+// port and protocol, not the local port: in redirects (${port} and the
+// default port), X-Forwarded-Port, and a Host header that names the local
+// port (it names the listener's instead, no port for 80 on HTTP and 443 on
+// HTTPS). Errors the listener answers itself carry X-Albtest-Reason: 503
+// without a member of weight > 0 (no-member), 504 without an answer within
+// RequestTimeout on the server clock (request-timeout), 502 when the
+// connection is refused or broken (connection-refused, bad-gateway), when
+// the member left and draining did not cover the request (drained), when
+// an Instance member's address is not mapped (unreachable) and for Fc
+// groups (function-compute, not emulated).
+//
+// Members: an Ip server is its own address (127.0.0.1:PORT of an
+// httptest server works: Ip groups take loopback addresses, a documented
+// difference from the service); an ECS instance, ENI or ECI member is
+// reached at the local address its private address and port are mapped to
+// (World.BackendAddresses, WithBackendAddress, MapBackendAddress, PUT
+// /_albtest/dataplane/backends) and is unreachable otherwise. Server groups
+// share a ForwardGroup's requests by weight and a group's members share
+// them by its scheduler, both by smooth weighted round robin where weights
+// decide (exact shares over every run of requests as long as the sum of
+// the weights, also over one kept-alive connection: balancing is per
+// request); Wlc takes the fewest requests in flight for the weight, Sch a
+// weighted rendezvous hash of the client address or of the UchConfig query
+// parameter. Weight 0 never gets a request. Sticky sessions: Insert sets
+// the cookie SERVERID (StickyCookie) with Max-Age CookieTimeout and keeps a
+// client on its member while the member is in the rotation; Server
+// appends "!TOKEN" to the application's cookie in the backend's Set-Cookie
+// and strips it from requests; a ForwardGroup's ServerGroupStickySession
+// sets SERVERGROUPID (GroupStickyCookie). Slow start ramps a member's
+// weight from nothing over SlowStartDuration from when it enters the
+// rotation (Wrr). When a member is removed or found unhealthy, the
+// requests in flight to it finish within ConnectionDrainTimeout with
+// draining on, and are cut at once without it.
+//
+// Health checks probe the members of the groups serving listeners use (of
+// weight > 0, the check on) as the group's HealthCheckConfig says:
+// protocol (HTTP, HTTPS, TCP, gRPC), connect port, host, path, method, HTTP
+// version, codes, interval, timeout and thresholds, a connection per
+// probe. A member starts Initial and is probed at once; HealthyThreshold
+// successes in a row put it in the rotation (Healthy) and
+// UnhealthyThreshold failures take it out (Unhealthy, with the reason
+// GetListenerHealthStatus reports: CONNECT_FAILED, CONNECT_TIMEOUT,
+// RECV_RESPONSE_TIMEOUT, RESPONSE_MISMATCH with the codes expected and the
+// status found, …). When no member of a group is in the rotation, every
+// member of weight > 0 gets traffic (fail-open, as the service does).
+// SetServerHealth overrides the probes for a member until set Healthy
+// again. Probes, like every time in the data plane (request timeouts,
+// draining, slow start, traffic limits), follow the server clock: under a
+// ManualClock nothing happens in real time, Advance starts the probes that
+// came due (and times out those in flight past their timeout) and
+// WaitHealthChecks waits until their results are counted; under the wall
+// clock or an OffsetClock they run in real time.
+//
+//	clk := albtest.NewManualClock(time.Time{})
+//	srv := albtest.NewServer(albtest.WithClock(clk))
+//	// … a listener whose group checks every 2 s, thresholds 3 …
+//	clk.Advance(6 * time.Second)
+//	_ = srv.WaitHealthChecks(ctx) // three probes counted: the verdicts are in
+//
+// A change reaches traffic when it completes, whole: a rule update, a
+// member added or removed, a weight or a group's attributes changed, a
+// listener's default action or certificates are served as they were until
+// the control plane shows the change made.
+//
+// What the sources leave open is decided as GUESSes, documented where they
+// are made: the answer to a preflight (204; 403 for another origin), the
+// sticky cookies' values and the group cookie's name, that a member's
+// first verdict needs the thresholds too, that without draining the
+// requests in flight to a removed or unhealthy member are cut, that the
+// connection's address is the last hop for XForwardedForClientSourceIps,
+// the burst of traffic limits (a second's worth), the fingerprint header
+// (SHA-1) and the verify header (SUCCESS), that gRPC backends and checks
+// use HTTP/2 without TLS, and those of package routing (its doc says
+// where they are listed).
 //
 // # ClientToken and DryRun
 //
@@ -277,7 +410,9 @@
 // SetLoadBalancerStatus, SetBusinessStatus and SetServerGroupStatus, reads
 // of instances, server groups, listeners, rules, certificates, security
 // policies, EIPs, vSwitches, Jobs, the request log and counters,
-// SetListenerStatus, SetRuleStatus, SetServerHealth, Reset and SetWorld. It
+// SetListenerStatus, SetRuleStatus, SetServerHealth, Reset and SetWorld,
+// and the data plane (its listeners' addresses, the test CA, the backend
+// address map, client certificates). It
 // needs no signature and is for test environments only; WithoutControlAPI
 // turns it off. Its requests are not logged. Every endpoint, with a curl
 // example, is in the doc of examples/emulator (go doc ./examples/emulator).
@@ -301,10 +436,17 @@
 //     ListAnycastEipAddresses only (not by DescribeEipAddresses, which
 //     documents the EIPs of a region), and released with the instance.
 //   - NextToken is a decimal offset.
-//   - Not emulated: ACLs, zone shifts, the data plane (no traffic is
-//     served: RoutingTable is what a data plane would serve).
-//   - Server-group members are not health-checked: every member reads
-//     Available once added, and GetListenerHealthStatus reports what
-//     SetServerHealth set.
+//   - Not emulated: ACLs, zone shifts, Function Compute backends, gzip
+//     compression (GzipEnabled is kept but answers pass as the backend
+//     sent them), access logs and tracing of requests.
+//   - The data plane serves each listener on a local port of its own, not
+//     on the instance's addresses and the listener's port; its
+//     certificates are the test CA's; health checks come from 127.0.0.1,
+//     not from 100.64.0.0/10 or the instance's vSwitch addresses; the
+//     connections to backends are kept alive whatever
+//     UpstreamKeepaliveEnabled says; TLS 1.3 cipher suites are Go's (a
+//     policy's TLS 1.3 suites are not selectable); IdleTimeout is real time.
+//   - Server-group members read Available once added, whatever their
+//     health checks find (GetListenerHealthStatus reports that).
 //   - Faults' Latency uses real time, not the Clock.
 package albtest

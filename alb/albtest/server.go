@@ -70,6 +70,9 @@ type config struct {
 	sgQuota       int                       // WithServerGroupQuota; -1 when not given
 	strictIPs     bool                      // WithStrictIPServers
 	lbQuotas      map[string]InstanceQuotas // WithInstanceQuotas
+	backendAddrs  map[string]string         // WithBackendAddress
+	noDataPlane   bool                      // WithoutDataPlane
+	dpHost        string                    // WithDataPlaneHost
 }
 
 type rateSpec struct {
@@ -246,6 +249,8 @@ type Server struct {
 	logWindow sync.RWMutex
 
 	ctl controlState // control API, SetWorld (control_state.go)
+
+	dp *dataPlane // the data plane (dataplane.go); nil with WithoutDataPlane
 }
 
 func newConfig(opts []Option) config {
@@ -318,6 +323,7 @@ func (c *config) seedWorld() (World, error) {
 		}
 		w.InstanceQuotas[ed] = q
 	}
+	w.BackendAddresses = mergeAddrs(w.BackendAddresses, c.backendAddrs)
 	if c.waf3 != nil {
 		w.WAF3 = c.waf3
 	}
@@ -365,6 +371,10 @@ func New(opts ...Option) (*Server, error) {
 		s.anyExpired = s.anyExpired || cr.expired
 	}
 	s.st = newState(w)
+	if !c.noDataPlane {
+		s.dp = newDataPlane(s)
+		s.mu.onChange = s.dp.stateChanged
+	}
 	s.resetLimiters()
 	s.injectStartFaults()
 	s.ctlMu.Lock()
@@ -443,6 +453,9 @@ func (s *Server) Close() {
 			}
 		}
 		s.httpc.c.CloseIdleConnections()
+		if s.dp != nil {
+			s.dp.close()
+		}
 	})
 }
 

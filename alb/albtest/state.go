@@ -1,6 +1,7 @@
 package albtest
 
 import (
+	"maps"
 	"net/netip"
 	"sync"
 	"time"
@@ -12,9 +13,31 @@ import (
 // Nothing has to remember to invalidate it: whatever changes the state holds
 // the lock. lockRead takes the lock without starting a generation, for a read
 // that changes nothing (it must call bump before changing anything).
+//
+// Unlock tells the data plane (onChange) about every new generation, so
+// that listeners open and close when their changes complete and traffic
+// sees a change only once it is made (dataplane.go).
 type stateMu struct {
 	sync.Mutex
-	gen uint64 // guarded by the mutex
+	gen      uint64 // guarded by the mutex
+	notified uint64 // the last generation onChange was told about
+	// onChange runs under the lock when the generation changed since it
+	// last ran; the function it returns (if any) runs once the lock is
+	// released. Set once, before the server is used.
+	onChange func(gen uint64) (after func())
+}
+
+// Unlock unlocks, telling onChange about a new generation first.
+func (m *stateMu) Unlock() {
+	var after func()
+	if m.gen != m.notified && m.onChange != nil {
+		m.notified = m.gen
+		after = m.onChange(m.gen)
+	}
+	m.Mutex.Unlock()
+	if after != nil {
+		after()
+	}
 }
 
 // Lock locks and starts a new generation.
@@ -75,6 +98,7 @@ type state struct {
 	spOrder   []string                   // custom security policies in creation order
 	lbQuotas  map[string]InstanceQuotas  // per-instance quotas by edition (alb_listener.go)
 	health    map[healthKey]ServerHealth // backend server health set by SetServerHealth (alb_listener_health.go)
+	addrs     map[string]string          // backend addresses: private IP:port → local address (dataplane_backends.go)
 }
 
 type roleState struct {
@@ -169,6 +193,10 @@ func newState(w World) *state {
 	}
 	for ed, q := range w.InstanceQuotas {
 		st.lbQuotas[ed] = q
+	}
+	st.addrs = maps.Clone(w.BackendAddresses)
+	if st.addrs == nil {
+		st.addrs = map[string]string{}
 	}
 	for _, k := range w.backendKinds() {
 		for _, b := range k.list {

@@ -118,6 +118,14 @@ type World struct {
 	// Standard, StandardWithWaf); an edition or field left out takes the
 	// edition's default (package edition).
 	InstanceQuotas map[string]InstanceQuotas `json:"instanceQuotas,omitempty"`
+	// BackendAddresses maps a backend's private address and port
+	// ("10.0.1.10:80": an ECS instance's, an ENI's, an ECI's or an Ip
+	// server's) to the local address the data plane reaches it at
+	// ("127.0.0.1:8080"), for traffic and health checks. An Instance
+	// server not mapped is unreachable (its private address is the
+	// world's, not the machine's); an Ip server not mapped is reached at
+	// its own address.
+	BackendAddresses map[string]string `json:"backendAddresses,omitempty"`
 }
 
 // Region is one entry of ALB DescribeRegions.
@@ -358,6 +366,11 @@ func (w World) Validate() error {
 		}
 		if q.Listeners < 0 || q.Rules < 0 || q.AdditionalCertificates < 0 {
 			return fmt.Errorf("albtest: world: negative instance quota for %s", ed)
+		}
+	}
+	for priv, local := range w.BackendAddresses {
+		if err := checkBackendAddress(priv, local); err != nil {
+			return err
 		}
 	}
 	if w.Quota < 0 || w.ServerGroupQuota < 0 {

@@ -7,13 +7,17 @@
 // serves an HTTP control API beside it for what Go tests do with albtest's
 // methods: faults, transitions, the clock, the world, the request log.
 //
+// It also serves the data plane: each Running listener accepts real
+// traffic on a local port, routed by its rules to the members of its
+// server groups (see Data plane below).
+//
 // Build it, then run the binary:
 //
 //	go build -o albtest-emulator ./examples/emulator
 //	./albtest-emulator [flags] &
 //
 // Once it accepts connections it prints one line "endpoint: HOST:PORT" on
-// stdout, then a summary (the control API's URL, region, transitions,
+// stdout, then a summary (the control API's URL, region, the data plane, transitions,
 // faults, rate limits, vSwitches, EIPs), and serves until SIGINT or
 // SIGTERM: stop it with kill %1 (or kill $!, or Ctrl-C in the foreground).
 // Do not start it with "go run ./examples/emulator &": kill $! would then
@@ -36,6 +40,9 @@
 //	-seed N                seed of the -faults generators (default 1)
 //	-rate-limit LIMITS     token-bucket limits per action
 //	-no-control-api        turn the control API off
+//	-no-data-plane         serve the control plane only: no listener port, no health check
+//	-data-plane-host HOST  address the listeners bind (default 127.0.0.1; 0.0.0.0 in a container)
+//	-backend MAP           where Instance members are reached: PRIVATE_IP:PORT=HOST:PORT,…
 //
 // A transition T is immediate (done within the request), manual (done when
 // POST /_albtest/advance says so), polls:N (done after N reads that show
@@ -67,6 +74,40 @@
 // moves (albtest.OffsetClock): time keeps flowing, and a jump of hours
 // completes duration transitions without breaking request signatures,
 // which are checked against the wall time.
+//
+// # Data plane
+//
+// Every Running listener serves real traffic on a port of its own on
+// 127.0.0.1 (-data-plane-host), chosen free when it starts and kept while
+// the emulator runs: HTTP, HTTPS with certificates issued by the
+// emulator's test CA for the certificates' domains (the client's SNI picks
+// among the default and additional ones), QUIC as HTTP/3 over UDP.
+// Requests are routed by the listener's rules as the service routes them
+// and forwarded to the members of its server groups; the members are
+// health-checked in real time (the control API's clock jumps wake the
+// checks), and GetListenerHealthStatus reports what the checks found.
+// Stopping, deleting the listener or releasing its instance closes the
+// port; starting it again reopens it. An Ip server group's members are
+// real addresses (127.0.0.1:PORT of a local service works); an Instance
+// member is reached through -backend (or the world file's
+// "backendAddresses", or PUT /_albtest/dataplane/backends) and is
+// unreachable otherwise. See the albtest package doc for what each
+// action does and what is guessed. Find the listeners' addresses with
+// GET /_albtest/dataplane, then address them as clients address ALB, with
+// the Host header (and SNI) of the site:
+//
+//	curl $E/_albtest/dataplane          # {"listeners":[{"ListenerId":"lsn-…","LoadBalancerId":"alb-…","Protocol":"HTTP","Port":80,"Address":"127.0.0.1:41234"}]}
+//	curl -H 'Host: www.example.com' http://127.0.0.1:41234/api/users
+//	curl $E/_albtest/dataplane/ca > ca.pem
+//	curl --cacert ca.pem --connect-to www.example.com:443:127.0.0.1:41235 https://www.example.com/
+//
+// A QUIC listener answers HTTP/3 (curl --http3-only, with a curl built
+// for HTTP/3, and the same --cacert and --connect-to).
+//
+// Answers the data plane makes itself (a fixed response, a redirect,
+// 503 without a member, 502 when the backend is unreachable, 504 past the
+// listener's RequestTimeout, the traffic limit's 503) carry
+// X-Albtest-Reason when they are errors.
 //
 // # Control API
 //
@@ -177,6 +218,19 @@
 //
 //	curl $E/_albtest/certificates                             # {"certificates":[{"CertificateId":"12315790001","Type":"Server","Domain":"example.com","NotAfter":"2036-01-01T00:00:00Z","Expired":false},…]}
 //	curl $E/_albtest/securitypolicies
+//
+// The data plane: the listeners it serves and their local addresses, in
+// this exact shape (Port is the listener's port, Address where it
+// answers), the test CA that issues the listeners' certificates (PEM), the
+// map of private backend addresses to local ones (an empty localAddress
+// removes one), and client certificates for mutual-TLS listeners, issued
+// from the CA a CA certificate of the world stands for:
+//
+//	curl $E/_albtest/dataplane                                # {"listeners":[{"ListenerId":…,"LoadBalancerId":…,"Protocol":"HTTP","Port":80,"Address":"127.0.0.1:41234"}]}
+//	curl $E/_albtest/dataplane/ca > ca.pem
+//	curl $E/_albtest/dataplane/backends                       # {"10.0.1.10:80":"127.0.0.1:8080"}
+//	curl -X PUT $E/_albtest/dataplane/backends -d '{"privateAddress":"10.0.1.10:80","localAddress":"127.0.0.1:8080"}'
+//	curl -X POST $E/_albtest/dataplane/client-certificates -d '{"caCertificateId":"12315790005","commonName":"alice"}'   # {"certificatePem":…,"privateKeyPem":…}
 //
 // The world's ECS instances, ENIs and ECI container groups (the members an
 // Instance server group takes) are in GET $E/_albtest/world; PUT it with

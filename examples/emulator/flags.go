@@ -197,3 +197,18 @@ func (f *transitionFlag) Set(v string) error {
 func newTransitionFlag() *transitionFlag {
 	return &transitionFlag{text: "polls:1", t: albtest.AfterPolls(1)}
 }
+
+// parseBackends reads -backend: comma-separated PRIVATE_IP:PORT=HOST:PORT
+// items (albtest.Start checks the addresses).
+func parseBackends(spec string) ([][2]string, error) {
+	var out [][2]string
+	for i, item := range strings.Split(spec, ",") {
+		item = strings.TrimSpace(item)
+		priv, local, ok := strings.Cut(item, "=")
+		if !ok {
+			return nil, fmt.Errorf("-backend item %d %q: want PRIVATE_IP:PORT=HOST:PORT, e.g. 10.0.1.10:80=127.0.0.1:8080", i+1, item)
+		}
+		out = append(out, [2]string{priv, local})
+	}
+	return out, nil
+}

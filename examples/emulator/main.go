@@ -35,6 +35,9 @@ type settings struct {
 	seed        uint64
 	limits      []rateLimit
 	noControl   bool
+	noDataPlane bool
+	dpHost      string
+	backends    []string // private=local
 }
 
 // run parses args, starts the emulator, prints the endpoint and the world
@@ -61,6 +64,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var(&seed, "seed", "seed of the -faults generators")
 	limits := fs.String("rate-limit", "", "rate limits: ACTION=RPS[:BURST],… (ACTION * for every action)")
 	noControl := fs.Bool("no-control-api", false, "turn off the HTTP control API under "+albtest.ControlPrefix)
+	noDataPlane := fs.Bool("no-data-plane", false, "serve the control plane only: listeners open no port and servers are not health-checked")
+	dpHost := fs.String("data-plane-host", "127.0.0.1", "address the data plane's listeners bind (0.0.0.0: every interface)")
+	backends := fs.String("backend", "", "backend addresses: PRIVATE_IP:PORT=HOST:PORT,… (where the data plane reaches an Instance member)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -123,6 +129,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *world != "" {
 		opts = append(opts, albtest.WithWorldFile(*world))
 	}
+	if *noDataPlane {
+		if *backends != "" || *dpHost != "127.0.0.1" {
+			return errors.New("-no-data-plane with -backend or -data-plane-host: keep one")
+		}
+		set.noDataPlane = true
+		opts = append(opts, albtest.WithoutDataPlane())
+	} else {
+		set.dpHost = *dpHost
+		opts = append(opts, albtest.WithDataPlaneHost(*dpHost))
+		if *backends != "" {
+			bs, err := parseBackends(*backends)
+			if err != nil {
+				return err
+			}
+			for _, b := range bs {
+				opts = append(opts, albtest.WithBackendAddress(b[0], b[1]))
+				set.backends = append(set.backends, b[0]+"="+b[1])
+			}
+		}
+	}
 	srv, err := albtest.Start(opts...)
 	if err != nil {
 		return err
@@ -143,6 +169,15 @@ func printSummary(w io.Writer, srv *albtest.Server, set settings) {
 		fmt.Fprintf(w, "control api: %s%s (no signature: for test environments only)\n", srv.URL(), albtest.ControlPrefix)
 	}
 	fmt.Fprintf(w, "region: %s\n", srv.Region())
+	if set.noDataPlane {
+		fmt.Fprintln(w, "data plane: off (-no-data-plane)")
+	} else {
+		fmt.Fprintf(w, "data plane: each Running listener on %s:PORT (GET %s%sdataplane lists them; test CA at %sdataplane/ca)\n",
+			set.dpHost, srv.URL(), albtest.ControlPrefix, albtest.ControlPrefix)
+		if len(set.backends) > 0 {
+			fmt.Fprintf(w, "backend addresses: %s\n", strings.Join(set.backends, ", "))
+		}
+	}
 	fmt.Fprintf(w, "access key id: %s (secret as given by -access-key-secret)\n", set.akID)
 	var tr []string
 	for _, ph := range set.phases {
