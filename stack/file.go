@@ -86,8 +86,9 @@ type FileProblem struct {
 	Field string
 }
 
-// String renders the problem as "FILE:LINE:COL: kind name: field: message
-// [rule]", with the field as the file names it when it was located.
+// String renders the problem as [Problem.String] does, with the field as
+// the file names it ("listeners[0].rules[1].priority") when it is known;
+// [FileError.Error] puts the file, line and column before it.
 func (p FileProblem) String() string {
 	q := p.Problem
 	if p.Field != "" {

@@ -230,7 +230,7 @@ func TestValidationProblemsAreLocated(t *testing.T) {
 		field     string
 	}{
 		stack.RuleKey:       {1, 1, "key"},
-		stack.RuleReference: {24, 71, "listeners[0].rules[0].actions[0].forwardGroup.serverGroups[0]"},
+		stack.RuleReference: {24, 86, "listeners[0].rules[0].actions[0].forwardGroup.serverGroups[0].serverGroupId"},
 		"range":             {12, 34, "serverGroups[0].healthCheck.intervalSeconds"},
 	}
 	for _, p := range fe.Problems {
@@ -250,7 +250,7 @@ func TestValidationProblemsAreLocated(t *testing.T) {
 	if len(want) > 0 {
 		t.Errorf("problems not reported: %v\n%v", want, err)
 	}
-	if !strings.Contains(err.Error(), "stack:24:71: listener http: listeners[0].rules[0].actions[0].forwardGroup.serverGroups[0]: server group \"apii\"") {
+	if !strings.Contains(err.Error(), "stack:24:86: listener http: listeners[0].rules[0].actions[0].forwardGroup.serverGroups[0].serverGroupId: server group \"apii\"") {
 		t.Errorf("Error():\n%v", err)
 	}
 	if !strings.Contains(fe.Source, "key: mini stack") {

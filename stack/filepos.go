@@ -13,6 +13,7 @@ import (
 	"github.com/goccy/go-yaml/token"
 
 	"github.com/albkit/albkit/alb"
+	"github.com/albkit/albkit/routing"
 )
 
 // document is a stack file's syntax tree, to tell which fields the file
@@ -395,6 +396,13 @@ func (d *document) locate(s Stack, p Problem) (*token.Token, string) {
 			} else {
 				inFile = false
 			}
+		}
+	}
+	// A reference to a server group is its name, not the tuple around it.
+	if typ == reflect.TypeFor[routing.ServerGroupTuple]() {
+		path = joinPath(path, "serverGroupId")
+		if e := d.entry(node, "serverGroupId"); inFile && e != nil {
+			at = e.Value.GetToken()
 		}
 	}
 	if alias != nil {

@@ -8,12 +8,12 @@ import (
 
 // Summary counts a plan's resources by action, and its write calls.
 type Summary struct {
-	Create    int `json:"create"`
-	Update    int `json:"update"`
-	Delete    int `json:"delete"`
-	Refused   int `json:"refused"`
-	Unchanged int `json:"unchanged"`
-	Calls     int `json:"calls"`
+	Create    int `json:"create"`    // resources to create
+	Update    int `json:"update"`    // to change in place
+	Delete    int `json:"delete"`    // to delete
+	Refused   int `json:"refused"`   // refused: apply would write nothing
+	Unchanged int `json:"unchanged"` // as the stack says already
+	Calls     int `json:"calls"`     // API writes, all resources together
 }
 
 // Summary counts the plan's resources by action, and its write calls.
