@@ -25,22 +25,22 @@ func ConditionTypes() []ConditionType {
 
 // KeyValue is one entry of a QueryString or Cookie condition.
 type KeyValue struct {
-	Key   string
-	Value string
+	Key   string `json:"key"`
+	Value string `json:"value"`
 }
 
 // Condition is one entry of RuleConditions: its Type and the values of the
 // matching config (HostConfig, PathConfig, ...). The values of one condition
 // are ORed; the conditions of one rule are ANDed.
 type Condition struct {
-	Type ConditionType
+	Type ConditionType `json:"type"`
 	// Key is the header name of a Header or ResponseHeader condition.
-	Key string
+	Key string `json:"key,omitempty"`
 	// Values are the patterns of Host, Path, Header, Method, SourceIp,
 	// ResponseHeader and ResponseStatusCode conditions.
-	Values []string
+	Values []string `json:"values,omitempty"`
 	// Pairs are the key/value patterns of QueryString and Cookie conditions.
-	Pairs []KeyValue
+	Pairs []KeyValue `json:"pairs,omitempty"`
 }
 
 // Host matches the Host header: exact names or wildcards ("*.example.com",
@@ -119,39 +119,39 @@ func (t ActionType) Final() bool {
 // in the rule; actions run in ascending Order) and exactly the config of its
 // type.
 type Action struct {
-	Type  ActionType
-	Order int
+	Type  ActionType `json:"type"`
+	Order int        `json:"order,omitempty"`
 
-	ForwardGroup  *ForwardGroupConfig
-	Redirect      *RedirectConfig
-	FixedResponse *FixedResponseConfig
-	Rewrite       *RewriteConfig
-	InsertHeader  *InsertHeaderConfig
-	RemoveHeader  *RemoveHeaderConfig
-	TrafficLimit  *TrafficLimitConfig
-	TrafficMirror *TrafficMirrorConfig
-	Cors          *CorsConfig
+	ForwardGroup  *ForwardGroupConfig  `json:"forwardGroup,omitempty"`
+	Redirect      *RedirectConfig      `json:"redirect,omitempty"`
+	FixedResponse *FixedResponseConfig `json:"fixedResponse,omitempty"`
+	Rewrite       *RewriteConfig       `json:"rewrite,omitempty"`
+	InsertHeader  *InsertHeaderConfig  `json:"insertHeader,omitempty"`
+	RemoveHeader  *RemoveHeaderConfig  `json:"removeHeader,omitempty"`
+	TrafficLimit  *TrafficLimitConfig  `json:"trafficLimit,omitempty"`
+	TrafficMirror *TrafficMirrorConfig `json:"trafficMirror,omitempty"`
+	Cors          *CorsConfig          `json:"cors,omitempty"`
 }
 
 // ServerGroupTuple is a server group of a ForwardGroup action with its
 // weight, 0–100; a weight of 0 receives no traffic.
 type ServerGroupTuple struct {
-	ServerGroupID string
-	Weight        int
+	ServerGroupID string `json:"serverGroupId"`
+	Weight        int    `json:"weight"`
 }
 
 // StickySession is the ForwardGroup action's session persistence across
 // server groups (ServerGroupStickySession). Timeout is in seconds, 1–86400;
 // 0 means the API default, 1000.
 type StickySession struct {
-	Enabled bool
-	Timeout int
+	Enabled bool `json:"enabled"`
+	Timeout int  `json:"timeout,omitempty"`
 }
 
 // ForwardGroupConfig forwards to up to five server groups by weight.
 type ForwardGroupConfig struct {
-	ServerGroups  []ServerGroupTuple
-	StickySession StickySession
+	ServerGroups  []ServerGroupTuple `json:"serverGroups"`
+	StickySession StickySession      `json:"stickySession,omitzero"`
 }
 
 // RedirectConfig answers with a redirect. Empty fields take the API
@@ -159,27 +159,27 @@ type ForwardGroupConfig struct {
 // "${protocol}", Host "${host}", Port "${port}", Path "${path}", Query
 // "${query}".
 type RedirectConfig struct {
-	HTTPCode string // 301, 302, 303, 307 or 308
-	Protocol string // ${protocol}, HTTP or HTTPS
-	Host     string
-	Port     string // ${port} or 1–63335
-	Path     string
-	Query    string
+	HTTPCode string `json:"httpCode,omitempty"` // 301, 302, 303, 307 or 308
+	Protocol string `json:"protocol,omitempty"` // ${protocol}, HTTP or HTTPS
+	Host     string `json:"host,omitempty"`
+	Port     string `json:"port,omitempty"` // ${port} or 1–63335
+	Path     string `json:"path,omitempty"`
+	Query    string `json:"query,omitempty"`
 }
 
 // FixedResponseConfig answers with a fixed status and body.
 type FixedResponseConfig struct {
-	HTTPCode    string // 2xx, 4xx or 5xx, e.g. "503"
-	ContentType string // text/plain, text/css, text/html, application/javascript or application/json
-	Content     string // at most 1 KB of ASCII
+	HTTPCode    string `json:"httpCode"`              // 2xx, 4xx or 5xx, e.g. "503"
+	ContentType string `json:"contentType,omitempty"` // text/plain, text/css, text/html, application/javascript or application/json
+	Content     string `json:"content,omitempty"`     // at most 1 KB of ASCII
 }
 
 // RewriteConfig rewrites the request before it is forwarded. Empty fields
 // keep the request's value ("${host}", "${path}", "${query}").
 type RewriteConfig struct {
-	Host  string
-	Path  string
-	Query string
+	Host  string `json:"host,omitempty"`
+	Path  string `json:"path,omitempty"`
+	Query string `json:"query,omitempty"`
 }
 
 // HeaderValueType says where an inserted header's value comes from.
@@ -208,22 +208,22 @@ const (
 // InsertHeaderConfig inserts a header. CoverEnabled overwrites a header of the
 // same name; otherwise the value is added next to it.
 type InsertHeaderConfig struct {
-	Key          string
-	Value        string
-	ValueType    HeaderValueType
-	CoverEnabled bool
+	Key          string          `json:"key"`
+	Value        string          `json:"value"`
+	ValueType    HeaderValueType `json:"valueType,omitempty"`
+	CoverEnabled bool            `json:"coverEnabled,omitempty"`
 }
 
 // RemoveHeaderConfig removes a header.
 type RemoveHeaderConfig struct {
-	Key string
+	Key string `json:"key"`
 }
 
 // TrafficLimitConfig limits the rule's requests per second, in total and per
 // client address; 0 is no limit of that kind.
 type TrafficLimitConfig struct {
-	QPS      int
-	PerIPQPS int
+	QPS      int `json:"qps,omitempty"`
+	PerIPQPS int `json:"perIpQps,omitempty"`
 }
 
 // MirrorTarget is the only TrafficMirror target type.
@@ -232,18 +232,18 @@ const MirrorTarget = "ForwardGroupMirror"
 // TrafficMirrorConfig copies requests to server groups; the answer comes from
 // the final action. TargetType "" means MirrorTarget.
 type TrafficMirrorConfig struct {
-	TargetType     string
-	ServerGroupIDs []string
+	TargetType     string   `json:"targetType,omitempty"`
+	ServerGroupIDs []string `json:"serverGroupIds"`
 }
 
 // CorsConfig answers cross-origin requests.
 type CorsConfig struct {
-	AllowOrigins     []string // "*" alone, or http(s)://host[:port] values (wildcard subdomains allowed)
-	AllowMethods     []string // GET, POST, PUT, DELETE, HEAD, OPTIONS, PATCH
-	AllowHeaders     []string
-	ExposeHeaders    []string
-	AllowCredentials string // "on" or "off"; "" is off
-	MaxAge           int64  // seconds, -1..172800; 0 sends no max age
+	AllowOrigins     []string `json:"allowOrigins,omitempty"` // "*" alone, or http(s)://host[:port] values (wildcard subdomains allowed)
+	AllowMethods     []string `json:"allowMethods,omitempty"` // GET, POST, PUT, DELETE, HEAD, OPTIONS, PATCH
+	AllowHeaders     []string `json:"allowHeaders,omitempty"`
+	ExposeHeaders    []string `json:"exposeHeaders,omitempty"`
+	AllowCredentials string   `json:"allowCredentials,omitempty"` // "on" or "off"; "" is off
+	MaxAge           int64    `json:"maxAge,omitempty"`           // seconds, -1..172800; 0 sends no max age
 }
 
 // Forward forwards to server groups with weights; build them with Weighted.
@@ -344,18 +344,18 @@ const (
 type Rule struct {
 	// ID names the rule in findings and decisions (the RuleId, or any stable
 	// name of the caller's).
-	ID string
+	ID string `json:"id,omitempty"`
 	// Name is the RuleName, 2–128 characters.
-	Name string
+	Name string `json:"name,omitempty"`
 	// Priority is 1–10000, unique per listener and direction; lower numbers
 	// are evaluated first.
-	Priority int
+	Priority int `json:"priority"`
 	// Direction is Request ("" too) or Response.
-	Direction Direction
+	Direction Direction `json:"direction,omitempty"`
 	// Conditions are ANDed.
-	Conditions []Condition
+	Conditions []Condition `json:"conditions"`
 	// Actions run in ascending Order.
-	Actions []Action
+	Actions []Action `json:"actions"`
 }
 
 // IsResponse reports whether the rule applies to backend responses.
@@ -365,20 +365,20 @@ func (r Rule) IsResponse() bool { return r.Direction == DirectionResponse }
 // listener and instance facts that actions read.
 type Table struct {
 	// Protocol is the listener protocol: HTTP, HTTPS or QUIC.
-	Protocol string
+	Protocol string `json:"protocol"`
 	// Port is the listener's configured port (what ${port} and SLBPort
 	// mean), whatever local port serves it.
-	Port int
+	Port int `json:"port"`
 	// LoadBalancerID is the instance ID (SystemDefined SLBId).
-	LoadBalancerID string
+	LoadBalancerID string `json:"loadBalancerId,omitempty"`
 	// Edition is the instance's edition (Basic, Standard, StandardWithWaf),
 	// for Check only; "" skips the edition checks.
-	Edition string
+	Edition string `json:"edition,omitempty"`
 	// Rules are the listener's forwarding rules, both directions, in any
 	// order.
-	Rules []Rule
+	Rules []Rule `json:"rules"`
 	// Default lists the server groups of the listener's default action
 	// (DefaultActions.N.ForwardGroupConfig.ServerGroupTuples), used when no
 	// Request rule matches.
-	Default []string
+	Default []string `json:"default"`
 }

@@ -64,6 +64,8 @@ type Plan struct {
 	Key string `json:"key"`
 	// Items are the resources, in apply order.
 	Items []Item `json:"items"`
+
+	stack *Stack // a copy of the stack planned, for Mermaid (mermaid.go)
 }
 
 // Blocked reports whether Apply would refuse the plan before any write:
@@ -208,7 +210,7 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 		return nil, nil, err
 	}
 	st := &state{groups: map[string]*alb.ServerGroup{}, policies: map[string]*alb.SecurityPolicy{}, listeners: map[string]*alb.Listener{}}
-	p := &Plan{Key: s.Key}
+	p := &Plan{Key: s.Key, stack: s.snapshot()}
 
 	// Security policies, server groups and the instance: their plans are
 	// independent of one another.
