@@ -201,7 +201,10 @@ func TestListenerLifecycleAndGroupsInUse(t *testing.T) {
 }
 
 func TestHTTPSListenerCertificatesAndHealth(t *testing.T) {
-	e := newLsnEnv(t, alb.EditionStandard)
+	// The groups' members are addresses nothing answers at: with the data
+	// plane on its health checks would find them Unhealthy. This test is
+	// of the health API; the checks are albtest's (dataplane_health_test).
+	e := newLsnEnv(t, alb.EditionStandard, albtest.WithoutDataPlane())
 	ctx := context.Background()
 	ls := e.c.Listeners()
 	spec := alb.NewListenerSpec(e.inst.ID, alb.ListenerHTTPS, 443, e.groups[0]).WithIdempotencyKey("tls").
