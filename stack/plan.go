@@ -521,7 +521,11 @@ func (it *Item) fromInstancePlan(plan *alb.EnsurePlan, create *alb.CreatePlan) {
 		it.Calls = append(it.Calls, ch.Calls...)
 		it.SideEffects = append(it.SideEffects, ch.SideEffects...)
 	}
-	it.SideEffects = append(it.SideEffects, plan.Warnings...)
+	if create == nil {
+		// A create's plan says the same, in more detail (EIPs, vSwitch
+		// addresses, WAF billing): its side effects are used below.
+		it.SideEffects = append(it.SideEffects, plan.Warnings...)
+	}
 	switch {
 	case plan.Create:
 		it.Action = ActionCreate

@@ -1,182 +1,252 @@
-// Command quickstart runs the whole albkit lifecycle: validate a spec,
-// print its create plan (findings, side effects, the CIDR blocks backend
-// security groups must allow), create an ALB instance, wait until it is
-// Active, print the CNAME record that points a custom domain at it, turn on
-// deletion protection and the configuration read-only mode, print the
-// release plan and release it.
-//
-// With no flags it starts the albtest emulator in-process and never touches
-// the network:
+// Command quickstart shows what an Application Load Balancer is for, with no
+// cloud account: it starts two small local backends, applies a stack (an
+// instance, two server groups, an HTTP listener, a host rule and a path
+// rule) to the albtest emulator embedded in the program, sends real HTTP
+// requests through the emulated ALB and prints which backend answered each.
+// Then it changes a rule and a weight, prints the plan of the change and
+// the new routing, and destroys the stack.
 //
 //	go run ./examples/quickstart
 //
-// With -live it runs against the real Alibaba Cloud, with credentials from
-// the standard chain (environment variables ALIBABA_CLOUD_ACCESS_KEY_ID /
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, the profile file, an ECS RAM role, OIDC):
+// Everything runs on loopback: the emulator speaks the real wire protocol
+// to albkit, and its data plane routes each request with package routing
+// (the same code albkit's checks use) to the backends registered as the
+// servers of Ip server groups.
 //
-//	go run ./examples/quickstart -live -region cn-hangzhou -vpc vpc-… \
-//	    -zone cn-hangzhou-h:vsw-… -zone cn-hangzhou-i:vsw-… [-domain www.example.com]
-//
-// With -domain, the custom domain's CNAME chain is checked after the create
-// (through the system's DNS resolver) and again in the release plan.
-//
-// This creates a real, billed instance and releases it at the end.
+// The same stack as a file, and a command that plans and applies files
+// (also against the real cloud), are in examples/converge. The instance's
+// own lifecycle (create plan, CNAME record, deletion protection, release
+// plan), also against the real cloud, is examples/lifecycle.
 package main
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/albkit/albkit/alb"
 	"github.com/albkit/albkit/alb/albtest"
+	"github.com/albkit/albkit/routing"
+	"github.com/albkit/albkit/stack"
 )
 
-type zoneFlags []alb.ZoneMapping
-
-func (z *zoneFlags) String() string { return fmt.Sprint(*z) }
-func (z *zoneFlags) Set(v string) error {
-	zone, vsw, ok := strings.Cut(v, ":")
-	if !ok {
-		return errors.New("want ZONE:VSWITCH")
-	}
-	*z = append(*z, alb.Zone(zone, vsw))
-	return nil
-}
-
 func main() {
-	live := flag.Bool("live", false, "run against the real Alibaba Cloud (creates a billed instance)")
-	region := flag.String("region", "cn-hangzhou", "region (with -live)")
-	vpc := flag.String("vpc", "", "VPC ID (with -live)")
-	var zones zoneFlags
-	flag.Var(&zones, "zone", "ZONE:VSWITCH, at least twice (with -live)")
-	domain := flag.String("domain", "", "your custom domain to check (with -live)")
-	flag.Parse()
-	if err := runDomain(*live, *region, *vpc, zones, *domain); err != nil {
+	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
 
-func run(live bool, region, vpc string, zones []alb.ZoneMapping) error {
-	return runDomain(live, region, vpc, zones, "")
+// backend is a small local HTTP server that names itself in every answer.
+type backend struct {
+	name, group string
+	srv         *http.Server
+	port        int
 }
 
-func runDomain(live bool, region, vpc string, zones []alb.ZoneMapping, domain string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
-	defer cancel()
+func startBackend(name, group string) (*backend, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	b := &backend{name: name, group: group, port: ln.Addr().(*net.TCPAddr).Port}
+	b.srv = &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("X-Backend", name)
+			fmt.Fprintf(w, "hello from %s: %s %s\n", name, r.Method, r.URL.Path)
+		}),
+		ReadHeaderTimeout: 5 * time.Second,
+	}
+	go b.srv.Serve(ln) //nolint:errcheck // ends with Close
+	return b, nil
+}
 
-	var opts []alb.Option
-	if live {
-		opts = append(opts, alb.WithRegion(region))
-	} else {
-		// The emulator: real wire protocol and signatures, over loopback.
-		srv, err := albtest.Start(albtest.WithTransitions(albtest.AfterPolls(2)))
+// quickstartStack is the ALB: requests for api.example.com, and requests
+// for /v1/* on any host, go to the api server group; everything else to
+// web. The two groups' servers are the local backends.
+func quickstartStack(api, web *backend) stack.Stack {
+	return stack.Stack{
+		Key: fmt.Sprintf("quickstart-%d", time.Now().UnixNano()),
+		Instance: alb.NewInstanceSpec(albtest.DefaultVPCID, alb.Internet, alb.EditionStandard,
+			alb.Zone(albtest.ZoneH, albtest.VSwitchH), alb.Zone(albtest.ZoneI, albtest.VSwitchI)).
+			WithName("quickstart"),
+		ServerGroups: []alb.ServerGroupSpec{
+			alb.NewServerGroupSpec("api", alb.ServerGroupIP, "").
+				WithServers(alb.IPServer("127.0.0.1", api.port).WithDescription(api.name)),
+			alb.NewServerGroupSpec("web", alb.ServerGroupIP, "").
+				WithServers(alb.IPServer("127.0.0.1", web.port).WithDescription(web.name)),
+		},
+		Listeners: []stack.Listener{{
+			Name: "http",
+			ListenerSpec: alb.NewListenerSpec("", alb.ListenerHTTP, 80, "web").WithRules(
+				alb.NewRuleSpec("api-host", 10, routing.Host("api.example.com")).Then(routing.ForwardTo("api")),
+				alb.NewRuleSpec("api-path", 20, routing.Path("/v1/*")).Then(routing.ForwardTo("api")),
+			),
+		}},
+	}
+}
+
+func run(out io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	say := func(label, format string, args ...any) {
+		text := fmt.Sprintf(format, args...)
+		fmt.Fprintf(out, "%-10s %s\n", label+":", strings.ReplaceAll(text, "\n", "\n           "))
+	}
+
+	// The emulator: the control plane over the real wire protocol, and a
+	// data plane that serves every Running listener on a loopback port.
+	srv, err := albtest.Start(albtest.WithTransitions(albtest.AfterPolls(1)))
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	say("emulator", "%s (no cloud account needed)", srv.Endpoint())
+	client, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()),
+		alb.WithWaitOptions(alb.WaitOptions{MinDelay: 20 * time.Millisecond, MaxDelay: 100 * time.Millisecond}))
+	if err != nil {
+		return err
+	}
+
+	api, err := startBackend("api-1", "api")
+	if err != nil {
+		return err
+	}
+	defer api.srv.Close()
+	web, err := startBackend("web-1", "web")
+	if err != nil {
+		return err
+	}
+	defer web.srv.Close()
+	backends := map[string]*backend{api.name: api, web.name: web}
+	say("backends", "%s on 127.0.0.1:%d, %s on 127.0.0.1:%d", api.name, api.port, web.name, web.port)
+
+	s := quickstartStack(api, web)
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	plan, err := s.Plan(ctx, client)
+	if err != nil {
+		return err
+	}
+	say("plan", "%s", strings.TrimRight(plan.String(), "\n"))
+	step := "apply"
+	opts := stack.Options{Progress: func(e stack.Event) {
+		if e.Kind == stack.EventDone {
+			say(step, "[%d/%d] %s %s (%s)", e.Done, e.Total, e.Item, pastTense(e.Action), e.ID)
+		}
+	}}
+	res, err := s.Apply(ctx, client, opts)
+	if err != nil {
+		return err
+	}
+	lsnID := res.IDs()["listener/http"]
+	addr, ok := srv.ListenerAddr(lsnID)
+	if !ok {
+		return fmt.Errorf("listener %s is not served", lsnID)
+	}
+	say("listener", "%s serves port 80 on %s", lsnID, addr)
+
+	// Real requests through the emulated ALB. The client dials the
+	// listener for port 80 whatever the host name, and sends the URL's
+	// host in the Host header, as a browser would after DNS.
+	hc := srv.HTTPClient()
+	send := func(target string) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
 			return err
 		}
-		defer srv.Close()
-		fmt.Println("emulator:   listening on", srv.Endpoint(), "(no cloud account needed)")
-		opts = append(opts, alb.WithOpenAPIConfig(srv.Config()),
-			alb.WithWaitOptions(alb.WaitOptions{MinDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond}))
-		vpc = albtest.DefaultVPCID
-		zones = []alb.ZoneMapping{alb.Zone(albtest.ZoneH, albtest.VSwitchH), alb.Zone(albtest.ZoneI, albtest.VSwitchI)}
-	}
-	opts = append(opts, alb.WithObserver(func(e alb.Event) {
-		if e.Kind == alb.EventPoll {
-			fmt.Printf("progress:   %s\n", e.Message)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
 		}
-	}))
-	client, err := alb.NewClient(opts...)
-	if err != nil {
-		return err
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		name := resp.Header.Get("X-Backend")
+		b, ok := backends[name]
+		if !ok {
+			fmt.Fprintf(out, "GET %s → answered by the load balancer itself (%d)\n", target, resp.StatusCode)
+			return nil
+		}
+		fmt.Fprintf(out, "GET %s → server group %s, backend %s (%d)\n", target, b.group, b.name, resp.StatusCode)
+		return nil
 	}
-
-	spec := alb.NewInstanceSpec(vpc, alb.Internet, alb.EditionStandard, zones...).
-		WithName("albkit-quickstart").
-		WithTag("owner", "quickstart")
-	if err := spec.Validate(); err != nil {
-		return err
-	}
-	fmt.Printf("validate:   spec is valid (Internet, Standard, IPv4, %d zones)\n", len(spec.ZoneMappings))
-
-	// The create plan, from live facts: every finding (blocking or
-	// warning), every side effect, and the backend allow-list. Create runs
-	// it again and refuses a blocked plan with a *alb.PlanError.
-	cplan, err := client.PlanCreate(ctx, spec)
-	if err != nil {
-		return err
-	}
-	fmt.Println("plan:      ", strings.ReplaceAll(cplan.String(), "\n", "\n            "))
-	if err := cplan.Err(); err != nil {
-		return err
-	}
-
-	// Crash safety: choose the idempotency key and persist it BEFORE
-	// Create (Create may retry for minutes). After a crash,
-	// client.ResumeCreate(ctx, key, &spec) or client.FindByToken(ctx, key)
-	// finds the one instance it made.
-	key := fmt.Sprintf("albkit-quickstart-%d", time.Now().UnixNano())
-	fmt.Printf("key:        %s (persist it before Create to resume after a crash)\n", key)
-	op, err := client.Create(ctx, spec.WithIdempotencyKey(key))
-	if err != nil {
-		return err
-	}
-	fmt.Printf("create:     %s accepted\n", op.ID())
-	inst, err := op.Wait(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("active:     %s is %s, DNS name %s\n", inst.ID, inst.Status, inst.DNSName)
-	for _, z := range inst.Zones {
-		for _, a := range z.Addresses {
-			fmt.Printf("            zone %s: %s (EIP %s)\n", z.ZoneID, a.Address, a.AllocationID)
+	for _, target := range []string{
+		"http://api.example.com/v1/users",
+		"http://www.example.com/v1/users",
+		"http://www.example.com/v2/users",
+		"http://www.example.com/index.html",
+	} {
+		if err := send(target); err != nil {
+			return err
 		}
 	}
-	// Instances are reached through the user's own domain: add this record.
-	shown := domain
-	if shown == "" {
-		shown = "www.example.com"
-	}
-	fmt.Printf("dns:        add the record  %s\n", alb.CNAMERecord(shown, inst))
-	var domains []string
-	if domain != "" {
-		fmt.Println("dns:       ", strings.ReplaceAll(client.CheckDomain(ctx, domain, inst).String(), "\n", "\n            "))
-		domains = append(domains, domain)
-	}
 
-	if err := client.EnableDeletionProtection(ctx, inst.ID); err != nil {
-		return err
+	// A change: the path rule moves to /v2/*, and the host rule becomes a
+	// canary, sending one request in four to web.
+	s2, http2 := s, s.Listeners[0]
+	http2.Rules = []alb.RuleSpec{
+		alb.NewRuleSpec("api-host", 10, routing.Host("api.example.com")).
+			Then(routing.Forward(routing.Weighted("api", 75), routing.Weighted("web", 25))),
+		alb.NewRuleSpec("api-path", 20, routing.Path("/v2/*")).Then(routing.ForwardTo("api")),
 	}
-	fmt.Println("protect:    deletion protection on")
-	if err := client.EnableReadOnly(ctx, inst.ID, "managed-by-albkit"); err != nil {
-		return err
-	}
-	fmt.Println("read-only:  configuration read-only mode on (console only)")
-
-	plan, err := client.PlanRelease(ctx, inst.ID, domains...)
+	s2.Listeners = []stack.Listener{http2}
+	say("change", "rule api-path matches /v2/* instead of /v1/*; rule api-host sends one request in four to web")
+	plan2, err := s2.Plan(ctx, client)
 	if err != nil {
 		return err
 	}
-	fmt.Println("plan:      ", strings.ReplaceAll(plan.String(), "\n", "\n            "))
-	if _, err := client.Release(ctx, inst.ID, alb.ReleaseOptions{}); errors.Is(err, alb.ErrDeletionProtected) {
-		fmt.Println("release:    refused while deletion protection is on, as expected")
-	} else {
-		return fmt.Errorf("release of a protected instance was not refused: %v", err)
+	say("plan", "%s", strings.TrimRight(plan2.String(), "\n"))
+	if _, err := s2.Apply(ctx, client, opts); err != nil {
+		return err
 	}
-	// The delete's key too is persisted first: client.ResumeRelease
-	// finishes a release that a crash interrupted.
-	res, err := client.Release(ctx, inst.ID, alb.ReleaseOptions{DisableDeletionProtection: true, IdempotencyKey: key + "-release", Domains: domains})
+	for _, target := range []string{
+		"http://www.example.com/v1/users",
+		"http://www.example.com/v2/users",
+		"http://api.example.com/v1/users",
+		"http://api.example.com/v1/users",
+		"http://api.example.com/v1/users",
+		"http://api.example.com/v1/users",
+	} {
+		if err := send(target); err != nil {
+			return err
+		}
+	}
+	again, err := s2.Plan(ctx, client)
 	if err != nil {
 		return err
 	}
-	for _, se := range res.SideEffects {
-		fmt.Printf("release:    %s\n", se.Detail)
+	if again.Writes() {
+		return errors.New("the stack applied still plans writes:\n" + again.String())
 	}
-	fmt.Println("done:       the instance and its EIPs are released")
+	say("plan", "nothing to do: the live ALB is the stack")
+
+	step = "destroy"
+	if _, err := s2.Destroy(ctx, client, opts); err != nil {
+		return err
+	}
+	if _, ok := srv.ListenerAddr(lsnID); ok {
+		return fmt.Errorf("listener %s still serves after destroy", lsnID)
+	}
+	say("done", "the stack is destroyed: listener, rules, instance (and its EIPs), server groups")
 	return nil
+}
+
+func pastTense(a stack.Action) string {
+	switch a {
+	case stack.ActionCreate:
+		return "created"
+	case stack.ActionUpdate:
+		return "updated"
+	case stack.ActionDelete:
+		return "deleted"
+	}
+	return strconv.Quote(string(a))
 }
