@@ -42,13 +42,14 @@ func (s InstanceSpec) Digest() string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// createRequest converts a validated spec into the SDK request, with the
-// ClientToken and albkit's two tags (token and spec digest). Fields left
+// createRequest converts a validated spec into the SDK request, with
+// ClientToken token and albkit's two tags (the idempotency key and the spec
+// digest). Fields left
 // empty in the spec are not sent.
-func (s InstanceSpec) createRequest(token string, dryRun bool) *albsdk.CreateLoadBalancerRequest {
+func (s InstanceSpec) createRequest(key, token string, dryRun bool) *albsdk.CreateLoadBalancerRequest {
 	req := s.request(token, dryRun)
 	req.Tag = append(req.Tag,
-		&albsdk.CreateLoadBalancerRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(token)},
+		&albsdk.CreateLoadBalancerRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(key)},
 		&albsdk.CreateLoadBalancerRequestTag{Key: dara.String(SpecTagKey), Value: dara.String(s.Digest())})
 	return req
 }

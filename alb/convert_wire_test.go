@@ -29,7 +29,7 @@ type wireRequest struct {
 	body   string
 }
 
-// sendCreate sends createRequest(token, dryRun) through the real SDK client
+// sendCreate sends createRequest(token, token, dryRun) through the real SDK client
 // to a local server and returns what the server received.
 func sendCreate(t *testing.T, s InstanceSpec, token string, dryRun bool) wireRequest {
 	t.Helper()
@@ -63,7 +63,7 @@ func sendCreate(t *testing.T, s InstanceSpec, token string, dryRun bool) wireReq
 	if err != nil {
 		t.Fatalf("NewClient: %v", err)
 	}
-	resp, err := client.CreateLoadBalancerWithContext(context.Background(), s.createRequest(token, dryRun), &dara.RuntimeOptions{})
+	resp, err := client.CreateLoadBalancerWithContext(context.Background(), s.createRequest(token, token, dryRun), &dara.RuntimeOptions{})
 	if err != nil {
 		t.Fatalf("CreateLoadBalancerWithContext: %v", err)
 	}
@@ -225,7 +225,7 @@ func TestCreateRequestWireDryRun(t *testing.T) {
 func TestCreateRequestReadOnlyWithoutReason(t *testing.T) {
 	s := minimalSpec()
 	s.ReadOnly.Enabled = true
-	req := s.createRequest("t", false)
+	req := s.createRequest("t", "t", false)
 	if req.ModificationProtectionConfig == nil || dara.StringValue(req.ModificationProtectionConfig.Status) != "ConsoleProtection" {
 		t.Fatalf("ModificationProtectionConfig = %v, want Status ConsoleProtection", req.ModificationProtectionConfig)
 	}
@@ -236,7 +236,7 @@ func TestCreateRequestReadOnlyWithoutReason(t *testing.T) {
 
 func TestCreateRequestDoesNotShareSpecSlices(t *testing.T) {
 	s := fullSpec()
-	req := s.createRequest("t", false)
+	req := s.createRequest("t", "t", false)
 	*req.ZoneMappings[0].VSwitchId = "vsw-changed"
 	*req.Tag[0].Key = "changed"
 	if s.ZoneMappings[0].VSwitchID != "vsw-h" || s.Tags[0].Key != "env" {

@@ -336,6 +336,11 @@ func createdLike(spec InstanceSpec) *Instance {
 // call, and an Ensure interrupted in the middle (crash, error) is finished
 // by the next one, which diffs the live state again. On an error the
 // result lists the changes made before it.
+//
+// A key whose instance was deleted (a stack destroyed and applied again) makes
+// a new one: the service answers the key's ClientToken with the deleted
+// one, so the create goes on with the key's next token ("KEY~2", …; the
+// tag keeps the key). [Client.Create] instead ends with ErrReleased.
 func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOption) (_ *EnsureResult, err error) {
 	ctx, tel := c.operation(ctx, "Ensure", "")
 	defer tel.end(&err)
@@ -355,7 +360,7 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 				return nil, r
 			}
 		}
-		op, err := c.Create(ctx, spec)
+		op, err := c.Create(ctx, spec, renewReleased())
 		if err != nil {
 			return nil, err
 		}

@@ -53,7 +53,9 @@ var (
 	// ErrReleaseFailed: the delete job of a release failed.
 	ErrReleaseFailed = errors.New("alb: release failed")
 	// ErrReleased: the instance an operation refers to (for example the
-	// one a create token made) existed and has since been released.
+	// one a create token made) existed and has since been released; also
+	// the server group, listener or security policy a create's key made
+	// and that has since been deleted (an Ensure makes a new one instead).
 	ErrReleased = errors.New("alb: instance was released")
 	// ErrIdempotencyKeyReused: an idempotency key (ClientToken) was used
 	// again with a different request: resuming a create with a changed

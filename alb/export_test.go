@@ -6,7 +6,7 @@ import albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 // the differential test sends the exact SDK request albkit would send, also
 // for specs that local validation refuses (which Client never sends).
 func CreateRequestForTest(s InstanceSpec, token string, dryRun bool) *albsdk.CreateLoadBalancerRequest {
-	return s.createRequest(token, dryRun)
+	return s.createRequest(token, token, dryRun)
 }
 
 // SharedReadWaitersForTest reports how many create plans wait on the

@@ -68,7 +68,8 @@ var listenerPolls = kind[*Listener]{
 // reads the listener with GetListenerAttribute once the shared poll shows
 // it settled (ListListeners lacks the default certificate and mutual TLS).
 var listeners = &family[*Listener]{
-	name:   kindListener,
+	name:    kindListener,
+	jobType: "listener", deleteAction: "DeleteListener",
 	polls:  func(c *Client) *poller[*Listener] { return c.lsnPolls },
 	status: func(l *Listener) Status { return Status(l.Status) },
 	judge: func(l *Listener) (waiter.Verdict, error) {
@@ -672,6 +673,11 @@ func (l *Listeners) planEnsure(ctx context.Context, op string, spec ListenerSpec
 // or gone, certificates Associated or gone), so that the order that keeps
 // traffic on the current or the wanted rules holds. The calls it makes
 // are the plan's; a second Ensure of the same spec makes no write.
+//
+// A key whose listener was deleted (a stack destroyed and applied again) makes
+// a new one: the service answers the key's ClientToken with the deleted
+// one, so the create goes on with the key's next token ("KEY~2", …; the
+// tag keeps the key). [Listeners.Create] instead ends with ErrReleased.
 func (l *Listeners) Ensure(ctx context.Context, spec ListenerSpec, opts ...EnsureOption) (_ *ListenerResult, err error) {
 	ctx, tel := l.c.operation(ctx, "Listeners.Ensure", "")
 	defer tel.end(&err)
@@ -693,7 +699,7 @@ func (l *Listeners) Ensure(ctx context.Context, spec ListenerSpec, opts ...Ensur
 	res := &ListenerResult{ID: id, Plan: p.Plan, Findings: warnings(p.Findings), Listener: p.Listener}
 	if p.Plan.Create {
 		res.Created = true
-		ls, err := l.create(ctx, spec, nil, cfg.wait, func(a string) { res.Calls = append(res.Calls, a) })
+		ls, err := l.create(ctx, spec, nil, true, cfg.wait, func(a string) { res.Calls = append(res.Calls, a) })
 		if ls != nil {
 			res.ID, res.Listener = ls.ID, ls
 			tel.setID(ls.ID)
@@ -748,7 +754,7 @@ func (l *Listeners) Create(ctx context.Context, spec ListenerSpec, opts ...WaitO
 	if spec.IdempotencyKey == "" {
 		spec.IdempotencyKey = l.c.newTok()
 	}
-	ls, err := l.create(ctx, spec, nil, opts, nil)
+	ls, err := l.create(ctx, spec, nil, false, opts, nil)
 	if ls != nil {
 		tel.setID(ls.ID)
 	}
@@ -782,11 +788,11 @@ func (l *Listeners) ResumeCreate(ctx context.Context, token string, spec Listene
 				Reason: "the listener made with this key was created from a different spec (" + SpecTagKey + " " + d + ", this spec " + spec.Digest() + ")"}
 		}
 		tel.setID(found.ID)
-		return l.create(ctx, spec, found, opts, nil)
+		return l.create(ctx, spec, found, false, opts, nil)
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	}
-	ls, err := l.create(ctx, spec, nil, opts, nil)
+	ls, err := l.create(ctx, spec, nil, false, opts, nil)
 	if ls != nil {
 		tel.setID(ls.ID)
 	}
@@ -796,23 +802,31 @@ func (l *Listeners) ResumeCreate(ctx context.Context, token string, spec Listene
 // create sends CreateListener (unless found), waits until the listener is
 // Running, then applies what the listener still lacks (additional
 // certificates, rules). spec is valid and has its IdempotencyKey.
-func (l *Listeners) create(ctx context.Context, spec ListenerSpec, found *Listener, opts []WaitOption, sent func(string)) (*Listener, error) {
+func (l *Listeners) create(ctx context.Context, spec ListenerSpec, found *Listener, renew bool, opts []WaitOption, sent func(string)) (*Listener, error) {
 	c := l.c
 	w := c.waitOptions(opts)
 	id, resumed := "", found != nil
+	var ls *Listener
+	var err error
 	if resumed {
 		id = found.ID
+		ls, err = waitRes(c, ctx, listeners, waitSpec{op: "create", id: id, waiting: "Running", unknownStart: true, full: true}, w,
+			readyAcceptor(c, listeners, c.clock.Now(), w.NotFoundGrace, nil))
 	} else {
-		var err error
-		if id, err = l.sendCreate(ctx, spec); err != nil {
+		id, ls, err = createRes(c, ctx, listeners, spec.IdempotencyKey, renew, w, waitSpec{op: "create", waiting: "Running", full: true},
+			func(ctx context.Context, token string) (string, error) { return l.sendCreate(ctx, spec, token) },
+			func() {
+				if sent != nil {
+					sent("CreateListener")
+				}
+			},
+			func(ctx context.Context) (bool, error) {
+				return live(l.FindByToken(ctx, spec.LoadBalancerID, spec.IdempotencyKey))
+			})
+		if id == "" {
 			return nil, err
 		}
-		if sent != nil {
-			sent("CreateListener")
-		}
 	}
-	ls, err := waitRes(c, ctx, listeners, waitSpec{op: "create", id: id, waiting: "Running", unknownStart: resumed, full: true}, w,
-		readyAcceptor(c, listeners, c.clock.Now(), w.NotFoundGrace, nil))
 	if err != nil {
 		return nil, fmt.Errorf("alb: listener %s was created but did not become Running (resume with its key): %w", id, err)
 	}
@@ -833,15 +847,15 @@ func (l *Listeners) create(ctx context.Context, spec ListenerSpec, found *Listen
 	return l.apply(ctx, id, spec, plan, opts, sent)
 }
 
-// sendCreate sends CreateListener with the spec's key as ClientToken and
-// returns the listener's ID; when the call may have reached the service
+// sendCreate sends CreateListener with ClientToken token (a generation of
+// the spec's key, which the token tag carries) and returns the listener's ID; when the call may have reached the service
 // and failed, it looks the listener up by its token tag.
-func (l *Listeners) sendCreate(ctx context.Context, spec ListenerSpec) (string, error) {
+func (l *Listeners) sendCreate(ctx context.Context, spec ListenerSpec, token string) (string, error) {
 	c := l.c
 	var id string
-	_, err := sendRes(c, ctx, instances, waitSpec{op: "CreateListener", id: spec.LoadBalancerID, waiting: "Active"}, nil, spec.IdempotencyKey,
+	_, err := sendRes(c, ctx, instances, waitSpec{op: "CreateListener", id: spec.LoadBalancerID, waiting: "Active"}, nil, token,
 		func(ctx context.Context, sdk *albsdk.Client, token string) error {
-			r, err := sdk.CreateListenerWithContext(ctx, spec.createListenerRequest(token, false), c.runtime)
+			r, err := sdk.CreateListenerWithContext(ctx, spec.createListenerRequest(spec.IdempotencyKey, token, false), c.runtime)
 			if err == nil && r.Body != nil {
 				id = tea.StringValue(r.Body.ListenerId)
 			}
@@ -858,8 +872,8 @@ func (l *Listeners) sendCreate(ctx context.Context, spec ListenerSpec) (string, 
 	if id == "" {
 		return "", &NetworkError{Operation: "CreateListener", Err: errors.New("the answer carries no ListenerId")}
 	}
-	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: listener create accepted", slog.String("id", id), slog.String("client_token", spec.IdempotencyKey))
-	c.emit(Event{Kind: EventStep, Operation: "CreateListener", ID: id, Message: fmt.Sprintf("listener create accepted: %s (token %s)", id, spec.IdempotencyKey)})
+	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: listener create accepted", slog.String("id", id), slog.String("client_token", token))
+	c.emit(Event{Kind: EventStep, Operation: "CreateListener", ID: id, Message: fmt.Sprintf("listener create accepted: %s (token %s)", id, token)})
 	return id, nil
 }
 

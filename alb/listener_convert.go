@@ -183,10 +183,10 @@ func (s ListenerSpec) Digest() string {
 
 // createListenerRequest is the CreateListener request of a validated spec,
 // with the ClientToken and albkit's two tags (token and spec digest).
-func (s ListenerSpec) createListenerRequest(token string, dryRun bool) *albsdk.CreateListenerRequest {
+func (s ListenerSpec) createListenerRequest(key, token string, dryRun bool) *albsdk.CreateListenerRequest {
 	req := s.request(token, dryRun)
 	req.Tag = append(req.Tag,
-		&albsdk.CreateListenerRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(token)},
+		&albsdk.CreateListenerRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(key)},
 		&albsdk.CreateListenerRequestTag{Key: dara.String(SpecTagKey), Value: dara.String(s.Digest())})
 	return req
 }

@@ -109,7 +109,7 @@ func TestListenerCreateWire(t *testing.T) {
 	const answer = `{"RequestId":"R","ListenerId":"lsn-1","JobId":"j"}`
 	minimal := NewListenerSpec("alb-1", ListenerHTTP, 80, "sgp-1")
 	q, body, action := sendSDK(t, answer, func(c *albsdk.Client) error {
-		_, err := c.CreateListener(minimal.createListenerRequest("tok-1", false))
+		_, err := c.CreateListener(minimal.createListenerRequest("tok-1", "tok-1", false))
 		return err
 	})
 	if action != "CreateListener" || len(body) != 0 {
@@ -129,7 +129,7 @@ func TestListenerCreateWire(t *testing.T) {
 
 	full := fullHTTPSListener()
 	q, body, _ = sendSDK(t, answer, func(c *albsdk.Client) error {
-		_, err := c.CreateListener(full.createListenerRequest("tok-2", true))
+		_, err := c.CreateListener(full.createListenerRequest("tok-2", "tok-2", true))
 		return err
 	})
 	if len(body) != 0 {
@@ -328,7 +328,7 @@ func TestCertificateAndPolicyWire(t *testing.T) {
 	}
 	sp := NewSecurityPolicySpec("strict", []TLSVersion{TLS12, TLS13}, "ECDHE-RSA-AES128-GCM-SHA256", "TLS_AES_128_GCM_SHA256").WithResourceGroup("rg-1").WithTag("env", "prod")
 	q, _, _ = sendSDK(t, `{"RequestId":"R","SecurityPolicyId":"scp-1"}`, func(c *albsdk.Client) error {
-		_, err := c.CreateSecurityPolicy(sp.createRequest("tok", false))
+		_, err := c.CreateSecurityPolicy(sp.createRequest("tok", "tok", false))
 		return err
 	})
 	p := apiParams(q)

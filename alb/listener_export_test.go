@@ -9,7 +9,7 @@ import (
 // Test hooks for the listener, rule and security policy conversions.
 
 func (s ListenerSpec) CreateListenerRequestForTest(token string, dryRun bool) *albsdk.CreateListenerRequest {
-	return s.createListenerRequest(token, dryRun)
+	return s.createListenerRequest(token, token, dryRun)
 }
 
 func (p *ListenerPlan) UpdateListenerRequestForTest(c ListenerCall, token string, dryRun bool) *albsdk.UpdateListenerAttributeRequest {
@@ -72,7 +72,7 @@ func RuleStepComponentForTest(s RuleStep) int { return s.comp }
 func MayOverlapForTest(a, b []routing.Condition) bool { return newOverlapper().mayOverlap(a, b) }
 
 func (s SecurityPolicySpec) CreateRequestForTest(token string, dryRun bool) *albsdk.CreateSecurityPolicyRequest {
-	return s.createRequest(token, dryRun)
+	return s.createRequest(token, token, dryRun)
 }
 
 func (p *SecurityPolicyPlan) UpdateRequestForTest(token string, dryRun bool) *albsdk.UpdateSecurityPolicyAttributeRequest {

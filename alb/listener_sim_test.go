@@ -54,7 +54,7 @@ func reencode(t testing.TB, from, to any) {
 }
 
 func (s *lsnSim) create(t testing.TB, spec ListenerSpec) {
-	req := spec.createListenerRequest("tok", false)
+	req := spec.createListenerRequest("tok", "tok", false)
 	b := &albsdk.GetListenerAttributeResponseBody{}
 	reencode(t, req, b)
 	b.ListenerId, b.ListenerStatus = dara.String("lsn-sim"), dara.String("Running")

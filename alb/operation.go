@@ -35,8 +35,10 @@ type CreateOperation struct {
 	token   string
 	spec    *InstanceSpec // nil when rebuilt from a token alone
 	resumed bool          // rebuilt by ResumeCreate: a missing instance may have been released
+	renew   bool          // Ensure's: a released instance of the key is made again, not ErrReleased
 
 	mu      sync.Mutex
+	gen     int // the token generation sent (see tokenGeneration); 0 before any send
 	id      string
 	started time.Time // clock time of the create
 	done    bool
@@ -107,7 +109,7 @@ func (c *Client) Create(ctx context.Context, spec InstanceSpec, opts ...CreateOp
 	if token == "" {
 		token = c.newTok()
 	}
-	op := &CreateOperation{c: c, token: token, spec: &spec, started: c.clock.Now()}
+	op := &CreateOperation{c: c, token: token, spec: &spec, started: c.clock.Now(), renew: cfg.renew}
 	err = op.send(ctx)
 	tel.setID(op.ID())
 	if err != nil {
@@ -135,7 +137,7 @@ func (c *Client) CreateDryRun(ctx context.Context, spec InstanceSpec) (err error
 		if token == "" {
 			token = c.newTok()
 		}
-		_, err := sdk.CreateLoadBalancerWithContext(ctx, spec.createRequest(token, true), c.runtime)
+		_, err := sdk.CreateLoadBalancerWithContext(ctx, spec.createRequest(token, token, true), c.runtime)
 		return err
 	})
 	var ae *APIError
@@ -165,13 +167,27 @@ func definitive(err error) bool {
 func (o *CreateOperation) send(ctx context.Context) error {
 	c := o.c
 	var id string
-	err := c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		r, err := sdk.CreateLoadBalancerWithContext(ctx, o.spec.createRequest(o.token, false), c.runtime)
-		if err == nil && r.Body != nil {
-			id = tea.StringValue(r.Body.LoadBalancerId)
+	var token string
+	var err error
+	for {
+		o.mu.Lock()
+		o.gen++
+		gen := o.gen
+		token = tokenGeneration(o.token, gen)
+		o.mu.Unlock()
+		err = c.call(ctx, "CreateLoadBalancer", true, func(ctx context.Context, sdk *albsdk.Client) error {
+			r, err := sdk.CreateLoadBalancerWithContext(ctx, o.spec.createRequest(o.token, token, false), c.runtime)
+			if err == nil && r.Body != nil {
+				id = tea.StringValue(r.Body.LoadBalancerId)
+			}
+			return err
+		})
+		if err == nil || !o.renew || !spentToken(ctx, err, gen, func(ctx context.Context) (bool, error) { return live(c.FindByToken(ctx, o.token)) }) {
+			break
 		}
-		return err
-	})
+		c.log.LogAttrs(ctx, slog.LevelInfo, "alb: the idempotency key's token was used by a request whose instance is gone: creating with its next token",
+			slog.String("key", o.token))
+	}
 	if err != nil && !definitive(err) && ctx.Err() == nil {
 		if inst, ferr := c.FindByToken(ctx, o.token); ferr == nil {
 			id, err = inst.ID, nil
@@ -185,9 +201,12 @@ func (o *CreateOperation) send(ctx context.Context) error {
 	}
 	o.mu.Lock()
 	o.id = id
+	if o.gen > 1 {
+		o.started = c.clock.Now() // the not-found grace counts from this send
+	}
 	o.mu.Unlock()
-	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: create accepted", slog.String("id", id), slog.String("client_token", o.token))
-	c.emit(Event{Kind: EventStep, Operation: "create", ID: id, Message: fmt.Sprintf("create accepted: %s (token %s)", id, o.token)})
+	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: create accepted", slog.String("id", id), slog.String("client_token", token))
+	c.emit(Event{Kind: EventStep, Operation: "create", ID: id, Message: fmt.Sprintf("create accepted: %s (token %s)", id, token)})
 	return nil
 }
 
@@ -297,6 +316,9 @@ func (o *CreateOperation) Poll(ctx context.Context) (_ *Instance, err error) {
 	inst, err = o.c.Get(ctx, id)
 	if instanceGone(err) {
 		err = o.released(ctx, err)
+		if again, rerr := o.resend(ctx, err); again || rerr != err {
+			return nil, rerr // the operation goes on with a new instance (or could not send it)
+		}
 	}
 	v, verr := o.c.activeAcceptor(started, o.c.wait.withDefaults().NotFoundGrace, nil)(inst, err)
 	switch v {
@@ -313,32 +335,60 @@ func (o *CreateOperation) Poll(ctx context.Context) (_ *Instance, err error) {
 	return inst, err
 }
 
-// released is the not-found check of a resumed operation: a missing
-// instance that has a finished delete job was released, which is a
-// StateError, not a not-found to wait out.
+// resend sends the create of an Ensure (renew) again with the key's next
+// token generation when err says the instance the service answered with was released: the key
+// made an instance before, which has since been released, and the service
+// replays that first answer for its token (see tokenGeneration). An
+// instance cannot be released while it is being created, so a released
+// instance named by the create's answer is always such a replay. It
+// reports whether it sent the create again.
+func (o *CreateOperation) resend(ctx context.Context, err error) (bool, error) {
+	o.mu.Lock()
+	gen, old := o.gen, o.id
+	o.mu.Unlock()
+	if !o.renew || gen == 0 || gen >= maxTokenGenerations || o.spec == nil || !errors.Is(err, ErrReleased) {
+		return false, err
+	}
+	o.c.log.LogAttrs(ctx, slog.LevelInfo, "alb: the idempotency key's earlier instance was released: creating with its next token",
+		slog.String("released", old), slog.String("key", o.token))
+	if serr := o.send(ctx); serr != nil {
+		return false, serr
+	}
+	return true, nil
+}
+
+// released is the not-found check of a resumed operation or of one that
+// sent its create: a missing instance that has a finished delete job was
+// released, which is a StateError, not a not-found to wait out. (For an
+// operation that sent the create, it is the service replaying the token's
+// first answer after that instance's release: see resend.)
 func (o *CreateOperation) released(ctx context.Context, err error) error {
-	if !o.resumed {
+	o.mu.Lock()
+	sent := o.gen > 0
+	o.mu.Unlock()
+	if !o.resumed && !sent {
 		return err
 	}
-	if deleted, jerr := o.c.hasDeleteJob(ctx, o.ID()); jerr == nil && deleted {
+	if deleted, jerr := o.c.hasDeleteJob(ctx, instances.jobType, instances.deleteAction, o.ID()); jerr == nil && deleted {
 		return &StateError{ID: o.ID(), Status: "NotFound", Reason: "the instance created with idempotency key " + o.token + " has been released", kind: ErrReleased}
 	}
 	return err
 }
 
-// hasDeleteJob reports whether the service recorded a DeleteLoadBalancer
-// job for the instance.
-func (c *Client) hasDeleteJob(ctx context.Context, id string) (bool, error) {
+// hasDeleteJob reports whether the service recorded a delete job (the
+// action deleteAction on a resource of ListAsynJobs type jobType) for the
+// resource id that did not fail.
+func (c *Client) hasDeleteJob(ctx context.Context, jobType, deleteAction, id string) (bool, error) {
 	var jobs []*albsdk.ListAsynJobsResponseBodyJobs
 	err := c.call(ctx, "ListAsynJobs", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		r, err := sdk.ListAsynJobsWithContext(ctx, &albsdk.ListAsynJobsRequest{ResourceIds: []*string{tea.String(id)}, ResourceType: tea.String("loadbalancer")}, c.runtime)
+		r, err := sdk.ListAsynJobsWithContext(ctx, &albsdk.ListAsynJobsRequest{ResourceIds: []*string{tea.String(id)}, ResourceType: tea.String(jobType)}, c.runtime)
 		if err == nil && r.Body != nil {
 			jobs = r.Body.Jobs
 		}
 		return err
 	})
 	for _, j := range jobs {
-		if j != nil && tea.StringValue(j.ApiName) == "DeleteLoadBalancer" && tea.StringValue(j.Status) != "Failed" {
+		if j != nil && tea.StringValue(j.ApiName) == deleteAction && tea.StringValue(j.Status) != "Failed" {
 			return true, nil
 		}
 	}
@@ -382,11 +432,20 @@ func (o *CreateOperation) Wait(ctx context.Context, opts ...WaitOption) (_ *Inst
 	}
 	c := o.c
 	w := c.waitOptions(opts)
-	s := waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed, full: true, crowd: c.lbPolls.crowd}
-	accept := c.activeAcceptor(started, w.NotFoundGrace, nil)
-	stop := c.lbPolls.watch()
-	inst, err = poll(c, ctx, s, w, c.instancePoll(s, o.released), instanceStatus, w.Acceptor, accept)
-	stop()
+	for {
+		s := waitSpec{op: "create", id: id, waiting: "Active", unknownStart: o.resumed, full: true, crowd: c.lbPolls.crowd}
+		accept := c.activeAcceptor(started, w.NotFoundGrace, nil)
+		stop := c.lbPolls.watch()
+		inst, err = poll(c, ctx, s, w, c.instancePoll(s, o.released), instanceStatus, w.Acceptor, accept)
+		stop()
+		again, rerr := o.resend(ctx, err)
+		if !again {
+			err = rerr
+			break
+		}
+		id, started, _, _, _ = o.state()
+		tel.setID(id)
+	}
 	var se *StateError
 	if err == nil || errors.As(err, &se) {
 		o.finish(inst, err)

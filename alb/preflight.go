@@ -260,7 +260,13 @@ type createConfig struct {
 	dryRun     bool
 	createRole bool
 	strict     bool
+	renew      bool // Ensure's: a key whose instance was released makes a new one
 }
+
+// renewReleased makes a create whose key made an instance since released
+// make a new one with the key's next token (Ensure's declarative meaning)
+// instead of ending with ErrReleased (see tokenGeneration).
+func renewReleased() CreateOption { return func(c *createConfig) { c.renew = true } }
 
 // SkipPreflight makes Create send CreateLoadBalancer without planning
 // first: only the local validation runs (and, for a spec with one zone

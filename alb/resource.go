@@ -3,6 +3,8 @@ package alb
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,6 +49,14 @@ type family[T any] struct {
 	// user, if set, returns the caller's acceptor of a wait (instances:
 	// WaitOptions.Acceptor).
 	user func(WaitOptions) func(T, error) (WaitDecision, error)
+	// jobType and deleteAction are the kind's ListAsynJobs ResourceType
+	// and delete action: a create answered with a resource that has a
+	// delete job is a replay of the key's token (see createRes).
+	jobType, deleteAction string
+	// syncCreate says the kind's create is synchronous (no job): a
+	// resource its answer names and a read does not find is gone, with no
+	// not-found grace.
+	syncCreate bool
 }
 
 // statusOf names a poll of a resource of f: its status, or NotFound.
@@ -207,4 +217,117 @@ func sendRes[T any](c *Client, ctx context.Context, f *family[T], s waitSpec, op
 		}
 		return false, err
 	}
+}
+
+// maxTokenGenerations bounds the creates one idempotency key makes when the
+// service answers its tokens with resources that are gone (see
+// tokenGeneration).
+const maxTokenGenerations = 4
+
+// tokenGeneration is the ClientToken of generation gen (1, 2, …) of the
+// create of idempotency key key: the key itself, then "key~2", "key~3", …
+// (cut to the API's 64 characters). The service answers a ClientToken it
+// has seen with its first answer, even after that resource was deleted;
+// so when a key's create is answered with a resource that is gone (the
+// key made one before, since deleted, as a stack applied again after its
+// Destroy), the create is sent again with the next generation. The token
+// tag (TokenTagKey) keeps the key, so FindByToken and ResumeCreate find
+// the resource of any generation, and a resumed create walks the same
+// tokens: a generation the service accepted before a crash is answered
+// with that live resource, never a second one.
+func tokenGeneration(key string, gen int) string {
+	if gen <= 1 {
+		return key
+	}
+	suffix := "~" + strconv.Itoa(gen)
+	if len(key)+len(suffix) > 64 {
+		key = key[:64-len(suffix)]
+	}
+	return key + suffix
+}
+
+// createRes creates a resource of f with idempotency key key: send sends
+// the create with a ClientToken and returns the ID the service answered,
+// sent (if set) hears that the create may have reached the service, and
+// the resource is then awaited as s describes (its id filled in) until it
+// is ready. When the answer names a resource that stays gone past the
+// not-found grace, the service replayed the key's token after that
+// resource was deleted: the create is sent again with the key's next
+// token generation (see tokenGeneration); so it is when the service
+// refuses the token as used by a different request
+// (IdempotentParameterMismatch) and find reports that no live resource
+// carries the key: the request that used it made a resource since deleted
+// (a listener's key on an instance made again, say). It returns the ID
+// even when the wait fails.
+//
+// Without renew (an imperative Create: one key, one resource), a resource
+// found deleted ends the create at once with a *StateError matching
+// ErrReleased, and a refused token stays refused.
+func createRes[T any](c *Client, ctx context.Context, f *family[T], key string, renew bool, w WaitOptions, s waitSpec,
+	send func(ctx context.Context, token string) (string, error), sent func(), find func(ctx context.Context) (bool, error)) (string, T, error) {
+	for gen := 1; ; gen++ {
+		var zero T
+		id, err := send(ctx, tokenGeneration(key, gen))
+		if err != nil {
+			if renew && spentToken(ctx, err, gen, find) {
+				c.log.LogAttrs(ctx, slog.LevelInfo, "alb: the idempotency key's token was used by a request whose "+f.name+" is gone: creating with its next token",
+					slog.String("key", key))
+				continue
+			}
+			return "", zero, err
+		}
+		if sent != nil {
+			sent()
+		}
+		s.id = id
+		grace := w.NotFoundGrace
+		if f.syncCreate {
+			grace = 0
+		}
+		ready := readyAcceptor(c, f, c.clock.Now(), grace, nil)
+		accept := func(v T, err error) (waiter.Verdict, error) {
+			// A resource cannot be deleted while it is being created: one
+			// not found with a delete job is the token's earlier resource.
+			if err != nil && f.gone(err) && f.jobType != "" {
+				if deleted, jerr := c.hasDeleteJob(ctx, f.jobType, f.deleteAction, id); jerr == nil && deleted {
+					if renew {
+						return waiter.Failure, err
+					}
+					return waiter.Failure, &StateError{ID: id, Status: "NotFound", kind: ErrReleased,
+						Reason: "the " + f.name + " created with idempotency key " + key + " has been deleted"}
+				}
+			}
+			return ready(v, err)
+		}
+		v, err := waitRes(c, ctx, f, s, w, accept)
+		if renew && err != nil && f.gone(err) && gen < maxTokenGenerations && ctx.Err() == nil {
+			c.log.LogAttrs(ctx, slog.LevelInfo, "alb: the idempotency key's earlier "+f.name+" is gone: creating with its next token",
+				slog.String("gone", id), slog.String("key", key))
+			continue
+		}
+		return id, v, err
+	}
+}
+
+// spentToken reports whether a create refused with err (its token was
+// generation gen of a key) may go on with the key's next token: the
+// service says the token was used by a different request, and find says no
+// live resource carries the key, so the request that used it made a
+// resource since deleted (or none). When a live one carries it, the key is
+// reused for a different spec and the refusal stands.
+func spentToken(ctx context.Context, err error, gen int, find func(ctx context.Context) (bool, error)) bool {
+	if gen >= maxTokenGenerations || find == nil || !errors.Is(err, ErrIdempotencyKeyReused) || ctx.Err() != nil {
+		return false
+	}
+	live, ferr := find(ctx)
+	return ferr == nil && !live
+}
+
+// live turns a FindByToken's answer into whether a live resource carries
+// the token: not found is false without an error.
+func live[T any](v T, err error) (bool, error) {
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -57,9 +57,11 @@ var securityPolicyPolls = kind[*SecurityPolicy]{
 // securityPolicies describes custom policies to the engine: Available is
 // ready, Configuring pending.
 var securityPolicies = &family[*SecurityPolicy]{
-	name:   kindSecurityPolicy,
-	polls:  func(c *Client) *poller[*SecurityPolicy] { return c.spPolls },
-	status: func(p *SecurityPolicy) Status { return Status(p.Status) },
+	name:    kindSecurityPolicy,
+	jobType: "securitypolicy", deleteAction: "DeleteSecurityPolicy",
+	syncCreate: true, // CreateSecurityPolicy answers without a job
+	polls:      func(c *Client) *poller[*SecurityPolicy] { return c.spPolls },
+	status:     func(p *SecurityPolicy) Status { return Status(p.Status) },
 	judge: func(p *SecurityPolicy) (waiter.Verdict, error) {
 		switch p.Status {
 		case SecurityPolicyAvailable, "":
@@ -269,6 +271,11 @@ func (p *SecurityPolicies) planEnsure(ctx context.Context, op string, spec Secur
 // the service), or one UpdateSecurityPolicyAttribute with exactly the
 // changed name, versions and ciphers (waited until Available), tags and
 // resource group. A second Ensure writes nothing.
+//
+// A key whose policy was deleted (a stack destroyed and applied again)
+// makes a new one: the service answers the key's ClientToken with the
+// deleted one, so the create goes on with the key's next token ("KEY~2",
+// …; the tag keeps the key).
 func (p *SecurityPolicies) Ensure(ctx context.Context, spec SecurityPolicySpec, opts ...EnsureOption) (_ *SecurityPolicyResult, err error) {
 	c := p.c
 	ctx, tel := c.operation(ctx, "SecurityPolicies.Ensure", "")
@@ -283,15 +290,12 @@ func (p *SecurityPolicies) Ensure(ctx context.Context, spec SecurityPolicySpec, 
 	}
 	if plan.Create {
 		res.Created = true
-		id, err := p.sendCreate(ctx, spec)
-		if err != nil {
-			return res, err
-		}
-		res.ID, res.Calls = id, append(res.Calls, "CreateSecurityPolicy")
+		id, sp, err := createRes(c, ctx, securityPolicies, spec.IdempotencyKey, true, c.waitOptions(cfg.wait), waitSpec{op: "create", waiting: "Available"},
+			func(ctx context.Context, token string) (string, error) { return p.sendCreate(ctx, spec, token) },
+			func() { res.Calls = append(res.Calls, "CreateSecurityPolicy") },
+			func(ctx context.Context) (bool, error) { return live(p.FindByToken(ctx, spec.IdempotencyKey)) })
+		res.ID, res.Policy = id, sp
 		tel.setID(id)
-		w := c.waitOptions(cfg.wait)
-		res.Policy, err = waitRes(c, ctx, securityPolicies, waitSpec{op: "create", id: id, waiting: "Available"}, w,
-			readyAcceptor(c, securityPolicies, c.clock.Now(), w.NotFoundGrace, nil))
 		return res, err
 	}
 	tel.setID(plan.ID)
@@ -353,14 +357,14 @@ func (p *SecurityPolicies) Ensure(ctx context.Context, spec SecurityPolicySpec, 
 	return res, err
 }
 
-// sendCreate sends CreateSecurityPolicy with the spec's key as
-// ClientToken; after a call that may have reached the service, it looks
+// sendCreate sends CreateSecurityPolicy with ClientToken token (a
+// generation of the spec's key, which the token tag carries); after a call that may have reached the service, it looks
 // the policy up by its token tag.
-func (p *SecurityPolicies) sendCreate(ctx context.Context, spec SecurityPolicySpec) (string, error) {
+func (p *SecurityPolicies) sendCreate(ctx context.Context, spec SecurityPolicySpec, token string) (string, error) {
 	c := p.c
 	var id string
 	err := c.call(ctx, "CreateSecurityPolicy", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		r, err := sdk.CreateSecurityPolicyWithContext(ctx, spec.createRequest(spec.IdempotencyKey, false), c.runtime)
+		r, err := sdk.CreateSecurityPolicyWithContext(ctx, spec.createRequest(spec.IdempotencyKey, token, false), c.runtime)
 		if err == nil && r.Body != nil {
 			id = tea.StringValue(r.Body.SecurityPolicyId)
 		}

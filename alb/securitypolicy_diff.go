@@ -192,11 +192,12 @@ func (s SecurityPolicySpec) Digest() string {
 }
 
 // createRequest is the CreateSecurityPolicy request of a validated spec,
-// with the ClientToken and albkit's two tags (token and spec digest).
-func (s SecurityPolicySpec) createRequest(token string, dryRun bool) *albsdk.CreateSecurityPolicyRequest {
+// with ClientToken token and albkit's two tags (the idempotency key and the
+// spec digest).
+func (s SecurityPolicySpec) createRequest(key, token string, dryRun bool) *albsdk.CreateSecurityPolicyRequest {
 	req := s.request(token, dryRun)
 	req.Tag = append(req.Tag,
-		&albsdk.CreateSecurityPolicyRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(token)},
+		&albsdk.CreateSecurityPolicyRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(key)},
 		&albsdk.CreateSecurityPolicyRequestTag{Key: dara.String(SpecTagKey), Value: dara.String(s.Digest())})
 	return req
 }

@@ -67,7 +67,8 @@ var serverGroupPolls = kind[*ServerGroup]{
 // Available is ready; Creating and Configuring are pending; Deleting (or
 // any other status) is a state waiting cannot resolve.
 var serverGroups = &family[*ServerGroup]{
-	name:   kindServerGroup,
+	name:    kindServerGroup,
+	jobType: "servergroup", deleteAction: "DeleteServerGroup",
 	polls:  func(c *Client) *poller[*ServerGroup] { return c.sgPolls },
 	status: func(g *ServerGroup) Status { return Status(g.Status) },
 	judge: func(g *ServerGroup) (waiter.Verdict, error) {
@@ -305,7 +306,7 @@ func (g *ServerGroups) CreateDryRun(ctx context.Context, spec ServerGroupSpec) (
 		token = c.newTok()
 	}
 	err = c.call(ctx, "CreateServerGroup", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		_, err := sdk.CreateServerGroupWithContext(ctx, spec.createRequest(token, true), c.runtime)
+		_, err := sdk.CreateServerGroupWithContext(ctx, spec.createRequest(token, token, true), c.runtime)
 		return err
 	})
 	var ae *APIError
@@ -350,7 +351,7 @@ func (g *ServerGroups) Create(ctx context.Context, spec ServerGroupSpec, opts ..
 	if spec.IdempotencyKey == "" {
 		spec.IdempotencyKey = g.c.newTok()
 	}
-	sg, err := g.create(ctx, spec, nil, opts, nil)
+	sg, err := g.create(ctx, spec, nil, false, opts, nil)
 	if sg != nil {
 		tel.setID(sg.ID)
 	}
@@ -396,36 +397,42 @@ func (g *ServerGroups) ResumeCreate(ctx context.Context, token string, spec *Ser
 			return waitRes(g.c, ctx, serverGroups, waitSpec{op: "create", id: found.ID, waiting: "Available", unknownStart: true},
 				g.c.waitOptions(opts), readyAcceptor(g.c, serverGroups, time.Time{}, 0, nil))
 		}
-		return g.create(ctx, s, found, opts, nil)
+		return g.create(ctx, s, found, false, opts, nil)
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	case spec == nil:
 		return nil, fmt.Errorf("alb: ServerGroups.ResumeCreate: no server group carries token %q and no spec was given to re-send: %w", token, ErrNotFound)
 	}
-	return g.create(ctx, s, nil, opts, nil)
+	return g.create(ctx, s, nil, false, opts, nil)
 }
 
 // create sends CreateServerGroup (unless found, the group the token made),
 // waits until the group is Available and adds the spec's servers it lacks.
 // spec is valid and has its IdempotencyKey. sent, if set, hears each write
 // call's action once it may have reached the service.
-func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *ServerGroup, opts []WaitOption, sent func(action string)) (*ServerGroup, error) {
+func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *ServerGroup, renew bool, opts []WaitOption, sent func(action string)) (*ServerGroup, error) {
 	c := g.c
 	w := c.waitOptions(opts)
 	id, resumed := "", found != nil
+	var sg *ServerGroup
+	var err error
 	if found != nil {
 		id = found.ID
+		sg, err = waitRes(c, ctx, serverGroups, waitSpec{op: "create", id: id, waiting: "Available", unknownStart: true}, w,
+			readyAcceptor(c, serverGroups, c.clock.Now(), w.NotFoundGrace, nil))
 	} else {
-		var err error
-		if id, err = g.sendCreate(ctx, spec); err != nil {
+		id, sg, err = createRes(c, ctx, serverGroups, spec.IdempotencyKey, renew, w, waitSpec{op: "create", waiting: "Available"},
+			func(ctx context.Context, token string) (string, error) { return g.sendCreate(ctx, spec, token) },
+			func() {
+				if sent != nil {
+					sent("CreateServerGroup")
+				}
+			},
+			func(ctx context.Context) (bool, error) { return live(g.FindByToken(ctx, spec.IdempotencyKey)) })
+		if id == "" {
 			return nil, err
 		}
-		if sent != nil {
-			sent("CreateServerGroup")
-		}
 	}
-	s := waitSpec{op: "create", id: id, waiting: "Available", unknownStart: resumed}
-	sg, err := waitRes(c, ctx, serverGroups, s, w, readyAcceptor(c, serverGroups, c.clock.Now(), w.NotFoundGrace, nil))
 	if err != nil {
 		return nil, &ServersError{GroupID: id, Action: "CreateServerGroup", NotApplied: spec.Servers, Err: err}
 	}
@@ -462,14 +469,14 @@ func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *
 	return after, nil
 }
 
-// sendCreate sends CreateServerGroup with the spec's key as ClientToken
-// and returns the group's ID; when the call may have reached the service
+// sendCreate sends CreateServerGroup with ClientToken token (a generation
+// of the spec's key, which the token tag carries) and returns the group's ID; when the call may have reached the service
 // and failed, it looks the group up by its token tag.
-func (g *ServerGroups) sendCreate(ctx context.Context, spec ServerGroupSpec) (string, error) {
+func (g *ServerGroups) sendCreate(ctx context.Context, spec ServerGroupSpec, token string) (string, error) {
 	c := g.c
 	var id string
 	err := c.call(ctx, "CreateServerGroup", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		r, err := sdk.CreateServerGroupWithContext(ctx, spec.createRequest(spec.IdempotencyKey, false), c.runtime)
+		r, err := sdk.CreateServerGroupWithContext(ctx, spec.createRequest(spec.IdempotencyKey, token, false), c.runtime)
 		if err == nil && r.Body != nil {
 			id = tea.StringValue(r.Body.ServerGroupId)
 		}
@@ -486,8 +493,8 @@ func (g *ServerGroups) sendCreate(ctx context.Context, spec ServerGroupSpec) (st
 	if id == "" {
 		return "", &NetworkError{Operation: "CreateServerGroup", Err: errors.New("the answer carries no ServerGroupId")}
 	}
-	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: server group create accepted", slog.String("id", id), slog.String("client_token", spec.IdempotencyKey))
-	c.emit(Event{Kind: EventStep, Operation: "CreateServerGroup", ID: id, Message: fmt.Sprintf("server group create accepted: %s (token %s)", id, spec.IdempotencyKey)})
+	c.log.LogAttrs(ctx, slog.LevelInfo, "alb: server group create accepted", slog.String("id", id), slog.String("client_token", token))
+	c.emit(Event{Kind: EventStep, Operation: "CreateServerGroup", ID: id, Message: fmt.Sprintf("server group create accepted: %s (token %s)", id, token)})
 	return id, nil
 }
 

@@ -39,11 +39,12 @@ func (s ServerGroupSpec) Digest() string {
 }
 
 // createRequest converts a validated spec into the SDK request, with the
-// ClientToken and albkit's two tags (token and spec digest).
-func (s ServerGroupSpec) createRequest(token string, dryRun bool) *albsdk.CreateServerGroupRequest {
+// ClientToken token and albkit's two tags (the idempotency key and the spec
+// digest).
+func (s ServerGroupSpec) createRequest(key, token string, dryRun bool) *albsdk.CreateServerGroupRequest {
 	req := s.request(token, dryRun)
 	req.Tag = append(req.Tag,
-		&albsdk.CreateServerGroupRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(token)},
+		&albsdk.CreateServerGroupRequestTag{Key: dara.String(TokenTagKey), Value: dara.String(key)},
 		&albsdk.CreateServerGroupRequestTag{Key: dara.String(SpecTagKey), Value: dara.String(s.Digest())})
 	return req
 }

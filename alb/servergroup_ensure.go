@@ -134,6 +134,11 @@ func isNotFound(err error) bool { return err != nil && errors.Is(err, ErrNotFoun
 // default: members the spec does not list (an autoscaler's) are left
 // alone, and AbsentServers removes servers; MembershipOwned makes the
 // listed set exact.
+//
+// A key whose group was deleted (a stack destroyed and applied again) makes
+// a new one: the service answers the key's ClientToken with the deleted
+// one, so the create goes on with the key's next token ("KEY~2", …; the
+// tag keeps the key). [ServerGroups.Create] instead ends with ErrReleased.
 func (g *ServerGroups) Ensure(ctx context.Context, spec ServerGroupSpec, opts ...EnsureOption) (_ *ServerGroupResult, err error) {
 	ctx, tel := g.c.operation(ctx, "ServerGroups.Ensure", "")
 	defer tel.end(&err)
@@ -146,7 +151,7 @@ func (g *ServerGroups) Ensure(ctx context.Context, spec ServerGroupSpec, opts ..
 	}
 	if plan.Create {
 		res := &ServerGroupResult{Created: true, Plan: plan}
-		sg, err := g.create(ctx, spec, nil, cfg.wait, func(action string) { res.Calls = append(res.Calls, action) })
+		sg, err := g.create(ctx, spec, nil, true, cfg.wait, func(action string) { res.Calls = append(res.Calls, action) })
 		if sg != nil {
 			res.ID, res.Group = sg.ID, sg
 		}

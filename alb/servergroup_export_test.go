@@ -8,7 +8,7 @@ import albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 
 // CreateServerGroupRequestForTest is ServerGroupSpec.createRequest.
 func CreateServerGroupRequestForTest(s ServerGroupSpec, token string, dryRun bool) *albsdk.CreateServerGroupRequest {
-	return s.createRequest(token, dryRun)
+	return s.createRequest(token, token, dryRun)
 }
 
 // ServerGroupFromSDKForTest is serverGroupFromSDK.

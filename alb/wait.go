@@ -291,7 +291,8 @@ func stateErr(inst *Instance) *StateError {
 // of ListLoadBalancers, a complete read once Active when the wait needs it,
 // and the caller's Acceptor.
 var instances = &family[*Instance]{
-	name:   kindInstance,
+	name:    kindInstance,
+	jobType: "loadbalancer", deleteAction: "DeleteLoadBalancer",
 	polls:  func(c *Client) *poller[*Instance] { return c.lbPolls },
 	status: func(inst *Instance) Status { return inst.Status },
 	judge: func(inst *Instance) (waiter.Verdict, error) {

@@ -29,7 +29,8 @@ type Stack struct {
 	// Every resource the stack makes carries an idempotency key derived
 	// from it and the resource's name ("KEY/sg/api"), so the same stack
 	// applied again, after a crash at any point, finds every resource it
-	// made and never makes a second one. Choose it once and keep it.
+	// made and never makes a second one. Choose it once and keep it: a
+	// stack destroyed and applied again with the same key is made again.
 	Key string `json:"key"`
 	// Instance is the ALB instance. Its IdempotencyKey is the stack's
 	// (leave it empty).
