@@ -19,7 +19,7 @@ import (
 	"github.com/albkit/albkit/stack"
 )
 
-// Issue 21's benchmark: a stack of one instance, 10 server groups of 50
+// Issue 21's benchmark (figures: BENCHMARKS.md, section 9): a stack of one instance, 10 server groups of 50
 // servers and 5 listeners of 20 rules, applied to an emulator whose
 // actions are rate-limited (writes 10/s, reads 50/s, each action) and
 // whose resources take benchProvision to be made and benchConfigure to

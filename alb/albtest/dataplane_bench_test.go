@@ -24,7 +24,7 @@ import (
 // request so that load on the machine hits both alike. The data plane's
 // listener has 100 rules: 99 that do not match (Host and Path conditions)
 // ahead of the one that does. Figures and commands: BENCHMARKS.md,
-// section 6.
+// section 7.
 
 // benchTargets are the two proxies and their clients.
 type benchTargets struct {
@@ -224,7 +224,9 @@ func (h *handlerBench) sign(b *testing.B) {
 		r.Header.Set("x-acs-action", "GetLoadBalancerAttribute")
 		r.Header.Set("x-acs-version", albtest.VersionALB)
 		r.Header.Set("Accept", "application/json")
+		r.Header.Set("User-Agent", "AlibabaCloud (linux; amd64) Go/go1.26 Core/1.5.0 TeaDSL/2")
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("x-acs-user-agent", "AlibabaCloud (linux; amd64) Go/go1.26 Core/1.5.0 TeaDSL/2")
 		if err := acs.SignACS3(r, nil, cred, now, ""); err != nil {
 			b.Fatal(err)
 		}
