@@ -124,6 +124,22 @@
 // groups → servers, each node marked with what apply does to it, for pull
 // requests and docs.
 //
+// # Apply, crashes, destroy and the key
+//
+// [Stack.Apply] plans first and refuses a plan with a refused resource
+// before any write ([RefusedError]); then it converges every resource with
+// its family's Ensure, in dependency order (security policies, server
+// groups and the instance in parallel; then the listeners with their
+// certificates and rules; then the deletes of what the stack no longer
+// lists), reporting each step to Options.Progress. Every resource's
+// idempotency key is [Stack.ResourceKey] ("KEY/sg/api"), derived, not
+// stored: sent as the create's ClientToken and tag, so an apply killed at
+// any point and run again finds what it made and makes nothing twice. [Stack.Destroy]
+// deletes everything in reverse order with the release plan's checks. A
+// stack destroyed and applied again with the same key is made again (the
+// keys' next ClientTokens: see alb.Client.Ensure), so keep one key for
+// the life of the stack.
+//
 // The program examples/converge applies a stack file from the command
 // line: plan, apply and destroy, with exit codes a CI job can use (0
 // nothing to do, 2 changes planned, 1 an error).
