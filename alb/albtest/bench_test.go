@@ -21,7 +21,6 @@ import (
 	"github.com/alibabacloud-go/tea/dara"
 
 	"github.com/albkit/albkit/alb/albtest"
-	"github.com/albkit/albkit/internal/acs"
 )
 
 // The benchmarks compare the emulator with a trivial server that answers the
@@ -322,50 +321,7 @@ func (w *discardWriter) Write(p []byte) (int, error) { w.n += len(p); return len
 // BenchmarkHandler measures the emulator's own cost per request: a signed
 // ACS3 GetLoadBalancerAttribute request (as the SDK sends it, each with its
 // own nonce) served by Handler, without a network or an SDK.
-func BenchmarkHandler(b *testing.B) {
-	srv, err := albtest.New(albtest.WithTransitions(albtest.Immediate()))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
-	id, _ := activeLB(b, sdkConfig(strings.TrimPrefix(ts.URL, "http://")))
-	cred := acs.Credential{AccessKeyID: albtest.DefaultAccessKeyID, AccessKeySecret: albtest.DefaultAccessKeySecret}
-	const batch = 512
-	reqs := make([]*http.Request, batch)
-	sign := func() {
-		now := time.Now()
-		for i := range reqs {
-			r := httptest.NewRequest(http.MethodPost, "http://"+ts.Listener.Addr().String()+"/?LoadBalancerId="+id, nil)
-			r.Header.Set("x-acs-action", "GetLoadBalancerAttribute")
-			r.Header.Set("x-acs-version", albtest.VersionALB)
-			r.Header.Set("Accept", "application/json")
-			r.Header.Set("User-Agent", "AlibabaCloud (linux; amd64) Go/go1.26 Core/1.5.0 TeaDSL/2")
-			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			r.Header.Set("x-acs-user-agent", "AlibabaCloud (linux; amd64) Go/go1.26 Core/1.5.0 TeaDSL/2")
-			if err := acs.SignACS3(r, nil, cred, now, ""); err != nil {
-				b.Fatal(err)
-			}
-			reqs[i] = r
-		}
-	}
-	w := &discardWriter{h: http.Header{}}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if i%batch == 0 {
-			b.StopTimer()
-			sign()
-			b.StartTimer()
-		}
-		clear(w.h)
-		w.status = 0
-		srv.Handler().ServeHTTP(w, reqs[i%batch])
-		if w.status != 200 {
-			b.Fatalf("status %d", w.status)
-		}
-	}
-}
+func BenchmarkHandler(b *testing.B) { newHandlerBench(b, true).run(b) }
 
 // BenchmarkProfileStandalone runs testdata/emuprof (the emulator writing a CPU profile
 // to $EMUPROF) under sequential SDK calls. For investigation only: skipped unless

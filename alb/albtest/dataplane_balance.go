@@ -165,19 +165,8 @@ func (v *lsnView) pickGroup(d *routing.Decision, r *http.Request) (g *dpGroup, c
 			st = &wrrState{cur: make([]int64, len(d.Forward))}
 			v.fwd[d.RuleIndex] = st
 		}
-		var total int64
-		best := -1
-		for _, i := range cands {
-			w := int64(d.Forward[i].Weight)
-			st.cur[i] += w
-			total += w
-			if best < 0 || st.cur[i] > st.cur[best] {
-				best = i
-			}
-		}
-		st.cur[best] -= total
+		pick = smoothWRR(st.cur, cands, func(i int) int64 { return int64(d.Forward[i].Weight) })
 		v.fwdMu.Unlock()
-		pick = best
 	}
 	id := d.Forward[pick].ServerGroupID
 	if d.StickySession.Enabled {
@@ -309,17 +298,26 @@ func (g *dpGroup) leastPick(cands []int) int {
 	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	return smoothWRR(g.cur, ties, func(i int) int64 { return int64(g.members[i].weight) })
+}
+
+// smoothWRR is one step of smooth weighted round robin (as nginx does it)
+// over the candidates idx, whose running scores are cur: every candidate
+// gains its weight, the highest score is picked and loses the total. Over
+// any run of picks each candidate's share is exactly its weight's, spread
+// evenly. The caller holds the lock that guards cur.
+func smoothWRR(cur []int64, idx []int, weight func(int) int64) int {
 	var total int64
 	best := -1
-	for _, i := range ties {
-		w := int64(g.members[i].weight)
-		g.cur[i] += w
+	for _, i := range idx {
+		w := weight(i)
+		cur[i] += w
 		total += w
-		if best < 0 || g.cur[i] > g.cur[best] {
+		if best < 0 || cur[i] > cur[best] {
 			best = i
 		}
 	}
-	g.cur[best] -= total
+	cur[best] -= total
 	return best
 }
 

@@ -463,16 +463,7 @@ func (x *exchange) rewrite(pr *httputil.ProxyRequest) {
 	if in.TLS != nil && len(in.TLS.PeerCertificates) > 0 {
 		setClientCertHeaders(h, &v.xff, in)
 	}
-	for _, k := range d.RemoveHeaders {
-		h.Del(k)
-	}
-	for _, hi := range d.InsertHeaders {
-		if hi.Cover {
-			h.Set(hi.Key, hi.Value)
-		} else {
-			h.Add(hi.Key, hi.Value)
-		}
-	}
+	editHeaders(h, d.RemoveHeaders, d.InsertHeaders)
 	if x.g.sticky.typ == "Server" {
 		stripServerCookie(h, x.g.sticky.cookie, x.g.byToken)
 	}
@@ -559,16 +550,7 @@ func (x *exchange) modify(res *http.Response) error {
 	if x.v.respRules {
 		rd := x.v.router.DecideResponse(x.req, &routing.Response{StatusCode: res.StatusCode, Header: h})
 		if rd.Matched {
-			for _, k := range rd.RemoveHeaders {
-				h.Del(k)
-			}
-			for _, hi := range rd.InsertHeaders {
-				if hi.Cover {
-					h.Set(hi.Key, hi.Value)
-				} else {
-					h.Add(hi.Key, hi.Value)
-				}
-			}
+			editHeaders(h, rd.RemoveHeaders, rd.InsertHeaders)
 		}
 	}
 	copyHeader(h, x.cors)
@@ -647,4 +629,20 @@ func (t *dpTransports) closeIdle() {
 	t.http.CloseIdleConnections()
 	t.https.CloseIdleConnections()
 	t.h2c.CloseIdleConnections()
+}
+
+// editHeaders carries out a decision's RemoveHeader and InsertHeader
+// actions on h: the removals, then the inserts in action order (an insert
+// that covers replaces the header, another adds a value).
+func editHeaders(h http.Header, remove []string, insert []routing.HeaderInsert) {
+	for _, k := range remove {
+		h.Del(k)
+	}
+	for _, hi := range insert {
+		if hi.Cover {
+			h.Set(hi.Key, hi.Value)
+		} else {
+			h.Add(hi.Key, hi.Value)
+		}
+	}
 }
