@@ -14,8 +14,28 @@ import (
 type EnsureOption func(*ensureConfig)
 
 type ensureConfig struct {
-	id   string
-	wait []WaitOption
+	id      string
+	wait    []WaitOption
+	created func(id string)
+}
+
+// EnsureCreated makes Ensure call f with the ID of the resource it creates
+// as soon as the resource exists and is ready to be referred to, before the
+// rest of its convergence: a server group once Available, before its
+// servers are added; a listener once Running, before its certificates and
+// rules; an instance once Active; a security policy once created. A caller
+// that only needs the resource to exist (a listener that forwards to a new
+// group) can go on from there, as package stack does. f is not called when
+// the resource existed already, nor when its create fails.
+func EnsureCreated(f func(id string)) EnsureOption {
+	return func(c *ensureConfig) { c.created = f }
+}
+
+// ready tells cfg.created, if set, that id was created.
+func (c *ensureConfig) ready(id string) {
+	if c.created != nil {
+		c.created(id)
+	}
 }
 
 // EnsureInstance makes Ensure manage the existing instance id instead of
@@ -369,6 +389,7 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 			res.ID = op.ID()
 			return res, err
 		}
+		cfg.ready(inst.ID)
 		c.emit(Event{Kind: EventStep, Operation: "ensure", ID: inst.ID, Message: "created " + inst.ID})
 	} else if inst.Status != StatusActive {
 		if inst, err = c.WaitUntilActive(ctx, inst.ID, cfg.wait...); err != nil {

@@ -699,7 +699,7 @@ func (l *Listeners) Ensure(ctx context.Context, spec ListenerSpec, opts ...Ensur
 	res := &ListenerResult{ID: id, Plan: p.Plan, Findings: warnings(p.Findings), Listener: p.Listener}
 	if p.Plan.Create {
 		res.Created = true
-		ls, err := l.create(ctx, spec, nil, true, cfg.wait, func(a string) { res.Calls = append(res.Calls, a) })
+		ls, err := l.create(ctx, spec, nil, true, cfg.wait, func(a string) { res.Calls = append(res.Calls, a) }, cfg.ready)
 		if ls != nil {
 			res.ID, res.Listener = ls.ID, ls
 			tel.setID(ls.ID)
@@ -754,7 +754,7 @@ func (l *Listeners) Create(ctx context.Context, spec ListenerSpec, opts ...WaitO
 	if spec.IdempotencyKey == "" {
 		spec.IdempotencyKey = l.c.newTok()
 	}
-	ls, err := l.create(ctx, spec, nil, false, opts, nil)
+	ls, err := l.create(ctx, spec, nil, false, opts, nil, nil)
 	if ls != nil {
 		tel.setID(ls.ID)
 	}
@@ -788,11 +788,11 @@ func (l *Listeners) ResumeCreate(ctx context.Context, token string, spec Listene
 				Reason: "the listener made with this key was created from a different spec (" + SpecTagKey + " " + d + ", this spec " + spec.Digest() + ")"}
 		}
 		tel.setID(found.ID)
-		return l.create(ctx, spec, found, false, opts, nil)
+		return l.create(ctx, spec, found, false, opts, nil, nil)
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	}
-	ls, err := l.create(ctx, spec, nil, false, opts, nil)
+	ls, err := l.create(ctx, spec, nil, false, opts, nil, nil)
 	if ls != nil {
 		tel.setID(ls.ID)
 	}
@@ -802,7 +802,7 @@ func (l *Listeners) ResumeCreate(ctx context.Context, token string, spec Listene
 // create sends CreateListener (unless found), waits until the listener is
 // Running, then applies what the listener still lacks (additional
 // certificates, rules). spec is valid and has its IdempotencyKey.
-func (l *Listeners) create(ctx context.Context, spec ListenerSpec, found *Listener, renew bool, opts []WaitOption, sent func(string)) (*Listener, error) {
+func (l *Listeners) create(ctx context.Context, spec ListenerSpec, found *Listener, renew bool, opts []WaitOption, sent func(string), ready func(id string)) (*Listener, error) {
 	c := l.c
 	w := c.waitOptions(opts)
 	id, resumed := "", found != nil
@@ -829,6 +829,9 @@ func (l *Listeners) create(ctx context.Context, spec ListenerSpec, found *Listen
 	}
 	if err != nil {
 		return nil, fmt.Errorf("alb: listener %s was created but did not become Running (resume with its key): %w", id, err)
+	}
+	if ready != nil && !resumed {
+		ready(id)
 	}
 	certs, err := l.certificates(ctx, id)
 	if err != nil {

@@ -296,6 +296,9 @@ func (p *SecurityPolicies) Ensure(ctx context.Context, spec SecurityPolicySpec, 
 			func(ctx context.Context) (bool, error) { return live(p.FindByToken(ctx, spec.IdempotencyKey)) })
 		res.ID, res.Policy = id, sp
 		tel.setID(id)
+		if err == nil {
+			cfg.ready(id)
+		}
 		return res, err
 	}
 	tel.setID(plan.ID)

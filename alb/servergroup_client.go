@@ -351,7 +351,7 @@ func (g *ServerGroups) Create(ctx context.Context, spec ServerGroupSpec, opts ..
 	if spec.IdempotencyKey == "" {
 		spec.IdempotencyKey = g.c.newTok()
 	}
-	sg, err := g.create(ctx, spec, nil, false, opts, nil)
+	sg, err := g.create(ctx, spec, nil, false, opts, nil, nil)
 	if sg != nil {
 		tel.setID(sg.ID)
 	}
@@ -397,20 +397,20 @@ func (g *ServerGroups) ResumeCreate(ctx context.Context, token string, spec *Ser
 			return waitRes(g.c, ctx, serverGroups, waitSpec{op: "create", id: found.ID, waiting: "Available", unknownStart: true},
 				g.c.waitOptions(opts), readyAcceptor(g.c, serverGroups, time.Time{}, 0, nil))
 		}
-		return g.create(ctx, s, found, false, opts, nil)
+		return g.create(ctx, s, found, false, opts, nil, nil)
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	case spec == nil:
 		return nil, fmt.Errorf("alb: ServerGroups.ResumeCreate: no server group carries token %q and no spec was given to re-send: %w", token, ErrNotFound)
 	}
-	return g.create(ctx, s, nil, false, opts, nil)
+	return g.create(ctx, s, nil, false, opts, nil, nil)
 }
 
 // create sends CreateServerGroup (unless found, the group the token made),
 // waits until the group is Available and adds the spec's servers it lacks.
 // spec is valid and has its IdempotencyKey. sent, if set, hears each write
 // call's action once it may have reached the service.
-func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *ServerGroup, renew bool, opts []WaitOption, sent func(action string)) (*ServerGroup, error) {
+func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *ServerGroup, renew bool, opts []WaitOption, sent func(action string), ready func(id string)) (*ServerGroup, error) {
 	c := g.c
 	w := c.waitOptions(opts)
 	id, resumed := "", found != nil
@@ -435,6 +435,9 @@ func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *
 	}
 	if err != nil {
 		return nil, &ServersError{GroupID: id, Action: "CreateServerGroup", NotApplied: spec.Servers, Err: err}
+	}
+	if ready != nil && !resumed {
+		ready(id)
 	}
 	if len(spec.Servers) == 0 {
 		return sg, nil

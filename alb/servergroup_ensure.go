@@ -151,7 +151,7 @@ func (g *ServerGroups) Ensure(ctx context.Context, spec ServerGroupSpec, opts ..
 	}
 	if plan.Create {
 		res := &ServerGroupResult{Created: true, Plan: plan}
-		sg, err := g.create(ctx, spec, nil, true, cfg.wait, func(action string) { res.Calls = append(res.Calls, action) })
+		sg, err := g.create(ctx, spec, nil, true, cfg.wait, func(action string) { res.Calls = append(res.Calls, action) }, cfg.ready)
 		if sg != nil {
 			res.ID, res.Group = sg.ID, sg
 		}

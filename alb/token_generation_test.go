@@ -175,3 +175,50 @@ func TestCreateWithTheKeyOfADeletedResourceIsReleased(t *testing.T) {
 		}
 	})
 }
+
+// EnsureCreated hears a new group's ID once the group is Available and
+// before its servers are added (the hook holds Ensure while the test
+// looks; then the emulator holds the servers' change until the test lets
+// it go), and is not called for a group that exists.
+func TestEnsureCreatedBeforeTheServers(t *testing.T) {
+	srv, c := mgEnv(t, albtest.WithTransition(albtest.PhaseConfiguring, albtest.Manual()))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	spec := ipSpec("web", 3).WithIdempotencyKey("created-hook")
+	heard, checked := make(chan string), make(chan struct{})
+	type result struct {
+		res *alb.ServerGroupResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		res, err := c.ServerGroups().Ensure(ctx, spec, alb.EnsureCreated(func(id string) { heard <- id; <-checked }))
+		done <- result{res, err}
+	}()
+	var id string
+	select {
+	case id = <-heard:
+	case r := <-done:
+		t.Fatalf("Ensure returned before the hook: %+v %v", r.res, r.err)
+	}
+	sg, ok := srv.ServerGroup(id)
+	if !ok || sg.Status != string(alb.ServerGroupAvailable) || len(sg.Servers) != 0 {
+		t.Fatalf("at the hook the group is %+v (found %v), want Available without servers", sg, ok)
+	}
+	close(checked)
+	// Let the servers' change complete until Ensure returns.
+	for {
+		srv.AdvanceAll()
+		select {
+		case r := <-done:
+			if r.err != nil || r.res.ID != id || r.res.Group.ServerCount != 3 {
+				t.Fatalf("Ensure = %+v, %v", r.res, r.err)
+			}
+			if _, err := c.ServerGroups().Ensure(ctx, spec, alb.EnsureCreated(func(string) { t.Error("the hook was called for a group that exists") })); err != nil {
+				t.Fatal(err)
+			}
+			return
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -14,9 +15,9 @@ import (
 
 // Options adjust [Stack.Apply] and [Stack.Destroy].
 type Options struct {
-	// Concurrency bounds the resources applied at once within a stage
-	// (server groups, policies and the instance; listeners) [16]. The
-	// client's rate limiter paces the calls; waits share their polls.
+	// Concurrency bounds the resources applied at once [16] (one waiting
+	// for what it refers to takes no place). The client's rate limiter
+	// paces the calls; waits share their polls.
 	Concurrency int
 	// Wait adjusts every wait.
 	Wait []alb.WaitOption
@@ -180,19 +181,86 @@ func (r *runner) stage(ctx context.Context, idx []int, fn func(ctx context.Conte
 			if r.failed() {
 				return
 			}
-			name := it.Kind + " " + it.Name
-			r.emit(Event{Kind: EventStart, Item: name, Action: it.Action, ID: it.ID})
-			it.Calls = nil
-			err := fn(ctx, it)
-			if err != nil {
-				err = fmt.Errorf("%s: %w", name, err)
-				r.mu.Lock()
-				r.errs = append(r.errs, err)
-				r.mu.Unlock()
-				r.emit(Event{Kind: EventFail, Item: name, Action: it.Action, ID: it.ID, Err: err})
+			r.run(ctx, it, fn)
+		})
+	}
+	wg.Wait()
+}
+
+// run runs fn for one item and reports it: started, then done or failed
+// (the error recorded, prefixed with the item).
+func (r *runner) run(ctx context.Context, it *Item, fn func(ctx context.Context, it *Item) error) {
+	name := it.Kind + " " + it.Name
+	r.emit(Event{Kind: EventStart, Item: name, Action: it.Action, ID: it.ID})
+	it.Calls = nil
+	err := fn(ctx, it)
+	if err != nil {
+		err = fmt.Errorf("%s: %w", name, err)
+		r.mu.Lock()
+		r.errs = append(r.errs, err)
+		r.mu.Unlock()
+		r.emit(Event{Kind: EventFail, Item: name, Action: it.Action, ID: it.ID, Err: err})
+		return
+	}
+	r.emit(Event{Kind: EventDone, Item: name, Action: it.Action, ID: it.ID, Calls: len(it.Calls)})
+}
+
+// signal says that a resource can be referred to (ok) or that it failed:
+// fired once, read by the items that depend on it.
+type signal struct {
+	once sync.Once
+	ch   chan struct{}
+	ok   bool
+}
+
+func (sg *signal) fire(ok bool) {
+	sg.once.Do(func() {
+		sg.ok = ok
+		close(sg.ch)
+	})
+}
+
+// flow runs fn for every item index in idx, each once the signals deps
+// returns for it have fired, at most o.concurrency() at once (an item
+// waiting for its dependencies holds no slot). An item whose dependency
+// failed, or that would start after any failure, is not run. fn's item's
+// signal (sigs) fires on its failure; fn fires it on success.
+func (r *runner) flow(ctx context.Context, idx []int, deps func(*Item) []*signal, sigs map[string]*signal, fn func(ctx context.Context, it *Item) error) {
+	sem := make(chan struct{}, r.o.concurrency())
+	var wg sync.WaitGroup
+	for _, i := range idx {
+		it := &r.res.Items[i]
+		if it.Action == ActionNone {
+			continue
+		}
+		own := sigs[it.Kind+"/"+it.Name]
+		wg.Go(func() {
+			defer own.fire(false) // a no-op once fn fired it
+			for _, d := range deps(it) {
+				select {
+				case <-d.ch:
+					if !d.ok {
+						r.mu.Lock()
+						if len(r.errs) == 0 { // never a silent skip
+							r.errs = append(r.errs, fmt.Errorf("%s %s: not applied: a resource it refers to is not ready", it.Kind, it.Name))
+						}
+						r.mu.Unlock()
+						return
+					}
+				case <-ctx.Done():
+					return
+				}
+			}
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
 				return
 			}
-			r.emit(Event{Kind: EventDone, Item: name, Action: it.Action, ID: it.ID, Calls: len(it.Calls)})
+			defer func() { <-sem }()
+			if r.failed() || ctx.Err() != nil {
+				return
+			}
+			r.run(ctx, it, fn)
 		})
 	}
 	wg.Wait()
@@ -200,15 +268,18 @@ func (r *runner) stage(ctx context.Context, idx []int, fn func(ctx context.Conte
 
 // Apply makes the stack's resources exist and match it: first every check
 // of [Stack.Plan] (a refused resource refuses the whole apply with a
-// *[RefusedError] before any write), then, in dependency order, security
-// policies, server groups and the instance (in parallel), the listeners
-// with their certificates and rules (in parallel, the QUIC listeners
-// others upgrade to first), and finally the deletion of what the stack no
+// *[RefusedError] before any write), then every resource in dependency
+// order, each as soon as what it refers to can be referred to: security
+// policies, server groups and the instance at once; a listener, with its
+// certificates and rules, once the instance, the groups and policies it
+// uses and the QUIC listener it upgrades to exist (a new group once it is
+// Available, while its servers are still being added); at most
+// Options.Concurrency at a time. Last, the deletion of what the stack no
 // longer lists: listeners, then server groups, then security policies.
 // Each resource is converged by its family's Ensure with a key derived
 // from the stack's, so an apply interrupted at any point and run again
 // ends with exactly one of each resource, and a second apply makes no
-// write. A failure stops the stages that follow and returns an
+// write. After a failure nothing more starts; Apply returns an
 // *[ApplyError] with what was done.
 func (s Stack) Apply(ctx context.Context, c *alb.Client, opts Options) (*Result, error) {
 	plan, st, err := compute(ctx, c, s)
@@ -238,10 +309,77 @@ func (s Stack) Apply(ctx context.Context, c *alb.Client, opts Options) (*Result,
 	ids := st.resolver(s)
 	var idsMu sync.Mutex
 
-	// 1. Security policies, server groups and the instance: independent of
-	// one another.
-	first := append(append(byKind(KindSecurityPolicy, live...), byKind(KindServerGroup, live...)...), byKind(KindInstance, live...)...)
-	r.stage(ctx, first, func(ctx context.Context, it *Item) error {
+	// Security policies, server groups and the instance depend on nothing
+	// in the stack; a listener on the instance, the groups and policies it
+	// refers to and the QUIC listener it upgrades to. Each starts as soon
+	// as what it depends on can be referred to: a resource the apply
+	// creates once it exists (alb.EnsureCreated: a new group once
+	// Available, while its servers are still being added), one it updates
+	// once the update is done, one it leaves alone at once.
+	sigs := map[string]*signal{}
+	for _, it := range res.Items {
+		if it.Action != ActionDelete {
+			sg := &signal{ch: make(chan struct{})}
+			if it.Action == ActionNone {
+				sg.fire(true)
+			}
+			sigs[it.Kind+"/"+it.Name] = sg
+		}
+	}
+	// ready records the ID of the item named kind/name and fires its
+	// signal: the ones depending on it may start.
+	ready := func(it *Item, id string) {
+		idsMu.Lock()
+		switch it.Kind {
+		case KindInstance:
+			ids.lb = id
+		case KindServerGroup:
+			ids.groups[it.Name] = id
+		case KindSecurityPolicy:
+			ids.policies[it.Name] = id
+		case KindListener:
+			ids.listeners[it.Name] = id
+		}
+		idsMu.Unlock()
+		sigs[it.Kind+"/"+it.Name].fire(true)
+	}
+	// ensureOpts are an item's Ensure options: its waits, and for a create
+	// the signal once the resource exists.
+	ensureOpts := func(it *Item, adopt string) []alb.EnsureOption {
+		eo := []alb.EnsureOption{alb.EnsureWait(opts.Wait...)}
+		if adopt != "" {
+			eo = append(eo, alb.EnsureID(adopt))
+		}
+		if it.Action == ActionCreate {
+			eo = append(eo, alb.EnsureCreated(func(id string) { ready(it, id) }))
+		}
+		return eo
+	}
+	var instSig []*signal // read before any item runs: the items change as they do
+	for _, it := range res.Items {
+		if it.Kind == KindInstance {
+			instSig = append(instSig, sigs[KindInstance+"/"+it.Name])
+		}
+	}
+	deps := func(it *Item) []*signal {
+		if it.Kind != KindListener {
+			return nil
+		}
+		l, _ := findListener(s, it.Name)
+		out := slices.Clone(instSig)
+		for _, rf := range s.listenerRefs(l) {
+			if sg := sigs[rf.kind+"/"+rf.name]; sg != nil {
+				out = append(out, sg)
+			}
+		}
+		return out
+	}
+	apply := func(ctx context.Context, it *Item) (err error) {
+		defer func() {
+			if err == nil && it.ID != "" {
+				ready(it, it.ID)
+			}
+		}()
 		switch it.Kind {
 		case KindInstance:
 			eo := []alb.EnsureOption{alb.EnsureWait(opts.Wait...)}
@@ -261,81 +399,44 @@ func (s Stack) Apply(ctx context.Context, c *alb.Client, opts Options) (*Result,
 			return err
 		case KindSecurityPolicy:
 			sp, _ := findPolicy(s, it.Name)
-			var eo []alb.EnsureOption
-			if id := s.Adopt.SecurityPolicies[it.Name]; id != "" {
-				eo = append(eo, alb.EnsureID(id))
-			}
-			out, err := c.SecurityPolicies().Ensure(ctx, s.policySpec(sp), append(eo, alb.EnsureWait(opts.Wait...))...)
+			out, err := c.SecurityPolicies().Ensure(ctx, s.policySpec(sp), ensureOpts(it, s.Adopt.SecurityPolicies[it.Name])...)
 			if out != nil {
 				it.ID, it.Calls = out.ID, out.Calls
-				idsMu.Lock()
-				ids.policies[it.Name] = out.ID
-				idsMu.Unlock()
 			}
 			return err
-		default:
+		case KindServerGroup:
 			g, _ := findGroup(s, it.Name)
-			var eo []alb.EnsureOption
-			if id := s.Adopt.ServerGroups[it.Name]; id != "" {
-				eo = append(eo, alb.EnsureID(id))
-			}
-			out, err := c.ServerGroups().Ensure(ctx, s.groupSpec(g), append(eo, alb.EnsureWait(opts.Wait...))...)
+			out, err := c.ServerGroups().Ensure(ctx, s.groupSpec(g), ensureOpts(it, s.Adopt.ServerGroups[it.Name])...)
 			if out != nil {
 				if out.ID != "" {
 					it.ID = out.ID
-					idsMu.Lock()
-					ids.groups[it.Name] = out.ID
-					idsMu.Unlock()
+				}
+				it.Calls = out.Calls
+			}
+			return err
+		default:
+			l, _ := findListener(s, it.Name)
+			idsMu.Lock()
+			spec := s.listenerSpec(l, ids)
+			idsMu.Unlock()
+			out, err := c.Listeners().Ensure(ctx, spec, ensureOpts(it, s.Adopt.Listeners[it.Name])...)
+			if out != nil {
+				if out.ID != "" {
+					it.ID = out.ID
 				}
 				it.Calls = out.Calls
 			}
 			return err
 		}
-	})
-	if !r.failed() {
-		for _, it := range res.Items {
-			if it.Kind == KindInstance {
-				ids.lb = it.ID
-			}
-		}
 	}
-	// 3. Listeners: the QUIC ones others upgrade to first (the plan's
-	// order), each stage resolving the names of the one before.
-	lsn := byKind(KindListener, live...)
-	var quic, rest []int
-	for _, i := range lsn {
-		if quicRank(s, res.Items[i].Name) == 0 {
-			quic = append(quic, i)
-		} else {
-			rest = append(rest, i)
-		}
+	var order []int
+	for _, kind := range []string{KindSecurityPolicy, KindServerGroup, KindInstance, KindListener} {
+		order = append(order, byKind(kind, live...)...)
 	}
-	applyListener := func(ctx context.Context, it *Item) error {
-		l, _ := findListener(s, it.Name)
-		idsMu.Lock()
-		spec := s.listenerSpec(l, ids)
-		idsMu.Unlock()
-		eo := []alb.EnsureOption{alb.EnsureWait(opts.Wait...)}
-		if id := s.Adopt.Listeners[it.Name]; id != "" {
-			eo = append(eo, alb.EnsureID(id))
-		}
-		out, err := c.Listeners().Ensure(ctx, spec, eo...)
-		if out != nil {
-			if out.ID != "" {
-				it.ID = out.ID
-				idsMu.Lock()
-				ids.listeners[it.Name] = out.ID
-				idsMu.Unlock()
-			}
-			it.Calls = out.Calls
-		}
-		return err
-	}
-	for _, stage := range [][]int{quic, rest} {
-		r.stage(ctx, stage, applyListener)
-	}
-	// 4. What the stack no longer lists: listeners, then server groups,
-	// then security policies.
+	r.flow(ctx, order, deps, sigs, apply)
+
+	// What the stack no longer lists: listeners, then server groups, then
+	// security policies.
 	for _, kind := range []string{KindListener, KindServerGroup, KindSecurityPolicy} {
 		r.stage(ctx, byKind(kind, ActionDelete), func(ctx context.Context, it *Item) error {
 			it.Calls = []string{deleteCall[kind]}

@@ -2,6 +2,7 @@ package stack_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,6 +59,54 @@ func TestApplyAfterDestroyWithTheSameKey(t *testing.T) {
 		if len(srv.ServerGroups()) != 0 || len(srv.Listeners()) != 0 || liveInstances(srv) != 0 {
 			t.Fatalf("round %d: destroy left %d groups, %d listeners, %d instances", round,
 				len(srv.ServerGroups()), len(srv.Listeners()), liveInstances(srv))
+		}
+	}
+}
+
+// A listener starts as soon as the groups it uses exist, while their
+// servers are still being added: the emulator holds every change
+// (Configuring) until the test lets it go, and the listener's start is
+// seen before any of it is let go.
+func TestListenerStartsWhileServersAreAdded(t *testing.T) {
+	srv, c := env(t, albtest.WithTransition(albtest.PhaseConfiguring, albtest.Manual()))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	started := make(chan struct{})
+	var once sync.Once
+	opts := stack.Options{Progress: func(e stack.Event) {
+		if e.Kind == stack.EventStart && e.Item == "listener http" {
+			once.Do(func() { close(started) })
+		}
+	}}
+	done := make(chan error, 1)
+	go func() {
+		_, err := webStack().Apply(ctx, c, opts)
+		done <- err
+	}()
+	select {
+	case <-started:
+	case err := <-done:
+		t.Fatalf("apply ended (%v) without the listener starting first", err)
+	}
+	for _, g := range srv.ServerGroups() {
+		if len(g.Servers) == 0 {
+			continue
+		}
+		for _, m := range g.Servers {
+			if m.Status == "Available" {
+				t.Fatalf("group %s has member %+v Available before any change was let go", g.Name, m)
+			}
+		}
+	}
+	for {
+		srv.AdvanceAll()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			return
+		case <-time.After(5 * time.Millisecond):
 		}
 	}
 }
