@@ -207,7 +207,7 @@ func (l *learner) familyBounds(kind string) (lo, hi time.Duration, n int, fine b
 // bounds. It is never nil; without history it defers to the plain schedule.
 func (l *learner) schedule(kind string, w WaitOptions) *schedule {
 	s := &schedule{l: l, kind: kind, minD: w.MinDelay, maxD: max(w.MaxDelay, w.MinDelay), pending: -1,
-		fallback: min(max(w.FallbackDelay, w.MinDelay), max(w.MaxDelay, w.MinDelay)), rnd: rand.Float64}
+		fallback: min(max(w.FallbackDelay, w.MinDelay), max(w.MaxDelay, w.MinDelay)), rnd: rand.Float64, phase: -1}
 	if s.fallback <= 0 {
 		s.fallback = s.maxD
 	}
@@ -274,7 +274,8 @@ type schedule struct {
 	kind       string
 	minD, maxD time.Duration
 	fallback   time.Duration  // the delay between polls without history
-	rnd        func() float64 // jitter of the first fallback poll, in [0,1)
+	rnd        func() float64 // jitter of the first fallback poll and the ramp's phase, in [0,1)
+	phase      float64        // the ramp's phase, a fraction of its step (drawn once, -1 before)
 	learned    bool           // there is history
 	fine       bool           // some of it is fine
 	start, end time.Duration  // the window of dense polls
@@ -373,11 +374,13 @@ func (s *schedule) delayFunc() func(attempt int, elapsed, remaining time.Duratio
 	}
 }
 
-// ramp is the fallback without history: every MinDelay until FallbackDelay
-// has passed, then every FallbackDelay, each stretched by up to a tenth at
-// random (so that a fleet's polls spread): a completion learned within
-// about MinDelay in the first FallbackDelay, at most about FallbackDelay
-// late after it.
+// ramp is the fallback without history: polls on a grid of MinDelay from
+// the wait's start until FallbackDelay has passed, then of FallbackDelay,
+// shifted by a phase of up to a tenth of the step drawn once per wait (so
+// that a fleet's polls spread): a completion learned within about MinDelay
+// in the first FallbackDelay, at most FallbackDelay late after it, and
+// never more than a poll per step. On a grid, polls do not drift by their
+// round trips (the waiter keeps them at least MinDelay apart).
 func (s *schedule) ramp(_ int, elapsed, _ time.Duration) time.Duration {
 	d := s.fallback
 	switch {
@@ -389,7 +392,15 @@ func (s *schedule) ramp(_ int, elapsed, _ time.Duration) time.Duration {
 	case elapsed < s.fallback:
 		d = s.minD
 	}
-	return d + time.Duration(float64(d)*0.1*s.rnd())
+	if s.phase < 0 {
+		s.phase = s.rnd()
+	}
+	phase := time.Duration(float64(d) * 0.1 * s.phase)
+	next := phase
+	if elapsed >= phase {
+		next = (elapsed-phase)/d*d + d + phase
+	}
+	return next - elapsed
 }
 
 // maxDelay is waiter.Options.MaxDelay: the cap of the plain schedule,

@@ -60,8 +60,9 @@ func TestLearnedScheduleIsSparseThenDense(t *testing.T) {
 }
 
 // Without history, a wait that starts with its write polls first after
-// MinDelay to 1.2 times it, then every MinDelay until FallbackDelay has
-// passed, then every FallbackDelay (each stretched by up to a tenth): a
+// MinDelay to 1.2 times it, then on a grid of MinDelay from its start
+// until FallbackDelay has passed, then of FallbackDelay (shifted by a
+// phase of up to a tenth of the step, drawn once per wait): a
 // completion is learned at most about FallbackDelay late, within MinDelay
 // in the first FallbackDelay. A wait of unknown
 // start polls at once, then on the same ramp; with history the cap is
@@ -79,15 +80,19 @@ func TestFallbackRampsToFallbackDelay(t *testing.T) {
 			if s.delayFunc() == nil {
 				t.Fatal("no Delay hook without history")
 			}
-			for _, c := range []struct{ elapsed, base time.Duration }{{time.Second, time.Second}, {3 * time.Second, time.Second},
-				{4900 * time.Millisecond, time.Second}, {5 * time.Second, 5 * time.Second}, {time.Minute, 5 * time.Second}} {
-				want := c.base + time.Duration(float64(c.base)*0.1*r)
+			// The next point of the grid (of MinDelay, then of
+			// FallbackDelay) after the poll, shifted by the wait's phase
+			// (a tenth of the step times rnd).
+			for _, c := range []struct{ elapsed, to, base time.Duration }{{1200 * time.Millisecond, 800 * time.Millisecond, time.Second},
+				{3200 * time.Millisecond, 800 * time.Millisecond, time.Second}, {4900 * time.Millisecond, 100 * time.Millisecond, time.Second},
+				{5600 * time.Millisecond, 4400 * time.Millisecond, 5 * time.Second}, {time.Minute + time.Second, 4 * time.Second, 5 * time.Second}} {
+				want := c.to + time.Duration(float64(c.base)*0.1*r)
 				if d := s.delayFunc()(1, c.elapsed, time.Hour); d != want {
 					t.Errorf("%s rnd %v: delay after a poll at %s = %s, want %s", kind, r, c.elapsed, d, want)
 				}
 			}
-			if d := s.delayFunc()(1000, time.Hour, time.Hour); d < 5*time.Second || d > 5500*time.Millisecond {
-				t.Errorf("delay after poll 1000 = %s, want FallbackDelay", d)
+			if d := s.delayFunc()(1000, time.Hour+time.Second, time.Hour); d < 4*time.Second || d > 4500*time.Millisecond {
+				t.Errorf("delay after poll 1000 (at 1h0m1s) = %s, want to the next point of the FallbackDelay grid", d)
 			}
 			if s.maxDelay() != 5*time.Second {
 				t.Errorf("cap without history %s, want FallbackDelay", s.maxDelay())

@@ -57,8 +57,9 @@ type Options struct {
 	// Rand returns values in [0,1) for the jitter; nil means math/rand/v2.
 	Rand func() float64
 	// Delay, if set, replaces the exponential schedule: it returns the
-	// delay before the poll after attempt, given the time elapsed and left.
-	// The result is clamped to [MinDelay, remaining].
+	// delay before the poll after attempt, given the time elapsed (at the
+	// end of the poll) and left. The result is clamped to [MinDelay less
+	// the poll's own time, remaining]: polls start at least MinDelay apart.
 	Delay func(attempt int, elapsed, remaining time.Duration) time.Duration
 	// Hint, if set, reads a server retry hint from a failed poll's error;
 	// the next delay is at least the hint (capped at the time left).
@@ -122,6 +123,7 @@ func Wait[T any](ctx context.Context, o Options, get func(ctx context.Context) (
 	var last T
 	var lastErr error // error of the last poll the bound did not cut
 	for attempt := 1; ; attempt++ {
+		began := clk.Now()
 		v, err := get(wctx)
 		if ctx.Err() != nil {
 			return v, &CanceledError{Polls: attempt, Waited: clk.Now().Sub(start), Err: ctx.Err()}
@@ -144,7 +146,7 @@ func Wait[T any](ctx context.Context, o Options, get func(ctx context.Context) (
 		remaining := deadline.Sub(now)
 		delay := time.Duration(0)
 		if verdict == Continue && remaining > 0 && !clock.Passed(wctx, clk) {
-			delay = o.next(attempt, now.Sub(start), remaining, err, rnd)
+			delay = o.next(attempt, now.Sub(start), remaining, err, rnd, now.Sub(began))
 		}
 		if o.OnPoll != nil {
 			o.OnPoll(Poll{Attempt: attempt, Elapsed: now.Sub(start), Delay: delay, Err: err, Verdict: verdict})
@@ -167,11 +169,14 @@ func Wait[T any](ctx context.Context, o Options, get func(ctx context.Context) (
 	}
 }
 
-// next returns the delay before the next poll.
-func (o Options) next(attempt int, elapsed, remaining time.Duration, err error, rnd func() float64) time.Duration {
+// next returns the delay before the next poll; took is how long the poll
+// that just ended took. A Delay schedule's polls start at least MinDelay
+// apart (the delay is at least MinDelay less the poll's time), so that a
+// schedule on a grid of MinDelay does not drift by a round trip a poll.
+func (o Options) next(attempt int, elapsed, remaining time.Duration, err error, rnd func() float64, took time.Duration) time.Duration {
 	var d time.Duration
 	if o.Delay != nil {
-		d = max(o.Delay(attempt, elapsed, remaining), o.MinDelay)
+		d = max(o.Delay(attempt, elapsed, remaining), o.MinDelay-max(took, 0))
 		if remaining-d < o.MinDelay {
 			d = remaining
 		}

@@ -142,3 +142,52 @@ func TestHintScheduleAndEvents(t *testing.T) {
 		t.Fatalf("events %+v", events)
 	}
 }
+
+// A Delay schedule's polls start at least MinDelay apart, counted from
+// poll start to poll start: a schedule on a grid of MinDelay whose polls
+// take 300 ms each polls at 0, 1, 2, 3 s, not 0, 1.3, 2.6, 3.9 s; a Delay
+// that asks for less than MinDelay less the poll's time gets that much.
+func TestDelayPollsStartMinDelayApart(t *testing.T) {
+	c := &fakeClock{now: time.Unix(0, 0)}
+	o := opts(c)
+	start := c.Now()
+	o.Delay = func(_ int, elapsed, _ time.Duration) time.Duration {
+		return (elapsed/time.Second+1)*time.Second - elapsed // the grid of 1 s
+	}
+	var starts []time.Duration
+	_, err := waiter.Wait(context.Background(), o, func(context.Context) (int, error) {
+		starts = append(starts, c.Now().Sub(start))
+		_ = c.Sleep(context.Background(), 300*time.Millisecond) // the poll's round trip
+		return len(starts), nil
+	}, func(v int, _ error) (waiter.Verdict, error) {
+		if v == 4 {
+			return waiter.Success, nil
+		}
+		return waiter.Continue, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(starts); got != "[0s 1s 2s 3s]" {
+		t.Fatalf("polls started at %s, want on the grid", got)
+	}
+	// A Delay of 0 still keeps the polls MinDelay apart.
+	c2 := &fakeClock{now: time.Unix(0, 0)}
+	o2 := opts(c2)
+	o2.Delay = func(int, time.Duration, time.Duration) time.Duration { return 0 }
+	starts = nil
+	start = c2.Now()
+	_, _ = waiter.Wait(context.Background(), o2, func(context.Context) (int, error) {
+		starts = append(starts, c2.Now().Sub(start))
+		_ = c2.Sleep(context.Background(), 300*time.Millisecond)
+		return len(starts), nil
+	}, func(v int, _ error) (waiter.Verdict, error) {
+		if v == 3 {
+			return waiter.Success, nil
+		}
+		return waiter.Continue, nil
+	})
+	if got := fmt.Sprint(starts); got != "[0s 1s 2s]" {
+		t.Fatalf("polls started at %s with a Delay of 0, want 1s apart", got)
+	}
+}
