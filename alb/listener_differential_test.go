@@ -67,14 +67,9 @@ func lsnFactsLevel(o lsnOutcome) bool {
 	return ok
 }
 
-// lsnPolicyException is a local rule the emulator does not enforce (so,
-// as far as the reference says, nor does the service), with the reason
-// albkit keeps it.
-type lsnPolicyException struct {
-	name, rule, reason string
-	// applies narrows the exception; nil means every finding of rule.
-	applies func(s alb.ListenerSpec, fe *alb.FieldError) bool
-}
+// lsnPolicyException is a local listener rule the emulator does not
+// enforce.
+type lsnPolicyException = kindException[alb.ListenerSpec]
 
 // lsnPolicyExceptions lists every local rule allowed to refuse a listener
 // spec that the emulator accepts.
@@ -151,9 +146,7 @@ func certHeader(s alb.ListenerSpec, field string) (alb.ClientCertHeader, bool) {
 }
 
 func lsnExcepted(s alb.ListenerSpec, fe *alb.FieldError) bool {
-	return slices.ContainsFunc(lsnPolicyExceptions, func(p lsnPolicyException) bool {
-		return (p.rule == "" || p.rule == fe.Rule) && (p.applies == nil || p.applies(s, fe))
-	})
+	return exceptedBy(lsnPolicyExceptions, s, fe)
 }
 
 // lsnOutcome is what one listener spec did on each side.
@@ -227,16 +220,7 @@ func lsnDisagreement(o lsnOutcome) string {
 	if !accepted {
 		return ""
 	}
-	var strict []string
-	for _, fe := range o.local {
-		if !lsnExcepted(o.spec, fe) {
-			strict = append(strict, fe.Field+" "+fe.Rule)
-		}
-	}
-	if len(strict) == 0 {
-		return ""
-	}
-	return "locally invalid (" + strings.Join(strict, ", ") + "), but the emulator accepts it"
+	return acceptedButInvalid(o.local, func(fe *alb.FieldError) bool { return lsnExcepted(o.spec, fe) })
 }
 
 // lsnReadBackProblem checks what the emulator accepted.
@@ -458,11 +442,7 @@ func TestListenerDifferentialRandom(t *testing.T) {
 	var accepted, facts, invalid, refusedBoth int
 	seen := map[string]bool{}
 	for i := range n {
-		data := make([]byte, 32+rng.IntN(200))
-		for j := range data {
-			data[j] = byte(rng.Uint32())
-		}
-		data[0] = byte(rng.IntN(24)) // deviation rate: mostly low
+		data := randomCase(rng, 32, 200, 24)
 		o := w.runListener(t, genDiffListener(newChooser(data), w))
 		d := lsnDisagreement(o)
 		if d == "" {
@@ -526,33 +506,10 @@ func TestListenerPolicyExceptionsAreReal(t *testing.T) {
 		"empty list entries": {https.WithAdditionalCertificates(albtest.CertificateAPI, ""),
 			xff(base, alb.XForwardedFor{ClientSourceIPs: true, TrustedProxies: []string{"", "10.0.0.0/8"}})},
 	}
-	if len(cases) != len(lsnPolicyExceptions) {
-		t.Fatalf("%d cases for %d exceptions", len(cases), len(lsnPolicyExceptions))
-	}
-	for _, p := range lsnPolicyExceptions {
-		specs, ok := cases[p.name]
-		if !ok {
-			t.Errorf("no case for exception %s", p.name)
-			continue
-		}
-		for i, spec := range specs {
-			o := w.runListener(t, spec)
-			if len(o.local) == 0 {
-				t.Errorf("%s case %d: albkit accepts it", p.name, i)
-			}
-			for _, fe := range o.local {
-				if !(p.rule == "" || p.rule == fe.Rule) || !(p.applies == nil || p.applies(spec, fe)) {
-					t.Errorf("%s case %d: finding %s %s is not this exception's", p.name, i, fe.Field, fe.Rule)
-				}
-			}
-			if o.code != "OK" {
-				t.Errorf("%s case %d: the emulator refuses it (%s): drop the exception", p.name, i, o)
-			}
-			if d := lsnReadBackProblem(o); d != "" {
-				t.Errorf("%s case %d: %s", p.name, i, d)
-			}
-		}
-	}
+	checkExceptionCases(t, lsnPolicyExceptions, cases, func(spec alb.ListenerSpec) exceptionRun[alb.ListenerSpec] {
+		o := w.runListener(t, spec)
+		return exceptionRun[alb.ListenerSpec]{spec: spec, local: o.local, code: o.code, readBack: lsnReadBackProblem(o), outcome: o}
+	})
 	// The exceptions are narrow: the same rules elsewhere are refused by
 	// both sides.
 	for name, spec := range map[string]alb.ListenerSpec{

@@ -24,11 +24,9 @@ import (
 // a valid spec that diffs empty, and a valid spec diffs empty against its
 // policy.
 
-// spPolicyException is a local rule the emulator does not enforce.
-type spPolicyException struct {
-	name, rule, reason string
-	applies            func(s alb.SecurityPolicySpec, fe *alb.FieldError) bool
-}
+// spPolicyException is a local security-policy rule the emulator does not
+// enforce.
+type spPolicyException = kindException[alb.SecurityPolicySpec]
 
 var spPolicyExceptions = []spPolicyException{
 	{name: alb.RuleTagKeyAlbkitPrefix, rule: alb.RuleTagKeyAlbkitPrefix,
@@ -49,9 +47,7 @@ var spPolicyExceptions = []spPolicyException{
 }
 
 func spExcepted(s alb.SecurityPolicySpec, fe *alb.FieldError) bool {
-	return slices.ContainsFunc(spPolicyExceptions, func(p spPolicyException) bool {
-		return (p.rule == "" || p.rule == fe.Rule) && (p.applies == nil || p.applies(s, fe))
-	})
+	return exceptedBy(spPolicyExceptions, s, fe)
 }
 
 // spOutcome is what one spec did on each side.
@@ -111,16 +107,7 @@ func spDisagreement(o spOutcome) string {
 	if !accepted {
 		return ""
 	}
-	var strict []string
-	for _, fe := range o.local {
-		if !spExcepted(o.spec, fe) {
-			strict = append(strict, fe.Field+" "+fe.Rule)
-		}
-	}
-	if len(strict) == 0 {
-		return ""
-	}
-	return "locally invalid (" + strings.Join(strict, ", ") + "), but the emulator accepts it"
+	return acceptedButInvalid(o.local, func(fe *alb.FieldError) bool { return spExcepted(o.spec, fe) })
 }
 
 func spReadBackProblem(o spOutcome) string {
@@ -254,11 +241,7 @@ func TestSecurityPolicyDifferentialRandom(t *testing.T) {
 	var accepted, invalid, refusedBoth int
 	seen := map[string]bool{}
 	for i := range n {
-		data := make([]byte, 16+rng.IntN(120))
-		for j := range data {
-			data[j] = byte(rng.Uint32())
-		}
-		data[0] = byte(rng.IntN(48))
+		data := randomCase(rng, 16, 120, 48)
 		o := w.runSecurityPolicy(t, genDiffSecurityPolicy(newChooser(data)))
 		d := spDisagreement(o)
 		if d == "" {
@@ -313,33 +296,10 @@ func TestSecurityPolicyExceptionsAreReal(t *testing.T) {
 		alb.RuleSecurityPolicyCiphersMax:  {alb.NewSecurityPolicySpec("tls-policy-1", alb.TLSVersions(), all[:21]...)},
 		"Chinese characters in the name":  {named("策略一"), named("tls策略.1")},
 	}
-	if len(cases) != len(spPolicyExceptions) {
-		t.Fatalf("%d cases for %d exceptions", len(cases), len(spPolicyExceptions))
-	}
-	for _, p := range spPolicyExceptions {
-		specs, ok := cases[p.name]
-		if !ok {
-			t.Errorf("no case for exception %s", p.name)
-			continue
-		}
-		for i, spec := range specs {
-			o := w.runSecurityPolicy(t, spec)
-			if len(o.local) == 0 {
-				t.Errorf("%s case %d: albkit accepts it", p.name, i)
-			}
-			for _, fe := range o.local {
-				if !(p.rule == "" || p.rule == fe.Rule) || !(p.applies == nil || p.applies(spec, fe)) {
-					t.Errorf("%s case %d: violation %s %s is not this exception's", p.name, i, fe.Field, fe.Rule)
-				}
-			}
-			if o.code != "OK" {
-				t.Errorf("%s case %d: the emulator refuses it (%s): drop the exception", p.name, i, o)
-			}
-			if d := spReadBackProblem(o); d != "" {
-				t.Errorf("%s case %d: %s", p.name, i, d)
-			}
-		}
-	}
+	checkExceptionCases(t, spPolicyExceptions, cases, func(spec alb.SecurityPolicySpec) exceptionRun[alb.SecurityPolicySpec] {
+		o := w.runSecurityPolicy(t, spec)
+		return exceptionRun[alb.SecurityPolicySpec]{spec: spec, local: o.local, code: o.code, readBack: spReadBackProblem(o), outcome: o}
+	})
 	for name, spec := range map[string]alb.SecurityPolicySpec{
 		"a Chinese name starting with a digit": named("1策略"),
 		"a Latin-1 letter in the name":         named("pé-1"),

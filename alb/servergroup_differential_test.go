@@ -53,16 +53,9 @@ func sgFactsLevel(code, msg string) bool {
 	return ok
 }
 
-// sgPolicyException is a local rule the emulator does not enforce (so,
-// as far as the reference says, nor does the service), with the reason
-// albkit keeps it.
-type sgPolicyException struct {
-	name   string // the rule, or what the exception covers
-	rule   string // the rule it excuses; "" for any rule on the fields applies selects
-	reason string
-	// applies narrows the exception; nil means every violation of rule.
-	applies func(s alb.ServerGroupSpec, fe *alb.FieldError) bool
-}
+// sgPolicyException is a local server-group rule the emulator does not
+// enforce.
+type sgPolicyException = kindException[alb.ServerGroupSpec]
 
 // sgPolicyExceptions lists every local rule allowed to refuse a spec that
 // the emulator accepts. All but the last are albkit's policy; the last is
@@ -146,12 +139,7 @@ func serverAt(s alb.ServerGroupSpec, field string) (alb.Server, string, bool) {
 }
 
 func sgExcepted(s alb.ServerGroupSpec, fe *alb.FieldError) bool {
-	for _, p := range sgPolicyExceptions {
-		if (p.rule == "" || p.rule == fe.Rule) && (p.applies == nil || p.applies(s, fe)) {
-			return true
-		}
-	}
-	return false
+	return exceptedBy(sgPolicyExceptions, s, fe)
 }
 
 // sgOutcome is what one spec did on each side.
@@ -282,16 +270,7 @@ func sgDisagreement(o sgOutcome) string {
 	if !errors.As(o.local, &ve) {
 		return "local validation failed without a *ValidationError"
 	}
-	var strict []string
-	for _, fe := range ve.Errors {
-		if !sgExcepted(o.spec, fe) {
-			strict = append(strict, fe.Field+" "+fe.Rule)
-		}
-	}
-	if len(strict) == 0 {
-		return ""
-	}
-	return "locally invalid (" + strings.Join(strict, ", ") + "), but the emulator accepts it"
+	return acceptedButInvalid(ve.Errors, func(fe *alb.FieldError) bool { return sgExcepted(o.spec, fe) })
 }
 
 // readBackProblem checks what the emulator accepted: it reads back into a
@@ -355,11 +334,7 @@ func TestServerGroupDifferentialRandom(t *testing.T) {
 	var accepted, facts, invalid, refusedBoth int
 	seen := map[string]bool{}
 	for i := range n {
-		data := make([]byte, 48+rng.IntN(400))
-		for j := range data {
-			data[j] = byte(rng.Uint32())
-		}
-		data[0] = byte(rng.IntN(40)) // deviation rate: mostly low
+		data := randomCase(rng, 48, 400, 40)
 		o := e.run(t, genSGSpec(newChooser(data)), false)
 		d := sgDisagreement(o)
 		if d == "" {
@@ -436,36 +411,15 @@ func TestServerGroupPolicyExceptionsAreReal(t *testing.T) {
 		"disabled HealthCheck":            {mod(base.WithoutHealthCheck(), func(s *alb.ServerGroupSpec) { s.HealthCheck.IntervalSeconds, s.HealthCheck.Path = 99, "x" })},
 		"HTTP version with a space":       {base.WithHealthCheck(alb.DefaultHealthCheck().WithHTTPVersion("HTTP 1.1"))},
 	}
-	if len(cases) != len(sgPolicyExceptions) {
-		t.Fatalf("%d cases for %d exceptions", len(cases), len(sgPolicyExceptions))
-	}
 	e := newSGEnv(t)
-	for _, p := range sgPolicyExceptions {
-		specs, ok := cases[p.name]
-		if !ok {
-			t.Errorf("no case for exception %s", p.name)
-			continue
+	checkExceptionCases(t, sgPolicyExceptions, cases, func(spec alb.ServerGroupSpec) exceptionRun[alb.ServerGroupSpec] {
+		o := e.run(t, spec, false)
+		var local []*alb.FieldError
+		if ve := (*alb.ValidationError)(nil); errors.As(o.local, &ve) {
+			local = ve.Errors
 		}
-		for i, spec := range specs {
-			o := e.run(t, spec, false)
-			var ve *alb.ValidationError
-			if !errors.As(o.local, &ve) {
-				t.Errorf("%s case %d: Validate = %v, want violations", p.name, i, o.local)
-				continue
-			}
-			for _, fe := range ve.Errors {
-				if !(p.rule == "" || p.rule == fe.Rule) || !(p.applies == nil || p.applies(spec, fe)) {
-					t.Errorf("%s case %d: violation %v is not this exception's", p.name, i, fe)
-				}
-			}
-			if o.code != "OK" {
-				t.Errorf("%s case %d: the emulator refuses it (%s): drop the exception", p.name, i, o)
-			}
-			if d := readBackProblem(o); d != "" {
-				t.Errorf("%s case %d: %s", p.name, i, d)
-			}
-		}
-	}
+		return exceptionRun[alb.ServerGroupSpec]{spec: spec, local: local, code: o.code, readBack: readBackProblem(o), outcome: o}
+	})
 	// The exceptions are narrow: the same rules elsewhere are refused by
 	// both sides.
 	for name, spec := range map[string]alb.ServerGroupSpec{
