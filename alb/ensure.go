@@ -31,6 +31,31 @@ func EnsureCreated(f func(id string)) EnsureOption {
 	return func(c *ensureConfig) { c.created = f }
 }
 
+// ensureOptions applies the options of op on a resource family named
+// what (e.g. "server group"): none nil, waits valid, an EnsureID that
+// requireID accepts, and otherwise the spec's idempotency key (key), which
+// finds the resource again.
+func ensureOptions(op, what, key string, opts []EnsureOption, requireID func(op, id string) error) (ensureConfig, error) {
+	var cfg ensureConfig
+	for _, o := range opts {
+		if o == nil {
+			return cfg, &ArgumentError{Operation: op, Argument: "opts", Message: "a nil EnsureOption"}
+		}
+		o(&cfg)
+	}
+	if err := checkWaitOpts(op, cfg.wait); err != nil {
+		return cfg, err
+	}
+	if cfg.id != "" {
+		return cfg, requireID(op, cfg.id)
+	}
+	if key == "" {
+		return cfg, &ArgumentError{Operation: op, Argument: "spec.IdempotencyKey",
+			Message: "is required to find the " + what + " again (or name an existing one with EnsureID)"}
+	}
+	return cfg, nil
+}
+
 // ready tells cfg.created, if set, that id was created.
 func (c *ensureConfig) ready(id string) {
 	if c.created != nil {

@@ -52,14 +52,10 @@ var listenerPolls = kind[*Listener]{
 		if r == nil || r.Body == nil {
 			return nil, errors.New("the answer has no body")
 		}
-		out := make(map[string]*Listener, len(r.Body.Listeners))
-		for _, b := range r.Body.Listeners {
-			if b != nil {
-				l := listenerFromListSDK(b)
-				out[l.ID] = l
-			}
-		}
-		return out, nil
+		return byID(r.Body.Listeners, func(b *albsdk.ListListenersResponseBodyListeners) (string, *Listener) {
+			l := listenerFromListSDK(b)
+			return l.ID, l
+		}), nil
 	},
 }
 
@@ -593,29 +589,14 @@ func (l *Listeners) PlanEnsure(ctx context.Context, spec ListenerSpec, opts ...E
 }
 
 func (l *Listeners) planEnsure(ctx context.Context, op string, spec ListenerSpec, opts []EnsureOption) (*ListenerEnsurePlan, ensureConfig, error) {
-	var cfg ensureConfig
-	for _, o := range opts {
-		if o == nil {
-			return nil, cfg, &ArgumentError{Operation: op, Argument: "opts", Message: "a nil EnsureOption"}
-		}
-		o(&cfg)
-	}
-	if err := checkWaitOpts(op, cfg.wait); err != nil {
+	cfg, err := ensureOptions(op, "listener", spec.IdempotencyKey, opts, requireListenerID)
+	if err != nil {
 		return nil, cfg, err
-	}
-	if cfg.id != "" {
-		if err := requireListenerID(op, cfg.id); err != nil {
-			return nil, cfg, err
-		}
-	} else if spec.IdempotencyKey == "" {
-		return nil, cfg, &ArgumentError{Operation: op, Argument: "spec.IdempotencyKey",
-			Message: "is required to find the listener again (or name an existing one with EnsureID)"}
 	}
 	if err := spec.Validate(); err != nil {
 		return nil, cfg, err
 	}
 	var ls *Listener
-	var err error
 	if cfg.id != "" {
 		ls, err = l.get(ctx, cfg.id)
 	} else {

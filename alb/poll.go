@@ -108,15 +108,24 @@ var instanceKind = kind[*Instance]{
 		if r == nil || r.Body == nil {
 			return nil, errors.New("the answer has no body")
 		}
-		out := make(map[string]*Instance, len(r.Body.LoadBalancers))
-		for _, lb := range r.Body.LoadBalancers {
-			if lb != nil {
-				inst := instanceFromList(lb)
-				out[inst.ID] = inst
-			}
-		}
-		return out, nil
+		return byID(r.Body.LoadBalancers, func(lb *albsdk.ListLoadBalancersResponseBodyLoadBalancers) (string, *Instance) {
+			inst := instanceFromList(lb)
+			return inst.ID, inst
+		}), nil
 	},
+}
+
+// byID indexes the items of a List answer: id returns each one's ID and
+// value (nil items are skipped).
+func byID[B, T any](items []*B, id func(*B) (string, T)) map[string]T {
+	out := make(map[string]T, len(items))
+	for _, b := range items {
+		if b != nil {
+			k, v := id(b)
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // jobKind reads asynchronous jobs with ListAsynJobs (at most 10 IDs a call,
@@ -131,12 +140,8 @@ var jobKind = kind[*job]{
 		if r == nil || r.Body == nil {
 			return nil, errors.New("the answer has no body")
 		}
-		out := make(map[string]*job, len(r.Body.Jobs))
-		for _, j := range r.Body.Jobs {
-			if j != nil {
-				out[tea.StringValue(j.Id)] = &job{status: tea.StringValue(j.Status), code: tea.StringValue(j.ErrorCode), message: tea.StringValue(j.ErrorMessage)}
-			}
-		}
-		return out, nil
+		return byID(r.Body.Jobs, func(j *albsdk.ListAsynJobsResponseBodyJobs) (string, *job) {
+			return tea.StringValue(j.Id), &job{status: tea.StringValue(j.Status), code: tea.StringValue(j.ErrorCode), message: tea.StringValue(j.ErrorMessage)}
+		}), nil
 	},
 }

@@ -55,14 +55,10 @@ func rulePolls(dir routing.Direction) kind[*Rule] {
 			if r == nil || r.Body == nil {
 				return nil, errors.New("the answer has no body")
 			}
-			out := make(map[string]*Rule, len(r.Body.Rules))
-			for _, b := range r.Body.Rules {
-				if b != nil {
-					rule := ruleFromSDK(b)
-					out[rule.ID] = &rule
-				}
-			}
-			return out, nil
+			return byID(r.Body.Rules, func(b *albsdk.ListRulesResponseBodyRules) (string, *Rule) {
+				rule := ruleFromSDK(b)
+				return rule.ID, &rule
+			}), nil
 		},
 	}
 }

@@ -43,14 +43,10 @@ var securityPolicyPolls = kind[*SecurityPolicy]{
 		if r == nil || r.Body == nil {
 			return nil, errors.New("the answer has no body")
 		}
-		out := make(map[string]*SecurityPolicy, len(r.Body.SecurityPolicies))
-		for _, b := range r.Body.SecurityPolicies {
-			if b != nil {
-				p := securityPolicyFromSDK(b)
-				out[p.ID] = p
-			}
-		}
-		return out, nil
+		return byID(r.Body.SecurityPolicies, func(b *albsdk.ListSecurityPoliciesResponseBodySecurityPolicies) (string, *SecurityPolicy) {
+			p := securityPolicyFromSDK(b)
+			return p.ID, p
+		}), nil
 	},
 }
 
@@ -231,29 +227,14 @@ func (p *SecurityPolicies) PlanEnsure(ctx context.Context, spec SecurityPolicySp
 }
 
 func (p *SecurityPolicies) planEnsure(ctx context.Context, op string, spec SecurityPolicySpec, opts []EnsureOption) (*SecurityPolicyPlan, ensureConfig, error) {
-	var cfg ensureConfig
-	for _, o := range opts {
-		if o == nil {
-			return nil, cfg, &ArgumentError{Operation: op, Argument: "opts", Message: "a nil EnsureOption"}
-		}
-		o(&cfg)
-	}
-	if err := checkWaitOpts(op, cfg.wait); err != nil {
+	cfg, err := ensureOptions(op, "policy", spec.IdempotencyKey, opts, requirePolicyID)
+	if err != nil {
 		return nil, cfg, err
-	}
-	if cfg.id != "" {
-		if err := requirePolicyID(op, cfg.id); err != nil {
-			return nil, cfg, err
-		}
-	} else if spec.IdempotencyKey == "" {
-		return nil, cfg, &ArgumentError{Operation: op, Argument: "spec.IdempotencyKey",
-			Message: "is required to find the policy again (or name an existing one with EnsureID)"}
 	}
 	if err := spec.Validate(); err != nil {
 		return nil, cfg, err
 	}
 	var sp *SecurityPolicy
-	var err error
 	if cfg.id != "" {
 		sp, err = p.c.spPolls.get(ctx, cfg.id)
 	} else if sp, err = p.FindByToken(ctx, spec.IdempotencyKey); isNotFound(err) {

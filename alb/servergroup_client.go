@@ -52,14 +52,10 @@ var serverGroupPolls = kind[*ServerGroup]{
 		if r == nil || r.Body == nil {
 			return nil, errors.New("the answer has no body")
 		}
-		out := make(map[string]*ServerGroup, len(r.Body.ServerGroups))
-		for _, b := range r.Body.ServerGroups {
-			if b != nil {
-				g := serverGroupFromSDK(b)
-				out[g.ID] = g
-			}
-		}
-		return out, nil
+		return byID(r.Body.ServerGroups, func(b *albsdk.ListServerGroupsResponseBodyServerGroups) (string, *ServerGroup) {
+			g := serverGroupFromSDK(b)
+			return g.ID, g
+		}), nil
 	},
 }
 

@@ -67,29 +67,14 @@ func (g *ServerGroups) PlanEnsure(ctx context.Context, spec ServerGroupSpec, opt
 }
 
 func (g *ServerGroups) planEnsure(ctx context.Context, op string, spec ServerGroupSpec, opts []EnsureOption) (*ServerGroupPlan, ensureConfig, error) {
-	var cfg ensureConfig
-	for _, o := range opts {
-		if o == nil {
-			return nil, cfg, &ArgumentError{Operation: op, Argument: "opts", Message: "a nil EnsureOption"}
-		}
-		o(&cfg)
-	}
-	if err := checkWaitOpts(op, cfg.wait); err != nil {
+	cfg, err := ensureOptions(op, "server group", spec.IdempotencyKey, opts, requireGroupID)
+	if err != nil {
 		return nil, cfg, err
-	}
-	if cfg.id != "" {
-		if err := requireGroupID(op, cfg.id); err != nil {
-			return nil, cfg, err
-		}
-	} else if spec.IdempotencyKey == "" {
-		return nil, cfg, &ArgumentError{Operation: op, Argument: "spec.IdempotencyKey",
-			Message: "is required to find the server group again (or name an existing one with EnsureID)"}
 	}
 	if err := spec.Validate(); err != nil {
 		return nil, cfg, err
 	}
 	var sg *ServerGroup
-	var err error
 	if cfg.id != "" {
 		sg, err = g.Get(ctx, cfg.id)
 	} else {
