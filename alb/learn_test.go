@@ -261,3 +261,33 @@ func TestChangeWithoutHistoryBorrowsOtherChanges(t *testing.T) {
 		t.Errorf("create window starts at %s, want its own 100s", s.start)
 	}
 }
+
+// Without history, a wait that starts while others share the polls (a
+// fleet's first wave) polls first after a quarter of MinDelay (jittered up
+// to 1.2 times that); alone, after MinDelay. With history, the crowd
+// changes nothing.
+func TestCrowdWithoutHistoryPollsFirstSooner(t *testing.T) {
+	l := newLearner()
+	w := WaitOptions{MinDelay: time.Second, MaxDelay: 30 * time.Second, FallbackDelay: 5 * time.Second, MaxWait: 15 * time.Minute}
+	for _, tc := range []struct {
+		crowd int
+		r     float64
+		want  time.Duration
+	}{
+		{1, 0, time.Second}, {1, 0.5, 1100 * time.Millisecond},
+		{2, 0, 250 * time.Millisecond}, {40, 0.5, 275 * time.Millisecond}, {40, 0.999, 299950 * time.Microsecond},
+	} {
+		s := l.schedule("create/Active", w)
+		s.rnd = func() float64 { return tc.r }
+		s.crowd = func() int { return tc.crowd }
+		if d := s.initial(w.MaxWait); d != tc.want {
+			t.Errorf("crowd %d, rnd %v: first poll after %s, want %s", tc.crowd, tc.r, d, tc.want)
+		}
+	}
+	l.record("create/Active", 100*time.Second, true)
+	s := l.schedule("create/Active", w)
+	s.crowd = func() int { return 40 }
+	if d := s.initial(w.MaxWait); d < 20*time.Second {
+		t.Errorf("with history, a crowd polled first after %s, want the learned sparse step", d)
+	}
+}

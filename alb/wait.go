@@ -18,7 +18,8 @@ import (
 // MinDelay and MaxDelay (see the package documentation); a configuration
 // change without history of its own uses that of the other changes.
 // Without history, a wait that starts with its write polls first after
-// MinDelay to 1.2 times it (so that a fleet's polls spread), a wait on a
+// MinDelay to 1.2 times it (so that a fleet's polls spread; a quarter of
+// that while other waits of the Client share the polls), a wait on a
 // transition of unknown start (WaitUntilActive) polls at once, and both then
 // poll every MinDelay until FallbackDelay has passed, then every
 // FallbackDelay. Waits
@@ -186,9 +187,8 @@ func poll[T any](c *Client, ctx context.Context, s waitSpec, w WaitOptions, get 
 	}
 	sched := c.learn.schedule(learnKind(s), w) // the waiter that learns (learn.go)
 	sched.crowd = s.crowd
-	get = wrapFirst(c.clock, sched.initial(w.MaxWait), get)
 	o := waiter.Options{
-		MinDelay: w.MinDelay, MaxDelay: sched.maxDelay(), MaxWait: w.MaxWait, Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(),
+		MinDelay: w.MinDelay, MaxDelay: sched.maxDelay(), MaxWait: w.MaxWait, Initial: sched.initial(w.MaxWait), Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(),
 		OnPoll: func(p waiter.Poll) {
 			polls = p.Attempt
 			sched.saw(p)

@@ -52,6 +52,10 @@ type Options struct {
 	MinDelay time.Duration // first delay between polls
 	MaxDelay time.Duration // longest delay between polls
 	MaxWait  time.Duration // bound on the whole wait
+	// Initial is the delay before the first poll (0: at once). It is not
+	// part of the first poll's time: the second poll starts at least
+	// MinDelay after the first one began, whatever the first delay.
+	Initial time.Duration
 	// Clock is the time source; nil means the wall clock.
 	Clock clock.Clock
 	// Rand returns values in [0,1) for the jitter; nil means math/rand/v2.
@@ -122,6 +126,14 @@ func Wait[T any](ctx context.Context, o Options, get func(ctx context.Context) (
 	defer cancel()
 	var last T
 	var lastErr error // error of the last poll the bound did not cut
+	if o.Initial > 0 {
+		if serr := clk.Sleep(wctx, o.Initial); serr != nil || clock.Passed(wctx, clk) {
+			if ctx.Err() != nil {
+				return last, &CanceledError{Waited: clk.Now().Sub(start), Err: ctx.Err()}
+			}
+			return last, &TimeoutError{Waited: clk.Now().Sub(start)}
+		}
+	}
 	for attempt := 1; ; attempt++ {
 		began := clk.Now()
 		v, err := get(wctx)

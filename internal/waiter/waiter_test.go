@@ -191,3 +191,48 @@ func TestDelayPollsStartMinDelayApart(t *testing.T) {
 		t.Fatalf("polls started at %s with a Delay of 0, want 1s apart", got)
 	}
 }
+
+// The first delay (Options.Initial) is not part of the first poll's time:
+// a grid point just after the first poll is pushed to MinDelay after it
+// (and the grid's next points with it).
+// (Slept inside the first poll, it let a schedule poll twice within 36 ms:
+// a first poll at 1.043 s, jittered, then the grid's 1.079 s.)
+func TestInitialDelayIsNotThePollsTime(t *testing.T) {
+	c := &fakeClock{now: time.Unix(0, 0)}
+	o := opts(c)
+	start := c.Now()
+	o.Initial = 1043 * time.Millisecond
+	o.Delay = func(_ int, elapsed, _ time.Duration) time.Duration {
+		// The grid of 1 s shifted by 79 ms.
+		const phase = 79 * time.Millisecond
+		return (elapsed-phase)/time.Second*time.Second + time.Second + phase - elapsed
+	}
+	var starts []time.Duration
+	_, err := waiter.Wait(context.Background(), o, func(context.Context) (int, error) {
+		starts = append(starts, c.Now().Sub(start))
+		return len(starts), nil
+	}, func(v int, _ error) (waiter.Verdict, error) {
+		if v == 3 {
+			return waiter.Success, nil
+		}
+		return waiter.Continue, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(starts); got != "[1.043s 2.043s 3.043s]" {
+		t.Fatalf("polls started at %s, want the first after the initial delay, then MinDelay apart on the grid", got)
+	}
+	// A wait whose bound passes during the first delay times out without a
+	// poll.
+	c2 := &fakeClock{now: time.Unix(0, 0)}
+	o2 := opts(c2)
+	o2.Initial, o2.MaxWait = 2*time.Second, time.Second
+	polls := 0
+	_, err = waiter.Wait(context.Background(), o2, func(context.Context) (int, error) { polls++; return 0, nil },
+		func(int, error) (waiter.Verdict, error) { return waiter.Continue, nil })
+	var te *waiter.TimeoutError
+	if !errors.As(err, &te) || polls != 0 {
+		t.Fatalf("bound within the first delay: %v after %d polls, want a *TimeoutError and no poll", err, polls)
+	}
+}

@@ -1,0 +1,50 @@
+package alb_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/albkit/albkit/alb"
+	"github.com/albkit/albkit/alb/albtest"
+)
+
+// TestReleaseLearnsItsDuration: a release ends on a not-found answer, and
+// that poll teaches the Client how long a release takes, as a create's
+// Active does. The first release has no history (polls every MinDelay);
+// the second polls first near the learned end, not after MinDelay again.
+// (A wait that ended on an error taught nothing, so every release of a
+// fleet polled on the fallback: the last lifecycle of the fleet benchmark
+// learned of its release a second late.)
+func TestReleaseLearnsItsDuration(t *testing.T) {
+	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
+	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithTransition(albtest.PhaseDeleting, albtest.AfterDuration(4500*time.Millisecond)))
+	defer srv.Close()
+	var mu sync.Mutex
+	polls := map[string][]time.Duration{} // release polls by instance, elapsed
+	c := testClient(t, srv, alb.WithObserver(func(e alb.Event) {
+		if e.Kind == alb.EventPoll && e.Operation == "release" {
+			mu.Lock()
+			polls[e.ID] = append(polls[e.ID], e.Elapsed)
+			t.Logf("%s %s %v %v", e.ID, e.Status, e.Elapsed, e.Err)
+			mu.Unlock()
+		}
+	}))
+	ctx := context.Background()
+	first, second := mustActive(t, c, basicSpec()), mustActive(t, c, basicSpec().WithName("second"))
+	for _, id := range []string{first.ID, second.ID} {
+		if _, err := c.Release(ctx, id, alb.ReleaseOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	p1, p2 := polls[first.ID], polls[second.ID]
+	if len(p1) < 4 || p1[0] > 1500*time.Millisecond {
+		t.Fatalf("first release polled at %v: want the fallback (first after about MinDelay, then every MinDelay until gone at 4.5 s)", p1)
+	}
+	if len(p2) == 0 || p2[0] < 3*time.Second || len(p2) >= len(p1) {
+		t.Errorf("second release polled at %v (the first at %v): want its first poll near the learned 4.5 s, not after MinDelay", p2, p1)
+	}
+}
