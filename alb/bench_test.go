@@ -1,6 +1,7 @@
 package alb_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -261,12 +262,32 @@ func runFleet(srv *albtest.Server, clk *scaledClock, n int, life func(ctx contex
 				fmt.Printf("%-28s %v\n", a, h)
 			}
 			var thrAt []string
+			thrAction := cmp.Or(os.Getenv("ALBKIT_FLEET_DEBUG_ACTION"), "CreateLoadBalancer")
 			for _, r := range srv.Requests() {
-				if r.Code == "Throttling.User" && r.Action == "CreateLoadBalancer" {
+				if r.Code == "Throttling.User" && r.Action == thrAction {
 					thrAt = append(thrAt, fmt.Sprintf("%.2f", r.Time.Sub(start).Seconds()))
 				}
 			}
-			fmt.Println("create throttles at", thrAt)
+			fmt.Println(thrAction, "throttles at", thrAt)
+			// Each write stage's lag behind the create limit's schedule (the
+			// k-th success of a stage at 10/s after a burst of 10).
+			for _, a := range []string{"CreateLoadBalancer", "EnableDeletionProtection", "DisableDeletionProtection", "DeleteLoadBalancer"} {
+				k := 0
+				var lags []string
+				var first time.Duration
+				for _, r := range srv.Requests() {
+					if r.Code == "" && r.Action == a {
+						k++
+						if k == 1 {
+							first = r.Time.Sub(start)
+						}
+						if k%25 == 0 || k == 300 {
+							lags = append(lags, fmt.Sprintf("%d:%.2f", k, r.Time.Sub(start).Seconds()-float64(k-10)/10))
+						}
+					}
+				}
+				fmt.Printf("LAG %s first=%.2f %v\n", a, first.Seconds(), lags)
+			}
 			if os.Getenv("ALBKIT_FLEET_DEBUG_EARLY") != "" {
 				var early []string
 				for _, r := range srv.Requests() {
