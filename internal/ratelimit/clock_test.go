@@ -112,8 +112,10 @@ func (c *fakeClock) waitSleepers(t *testing.T, n int) {
 }
 
 // simClock is a discrete-event clock for simulations: goroutines started with
-// Go run on it; when every one of them is asleep, the time jumps to the
-// earliest wake-up. The time stands still until Wait is called, so that all
+// Go run on it, one at a time; when every one of them is asleep, the time
+// jumps to the earliest wake-up and that sleeper runs (sleepers due at the
+// same instant run one after another, in the order they went to sleep), so
+// a simulation is deterministic. The time stands still until Wait is called, so that all
 // the goroutines started before it begin at the same instant. Blocking on anything but Sleep (other than briefly on a
 // mutex) would stall it, so simulated goroutines only compute and Sleep.
 type simClock struct {
@@ -137,10 +139,16 @@ func (c *simClock) Now() time.Time {
 
 // Go runs f on the clock.
 func (c *simClock) Go(f func()) {
+	// f starts as a sleeper due now: it runs when the clock gets to it,
+	// alone, in the order of the calls of Go.
 	c.mu.Lock()
-	c.active++
+	c.seq++
+	s := &simSleeper{until: c.now, seq: c.seq, ch: make(chan struct{})}
+	heap.Push(&c.q, s)
+	c.stepLocked()
 	c.mu.Unlock()
 	go func() {
+		<-s.ch
 		defer func() {
 			c.mu.Lock()
 			c.active--
@@ -185,12 +193,12 @@ func (c *simClock) stepLocked() {
 		close(c.done)
 		return
 	}
-	c.now = c.q[0].until
-	for len(c.q) > 0 && !c.q[0].until.After(c.now) {
-		s := heap.Pop(&c.q).(*simSleeper)
-		c.active++
-		close(s.ch)
-	}
+	// One goroutine at a time, in the order of their wake-ups (and of
+	// their sleeps for equal ones): the simulation is deterministic.
+	s := heap.Pop(&c.q).(*simSleeper)
+	c.now = s.until
+	c.active++
+	close(s.ch)
 }
 
 type simSleeper struct {
