@@ -113,14 +113,16 @@
 // keeps every cut (aws-sdk-go-v2's behaviour).
 //
 // Measured in the simulation (background_sim_test.go: 3 simulated minutes,
-// figures after 30 s): 100 pollers at 10%, 30% and 50% random throttling are
-// served 65–94 requests a second of a demand of about 100 over six seeds
-// each, 83–94 but for one (2.6 with [WithoutUndo]); with a 50/s limit plus 10% random, 28–37 a
-// second (of the 45 the service accepts), 14–17% throttled; the self-caused
-// cases below keep their figures. Two clients with limiters of their own
-// sharing one limit sometimes undo cuts they would better keep: 1–35%
-// throttled, mostly under 15%, against 1–5% with [WithoutUndo] (one limiter
-// shared among them avoids it). A caller that follows the service's retry-after hints one
+// figures after 30 s; the simulations are deterministic): 100 pollers at
+// 10%, 30% and 50% random throttling are served 87–94 requests a second of
+// a demand of about 100 over six seeds each (2.6 with [WithoutUndo]); over
+// 30 seeds each, at least 80, 89 and 63 a second, the longest wait for a
+// poll at most 20 s, 32 s and 72 s (in nine runs of ten at most 11 s, 21 s
+// and 36 s); with a 50/s limit plus 10% random, 39–42 a second (of the 45
+// the service accepts), 18–20% throttled; the self-caused cases below keep
+// their figures. Two clients with limiters of their own sharing one limit
+// sometimes undo cuts they would better keep: 1–6% throttled, against 1–5%
+// with [WithoutUndo] (one limiter shared among them avoids it). A caller that follows the service's retry-after hints one
 // call at a time sees every first attempt throttled whatever its rate, and
 // the judgement undoes the cut: the hints pace it instead.
 //
