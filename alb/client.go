@@ -78,6 +78,10 @@ type Client struct {
 	// (poll.go).
 	lbPolls  *poller[*Instance]
 	jobPolls *poller[*job]
+	// reads keeps this Client's complete reads of instances, and
+	// resourceJobs reads their jobs, for release plans (readreuse.go).
+	reads        reads
+	resourceJobs *poller[[]resourceJob]
 	// maxElapsed bounds one call with its retries (RetryPolicy.MaxElapsed
 	// with its default; 0: none).
 	maxElapsed time.Duration
@@ -563,6 +567,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.tel = newTelemetry(cfg.telemetry.tracerProvider, cfg.telemetry.meterProvider, cfg.region)
 	c.facts = flight.New[string, any](c.clock.Now)
 	c.lbPolls, c.jobPolls = newPoller(c, instanceKind), newPoller(c, jobKind)
+	c.resourceJobs = newPoller(c, resourceJobsKind(c.clock))
 	c.sgPolls = newPoller(c, serverGroupPolls)
 	c.lsnPolls = newPoller(c, listenerPolls)
 	c.spPolls = newPoller(c, securityPolicyPolls)

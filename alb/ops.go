@@ -70,7 +70,9 @@ func (c *Client) Get(ctx context.Context, id string) (_ *Instance, err error) {
 	if body == nil {
 		return nil, &NetworkError{Operation: "GetLoadBalancerAttribute", Err: errors.New("the answer has no body")}
 	}
-	return instanceFromAttribute(body), nil
+	inst := instanceFromAttribute(body)
+	c.reads.keep(inst, c.clock.Now())
+	return inst, nil
 }
 
 // ListFilter selects instances for [Client.List]. Empty fields do not

@@ -166,6 +166,13 @@ var managedTagPrefixes = []string{"ack.aliyun.com", "ingress.k8s.alibaba/", "alb
 // finding ([RuleDomainStillResolves]). Every EIP released with the
 // instance is listed with its origin; a user's own EIP is a finding
 // ([RuleUserEIPReleased]) the caller must acknowledge.
+//
+// The instance's zones and EIPs come from GetLoadBalancerAttribute, or,
+// when this Client read the instance completely in the last 10 minutes
+// (Create's Wait does), from that read, provided the instance's jobs
+// (ListAsynJobs) show no change since that could have moved its addresses;
+// the rest of the instance is read fresh (ListLoadBalancers). Both reads
+// are shared with the Client's other plans and waits of the moment.
 func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) (_ *ReleasePlan, err error) {
 	ctx, tel := c.read(ctx, "PlanRelease", id)
 	defer tel.end(&err)
@@ -173,7 +180,7 @@ func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) 
 	if err := requireID("PlanRelease", "id", id); err != nil {
 		return nil, err
 	}
-	inst, err := c.Get(ctx, id)
+	inst, err := c.planRead(ctx, id) // a complete read, or the last one reused (readreuse.go)
 	if instanceGone(err) {
 		return &ReleasePlan{ID: id}, nil
 	}
@@ -578,6 +585,7 @@ func (o *ReleaseOperation) fail(ctx context.Context, err error) error {
 // released records a successful release and confirms the EIPs.
 func (o *ReleaseOperation) released(ctx context.Context) {
 	o.addEffect(SideEffect{Kind: SideEffectInstanceReleased, ResourceID: o.id, Detail: "instance released"})
+	o.c.reads.forget(o.id)
 	o.c.confirmEIPsReleased(ctx, o)
 	o.c.log.LogAttrs(ctx, slog.LevelInfo, "alb: instance released", slog.String("id", o.id), slog.String("job_id", o.JobID()))
 	o.finish(nil)
