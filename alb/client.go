@@ -24,6 +24,7 @@ import (
 	"github.com/albkit/albkit/internal/clock"
 	"github.com/albkit/albkit/internal/cloudapi"
 	"github.com/albkit/albkit/internal/flight"
+	"github.com/albkit/albkit/internal/ratelimit"
 	"github.com/albkit/albkit/internal/retry"
 	"github.com/albkit/albkit/internal/transport"
 	"github.com/albkit/albkit/network"
@@ -782,6 +783,11 @@ func (c *Client) do(ctx context.Context, action string, idempotent bool, fn func
 		c.tel.endAttempt(ctx, span, action, err, throttled, &hint)
 		if c.limiter != nil {
 			c.limiter.l.Observe(action, throttled)
+			if p, ok := c.limiter.l.(ratelimit.Pauser); ok && throttled && ae.RetryAfter > 0 {
+				// The service's own retry delay holds the whole action,
+				// not only this call's retry (internal/ratelimit).
+				p.Pause(action, ae.RetryAfter)
+			}
 			c.tel.limiterRate(ctx, action, c.limiter)
 		}
 		if err != nil && last != nil && ctx.Err() != nil {

@@ -35,6 +35,10 @@ const (
 	// (sleeping longer, up to half the predicted wait, was measured to leave
 	// the service idle after increases: 58% of R instead of 99%).
 	MaxSleepSlice = time.Second
+	// MaxPause bounds the pause of [Adaptive.Pause]: a longer retry delay
+	// (a quota, say) is for the retry policy of the request it came with to
+	// honour, not a reason to hold every request of the class.
+	MaxPause = 5 * time.Second
 	// MaxEpisode bounds how long after a cut further throttles may count as
 	// the same episode (see the package documentation).
 	MaxEpisode = 2 * time.Second
@@ -242,6 +246,7 @@ type classState struct {
 	started   time.Time // when the class was first seen
 	measuring bool      // a measuring bucket has ended since started
 	slowStart float64   // requests that may await answers while not enabled; <= 0 no bound
+	pausedTil time.Time // no request before this while not enabled (Pause)
 
 	sent       uint64    // requests Wait let through
 	observed   uint64    // outcomes observed
@@ -340,11 +345,16 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	s := a.state(class)
 	clock := a.cfg.clock
 	s.mu.Lock()
-	for !s.enabled && s.slowStart > 0 && float64(s.sent-min(s.observed, s.sent)) >= s.slowStart {
-		// Slow start: wait for an answer (or for limiting to switch on),
-		// looking again every slowStartPoll on the limiter's clock.
+	for !s.enabled && (s.slowStart > 0 && float64(s.sent-min(s.observed, s.sent)) >= s.slowStart || clock.Now().Before(s.pausedTil)) {
+		// Slow start: wait for an answer (or for limiting to switch on, or
+		// the end of a pause), looking again every slowStartPoll on the
+		// limiter's clock.
+		nap := slowStartPoll
+		if left := s.pausedTil.Sub(clock.Now()); left > 0 {
+			nap = min(left, MaxSleepSlice)
+		}
 		s.mu.Unlock()
-		if err := clock.Sleep(ctx, slowStartPoll); err != nil {
+		if err := clock.Sleep(ctx, nap); err != nil {
 			return &WaitError{Class: class, Err: err}
 		}
 		s.mu.Lock()
@@ -397,6 +407,37 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 			return &WaitError{Class: class, Waited: now.Sub(start), Err: err}
 		}
 	}
+}
+
+// Pause tells the limiter that the service, in its answer to a throttled
+// request of class, asked to wait d before the next one (its retry delay:
+// the time until its own bucket has a token again). No request of the class
+// goes before then, not only that one's retry: a limited class's bucket is
+// debited by d's worth of tokens; a class not limited yet holds its
+// requests until then, and its slow start starts again from one request
+// (the service's bucket is empty: a window's worth sent at once would all
+// be throttled). Call it after Observe. d <= 0 does nothing; a longer d
+// than MaxPause holds the class MaxPause.
+func (a *Adaptive) Pause(class string, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	d = min(d, MaxPause)
+	s := a.state(class)
+	now := a.cfg.clock.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.enabled {
+		if til := now.Add(d); til.After(s.pausedTil) {
+			s.pausedTil = til
+		}
+		if s.slowStart > 0 {
+			s.slowStart = 1
+		}
+		return
+	}
+	s.refill(now)
+	s.released = math.Min(s.released, s.next-s.fill*d.Seconds())
 }
 
 // giveUp withdraws w's ticket: every later ticket moves one place forward,

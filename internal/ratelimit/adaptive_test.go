@@ -661,3 +661,72 @@ func TestAdaptiveColdThrottleCutsFromAcceptedRate(t *testing.T) {
 		t.Fatalf("half throttled: %+v, want the rate at half the %d answers a second", st, minEvidence)
 	}
 }
+
+// Pause holds every request of the class for the service's retry delay,
+// not only the throttled one's retry: a limited class's next send slot moves
+// by d; a class not limited yet holds its requests until d has passed and
+// then starts its slow start again from one request. d is capped at
+// MaxPause.
+func TestAdaptivePauseHoldsTheClass(t *testing.T) {
+	ctx := context.Background()
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c), WithInitialRate(10))
+	for range 10 { // the bucket's 10 tokens
+		if err := l.Wait(ctx, "w"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := c.Now()
+	l.Observe("w", true)
+	l.Pause("w", 500*time.Millisecond)
+	if err := l.Wait(ctx, "w"); err != nil {
+		t.Fatal(err)
+	}
+	// No cut (too few answers yet): the pause, then one slot at 10/s.
+	if got, want := c.Now().Sub(start), 600*time.Millisecond; got < want-time.Millisecond || got > want+10*time.Millisecond {
+		t.Errorf("limited: the next request went after %s, want %s (the pause, then a slot)", got, want)
+	}
+
+	cold := NewAdaptive(WithClock(c))
+	for range 3 {
+		if err := cold.Wait(ctx, "w"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cold.Observe("w", false)
+	cold.Observe("w", false)
+	start = c.Now()
+	cold.Observe("w", true) // not a cut yet: too few answers
+	cold.Pause("w", 300*time.Millisecond)
+	if err := cold.Wait(ctx, "w"); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Now().Sub(start); got < 300*time.Millisecond || got > 310*time.Millisecond {
+		t.Errorf("not limited: the next request went after %s, want the pause's 300ms", got)
+	}
+	if st := cold.Stats("w"); st.Enabled {
+		t.Errorf("a pause switched limiting on: %+v", st)
+	}
+	// Slow start again from one request: the second waits for an answer.
+	done := make(chan error, 1)
+	go func() { done <- cold.Wait(ctx, "w") }()
+	select {
+	case err := <-done:
+		t.Fatalf("a second request went before the first one's answer after the pause: %v", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	cold.Observe("w", false)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+
+	capped := NewAdaptive(WithClock(c))
+	start = c.Now()
+	capped.Pause("w", time.Hour)
+	if err := capped.Wait(ctx, "w"); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Now().Sub(start); got < MaxPause || got > MaxPause+10*time.Millisecond {
+		t.Errorf("a pause of an hour held the class %s, want MaxPause", got)
+	}
+}

@@ -22,6 +22,13 @@ type Limiter interface {
 	Observe(class string, throttled bool)
 }
 
+// Pauser is implemented by limiters that take the service's retry delay
+// into account ([Adaptive]): after Observe for a throttled request whose
+// answer asked to wait d before retrying, a client calls Pause(class, d).
+type Pauser interface {
+	Pause(class string, d time.Duration)
+}
+
 // WaitError is the error Wait returns when it gives up before a request of
 // Class could be sent. Err is the context's error: context.Canceled, or
 // context.DeadlineExceeded (also when the predicted wait would outlast the
@@ -50,6 +57,7 @@ func (e *WaitError) Error() string {
 func (e *WaitError) Unwrap() error { return e.Err }
 
 var (
+	_ Pauser  = (*Adaptive)(nil)
 	_ Limiter = (*Adaptive)(nil)
 	_ Limiter = (*Fixed)(nil)
 	_ Limiter = none{}
