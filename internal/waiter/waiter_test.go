@@ -148,19 +148,35 @@ func TestHintScheduleAndEvents(t *testing.T) {
 // take 300 ms each polls at 0, 1, 2, 3 s, not 0, 1.3, 2.6, 3.9 s; a Delay
 // that asks for less than MinDelay less the poll's time gets that much.
 func TestDelayPollsStartMinDelayApart(t *testing.T) {
-	c := &fakeClock{now: time.Unix(0, 0)}
-	o := opts(c)
-	start := c.Now()
-	o.Delay = func(_ int, elapsed, _ time.Duration) time.Duration {
+	grid := func(_ int, elapsed, _ time.Duration) time.Duration {
 		return (elapsed/time.Second+1)*time.Second - elapsed // the grid of 1 s
 	}
+	if got := pollStarts(t, 0, grid, 300*time.Millisecond, 4); got != "[0s 1s 2s 3s]" {
+		t.Fatalf("polls started at %s, want on the grid", got)
+	}
+	// A Delay of 0 still keeps the polls MinDelay apart.
+	zero := func(int, time.Duration, time.Duration) time.Duration { return 0 }
+	if got := pollStarts(t, 0, zero, 300*time.Millisecond, 3); got != "[0s 1s 2s]" {
+		t.Fatalf("polls started at %s with a Delay of 0, want 1s apart", got)
+	}
+}
+
+// pollStarts waits with opts, the first delay initial and the schedule
+// delay, each poll taking took, until the n-th poll succeeds, and returns
+// the polls' start times since the wait began.
+func pollStarts(t *testing.T, initial time.Duration, delay func(int, time.Duration, time.Duration) time.Duration, took time.Duration, n int) string {
+	t.Helper()
+	c := &fakeClock{now: time.Unix(0, 0)}
+	o := opts(c)
+	o.Initial, o.Delay = initial, delay
+	start := c.Now()
 	var starts []time.Duration
 	_, err := waiter.Wait(context.Background(), o, func(context.Context) (int, error) {
 		starts = append(starts, c.Now().Sub(start))
-		_ = c.Sleep(context.Background(), 300*time.Millisecond) // the poll's round trip
+		_ = c.Sleep(context.Background(), took) // the poll's round trip
 		return len(starts), nil
 	}, func(v int, _ error) (waiter.Verdict, error) {
-		if v == 4 {
+		if v == n {
 			return waiter.Success, nil
 		}
 		return waiter.Continue, nil
@@ -168,28 +184,7 @@ func TestDelayPollsStartMinDelayApart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := fmt.Sprint(starts); got != "[0s 1s 2s 3s]" {
-		t.Fatalf("polls started at %s, want on the grid", got)
-	}
-	// A Delay of 0 still keeps the polls MinDelay apart.
-	c2 := &fakeClock{now: time.Unix(0, 0)}
-	o2 := opts(c2)
-	o2.Delay = func(int, time.Duration, time.Duration) time.Duration { return 0 }
-	starts = nil
-	start = c2.Now()
-	_, _ = waiter.Wait(context.Background(), o2, func(context.Context) (int, error) {
-		starts = append(starts, c2.Now().Sub(start))
-		_ = c2.Sleep(context.Background(), 300*time.Millisecond)
-		return len(starts), nil
-	}, func(v int, _ error) (waiter.Verdict, error) {
-		if v == 3 {
-			return waiter.Success, nil
-		}
-		return waiter.Continue, nil
-	})
-	if got := fmt.Sprint(starts); got != "[0s 1s 2s]" {
-		t.Fatalf("polls started at %s with a Delay of 0, want 1s apart", got)
-	}
+	return fmt.Sprint(starts)
 }
 
 // The first delay (Options.Initial) is not part of the first poll's time:
@@ -198,29 +193,12 @@ func TestDelayPollsStartMinDelayApart(t *testing.T) {
 // (Slept inside the first poll, it let a schedule poll twice within 36 ms:
 // a first poll at 1.043 s, jittered, then the grid's 1.079 s.)
 func TestInitialDelayIsNotThePollsTime(t *testing.T) {
-	c := &fakeClock{now: time.Unix(0, 0)}
-	o := opts(c)
-	start := c.Now()
-	o.Initial = 1043 * time.Millisecond
-	o.Delay = func(_ int, elapsed, _ time.Duration) time.Duration {
+	shifted := func(_ int, elapsed, _ time.Duration) time.Duration {
 		// The grid of 1 s shifted by 79 ms.
 		const phase = 79 * time.Millisecond
 		return (elapsed-phase)/time.Second*time.Second + time.Second + phase - elapsed
 	}
-	var starts []time.Duration
-	_, err := waiter.Wait(context.Background(), o, func(context.Context) (int, error) {
-		starts = append(starts, c.Now().Sub(start))
-		return len(starts), nil
-	}, func(v int, _ error) (waiter.Verdict, error) {
-		if v == 3 {
-			return waiter.Success, nil
-		}
-		return waiter.Continue, nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := fmt.Sprint(starts); got != "[1.043s 2.043s 3.043s]" {
+	if got := pollStarts(t, 1043*time.Millisecond, shifted, 0, 3); got != "[1.043s 2.043s 3.043s]" {
 		t.Fatalf("polls started at %s, want the first after the initial delay, then MinDelay apart on the grid", got)
 	}
 	// A wait whose bound passes during the first delay times out without a
@@ -229,7 +207,7 @@ func TestInitialDelayIsNotThePollsTime(t *testing.T) {
 	o2 := opts(c2)
 	o2.Initial, o2.MaxWait = 2*time.Second, time.Second
 	polls := 0
-	_, err = waiter.Wait(context.Background(), o2, func(context.Context) (int, error) { polls++; return 0, nil },
+	_, err := waiter.Wait(context.Background(), o2, func(context.Context) (int, error) { polls++; return 0, nil },
 		func(int, error) (waiter.Verdict, error) { return waiter.Continue, nil })
 	var te *waiter.TimeoutError
 	if !errors.As(err, &te) || polls != 0 {
