@@ -687,7 +687,8 @@ func TestAdaptivePauseHoldsTheClass(t *testing.T) {
 		t.Errorf("limited: the next request went after %s, want %s (the pause, then a slot)", got, want)
 	}
 
-	cold := NewAdaptive(WithClock(c))
+	cc := newFakeClock(false)
+	cold := NewAdaptive(WithClock(cc))
 	for range 3 {
 		if err := cold.Wait(ctx, "w"); err != nil {
 			t.Fatal(err)
@@ -695,27 +696,37 @@ func TestAdaptivePauseHoldsTheClass(t *testing.T) {
 	}
 	cold.Observe("w", false)
 	cold.Observe("w", false)
-	start = c.Now()
+	start = cc.Now()
 	cold.Observe("w", true) // not a cut yet: too few answers
 	cold.Pause("w", 300*time.Millisecond)
-	if err := cold.Wait(ctx, "w"); err != nil {
+	done := make(chan error, 1)
+	go func() { done <- cold.Wait(ctx, "w") }()
+	cc.waitSleepers(t, 1)
+	select {
+	case err := <-done:
+		t.Fatalf("not limited: a request went during the pause: %v", err)
+	default:
+	}
+	cc.Advance(300 * time.Millisecond)
+	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Now().Sub(start); got < 300*time.Millisecond || got > 310*time.Millisecond {
+	if got := cc.Now().Sub(start); got != 300*time.Millisecond {
 		t.Errorf("not limited: the next request went after %s, want the pause's 300ms", got)
 	}
 	if st := cold.Stats("w"); st.Enabled {
 		t.Errorf("a pause switched limiting on: %+v", st)
 	}
 	// Slow start again from one request: the second waits for an answer.
-	done := make(chan error, 1)
 	go func() { done <- cold.Wait(ctx, "w") }()
+	cc.waitSleepers(t, 1)
 	select {
 	case err := <-done:
 		t.Fatalf("a second request went before the first one's answer after the pause: %v", err)
-	case <-time.After(20 * time.Millisecond):
+	default:
 	}
 	cold.Observe("w", false)
+	cc.Advance(slowStartPoll)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
