@@ -66,7 +66,9 @@ type AdaptiveOptions struct {
 // their answers, one more per answer); the rate is then cut multiplicatively (to 0.7 of the rate that was
 // throttled) and probed back up along a CUBIC curve, never below MinRate.
 // Throttled calls are retried through it, so they queue for send slots
-// instead of all retrying in the same window.
+// instead of all retrying in the same window; the retry delay a throttle's
+// answer carries holds every call of the action until it has passed, not
+// only the throttled call's retry.
 //
 // Not every throttle is caused by the client's rate: other tools on the
 // same account, a busy region or a fault throttle a share of calls whatever
