@@ -714,6 +714,25 @@ func retryable(err error) bool {
 	return errors.Is(err, ErrNetwork) || errors.Is(err, ErrRetryBudgetExhausted)
 }
 
+// answer makes one read of action with call and returns its answer's
+// body: send makes the request, body takes the body out of the response
+// (the SDK's GetBody). A successful answer without a body is a
+// *NetworkError.
+func answer[R, B any](c *Client, ctx context.Context, action string, send func(ctx context.Context, sdk *albsdk.Client) (*R, error), body func(*R) *B) (*B, error) {
+	var out *B
+	err := c.call(ctx, action, true, func(ctx context.Context, sdk *albsdk.Client) error {
+		r, err := send(ctx, sdk)
+		if err == nil && r != nil {
+			out = body(r)
+		}
+		return err
+	})
+	if err == nil && out == nil {
+		err = &NetworkError{Operation: action, Err: errors.New("the answer has no body")}
+	}
+	return out, err
+}
+
 // call runs one API action with the rate limit, retries and error mapping.
 // idempotent says whether repeating it after a network error is safe (reads,
 // and writes that carry a ClientToken). Every error it returns is one of

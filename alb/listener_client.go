@@ -121,17 +121,9 @@ func (l *Listeners) Get(ctx context.Context, id string) (_ *Listener, err error)
 
 func (l *Listeners) get(ctx context.Context, id string) (*Listener, error) {
 	c := l.c
-	var body *albsdk.GetListenerAttributeResponseBody
-	err := c.call(ctx, "GetListenerAttribute", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		r, err := sdk.GetListenerAttributeWithContext(ctx, &albsdk.GetListenerAttributeRequest{ListenerId: tea.String(id)}, c.runtime)
-		if err == nil {
-			body = r.Body
-		}
-		return err
-	})
-	if err == nil && body == nil {
-		err = &NetworkError{Operation: "GetListenerAttribute", Err: errors.New("the answer has no body")}
-	}
+	body, err := answer(c, ctx, "GetListenerAttribute", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.GetListenerAttributeResponse, error) {
+		return sdk.GetListenerAttributeWithContext(ctx, &albsdk.GetListenerAttributeRequest{ListenerId: tea.String(id)}, c.runtime)
+	}, (*albsdk.GetListenerAttributeResponse).GetBody)
 	if err != nil {
 		return nil, err
 	}
@@ -201,16 +193,9 @@ func (l *Listeners) List(ctx context.Context, f ListenerFilter) iter.Seq2[*Liste
 		}
 		for {
 			var body *albsdk.ListListenersResponseBody
-			err = c.call(ctx, "ListListeners", true, func(ctx context.Context, sdk *albsdk.Client) error {
-				r, err := sdk.ListListenersWithContext(ctx, req, c.runtime)
-				if err == nil {
-					body = r.Body
-				}
-				return err
-			})
-			if err == nil && body == nil {
-				err = &NetworkError{Operation: "ListListeners", Err: errors.New("the answer has no body")}
-			}
+			body, err = answer(c, ctx, "ListListeners", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListListenersResponse, error) {
+				return sdk.ListListenersWithContext(ctx, req, c.runtime)
+			}, (*albsdk.ListListenersResponse).GetBody)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -276,17 +261,9 @@ func (l *Listeners) certificates(ctx context.Context, id string) ([]ListenerCert
 	req := &albsdk.ListListenerCertificatesRequest{ListenerId: tea.String(id), MaxResults: tea.Int32(maxPageSize)}
 	var out []ListenerCertificate
 	for {
-		var body *albsdk.ListListenerCertificatesResponseBody
-		err := c.call(ctx, "ListListenerCertificates", true, func(ctx context.Context, sdk *albsdk.Client) error {
-			r, err := sdk.ListListenerCertificatesWithContext(ctx, req, c.runtime)
-			if err == nil {
-				body = r.Body
-			}
-			return err
-		})
-		if err == nil && body == nil {
-			err = &NetworkError{Operation: "ListListenerCertificates", Err: errors.New("the answer has no body")}
-		}
+		body, err := answer(c, ctx, "ListListenerCertificates", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListListenerCertificatesResponse, error) {
+			return sdk.ListListenerCertificatesWithContext(ctx, req, c.runtime)
+		}, (*albsdk.ListListenerCertificatesResponse).GetBody)
 		if err != nil {
 			return nil, err
 		}
@@ -370,16 +347,9 @@ func (l *Listeners) Health(ctx context.Context, id string) (_ *ListenerHealth, e
 	req := &albsdk.GetListenerHealthStatusRequest{ListenerId: tea.String(id), IncludeRule: tea.Bool(true), MaxResults: tea.Int64(30)}
 	for {
 		var body *albsdk.GetListenerHealthStatusResponseBody
-		err = c.call(ctx, "GetListenerHealthStatus", true, func(ctx context.Context, sdk *albsdk.Client) error {
-			r, err := sdk.GetListenerHealthStatusWithContext(ctx, req, c.runtime)
-			if err == nil {
-				body = r.Body
-			}
-			return err
-		})
-		if err == nil && body == nil {
-			err = &NetworkError{Operation: "GetListenerHealthStatus", Err: errors.New("the answer has no body")}
-		}
+		body, err = answer(c, ctx, "GetListenerHealthStatus", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.GetListenerHealthStatusResponse, error) {
+			return sdk.GetListenerHealthStatusWithContext(ctx, req, c.runtime)
+		}, (*albsdk.GetListenerHealthStatusResponse).GetBody)
 		if err != nil {
 			return nil, err
 		}

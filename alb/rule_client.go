@@ -217,17 +217,9 @@ func (r *ForwardingRules) list(ctx context.Context, f RuleFilter, dir string) it
 			req.RuleIds = tea.StringSlice(f.IDs)
 		}
 		for {
-			var body *albsdk.ListRulesResponseBody
-			err := c.call(ctx, "ListRules", true, func(ctx context.Context, sdk *albsdk.Client) error {
-				res, err := sdk.ListRulesWithContext(ctx, req, c.runtime)
-				if err == nil {
-					body = res.Body
-				}
-				return err
-			})
-			if err == nil && body == nil {
-				err = &NetworkError{Operation: "ListRules", Err: errors.New("the answer has no body")}
-			}
+			body, err := answer(c, ctx, "ListRules", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListRulesResponse, error) {
+				return sdk.ListRulesWithContext(ctx, req, c.runtime)
+			}, (*albsdk.ListRulesResponse).GetBody)
 			if err != nil {
 				yield(nil, err)
 				return

@@ -116,16 +116,9 @@ func (p *SecurityPolicies) List(ctx context.Context, names ...string) iter.Seq2[
 		}
 		for {
 			var body *albsdk.ListSecurityPoliciesResponseBody
-			err = c.call(ctx, "ListSecurityPolicies", true, func(ctx context.Context, sdk *albsdk.Client) error {
-				r, err := sdk.ListSecurityPoliciesWithContext(ctx, req, c.runtime)
-				if err == nil {
-					body = r.Body
-				}
-				return err
-			})
-			if err == nil && body == nil {
-				err = &NetworkError{Operation: "ListSecurityPolicies", Err: errors.New("the answer has no body")}
-			}
+			body, err = answer(c, ctx, "ListSecurityPolicies", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListSecurityPoliciesResponse, error) {
+				return sdk.ListSecurityPoliciesWithContext(ctx, req, c.runtime)
+			}, (*albsdk.ListSecurityPoliciesResponse).GetBody)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -150,17 +143,9 @@ func (p *SecurityPolicies) ListSystem(ctx context.Context) (_ []*SecurityPolicy,
 	c := p.c
 	ctx, tel := c.read(ctx, "SecurityPolicies.ListSystem", "")
 	defer tel.end(&err)
-	var body *albsdk.ListSystemSecurityPoliciesResponseBody
-	err = c.call(ctx, "ListSystemSecurityPolicies", true, func(ctx context.Context, sdk *albsdk.Client) error {
-		r, err := sdk.ListSystemSecurityPoliciesWithOptions(c.runtime) // the SDK has no context variant of this call
-		if err == nil {
-			body = r.Body
-		}
-		return err
-	})
-	if err == nil && body == nil {
-		err = &NetworkError{Operation: "ListSystemSecurityPolicies", Err: errors.New("the answer has no body")}
-	}
+	body, err := answer(c, ctx, "ListSystemSecurityPolicies", func(_ context.Context, sdk *albsdk.Client) (*albsdk.ListSystemSecurityPoliciesResponse, error) {
+		return sdk.ListSystemSecurityPoliciesWithOptions(c.runtime) // the SDK has no context variant of this call
+	}, (*albsdk.ListSystemSecurityPoliciesResponse).GetBody)
 	if err != nil {
 		return nil, err
 	}

@@ -193,17 +193,9 @@ func (g *ServerGroups) List(ctx context.Context, f ServerGroupFilter) iter.Seq2[
 		}
 		req := f.request()
 		for {
-			var body *albsdk.ListServerGroupsResponseBody
-			err := c.call(ctx, "ListServerGroups", true, func(ctx context.Context, sdk *albsdk.Client) error {
-				r, err := sdk.ListServerGroupsWithContext(ctx, req, c.runtime)
-				if err == nil {
-					body = r.Body
-				}
-				return err
-			})
-			if err == nil && body == nil {
-				err = &NetworkError{Operation: "ListServerGroups", Err: errors.New("the answer has no body")}
-			}
+			body, err := answer(c, ctx, "ListServerGroups", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListServerGroupsResponse, error) {
+				return sdk.ListServerGroupsWithContext(ctx, req, c.runtime)
+			}, (*albsdk.ListServerGroupsResponse).GetBody)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -240,17 +232,9 @@ func (g *ServerGroups) members(ctx context.Context, id string) ([]BackendServer,
 	req := &albsdk.ListServerGroupServersRequest{ServerGroupId: tea.String(id), MaxResults: tea.Int32(maxPageSize)}
 	var out []BackendServer
 	for {
-		var body *albsdk.ListServerGroupServersResponseBody
-		err := c.call(ctx, "ListServerGroupServers", true, func(ctx context.Context, sdk *albsdk.Client) error {
-			r, err := sdk.ListServerGroupServersWithContext(ctx, req, c.runtime)
-			if err == nil {
-				body = r.Body
-			}
-			return err
-		})
-		if err == nil && body == nil {
-			err = &NetworkError{Operation: "ListServerGroupServers", Err: errors.New("the answer has no body")}
-		}
+		body, err := answer(c, ctx, "ListServerGroupServers", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListServerGroupServersResponse, error) {
+			return sdk.ListServerGroupServersWithContext(ctx, req, c.runtime)
+		}, (*albsdk.ListServerGroupServersResponse).GetBody)
 		if err != nil {
 			return nil, err
 		}
