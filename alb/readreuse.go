@@ -32,8 +32,10 @@ import (
 // What it relies on: every change of an instance's zones or addresses is an
 // asynchronous job of the instance (UpdateLoadBalancerZones,
 // UpdateLoadBalancerAddressTypeConfig, the IPv6 ones, return a JobId), and
-// ListAsynJobs keeps jobs longer than reuseTTL. An EIP cannot be bound to
-// an ALB instance through the VPC API.
+// ListAsynJobs keeps jobs longer than reuseTTL (the emulator keeps the last
+// albtest.DefaultJobHistoryLimit finished jobs; a much lower
+// WithJobHistoryLimit can drop the job a reuse relies on). An EIP cannot be
+// bound to an ALB instance through the VPC API.
 const (
 	// reuseTTL is how long a complete read may be reused.
 	reuseTTL = 10 * time.Minute
