@@ -550,7 +550,7 @@ func (s *Server) opListListeners(c *call) (any, *apiError) {
 	}
 	for _, l := range match[start:end] {
 		s.settle(&l.resource, c.now, true)
-		out.Listeners = append(out.Listeners, l.listItem())
+		out.Listeners = append(out.Listeners, s.listenerItem(l))
 	}
 	return out, nil
 }

@@ -1,6 +1,8 @@
 package albtest
 
 import (
+	"encoding/json"
+
 	albsdk "github.com/alibabacloud-go/alb-20200616/v2/client"
 )
 
@@ -82,49 +84,18 @@ func (s *Server) attrJSON(l *lsnState, requestID string) *albsdk.GetListenerAttr
 	return out
 }
 
-// listItem is the listener as ListListeners shows it: the fields of
-// GetListenerAttribute the list has (no certificates, CA or ACL details).
-func (l *lsnState) listItem() *albsdk.ListListenersResponseBodyListeners {
-	item := &albsdk.ListListenersResponseBodyListeners{
-		ListenerId: sp(l.id), LoadBalancerId: sp(l.lbID), ListenerProtocol: sp(l.protocol),
-		ListenerPort: int32Ptr(l.port), ListenerStatus: sp(l.status), ListenerDescription: optStr(l.description),
-		IdleTimeout: int32Ptr(l.idle), RequestTimeout: int32Ptr(l.request), GzipEnabled: boolPtr(l.gzip),
-		LogConfig: &albsdk.ListListenersResponseBodyListenersLogConfig{AccessLogRecordCustomizedHeadersEnabled: boolPtr(l.logHeaders)},
+// listenerItem is the listener as ListListeners shows it: the fields of
+// GetListenerAttribute the list has (no certificates, CA or ACL details),
+// under the same JSON names, so it is the attribute answer decoded as a
+// list item.
+func (s *Server) listenerItem(l *lsnState) *albsdk.ListListenersResponseBodyListeners {
+	item := &albsdk.ListListenersResponseBodyListeners{}
+	raw, err := json.Marshal(s.attrJSON(l, ""))
+	if err == nil {
+		err = json.Unmarshal(raw, item)
 	}
-	tuples := []*albsdk.ListListenersResponseBodyListenersDefaultActionsForwardGroupConfigServerGroupTuples{}
-	for _, g := range l.groups {
-		tuples = append(tuples, &albsdk.ListListenersResponseBodyListenersDefaultActionsForwardGroupConfigServerGroupTuples{ServerGroupId: sp(g)})
-	}
-	item.DefaultActions = []*albsdk.ListListenersResponseBodyListenersDefaultActions{{
-		Type: sp("ForwardGroup"), ForwardGroupConfig: &albsdk.ListListenersResponseBodyListenersDefaultActionsForwardGroupConfig{ServerGroupTuples: tuples},
-	}}
-	if t := l.tracing; t != nil {
-		item.LogConfig.AccessLogTracingConfig = &albsdk.ListListenersResponseBodyListenersLogConfigAccessLogTracingConfig{
-			TracingEnabled: boolPtr(t.enabled), TracingType: optStr(t.typ),
-		}
-		if t.sample > 0 {
-			item.LogConfig.AccessLogTracingConfig.TracingSample = int32Ptr(t.sample)
-		}
-	}
-	x := l.xff
-	item.XForwardedForConfig = &albsdk.ListListenersResponseBodyListenersXForwardedForConfig{
-		XForwardedForEnabled: boolPtr(x.enabled), XForwardedForProcessingMode: optStr(x.mode),
-		XForwardedForProtoEnabled: boolPtr(x.proto), XForwardedForSLBIdEnabled: boolPtr(x.slbID),
-		XForwardedForSLBPortEnabled: boolPtr(x.slbPort), XForwardedForHostEnabled: boolPtr(x.host),
-		XForwardedForClientSrcPortEnabled: boolPtr(x.srcPort), XForwardedForClientSourceIpsEnabled: boolPtr(x.clientIPs),
-		XForwardedForClientSourceIpsTrusted:     optStr(x.trusted),
-		XForwardedForClientCertSubjectDNEnabled: boolPtr(x.certSubject), XForwardedForClientCertSubjectDNAlias: optStr(x.aliasSubject),
-		XForwardedForClientCertIssuerDNEnabled: boolPtr(x.certIssuer), XForwardedForClientCertIssuerDNAlias: optStr(x.aliasIssuer),
-		XForwardedForClientCertFingerprintEnabled: boolPtr(x.certFP), XForwardedForClientCertFingerprintAlias: optStr(x.aliasFP),
-		XForwardedForClientCertClientVerifyEnabled: boolPtr(x.certV), XForwardedForClientCertClientVerifyAlias: optStr(x.aliasV),
-	}
-	if l.protocol == "HTTPS" {
-		item.Http2Enabled = boolPtr(l.http2)
-		item.SecurityPolicyId = sp(l.policy)
-		item.QuicConfig = &albsdk.ListListenersResponseBodyListenersQuicConfig{QuicUpgradeEnabled: boolPtr(l.quicUpgrade), QuicListenerId: optStr(l.quicID)}
-	}
-	for _, t := range l.tags {
-		item.Tags = append(item.Tags, &albsdk.ListListenersResponseBodyListenersTags{Key: sp(t.k), Value: sp(t.v)})
+	if err != nil { // cannot happen for the SDK's plain structs
+		panic("albtest: listener list item: " + err.Error())
 	}
 	return item
 }
