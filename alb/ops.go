@@ -179,19 +179,10 @@ func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, er
 		req := f.request()
 		for {
 			var body *albsdk.ListLoadBalancersResponseBody
-			err = c.call(ctx, "ListLoadBalancers", true, func(ctx context.Context, sdk *albsdk.Client) error {
-				r, err := sdk.ListLoadBalancersWithContext(ctx, req, c.runtime)
-				if err == nil {
-					body = r.Body
-				}
-				return err
-			})
+			body, err = answer(c, ctx, "ListLoadBalancers", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListLoadBalancersResponse, error) {
+				return sdk.ListLoadBalancersWithContext(ctx, req, c.runtime)
+			}, (*albsdk.ListLoadBalancersResponse).GetBody)
 			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if body == nil {
-				err = &NetworkError{Operation: "ListLoadBalancers", Err: errors.New("the answer has no body")}
 				yield(nil, err)
 				return
 			}
