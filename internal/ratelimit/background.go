@@ -46,25 +46,29 @@ import (
 //     probed above where it was restored to (its ceiling) but by a fifth per
 //     window (ceilingProbe). The answers are counted in windows
 //     (windowFor(b) of them, 48 to 160): a window whose share exceeds b by
-//     more than chance allows (three standard deviations and three points)
-//     forgets b, and every episode of throttles cuts again, each judged the
-//     same way, until a cut is shown not to help; a window with a
+//     more than chance allows (three standard deviations and three points;
+//     decided as soon as its throttles so far exceed that bound for the
+//     whole window, not when it closes) forgets b, and every episode of
+//     throttles cuts again, each judged the same way, until a cut is shown
+//     not to help; a window with a
 //     significantly lower share (2.5 standard deviations) moves b halfway to
 //     it (b never rises but through an undone cut: a share that creeps up
 //     with the class's own rate must not pass for background), and b below
 //     bgForget is forgotten.
 //
-// Limits of the judgement: a throttled share below minJudgedShare is not
-// judged (the class's own probing past the limit shows such shares between
-// cuts, and telling them from a little random throttling takes hundreds of
-// answers: those cuts stand); a share of maxBackground (70%) or more (two
+// Limits of the judgement: a throttled share below minJudgedShare, or fewer
+// than minJudgedThrottles throttles, is not judged (the class's own probing
+// past the limit shows such shares between cuts, and telling them from a
+// little random throttling takes hundreds of answers: those cuts stand); a
+// share of maxBackground (70%) or more (two
 // standard deviations above it, in the pre-window) is never taken for
 // background (the service refusing most requests is a reason to slow down
 // whatever its cause, and a client whose every request is throttled must
 // back off); a throttle cuts only once the class has had minEvidence
 // answers; and clients with limiters of their own that share one service
 // limit see part of their throttles as caused by the others (they are), so
-// they sometimes undo cuts they would better keep (see the package
+// they sometimes undo cuts they would better keep, learn the others'
+// throttles as background and push each other's shares up (see the package
 // documentation's figures; WithoutUndo keeps every cut).
 const (
 	// ringSize is how many recent answers a class remembers, for the share
@@ -109,6 +113,15 @@ const (
 	// caused keep standing (the simulations of self-caused throttling are
 	// unchanged).
 	fellBy = 1.5
+	// minJudgedThrottles is the fewest throttles in a pre-window whose cut
+	// is judged: with fewer, no post-window shows a significant fall but
+	// one without any throttle, so a single throttle after the cut undid
+	// it whenever the accepted rate fell (a stage of a pipeline whose
+	// demand ebbed, say), and the class then took its own throttles for a
+	// background share of a few percent. In the simulation of 100 pollers
+	// at 10% random throttling it also lifts the least served of 30 seeds
+	// from 81 to 88 requests a second.
+	minJudgedThrottles = 4
 )
 
 // outcome is one remembered answer.
@@ -191,7 +204,7 @@ func (s *classState) startVerdict(now time.Time) {
 	if s.verify != nil {
 		return
 	}
-	if pre < minJudgedShare || pre-2*math.Sqrt(pre*(1-pre)/float64(max(n, 1))) >= maxBackground {
+	if pre < minJudgedShare || pre*float64(n) < minJudgedThrottles-0.5 || pre-2*math.Sqrt(pre*(1-pre)/float64(max(n, 1))) >= maxBackground {
 		// Not judged: it stands. An undo later restores the state before
 		// the first of such cuts since the last judged one.
 		if s.period == nil {
@@ -273,8 +286,19 @@ func (s *classState) excess(throttled bool) bool {
 	if throttled {
 		s.winK++
 	}
-	if s.winN < windowFor(s.bg) {
-		return false
+	n := windowFor(s.bg)
+	sdN := math.Sqrt(s.bg * (1 - s.bg) / float64(n))
+	if s.winN < n {
+		// The window's outcome is already certain when its throttles so
+		// far exceed the bound for the whole window: decide now, not
+		// windowFor answers later (a class taking its own throttles for
+		// background sends into them until then).
+		if float64(s.winK) <= (s.bg+3*sdN+0.03)*float64(n) {
+			return false
+		}
+		s.winN, s.winK = 0, 0
+		s.bg = 0
+		return true
 	}
 	f := float64(s.winK) / float64(s.winN)
 	sd := math.Sqrt(s.bg * (1 - s.bg) / float64(s.winN))
