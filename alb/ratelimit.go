@@ -80,6 +80,14 @@ type AdaptiveOptions struct {
 // clearly exceed that share (the package internal/ratelimit documents the
 // rule and its simulations). [AdaptiveOptions].KeepEveryCut turns this off.
 //
+// Several processes of one account each learn on their own: at a limit
+// they share, each sees part of its throttles caused by the others, may
+// take them for background and push the others' share up (in the
+// simulation, 15 cases of 81 above 20% throttled). Processes that run at a
+// shared limit together are better served by KeepEveryCut, or by
+// [NewFixedRateLimiter] at their share of the limit; the clients of one
+// process should share one limiter ([WithRateLimiter]).
+//
 // A field out of its range (a negative, NaN or infinite rate, a MaxRate
 // below the MinRate in force, an InitialRate outside them) is refused with
 // an *[ArgumentError] naming the field and the rule (errors.Is(err,

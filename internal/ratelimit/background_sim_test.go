@@ -188,7 +188,7 @@ func TestSeparateLimitersSharingALimit(t *testing.T) {
 				svc := newSimService(clock.Now(), map[string][2]float64{"w": {r, 5}})
 				a := NewAdaptive(append([]AdaptiveOption{WithClock(clock)}, opts...)...)
 				b := NewAdaptive(append([]AdaptiveOption{WithClock(clock)}, opts...)...)
-				c := simulate(clock, svc, []simClient{{a, "w", g}, {b, "w", g}}, simWarmup, simTotal)["w"]
+				c := simulate(clock, svc, []simClient{{a, "w", g, false}, {b, "w", g, false}}, simWarmup, simTotal)["w"]
 				return simFigures(c)
 			}
 			thr, ach := run()

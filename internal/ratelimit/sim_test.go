@@ -34,12 +34,26 @@ func (s *simService) accept(class string, now time.Time) bool {
 	return s.buckets[class].AllowN(now, 1)
 }
 
+// retryAfter is the time until class's bucket has a token.
+func (s *simService) retryAfter(class string, now time.Time) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.buckets[class]
+	if tok := b.TokensAt(now); tok < 1 {
+		return time.Duration((1 - tok) / float64(b.Limit()) * float64(time.Second))
+	}
+	return 0
+}
+
 // simClient is one simulated caller: goroutines goroutines send requests of
-// class through lim as fast as it lets them.
+// class through lim as fast as it lets them; with pause, a throttle's answer
+// carries the service's retry delay (the time until its bucket has a token)
+// and the client passes it to lim's Pause, as albkit's client does.
 type simClient struct {
 	lim        Limiter
 	class      string
 	goroutines int
+	pause      bool
 }
 
 type simCount struct{ accepted, throttled int }
@@ -55,10 +69,16 @@ func (c simCount) throttledFraction() float64 {
 // counts, per class, the answers to requests sent after warmup. Each
 // request's round trip takes 20–100 ms; the service decides half-way.
 func simulate(clock *simClock, svc *simService, clients []simClient, warmup, total time.Duration) map[string]simCount {
+	return simulateSeeded(clock, svc, clients, warmup, total, 0)
+}
+
+// simulateSeeded is simulate with the goroutines' round trips drawn from
+// seeds after seedBase.
+func simulateSeeded(clock *simClock, svc *simService, clients []simClient, warmup, total time.Duration, seedBase uint64) map[string]simCount {
 	start := clock.Now()
 	var mu sync.Mutex
 	counts := map[string]simCount{}
-	seed := uint64(0)
+	seed := seedBase
 	for _, cl := range clients {
 		for range cl.goroutines {
 			seed++
@@ -71,6 +91,7 @@ func simulate(clock *simClock, svc *simService, clients []simClient, warmup, tot
 					}
 					sent := clock.Now()
 					if sent.Sub(start) >= total {
+						cl.lim.Observe(cl.class, false) // not sent: let the others' slow start go on
 						return
 					}
 					rtt := 20*time.Millisecond + time.Duration(r.Int64N(int64(80*time.Millisecond)))
@@ -78,6 +99,9 @@ func simulate(clock *simClock, svc *simService, clients []simClient, warmup, tot
 					ok := svc.accept(cl.class, clock.Now())
 					_ = clock.Sleep(ctx, rtt-rtt/2)
 					cl.lim.Observe(cl.class, !ok)
+					if p, isP := cl.lim.(Pauser); !ok && cl.pause && isP {
+						p.Pause(cl.class, svc.retryAfter(cl.class, clock.Now()))
+					}
 					if sent.Sub(start) >= warmup {
 						mu.Lock()
 						c := counts[cl.class]
@@ -140,7 +164,7 @@ func TestAdaptiveSimulation(t *testing.T) {
 			clock := newSimClock()
 			svc := newSimService(clock.Now(), map[string][2]float64{"w": {tc.rps, float64(tc.burst)}})
 			lim := NewAdaptive(append([]AdaptiveOption{WithClock(clock)}, tc.opts...)...)
-			c := simulate(clock, svc, []simClient{{lim, "w", tc.goroutines}}, simWarmup, simTotal)["w"]
+			c := simulate(clock, svc, []simClient{{lim, "w", tc.goroutines, false}}, simWarmup, simTotal)["w"]
 			thr, ach := simFigures(c)
 			t.Logf("%s: throttled %.2f%% (%d of %d), achieved %.2f rps = %.1f%% of R",
 				tc.name, 100*thr, c.throttled, c.accepted+c.throttled, ach, 100*ach/tc.rps)
@@ -164,7 +188,7 @@ func TestAdaptiveEpisodeHold(t *testing.T) {
 		// WithoutUndo: the episode hold alone (an undone cut would also
 		// rescue the cuts on every throttle).
 		lim := NewAdaptive(append([]AdaptiveOption{WithClock(clock), WithoutUndo()}, opts...)...)
-		c := simulate(clock, svc, []simClient{{lim, "w", 100}}, simWarmup, simTotal)["w"]
+		c := simulate(clock, svc, []simClient{{lim, "w", 100, false}}, simWarmup, simTotal)["w"]
 		thr, ach := simFigures(c)
 		return thr, ach, lim.Stats("w")
 	}
@@ -187,7 +211,7 @@ func TestAdaptiveSimulationClasses(t *testing.T) {
 	clock := newSimClock()
 	svc := newSimService(clock.Now(), map[string][2]float64{"write": {10, 10}, "read": {50, 50}})
 	lim := NewAdaptive(WithClock(clock))
-	counts := simulate(clock, svc, []simClient{{lim, "write", 30}, {lim, "read", 30}}, simWarmup, simTotal)
+	counts := simulate(clock, svc, []simClient{{lim, "write", 30, false}, {lim, "read", 30, false}}, simWarmup, simTotal)
 	for class, r := range map[string]float64{"write": 10, "read": 50} {
 		thr, ach := simFigures(counts[class])
 		t.Logf("%s (R=%v): throttled %.2f%%, achieved %.2f rps = %.1f%% of R", class, r, 100*thr, ach, 100*ach/r)
@@ -205,7 +229,7 @@ func TestSharedLimiterOneBudget(t *testing.T) {
 	type result struct{ thr, ach float64 }
 	run := func(a, b Limiter, clock *simClock) result {
 		svc := newSimService(clock.Now(), map[string][2]float64{"w": {r, 5}})
-		c := simulate(clock, svc, []simClient{{a, "w", 25}, {b, "w", 25}}, simWarmup, simTotal)["w"]
+		c := simulate(clock, svc, []simClient{{a, "w", 25, false}, {b, "w", 25, false}}, simWarmup, simTotal)["w"]
 		thr, ach := simFigures(c)
 		return result{thr, ach}
 	}
