@@ -236,8 +236,12 @@ func (r *RateLimiter) wait(ctx context.Context, clk clock.Clock, action string, 
 	lctx := ctx
 	_, wall := clk.(clock.Real)
 	if !wall {
-		// A context deadline is wall time; the limiter's clock is not.
+		// A context deadline is wall time; the limiter's clock is not. A
+		// bound on the clock (a wait's MaxWait) is its deadline instead.
 		lctx = noDeadline{ctx}
+		if t, ok := clock.DeadlineOn(ctx, clk); ok {
+			lctx = withDeadline{lctx, t}
+		}
 	}
 	callBound := false
 	if !until.IsZero() {
@@ -257,8 +261,13 @@ func (r *RateLimiter) wait(ctx context.Context, clk clock.Clock, action string, 
 			}
 			// The next send slot is after the context's deadline: the call
 			// cannot be sent in time. It ends as if it had waited: when the
-			// context does, with the previous attempt's error.
-			<-ctx.Done()
+			// context does (on a clock other than the wall clock, when the
+			// clock reaches the bound), with the previous attempt's error.
+			if dl, ok := lctx.Deadline(); ok && !wall {
+				_ = clk.Sleep(ctx, dl.Sub(clk.Now()))
+			} else {
+				<-ctx.Done()
+			}
 		}
 		return &limitedError{op: action, err: err, last: last}
 	}

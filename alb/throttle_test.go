@@ -94,9 +94,20 @@ func TestWaitsRideOutRandomThrottling(t *testing.T) {
 }
 
 // A wait bounded at 2 s while the service throttles every read returns a
-// *WaitTimeoutError within 3 s, naming the throttling.
+// *WaitTimeoutError at its bound, naming the throttling (issue 16 asks for
+// within 3 s). The limiter's pauses and slow start do not sleep past the
+// wait's bound on a clock other than the wall clock (they did: 2.0–3.2 s).
 func TestWaitUnderFullThrottlingEndsAtItsBound(t *testing.T) {
-	srv, c, clk := throttledEnv(t, albtest.WithTransition(albtest.PhaseProvisioning, albtest.Manual()))
+	// The manual clock, advanced by the sleeps: the bound is the logic's,
+	// not the machine's load (on the scaled clock a loaded machine's 80 ms
+	// were 0.8 s of service time).
+	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
+	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithTransition(albtest.PhaseProvisioning, albtest.Manual()))
+	t.Cleanup(srv.Close)
+	c, err := alb.NewClient(alb.WithOpenAPIConfig(srv.Config()), alb.WithClock(clk))
+	if err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
 	op, err := c.Create(ctx, basicSpec())
 	if err != nil {
@@ -111,8 +122,8 @@ func TestWaitUnderFullThrottlingEndsAtItsBound(t *testing.T) {
 		t.Fatalf("Wait = %v (last poll error %v), want a *WaitTimeoutError after throttled polls", err, wte)
 	}
 	t.Logf("timed out after %s of service time (%s wall), %d polls", took.Round(time.Millisecond), time.Since(wallStart).Round(time.Millisecond), wte.Polls)
-	if took > 3*time.Second {
-		t.Fatalf("the wait took %s of service time, want at most 3s", took)
+	if took > 2*time.Second+100*time.Millisecond {
+		t.Fatalf("the wait took %s of service time, want its bound, 2s", took)
 	}
 }
 

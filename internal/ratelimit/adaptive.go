@@ -336,7 +336,9 @@ func (s *classState) refill(now time.Time) {
 // Wait blocks until one request of class may be sent, or ctx ends. While
 // class is not limited (before its first throttle) it returns at once. When
 // ctx has a deadline and the predicted wait at the current rate ends after
-// it, Wait gives up at once with a [*WaitError] whose Predicted is true.
+// it (or, before the class is limited, a pause ends after it), Wait gives
+// up at once with a [*WaitError] whose Predicted is true; it never sleeps
+// past the deadline.
 // A waiter that gives up withdraws its place; the waiters behind it move up.
 func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	if err := ctx.Err(); err != nil {
@@ -344,18 +346,29 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 	}
 	s := a.state(class)
 	clock := a.cfg.clock
+	deadline, hasDeadline := ctx.Deadline()
+	start := clock.Now()
 	s.mu.Lock()
 	for !s.enabled && (s.slowStart > 0 && float64(s.sent-min(s.observed, s.sent)) >= s.slowStart || clock.Now().Before(s.pausedTil)) {
 		// Slow start: wait for an answer (or for limiting to switch on, or
 		// the end of a pause), looking again every slowStartPoll on the
-		// limiter's clock.
+		// limiter's clock; never past ctx's deadline, and not at all for a
+		// pause that ends after it.
+		now := clock.Now()
+		if hasDeadline && (s.pausedTil.After(deadline) || !now.Before(deadline)) {
+			s.mu.Unlock()
+			return &WaitError{Class: class, Waited: now.Sub(start), Predicted: s.pausedTil.After(deadline), Err: context.DeadlineExceeded}
+		}
 		nap := slowStartPoll
-		if left := s.pausedTil.Sub(clock.Now()); left > 0 {
+		if left := s.pausedTil.Sub(now); left > 0 {
 			nap = min(left, MaxSleepSlice)
+		}
+		if hasDeadline {
+			nap = min(nap, deadline.Sub(now))
 		}
 		s.mu.Unlock()
 		if err := clock.Sleep(ctx, nap); err != nil {
-			return &WaitError{Class: class, Err: err}
+			return &WaitError{Class: class, Waited: clock.Now().Sub(start), Err: err}
 		}
 		s.mu.Lock()
 	}
@@ -364,8 +377,7 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 		s.mu.Unlock()
 		return nil
 	}
-	start := clock.Now()
-	now := start
+	now := clock.Now()
 	s.refill(now)
 	if s.released >= s.next+1 { // a token is banked: the fast path
 		s.next++
@@ -379,7 +391,6 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 		s.waiters = map[*waiter]struct{}{}
 	}
 	s.waiters[w] = struct{}{}
-	deadline, hasDeadline := ctx.Deadline()
 	for {
 		if s.released >= w.ticket+1 || !s.enabled { // covered, or limiting undone
 			delete(s.waiters, w)

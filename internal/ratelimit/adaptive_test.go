@@ -741,3 +741,40 @@ func TestAdaptivePauseHoldsTheClass(t *testing.T) {
 		t.Errorf("a pause of an hour held the class %s, want MaxPause", got)
 	}
 }
+
+// clockDeadline is a context whose deadline is t on a test clock (a
+// context.WithDeadline is wall time).
+type clockDeadline struct {
+	context.Context
+	t time.Time
+}
+
+func (c clockDeadline) Deadline() (time.Time, bool) { return c.t, true }
+
+// Before a class is limited, Wait does not sleep past ctx's deadline: a
+// pause that ends after it gives up at once (Predicted), and a full slow
+// start window gives up at the deadline. (It slept up to a second past it,
+// and a wait bounded on a test clock ended up to 1.2 s late.)
+func TestAdaptiveWaitKeepsTheDeadlineBeforeLimiting(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	l.Pause("w", 2*time.Second)
+	start := c.Now()
+	err := l.Wait(clockDeadline{context.Background(), start.Add(time.Second)}, "w")
+	var we *WaitError
+	if !errors.As(err, &we) || !we.Predicted || !errors.Is(err, context.DeadlineExceeded) || c.Now() != start {
+		t.Fatalf("a pause past the deadline: Wait = %v after %v, want a predicted *WaitError at once", err, c.Now().Sub(start))
+	}
+
+	l2 := NewAdaptive(WithClock(c))
+	for range DefaultInitialWindow {
+		if err := l2.Wait(context.Background(), "w"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start = c.Now()
+	err = l2.Wait(clockDeadline{context.Background(), start.Add(12 * time.Millisecond)}, "w") // no answer comes
+	if !errors.As(err, &we) || we.Predicted || !errors.Is(err, context.DeadlineExceeded) || c.Now().Sub(start) != 12*time.Millisecond {
+		t.Fatalf("a full slow start: Wait = %v after %v, want a *WaitError at the deadline, 12ms", err, c.Now().Sub(start))
+	}
+}
