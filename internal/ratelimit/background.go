@@ -286,25 +286,20 @@ func (s *classState) excess(throttled bool) bool {
 	if throttled {
 		s.winK++
 	}
+	// The bound of a whole window: when its throttles so far exceed it,
+	// the window's outcome is certain, and it is decided now rather than
+	// windowFor answers later (a class taking its own throttles for
+	// background sends into them until then).
 	n := windowFor(s.bg)
-	sdN := math.Sqrt(s.bg * (1 - s.bg) / float64(n))
-	if s.winN < n {
-		// The window's outcome is already certain when its throttles so
-		// far exceed the bound for the whole window: decide now, not
-		// windowFor answers later (a class taking its own throttles for
-		// background sends into them until then).
-		if float64(s.winK) <= (s.bg+3*sdN+0.03)*float64(n) {
-			return false
-		}
-		s.winN, s.winK = 0, 0
-		s.bg = 0
-		return true
+	over := float64(s.winK) > (s.bg+3*math.Sqrt(s.bg*(1-s.bg)/float64(n))+0.03)*float64(n)
+	if s.winN < n && !over {
+		return false
 	}
 	f := float64(s.winK) / float64(s.winN)
 	sd := math.Sqrt(s.bg * (1 - s.bg) / float64(s.winN))
 	s.winN, s.winK = 0, 0
 	switch {
-	case f > s.bg+3*sd+0.03:
+	case over:
 		// More than the background explains: the class's own rate (or a
 		// new cause) is back.
 		s.bg = 0
