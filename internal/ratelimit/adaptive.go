@@ -355,9 +355,9 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 		// limiter's clock; never past ctx's deadline, and not at all for a
 		// pause that ends after it.
 		now := clock.Now()
-		if hasDeadline && (s.pausedTil.After(deadline) || !now.Before(deadline)) {
+		if late := hasDeadline && s.pausedTil.After(deadline); late || hasDeadline && !now.Before(deadline) {
 			s.mu.Unlock()
-			return &WaitError{Class: class, Waited: now.Sub(start), Predicted: s.pausedTil.After(deadline), Err: context.DeadlineExceeded}
+			return &WaitError{Class: class, Waited: now.Sub(start), Predicted: late, Err: context.DeadlineExceeded}
 		}
 		nap := slowStartPoll
 		if left := s.pausedTil.Sub(now); left > 0 {
