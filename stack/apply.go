@@ -537,8 +537,8 @@ func (s Stack) Destroy(ctx context.Context, c *alb.Client, opts Options) (*Resul
 	for _, g := range st.oldGroups {
 		add(KindServerGroup, g.Name, g.ID)
 	}
-	for name, p := range st.policies {
-		add(KindSecurityPolicy, name, p.ID)
+	for name, id := range st.policies {
+		add(KindSecurityPolicy, name, id)
 	}
 	for _, p := range st.oldPolicies {
 		add(KindSecurityPolicy, p.Name, p.ID)

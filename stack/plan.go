@@ -169,7 +169,7 @@ func lines(s string) []string {
 type state struct {
 	inst      *alb.Instance
 	groups    map[string]*alb.ServerGroup // existing, by name
-	policies  map[string]*alb.SecurityPolicy
+	policies  map[string]string           // existing, their IDs by name
 	listeners map[string]*alb.Listener
 	// orphans: resources carrying the stack's keys that it no longer lists.
 	oldListeners []*alb.Listener
@@ -187,8 +187,8 @@ func (st *state) resolver(s Stack) resolver {
 	for name, g := range st.groups {
 		r.groups[name] = g.ID
 	}
-	for name, p := range st.policies {
-		r.policies[name] = p.ID
+	for name, id := range st.policies {
+		r.policies[name] = id
 	}
 	for name, l := range st.listeners {
 		r.listeners[name] = l.ID
@@ -209,7 +209,7 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 	if err := s.Validate(); err != nil {
 		return nil, nil, err
 	}
-	st := &state{groups: map[string]*alb.ServerGroup{}, policies: map[string]*alb.SecurityPolicy{}, listeners: map[string]*alb.Listener{}}
+	st := &state{groups: map[string]*alb.ServerGroup{}, policies: map[string]string{}, listeners: map[string]*alb.Listener{}}
 	p := &Plan{Key: s.Key, stack: s.snapshot()}
 
 	// Security policies, server groups and the instance: their plans are
@@ -240,11 +240,10 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 			it.policy, it.ID = plan, plan.ID
 			it.fromPolicyPlan(plan)
 			if !plan.Create {
-				if cur, err := c.SecurityPolicies().Get(ctx, plan.ID); err == nil {
-					mu.Lock()
-					st.policies[sp.Name] = cur
-					mu.Unlock()
-				}
+				// The plan read it: its ID is all the stack needs of it.
+				mu.Lock()
+				st.policies[sp.Name] = plan.ID
+				mu.Unlock()
 			}
 			polItems[i] = it
 		})
@@ -269,7 +268,7 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 					st.groups[g.Name] = cur
 					mu.Unlock()
 				} else {
-					fail(err)
+					fail(fmt.Errorf("stack: reading server group %s: %w", g.Name, err))
 				}
 			}
 			grpItems[i] = it

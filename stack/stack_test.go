@@ -212,3 +212,41 @@ func liveInstances(srv *albtest.Server) int {
 	}
 	return n
 }
+
+// A read that fails while Destroy plans is an error, not a policy left
+// out of what it deletes: the security policy's read (ListSecurityPolicies
+// by its ID, after the one by its tag) failing used to be dropped, and
+// Destroy reported success with the policy still there.
+func TestDestroyDoesNotDropAFailedRead(t *testing.T) {
+	srv, c := env(t)
+	ctx := context.Background()
+	s := webStack()
+	s.SecurityPolicies = []alb.SecurityPolicySpec{alb.NewSecurityPolicySpec("pol", []alb.TLSVersion{alb.TLS12}, alb.Ciphers(alb.TLS12)[:2]...)}
+	res, err := s.Apply(ctx, c, stack.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var polID string
+	for _, it := range res.Items {
+		if it.Kind == stack.KindSecurityPolicy {
+			polID = it.ID
+		}
+	}
+	if polID == "" {
+		t.Fatalf("no security policy in the apply's result: %+v", res.Items)
+	}
+	srv.InjectFault(albtest.Fault{Action: "ListSecurityPolicies", Skip: 1, Times: 1, Code: "Forbidden.RAM", Status: 403})
+	_, err = s.Destroy(ctx, c, stack.Options{})
+	srv.ClearFaults()
+	t.Logf("Destroy with the second ListSecurityPolicies failing: %v", err)
+	if err != nil {
+		var api *alb.APIError
+		if !errors.As(err, &api) || api.Code != "Forbidden.RAM" {
+			t.Errorf("Destroy = %v, want the read's *alb.APIError (Forbidden.RAM)", err)
+		}
+		return
+	}
+	if _, err := c.SecurityPolicies().Get(ctx, polID); !errors.Is(err, alb.ErrNotFound) {
+		t.Errorf("Destroy succeeded, but the security policy %s is still there (Get: %v)", polID, err)
+	}
+}
