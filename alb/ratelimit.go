@@ -64,7 +64,9 @@ type AdaptiveOptions struct {
 // mode does. An action is not rate-limited until the service first
 // throttles it (a slow start holds at most 10 of its calls in flight before
 // their answers, one more per answer); the rate is then cut multiplicatively (to 0.7 of the rate that was
-// throttled) and probed back up along a CUBIC curve, never below MinRate.
+// throttled) and probed back up along a CUBIC curve, never below MinRate;
+// an action that keeps being throttled at the same rate stays below it up
+// to four times longer before probing past it again.
 // Throttled calls are retried through it, so they queue for send slots
 // instead of all retrying in the same window; the retry delay a throttle's
 // answer carries holds every call of the action until it has passed, not
@@ -83,7 +85,7 @@ type AdaptiveOptions struct {
 // Several processes of one account each learn on their own: at a limit
 // they share, each sees part of its throttles caused by the others, may
 // take them for background and push the others' share up (in the
-// simulation, 15 cases of 81 above 20% throttled). Processes that run at a
+// simulation, 14 cases of 81 above 20% throttled). Processes that run at a
 // shared limit together are better served by KeepEveryCut, or by
 // [NewFixedRateLimiter] at their share of the limit; the clients of one
 // process should share one limiter ([WithRateLimiter]).

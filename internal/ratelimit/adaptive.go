@@ -49,6 +49,13 @@ const (
 	// slowStartPoll is how often a request held by slow start looks again
 	// whether an answer has arrived.
 	slowStartPoll = 5 * time.Millisecond
+	// sameCeiling is how close (a share of the last throttled rate) a cut's
+	// throttled rate must be to the last one for the two to find the same
+	// ceiling.
+	sameCeiling = 0.15
+	// maxSlowdowns is how many times a class that keeps finding the same
+	// ceiling doubles the time from a cut to probing past it (see stable).
+	maxSlowdowns = 2
 	// increaseReportFactor is how much the rate must grow (or shrink through
 	// low demand) since the last OnChange report to be reported again.
 	increaseReportFactor = 1.1
@@ -243,7 +250,13 @@ type classState struct {
 	lastThrottle time.Time
 	window       float64 // CUBIC's K, seconds from lastThrottle to lastMax
 
-	started   time.Time // when the class was first seen
+	started time.Time // when the class was first seen
+	// stable counts the cuts in a row, none of them judged, that found
+	// the ceiling the one before found (within sameCeiling), up to
+	// maxSlowdowns: the curve stays at its plateau (2^stable − 1)·K
+	// before it probes past it (hold).
+	stable    int
+	hold      float64   // seconds the curve stays at its plateau before probing
 	measuring bool      // a measuring bucket has ended since started
 	slowStart float64   // requests that may await answers while not enabled; <= 0 no bound
 	pausedTil time.Time // no request before this while not enabled (Pause)
@@ -528,8 +541,22 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 			// the curve restarts from there.
 			use = math.Max(use, v.floor/Beta)
 		}
+		// The same ceiling again (and the cut is the class's own: not
+		// judged, no background learned): stay at the plateau longer
+		// before probing past it, as CUBIC lingers at a window it keeps
+		// losing packets at. The climb back keeps its speed, so a limit
+		// that holds costs the same throughput with fewer probing
+		// throttles; a limit that rises is found up to four times later.
+		// A cut at another ceiling (a limit that fell) starts the count
+		// again.
+		if s.verify == nil && s.bg == 0 && s.lastMax > 0 && math.Abs(use-s.lastMax) <= sameCeiling*s.lastMax {
+			s.stable = min(s.stable+1, maxSlowdowns)
+		} else {
+			s.stable = 0
+		}
 		s.lastMax = use
 		s.window = a.cubicWindow(use)
+		s.hold = (math.Exp2(float64(s.stable)) - 1) * s.window
 		s.lastThrottle = now
 		s.calculated = use * Beta
 
@@ -547,6 +574,9 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 	} else if !throttled {
 		s.successes++
 		d := now.Sub(s.lastThrottle).Seconds() - s.window
+		if d > 0 {
+			d = math.Max(d-s.hold, 0) // at the plateau for hold seconds
+		}
 		if s.enabled && d > 0 {
 			s.refill(now)
 			if s.released-s.next >= 1 {

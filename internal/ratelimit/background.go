@@ -59,7 +59,12 @@ import (
 // Limits of the judgement: a throttled share below minJudgedShare, or fewer
 // than minJudgedThrottles throttles, is not judged (the class's own probing
 // past the limit shows such shares between cuts, and telling them from a
-// little random throttling takes hundreds of answers: those cuts stand); a
+// little random throttling takes hundreds of answers: those cuts stand);
+// nor is a pre-window of successes and then throttles (ranDry: the
+// service's bucket ran out under the class's own burst, a cold fleet's
+// second window; judged, its window's floor held the fleet's creates at
+// the limit with the curve aimed 43% above it, five or six throttles in
+// its first seconds); a
 // share of maxBackground (70%) or more (two
 // standard deviations above it, in the pre-window) is never taken for
 // background (the service refusing most requests is a reason to slow down
@@ -204,7 +209,7 @@ func (s *classState) startVerdict(now time.Time) {
 	if s.verify != nil {
 		return
 	}
-	if pre < minJudgedShare || pre*float64(n) < minJudgedThrottles-0.5 || pre-2*math.Sqrt(pre*(1-pre)/float64(max(n, 1))) >= maxBackground {
+	if pre < minJudgedShare || pre*float64(n) < minJudgedThrottles-0.5 || pre-2*math.Sqrt(pre*(1-pre)/float64(max(n, 1))) >= maxBackground || s.ranDry(n) {
 		// Not judged: it stands. An undo later restores the state before
 		// the first of such cuts since the last judged one.
 		if s.period == nil {
@@ -266,6 +271,7 @@ func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastM
 		s.ceiling = math.Max(s.fill, s.calculated)
 	}
 	s.winN, s.winK = 0, 0
+	s.stable, s.hold = 0, 0
 	s.undone++
 	return true
 }
@@ -321,3 +327,24 @@ func (s *classState) excess(throttled bool) bool {
 }
 
 func clamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
+
+// ranDry reports whether the last n remembered answers (at most the ring)
+// are successes and then throttles, with at most one success in four
+// throttles after the first throttle (the tokens the service's bucket
+// earns meanwhile): the bucket ran out and stayed out, the signature of
+// the class's own burst. Throttling independent of the rate falls among
+// the successes instead: for 6 throttles among 20 answers at random, all
+// but one success before them has a chance of 0.02%.
+func (s *classState) ranDry(n int) bool {
+	m := min(n, s.ringN)
+	k, after := 0, 0
+	for i := m; i >= 1; i-- {
+		switch {
+		case s.ring[(s.ringPos-i+ringSize)%ringSize].throttled:
+			k++
+		case k > 0:
+			after++
+		}
+	}
+	return k > 0 && 4*after <= k
+}
