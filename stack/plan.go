@@ -228,17 +228,13 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 	for i, sp := range s.SecurityPolicies {
 		wg.Go(func() {
 			it := Item{Kind: KindSecurityPolicy, Name: sp.Name}
-			var opts []alb.EnsureOption
-			if id := s.Adopt.SecurityPolicies[sp.Name]; id != "" {
-				opts, it.Adopted = append(opts, alb.EnsureID(id)), true
-			}
-			plan, err := c.SecurityPolicies().PlanEnsure(ctx, s.policySpec(sp), opts...)
+			plan, err := c.SecurityPolicies().PlanEnsure(ctx, s.policySpec(sp), it.adopt(s.Adopt.SecurityPolicies[sp.Name])...)
 			if err != nil {
 				fail(fmt.Errorf("stack: planning security policy %s: %w", sp.Name, err))
 				return
 			}
 			it.policy, it.ID = plan, plan.ID
-			it.fromPolicyPlan(plan)
+			it.fromPlan(plan, plan.Create, plan.Blocked)
 			if !plan.Create {
 				// The plan read it: its ID is all the stack needs of it.
 				mu.Lock()
@@ -251,17 +247,13 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 	for i, g := range s.ServerGroups {
 		wg.Go(func() {
 			it := Item{Kind: KindServerGroup, Name: g.Name}
-			var opts []alb.EnsureOption
-			if id := s.Adopt.ServerGroups[g.Name]; id != "" {
-				opts, it.Adopted = append(opts, alb.EnsureID(id)), true
-			}
-			plan, err := c.ServerGroups().PlanEnsure(ctx, s.groupSpec(g), opts...)
+			plan, err := c.ServerGroups().PlanEnsure(ctx, s.groupSpec(g), it.adopt(s.Adopt.ServerGroups[g.Name])...)
 			if err != nil {
 				fail(fmt.Errorf("stack: planning server group %s: %w", g.Name, err))
 				return
 			}
 			it.group, it.ID = plan, plan.ID
-			it.fromGroupPlan(plan)
+			it.fromPlan(plan, plan.Create, plan.Blocked)
 			if !plan.Create {
 				if cur, err := c.ServerGroups().Get(ctx, plan.ID); err == nil {
 					mu.Lock()
@@ -277,11 +269,7 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 	wg.Go(func() {
 		it := Item{Kind: KindInstance, Name: s.Instance.Name}
 		spec := s.instanceSpec()
-		var opts []alb.EnsureOption
-		if s.Adopt.Instance != "" {
-			opts, it.Adopted = append(opts, alb.EnsureID(s.Adopt.Instance)), true
-		}
-		plan, err := c.PlanEnsure(ctx, spec, opts...)
+		plan, err := c.PlanEnsure(ctx, spec, it.adopt(s.Adopt.Instance)...)
 		if err != nil {
 			fail(fmt.Errorf("stack: planning the instance: %w", err))
 			return
@@ -481,13 +469,24 @@ func differences(ds []alb.Difference) []string {
 	return out
 }
 
-func (it *Item) fromPolicyPlan(plan *alb.SecurityPolicyPlan) {
+// changePlan is what a security policy's and a server group's plans have
+// in common for an item.
+type changePlan interface {
+	Calls() []string
+	String() string
+	Writes() bool
+}
+
+// fromPlan sets the item's calls, changes and action from the plan of a
+// security policy or a server group: refused for what no change can make
+// (blocked), else create, update or nothing.
+func (it *Item) fromPlan(plan changePlan, create bool, blocked []alb.Difference) {
 	it.Calls = plan.Calls()
 	it.Changes = lines(plan.String())
 	switch {
-	case len(plan.Blocked) > 0:
-		it.refuse(differences(plan.Blocked)...)
-	case plan.Create:
+	case len(blocked) > 0:
+		it.refuse(differences(blocked)...)
+	case create:
 		it.Action = ActionCreate
 	case plan.Writes():
 		it.Action = ActionUpdate
@@ -496,19 +495,14 @@ func (it *Item) fromPolicyPlan(plan *alb.SecurityPolicyPlan) {
 	}
 }
 
-func (it *Item) fromGroupPlan(plan *alb.ServerGroupPlan) {
-	it.Calls = plan.Calls()
-	it.Changes = lines(plan.String())
-	switch {
-	case len(plan.Blocked) > 0:
-		it.refuse(differences(plan.Blocked)...)
-	case plan.Create:
-		it.Action = ActionCreate
-	case plan.Writes():
-		it.Action = ActionUpdate
-	default:
-		it.Action, it.Changes = ActionNone, nil
+// adopt returns the Ensure options that adopt the resource id (none when
+// id is empty) and marks the item adopted.
+func (it *Item) adopt(id string) []alb.EnsureOption {
+	if id == "" {
+		return nil
 	}
+	it.Adopted = true
+	return []alb.EnsureOption{alb.EnsureID(id)}
 }
 
 func (it *Item) fromInstancePlan(plan *alb.EnsurePlan, create *alb.CreatePlan) {
