@@ -91,17 +91,8 @@ func VSwitchFacts(v *VSwitch) (network.VSwitch, error) {
 // filled with the configured region.
 func (c *VPC) DescribeVSwitches(ctx context.Context, req *vpcsdk.DescribeVSwitchesRequest) (*vpcsdk.DescribeVSwitchesResponseBody, error) {
 	r := *req
-	if dara.StringValue(r.RegionId) == "" {
-		r.RegionId = dara.String(c.region)
-	}
 	out := new(vpcsdk.DescribeVSwitchesResponse)
-	if err := c.rpc.callSDK(ctx, "DescribeVSwitches", &r, out); err != nil {
-		return nil, err
-	}
-	if out.Body == nil {
-		return nil, fmt.Errorf("cloudapi: DescribeVSwitches: response has no body")
-	}
-	return out.Body, nil
+	return describe(ctx, c, "DescribeVSwitches", &r, &r.RegionId, out, func() *vpcsdk.DescribeVSwitchesResponseBody { return out.Body })
 }
 
 // ListVSwitches returns vSwitches of the configured region, following every
@@ -199,17 +190,8 @@ func EIPFacts(e *EipAddress) eip.Address {
 // RegionId is filled with the configured region.
 func (c *VPC) DescribeEipAddresses(ctx context.Context, req *vpcsdk.DescribeEipAddressesRequest) (*vpcsdk.DescribeEipAddressesResponseBody, error) {
 	r := *req
-	if dara.StringValue(r.RegionId) == "" {
-		r.RegionId = dara.String(c.region)
-	}
 	out := new(vpcsdk.DescribeEipAddressesResponse)
-	if err := c.rpc.callSDK(ctx, "DescribeEipAddresses", &r, out); err != nil {
-		return nil, err
-	}
-	if out.Body == nil {
-		return nil, fmt.Errorf("cloudapi: DescribeEipAddresses: response has no body")
-	}
-	return out.Body, nil
+	return describe(ctx, c, "DescribeEipAddresses", &r, &r.RegionId, out, func() *vpcsdk.DescribeEipAddressesResponseBody { return out.Body })
 }
 
 // ListEIPs returns the EIPs with the given allocation IDs (deduplicated, asked
@@ -293,17 +275,8 @@ func (c *VPC) ReleaseEipAddress(ctx context.Context, allocationID string) error 
 // call. An empty RegionId is filled with the configured region.
 func (c *VPC) DescribeCommonBandwidthPackages(ctx context.Context, req *vpcsdk.DescribeCommonBandwidthPackagesRequest) (*vpcsdk.DescribeCommonBandwidthPackagesResponseBody, error) {
 	r := *req
-	if dara.StringValue(r.RegionId) == "" {
-		r.RegionId = dara.String(c.region)
-	}
 	out := new(vpcsdk.DescribeCommonBandwidthPackagesResponse)
-	if err := c.rpc.callSDK(ctx, "DescribeCommonBandwidthPackages", &r, out); err != nil {
-		return nil, err
-	}
-	if out.Body == nil {
-		return nil, fmt.Errorf("cloudapi: DescribeCommonBandwidthPackages: response has no body")
-	}
-	return out.Body, nil
+	return describe(ctx, c, "DescribeCommonBandwidthPackages", &r, &r.RegionId, out, func() *vpcsdk.DescribeCommonBandwidthPackagesResponseBody { return out.Body })
 }
 
 // ListCommonBandwidthPackages returns the given bandwidth packages
@@ -335,6 +308,24 @@ func (c *VPC) listBandwidthPackages(ctx context.Context, id string) ([]*CommonBa
 		}
 		return items, dara.Int32Value(resp.TotalCount), nil
 	})
+}
+
+// describe sends one call of action with req (a copy the caller made),
+// its RegionId (*region) filled with the configured region when empty, and
+// returns the answer's body (body reads it from out once the call is
+// done).
+func describe[B any](ctx context.Context, c *VPC, action string, req interface{ Validate() error }, region **string, out any, body func() *B) (*B, error) {
+	if dara.StringValue(*region) == "" {
+		*region = dara.String(c.region)
+	}
+	if err := c.rpc.callSDK(ctx, action, req, out); err != nil {
+		return nil, err
+	}
+	b := body()
+	if b == nil {
+		return nil, fmt.Errorf("cloudapi: %s: response has no body", action)
+	}
+	return b, nil
 }
 
 // nonNil drops nil entries of a decoded list.
