@@ -254,9 +254,8 @@ type classState struct {
 	// stable counts the cuts in a row, none of them judged, that found
 	// the ceiling the one before found (within sameCeiling), up to
 	// maxSlowdowns: the curve stays at its plateau (2^stable − 1)·K
-	// before it probes past it (hold).
+	// before it probes past it.
 	stable    int
-	hold      float64   // seconds the curve stays at its plateau before probing
 	measuring bool      // a measuring bucket has ended since started
 	slowStart float64   // requests that may await answers while not enabled; <= 0 no bound
 	pausedTil time.Time // no request before this while not enabled (Pause)
@@ -556,7 +555,6 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		}
 		s.lastMax = use
 		s.window = a.cubicWindow(use)
-		s.hold = (math.Exp2(float64(s.stable)) - 1) * s.window
 		s.lastThrottle = now
 		s.calculated = use * Beta
 
@@ -575,7 +573,7 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		s.successes++
 		d := now.Sub(s.lastThrottle).Seconds() - s.window
 		if d > 0 {
-			d = math.Max(d-s.hold, 0) // at the plateau for hold seconds
+			d = math.Max(d-(math.Exp2(float64(s.stable))-1)*s.window, 0) // held at the plateau
 		}
 		if s.enabled && d > 0 {
 			s.refill(now)

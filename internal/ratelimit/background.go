@@ -271,7 +271,7 @@ func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastM
 		s.ceiling = math.Max(s.fill, s.calculated)
 	}
 	s.winN, s.winK = 0, 0
-	s.stable, s.hold = 0, 0
+	s.stable = 0
 	s.undone++
 	return true
 }
