@@ -255,17 +255,10 @@ type classState struct {
 	// the ceiling the one before found (within sameCeiling), up to
 	// maxSlowdowns: the curve stays at its plateau (2^stable − 1)·K
 	// before it probes past it.
-	stable int
-	// lastCut is the send rate the last cut was made at, and cutAt and
-	// cutSuccesses when it was made and the successes then: the plateau
-	// of a cut is what the service accepted since the last one (see
-	// acceptedSince).
-	lastCut      float64
-	cutAt        time.Time
-	cutSuccesses uint64
-	measuring    bool      // a measuring bucket has ended since started
-	slowStart    float64   // requests that may await answers while not enabled; <= 0 no bound
-	pausedTil    time.Time // no request before this while not enabled (Pause)
+	stable    int
+	measuring bool      // a measuring bucket has ended since started
+	slowStart float64   // requests that may await answers while not enabled; <= 0 no bound
+	pausedTil time.Time // no request before this while not enabled (Pause)
 
 	sent       uint64    // requests Wait let through
 	observed   uint64    // outcomes observed
@@ -525,15 +518,9 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		s.startVerdict(now)
 	}
 	if cut {
-		// The answers to everything in flight now are this episode's, and
-		// to the requests of the waiters whose tickets are covered but who
-		// have not returned from Wait yet (the fleet benchmark: such a
-		// waiter, woken a few milliseconds late, sent into the service's
-		// empty bucket and cut the rate again 15 ms after the first cut,
-		// 10.4 → 5.1 a second). Twice that count allows for answers
-		// arriving out of order.
-		s.refill(now)
-		s.episodeEnd = s.observed + 2*(s.sent-min(s.observed, s.sent)+s.covered())
+		// The answers to everything in flight now are this episode's; twice
+		// that count allows for answers arriving out of order.
+		s.episodeEnd = s.sent + (s.sent - min(s.observed, s.sent))
 		s.episodeTil = now.Add(MaxEpisode)
 		use := s.measured
 		if !s.measuring {
@@ -561,22 +548,15 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		// throttles; a limit that rises is found up to four times later.
 		// A cut at another ceiling (a limit that fell) starts the count
 		// again.
-		// The ceiling is the last cut's send rate or the plateau it set.
-		same := func(c float64) bool { return c > 0 && math.Abs(use-c) <= sameCeiling*c }
-		if s.verify == nil && s.bg == 0 && (same(s.lastCut) || same(s.lastMax)) {
+		if s.verify == nil && s.bg == 0 && s.lastMax > 0 && math.Abs(use-s.lastMax) <= sameCeiling*s.lastMax {
 			s.stable = min(s.stable+1, maxSlowdowns)
 		} else {
 			s.stable = 0
 		}
-		s.calculated = use * Beta
-		s.lastCut = use
-		if accepted, ok := s.acceptedSince(now); ok {
-			use = math.Min(math.Max(accepted, use*(1+Beta)/2), use)
-		}
-		s.cutAt, s.cutSuccesses = now, s.successes
 		s.lastMax = use
 		s.window = a.cubicWindow(use)
 		s.lastThrottle = now
+		s.calculated = use * Beta
 
 		if !s.enabled {
 			s.enabled = true
@@ -664,46 +644,6 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 	if reason != "" && a.cfg.onChange != nil {
 		a.cfg.onChange(class, rate, reason)
 	}
-}
-
-// covered returns the number of waiters whose tickets the released tokens
-// cover: they may send, but have not returned from Wait yet.
-func (s *classState) covered() uint64 {
-	n := uint64(0)
-	for w := range s.waiters {
-		if s.released >= w.ticket+1 {
-			n++
-		}
-	}
-	return n
-}
-
-// acceptedSince returns the rate the service accepted since the last cut,
-// for the plateau of a cut that stands (CUBIC's W_max), and whether it
-// applies. Both cuts are throttles, so the service's bucket was empty at
-// each: the successes in between are what it accepted at its rate (less
-// the tokens it lost at its capacity while the class was below its rate).
-// The send rate at the cut, CUBIC's own W_max, overshoots that: the tokens
-// the service banked while the class climbed back let it send above the
-// limit for seconds before the throttle (in the fleet benchmark, plateaus
-// of 10.3–11.9 a second for a limit of 10, and with the plateau held past
-// the limit, a throttle every cycle of about 3 s). The caller bounds it
-// below by (1+β)/2 of the send rate, CUBIC's fast convergence, for the
-// tokens lost at the service's capacity.
-//
-// It applies to a class cut and limited before this cut (a class limited
-// from the start by WithInitialRate and never throttled has no empty bucket
-// to count from), whose cut is not judged
-// (a judged window has its own floor), with no background share (its
-// throttles are not all its rate's), and whose curve had time to climb
-// back (at least K and a second since the last cut): a cut sooner than
-// that is not at a ceiling the curve reached.
-func (s *classState) acceptedSince(now time.Time) (float64, bool) {
-	t := now.Sub(s.cutAt).Seconds()
-	if !s.enabled || s.cutAt.IsZero() || s.verify != nil || s.bg > 0 || t < math.Max(1, s.window) {
-		return 0, false
-	}
-	return float64(s.successes-s.cutSuccesses) / t, true
 }
 
 // updateMeasured counts one observation and, when a half-second bucket has

@@ -2,7 +2,6 @@ package ratelimit
 
 import (
 	"context"
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -153,78 +152,5 @@ func TestTheSameCeilingHoldsThePlateau(t *testing.T) {
 	}
 	if got := send(3 * k); got < st.LastMaxRate*1.2 {
 		t.Errorf("three times throttled at %.2f: 9.3 s past the plateau the rate is %.2f, want the curve past it again", st.LastMaxRate, got)
-	}
-}
-
-// A waiter whose ticket was covered before a cut, but who returned from
-// Wait after it (woken late), sent on a token of the old rate: its throttle
-// belongs to the cut's episode and does not cut again (in the fleet
-// benchmark such a throttle cut the rate a second time 15 ms after the
-// first, 10.4 → 5.1 a second).
-func TestACoveredWaiterBelongsToTheCutsEpisode(t *testing.T) {
-	ctx := context.Background()
-	c := newFakeClock(false)
-	l := NewAdaptive(WithClock(c), WithInitialRate(10))
-	for range 30 { // 3 s of answers at 10 a second, each on its token
-		c.Advance(100 * time.Millisecond)
-		if err := l.Wait(ctx, "w"); err != nil {
-			t.Fatal(err)
-		}
-		l.Observe("w", false)
-	}
-	for l.Stats("w").Tokens >= 1 { // the banked tokens, spent on requests in flight
-		if err := l.Wait(ctx, "w"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	inFlight := int(l.Stats("w").Sent) - 30
-	done := make(chan error, 1)
-	go func() { done <- l.Wait(ctx, "w") }()
-	c.waitSleepers(t, 1)
-	c.lateBy(100 * time.Millisecond) // its ticket is covered; it has not returned yet
-	for range inFlight - 1 {
-		l.Observe("w", false)
-	}
-	l.Observe("w", true) // the last request in flight: throttled, a cut
-	rate := l.Stats("w").Rate
-	c.Advance(0) // the waiter wakes and sends
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	l.Observe("w", true)
-	if st := l.Stats("w"); st.Rate != rate || st.HeldThrottles != 1 {
-		t.Errorf("the late waiter's throttle: rate %.2f → %.2f, %d throttles held; want it held in the cut's episode", rate, st.Rate, st.HeldThrottles)
-	}
-}
-
-// The plateau of a cut that stands is what the service accepted since the
-// last cut, not the send rate at the throttle: the tokens the service
-// banked while the class climbed back let it send above the service's
-// rate for seconds before the throttle came, and a plateau there would
-// probe the limit every cycle. The curve climbs back to the accepted rate.
-func TestThePlateauIsWhatTheServiceAccepted(t *testing.T) {
-	c := newFakeClock(true)
-	l := NewAdaptive(WithClock(c))
-	answers(c, l, "w", 10, strings.Repeat(".", 40)+"T") // the first cut, at 10 a second
-	cutAt, before := c.Now(), l.Stats("w").Successes
-	// The service accepts 10 a second, then the 12 a second the class
-	// reaches on tokens it banked, then throttles.
-	observeSaturated(c, l, "w", 10, 40)
-	observeSaturated(c, l, "w", 12, 12)
-	st := l.Stats("w")
-	sendRate := math.Min(st.MeasuredRate, st.Rate)
-	accepted := float64(st.Successes-before) / c.Now().Sub(cutAt).Seconds()
-	if accepted >= sendRate || accepted < sendRate*(1+Beta)/2 {
-		t.Fatalf("setup: accepted %.2f a second, sending %.2f", accepted, sendRate)
-	}
-	l.Observe("w", true)
-	st = l.Stats("w")
-	if !near(st.LastMaxRate, accepted, 1e-9) || !near(st.Rate, Beta*sendRate, 1e-9) {
-		t.Fatalf("cut at a send rate of %.2f after %.2f a second accepted: plateau %.2f, rate %.2f; want the plateau at the accepted rate and the rate at β times the send rate", sendRate, accepted, st.LastMaxRate, st.Rate)
-	}
-	k := time.Duration(math.Cbrt(accepted*(1-Beta)/(ScaleConstant*accepted/ScaleReferenceRate)) * float64(time.Second))
-	observeSaturated(c, l, "w", accepted, int(k.Seconds()*accepted))
-	if got := l.Stats("w").Rate; !near(got, accepted, 0.02) {
-		t.Errorf("K after the cut the rate is %.2f, want the plateau %.2f", got, accepted)
 	}
 }

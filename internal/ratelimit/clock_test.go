@@ -280,12 +280,3 @@ func TestNone(t *testing.T) {
 		t.Fatalf("Wait on a cancelled ctx = %v, want a *WaitError for class x wrapping context.Canceled", err)
 	}
 }
-
-// lateBy moves the time by d without waking any sleeper: a sleeper due in
-// that time wakes late, as a goroutine the scheduler runs late (Advance
-// wakes it).
-func (c *fakeClock) lateBy(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
