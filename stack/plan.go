@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -187,9 +188,7 @@ func (st *state) resolver(s Stack) resolver {
 	for name, g := range st.groups {
 		r.groups[name] = g.ID
 	}
-	for name, id := range st.policies {
-		r.policies[name] = id
-	}
+	maps.Copy(r.policies, st.policies)
 	for name, l := range st.listeners {
 		r.listeners[name] = l.ID
 	}
