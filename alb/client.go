@@ -674,6 +674,13 @@ func (c *Client) onRetry(e retry.Event) {
 // satisfies context.DeadlineExceeded too and is retried like any network
 // error.
 func classify(err error) (retry.Decision, string, bool) {
+	var me *MaxAttemptsError
+	if errors.As(err, &me) {
+		// The limiter found no send slot before the call's bound: the call
+		// is over, whatever the throttle it wraps (retrying it would only
+		// ask the limiter the same question again, at once).
+		return retry.Stop, "exhausted", false
+	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		switch {

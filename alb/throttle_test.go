@@ -147,11 +147,18 @@ func TestThrottledRetryEndsAtTheCallsBound(t *testing.T) {
 	}
 	srv.InjectFault(albtest.Fault{Action: "GetLoadBalancerAttribute", Code: "Throttling.User", Status: 400})
 	for i := range 3 { // the limiter learns the action is throttled: its next slots are seconds apart
-		start := clk.Now()
+		start, before := clk.Now(), calls(srv, "GetLoadBalancerAttribute")
 		_, err := c.Get(ctx, op.ID())
 		var me *alb.MaxAttemptsError
 		if !errors.As(err, &me) || !errors.Is(err, alb.ErrThrottled) {
 			t.Fatalf("Get %d under throttling: %v, want a MaxAttemptsError wrapping the throttle", i, err)
+		}
+		// It ends at once: no attempt after the limiter's answer (its
+		// attempts are the requests it sent), and no second exhaustion
+		// wrapped around the first.
+		var inner *alb.MaxAttemptsError
+		if sent := calls(srv, "GetLoadBalancerAttribute") - before; me.Attempts != sent || errors.As(me.Err, &inner) {
+			t.Fatalf("Get %d: %v; want one exhaustion counting the %d requests sent", i, err, sent)
 		}
 		if took := clk.Now().Sub(start); took > time.Second {
 			t.Fatalf("Get %d took %s of clock time with a 500ms bound", i, took)
