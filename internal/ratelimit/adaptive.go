@@ -261,6 +261,7 @@ type classState struct {
 	pausedTil time.Time // no request before this while not enabled (Pause)
 
 	sent       uint64    // requests Wait let through
+	queued     uint64    // of which had to wait for a token (the rate, not the demand, held them)
 	observed   uint64    // outcomes observed
 	episodeEnd uint64    // observed count up to which throttles are the current episode's
 	episodeTil time.Time // and the time limit of that
@@ -273,6 +274,9 @@ type classState struct {
 	verify     *verdict          // a cut being judged
 	bg         float64           // the background share learned; 0 none
 	winN, winK int               // answers and throttles of the background window
+	winAt      time.Time         // when its first answer came
+	winSent    uint64            // s.sent then
+	winQueued  uint64            // s.queued then
 	sinceN     int               // answers to requests sent after the last cut
 	sinceK     int               // throttles among them
 	sinceAt    time.Time         // when the first of them came
@@ -407,6 +411,7 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 		if s.released >= w.ticket+1 || !s.enabled { // covered, or limiting undone
 			delete(s.waiters, w)
 			s.sent++
+			s.queued++
 			s.mu.Unlock()
 			return nil
 		}
@@ -498,7 +503,7 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 	switch {
 	case undone:
 	case s.bg > 0:
-		cut = s.verify == nil && s.excess(throttled)
+		cut = s.verify == nil && s.excess(now, throttled)
 	case throttled && (a.cfg.noUndo || s.ringN >= minEvidence):
 		// An answer to a request sent before the last cut is already paid
 		// for (the episode).
@@ -538,7 +543,7 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 			// A cut within a judged window goes no lower than most of
 			// the rate the service accepted before it (background.go):
 			// the curve restarts from there.
-			use = math.Max(use, v.floor/Beta)
+			use = math.Max(use, v.floorAt(now)/Beta)
 		}
 		// The same ceiling again (and the cut is the class's own: not
 		// judged, no background learned): stay at the plateau longer
@@ -618,8 +623,8 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		demand = math.Max(demand, s.lastMax)
 	}
 	s.fill = math.Min(math.Max(math.Min(s.calculated, 2*demand), a.cfg.minRate), a.cfg.maxRate)
-	if v := s.verify; v != nil && v.floor > s.fill {
-		s.fill = math.Min(v.floor, a.cfg.maxRate) // see the cut above
+	if v := s.verify; v != nil && v.floorAt(now) > s.fill {
+		s.fill = math.Min(v.floorAt(now), a.cfg.maxRate) // see the cut above
 	}
 	s.capacity = math.Max(s.fill, 1)
 	s.released = math.Min(s.released, s.next+s.capacity)

@@ -30,22 +30,34 @@ import (
 //     when fewer than minJudged came since).
 //   - It then counts the answers to the requests sent after the cut (the
 //     post-window: enough to expect about five throttles at the pre-window's
-//     share, minJudged to maxJudged answers, at most maxVerifyTime). Further
-//     throttles in that time cut as usual (the first cut included), but not
-//     below half the pre-window's answer rate: a rate cannot collapse within
-//     one window.
+//     share, minJudged to maxJudged answers, at most maxVerifyTime). A
+//     window with fewer than minJudged/2 answers then (a slow class) stays
+//     open until it has them, at most maxSlowVerifyTime, unless the cut
+//     holds more than maxVerifyTime of requests waiting. Further throttles
+//     in that time cut as usual (the first cut included), but not below
+//     half the pre-window's answer rate: a rate cannot collapse within one
+//     window (past maxVerifyTime, not below β times its accepted rate
+//     either).
 //   - If the post-window's share is not lower than the pre-window's (by
-//     more than fellBy, 1.5, standard deviations of their difference, or
-//     to a third of it or less) and its accepted rate fell by at least 15%
-//     (goodputDrop), the window's cuts
+//     more than fellBy, 1.5, standard deviations of their difference, on
+//     minJudged/2 answers or more, or to a third of it or less) and its
+//     accepted rate fell by at least 15% (goodputDrop), the window's cuts
 //     are undone: the rate is as it was before them (before the cuts that
-//     stood unjudged just before them, too), the curve's plateau at that
-//     rate, and the share is learned as the class's background share b.
-//     Otherwise the cuts stand.
+//     stood unjudged just before them, too, and before those that stood on
+//     a window of fewer than minJudged/2 answers), the curve's plateau at
+//     that rate, and the share is learned as the class's background share
+//     b. Otherwise the cuts stand. An accepted rate that held counts only
+//     if most of the window's requests waited for a token (a class that
+//     sent what its demand asked was not slowed by the cut, and is
+//     accepted as much whatever the cause of its throttles); on fewer than
+//     minJudged/2 answers, a share of maxBackground or more counts only if
+//     it is two standard deviations above it.
 //   - With b learned, single throttles no longer cut, and the rate is not
 //     probed above where it was restored to (its ceiling) but by a fifth per
-//     window (ceilingProbe). The answers are counted in windows
-//     (windowFor(b) of them, 48 to 160): a window whose share exceeds b by
+//     window (ceilingProbe; by half, ceilingRaise, when most of the window's
+//     requests waited for a token and its share was not above b). The
+//     answers are counted in windows (windowFor(b) of them, 48 to 160, or
+//     maxVerifyTime once minBgWindow have come): a window whose share exceeds b by
 //     more than chance allows (three standard deviations and three points;
 //     decided as soon as its throttles so far exceed that bound for the
 //     whole window, not when it closes) forgets b, and every episode of
@@ -84,10 +96,16 @@ const (
 	// maxVerifyTime bounds the judging of a cut: a window still open then
 	// is judged on the answers it has.
 	maxVerifyTime = 5 * time.Second
+	// maxSlowVerifyTime bounds the judging of a cut whose window has fewer
+	// than minJudged/2 answers at maxVerifyTime.
+	maxSlowVerifyTime = 3 * maxVerifyTime
 	// minJudgedShare is the smallest pre-window share whose cut is judged.
 	minJudgedShare = 0.05
 	// maxBackground is the largest share taken for background throttling.
 	maxBackground = 0.7
+	// minBgWindow is the fewest answers a background window closes on when
+	// its time (maxVerifyTime) is up.
+	minBgWindow = 8
 	// bgForget is the background share below which it is forgotten.
 	bgForget = 0.01
 	// minEvidence is how many answers a class must have had before a
@@ -107,6 +125,9 @@ const (
 	// ceilingProbe is how much the ceiling of a class with a background
 	// share rises per window without excess throttles.
 	ceilingProbe = 1.2
+	// ceilingRaise is how much it rises per such window while the ceiling
+	// holds the class back (most of the window's requests waited).
+	ceilingRaise = 1.5
 	// fellBy is how many standard deviations of the difference the share
 	// must fall for a cut to stand on it (or else fall to a third: a cut
 	// below the service's limit stops the throttles, whatever the counts).
@@ -154,6 +175,7 @@ func (s *classState) snap() snapshot {
 type verdict struct {
 	at      time.Time
 	from    uint64  // answers counted once s.observed passes this (requests sent after the cut)
+	queued  uint64  // s.queued at the cut
 	need    int     // answers to judge on
 	pre     float64 // throttled share of the pre-window
 	preN    int     // its answers
@@ -218,9 +240,23 @@ func (s *classState) startVerdict(now time.Time) {
 		}
 		return
 	}
-	s.verify = &verdict{at: now, from: s.sent, need: int(clamp(math.Ceil(5/pre), minJudged, maxJudged)),
+	s.verify = &verdict{at: now, from: s.sent, queued: s.queued, need: int(clamp(math.Ceil(5/pre), minJudged, maxJudged)),
 		pre: pre, preN: n, preGood: float64(n) * (1 - pre) / math.Max(span, minSpan),
 		floor: float64(n) / math.Max(span, 1) / 2, before: s.snap()}
+}
+
+// floorAt returns the floor of the window's cuts at now: half the
+// pre-window's answer rate, and past maxVerifyTime (a slow class's window
+// kept open) no more than β times its accepted rate. Half the answers is
+// above what the service accepted when most were throttled: held there
+// for 15 s, a class throttled by its own rate would be held above the
+// limit for the whole window (in the simulation of a limit of one a
+// second, 66% of its answers throttled instead of 25%).
+func (v *verdict) floorAt(now time.Time) float64 {
+	if now.Sub(v.at) < maxVerifyTime {
+		return v.floor
+	}
+	return math.Min(v.floor, Beta*v.preGood)
 }
 
 // judge counts one answer to a request sent after the cut being judged and,
@@ -238,7 +274,15 @@ func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastM
 	if throttled {
 		v.k++
 	}
-	if v.n < v.need && now.Sub(v.at) < maxVerifyTime {
+	// Open: not at its count nor at its time yet; or at its time with
+	// fewer than minJudged/2 answers, which tell the share's fall from
+	// chance too poorly (a slow class: its window stays open until it has
+	// them, at most maxSlowVerifyTime), unless the cut holds more than
+	// maxVerifyTime of requests waiting (a slow class whose demand rose:
+	// held at the cut rate for 15 s, its calls ran out of time waiting).
+	open := now.Sub(v.at)
+	backlog := s.enabled && s.next-s.released > s.fill*maxVerifyTime.Seconds()
+	if v.n < v.need && open < maxVerifyTime || v.n < minJudged/2 && open < maxSlowVerifyTime && !backlog {
 		return false
 	}
 	s.verify = nil
@@ -246,8 +290,32 @@ func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastM
 	pooled := float64(int(v.pre*float64(v.preN)+0.5)+v.k) / float64(v.preN+v.n)
 	sd := math.Sqrt(pooled * (1 - pooled) * (1/float64(v.preN) + 1/float64(v.n)))
 	good := float64(v.n-v.k) / math.Max(now.Sub(v.first).Seconds(), minSpan)
-	if v.pre-post > fellBy*sd || post <= v.pre/3 || good > goodputDrop*v.preGood || post >= maxBackground {
-		s.period = nil // the cuts stand: the share fell, or the accepted rate held
+	// The accepted rate holding shows a cut was the class's own only if the
+	// rate held the class back after it: a class that sent what its demand
+	// asked, its requests finding tokens banked, is accepted as much
+	// whatever the cause of its throttles.
+	held := good > goodputDrop*v.preGood && 2*(s.queued-v.queued) >= s.sent-v.from
+	// On fewer than minJudged/2 answers (a window closed at
+	// maxSlowVerifyTime, or with a backlog) a fall of the share by fellBy
+	// standard deviations is chance one window in seven at half of all
+	// answers throttled at random, and three of four throttled one in
+	// three: neither makes a cut stand, and a share of maxBackground or
+	// more only if significantly so. (Slow classes spiralled down cut after
+	// cut on such windows.)
+	enough := v.n >= minJudged/2
+	fell := v.pre-post > fellBy*sd && enough
+	most := post >= maxBackground && (enough || post-2*math.Sqrt(post*(1-post)/float64(v.n)) >= maxBackground)
+	if fell || post <= v.pre/3 || held || most {
+		// The cuts stand: the share fell, or the accepted rate held, or
+		// most requests are refused. On fewer than minJudged/2 answers
+		// they stand as if unjudged, so that an undo later restores the
+		// state before them too.
+		switch {
+		case enough:
+			s.period = nil
+		case s.period == nil:
+			s.period = &v.before
+		}
 		return false
 	}
 	b := v.before
@@ -287,7 +355,10 @@ func windowFor(bg float64) int {
 // (three standard deviations and three points above it); b is then
 // forgotten. A window with significantly fewer (2.5 standard deviations)
 // moves the share halfway to its own; a share below bgForget is dropped.
-func (s *classState) excess(throttled bool) bool {
+func (s *classState) excess(now time.Time, throttled bool) bool {
+	if s.winN == 0 {
+		s.winAt, s.winSent, s.winQueued = now, s.sent, s.queued
+	}
 	s.winN++
 	if throttled {
 		s.winK++
@@ -298,7 +369,12 @@ func (s *classState) excess(throttled bool) bool {
 	// background sends into them until then).
 	n := windowFor(s.bg)
 	over := float64(s.winK) > (s.bg+3*math.Sqrt(s.bg*(1-s.bg)/float64(n))+0.03)*float64(n)
-	if s.winN < n && !over {
+	// A slow class's window also closes after maxVerifyTime, once it has
+	// minBgWindow answers: at 48 answers a window, a class at two a second
+	// probed past its ceiling once in 24 s (half-throttled lifecycles: a
+	// ceiling learned at 1.9 a second held 27 calls waiting for 26 s).
+	timeUp := s.winN >= minBgWindow && now.Sub(s.winAt) >= maxVerifyTime
+	if s.winN < n && !over && !timeUp {
 		return false
 	}
 	f := float64(s.winK) / float64(s.winN)
@@ -320,8 +396,16 @@ func (s *classState) excess(throttled bool) bool {
 		// higher, so that a ceiling learned at a rate already cut does not
 		// hold the class below its demand. The share is not moved up: a
 		// share that creeps up with the class's (or its neighbours') rate
-		// must not pass for background.
-		s.ceiling *= ceilingProbe
+		// must not pass for background. A class held by its ceiling (most
+		// of the window's requests waited for a token) with no more
+		// throttles than b raises it by half: its demand is above it, and
+		// a ceiling restored at a rate cut for nothing held a slow class's
+		// calls waiting for a minute at a fifth a window.
+		if f <= s.bg && 2*(s.queued-s.winQueued) >= s.sent-s.winSent && s.sent > s.winSent {
+			s.ceiling *= ceilingRaise
+		} else {
+			s.ceiling *= ceilingProbe
+		}
 	}
 	return false
 }

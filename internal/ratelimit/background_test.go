@@ -154,3 +154,219 @@ func TestTheSameCeilingHoldsThePlateau(t *testing.T) {
 		t.Errorf("three times throttled at %.2f: 9.3 s past the plateau the rate is %.2f, want the curve past it again", st.LastMaxRate, got)
 	}
 }
+
+// A class whose requests found tokens banked after a cut sent what its
+// demand asked: the cut did not slow it, so the accepted rate holding
+// says nothing about the throttles' cause, and the share decides. A
+// pipeline stage whose demand spiked at the cut (its measured rate with
+// it) was cut above its demand, accepted as much as before, and its cut
+// stood on that under throttling it did not cause: later demand then met
+// a rate cut for nothing (half-throttled lifecycles, a minute of
+// DisableDeletionProtection at 1–2 a second with 30 calls waiting).
+func TestADemandLimitedCutIsJudgedOnItsShare(t *testing.T) {
+	ctx := context.Background()
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	// 19 answers at 2 a second, four of them throttled, then a second of
+	// 16 ending in a throttle: the cut, from the measured 13 a second.
+	answers(c, l, "w", 2, "..T...T...T...T....")
+	answers(c, l, "w", 16, "...............T")
+	st := l.Stats("w")
+	if !st.Enabled || st.Rate < 5 {
+		t.Fatalf("no cut from the spike's rate: %+v", st)
+	}
+	// 40 requests at 3.5 a second, the same share throttled: each finds a
+	// token banked (the window's own cuts, each no lower than its floor,
+	// make a few wait); the accepted rate (3 a second) holds.
+	for i := range 40 {
+		c.Advance(time.Second * 2 / 7)
+		if err := l.Wait(ctx, "w"); err != nil {
+			t.Fatal(err)
+		}
+		l.Observe("w", i%7 == 6)
+	}
+	// Undone: the class is as before the cut, not limited.
+	if st := l.Stats("w"); st.Undone != 1 || st.Background == 0 || st.Enabled {
+		t.Errorf("a cut above the demand, the share unchanged after it, was not undone: %+v", st)
+	}
+}
+
+// A slow class's window that has fewer than minJudged/2 answers at
+// maxVerifyTime stays open until it has them: on eight answers a fall of
+// the share by 1.5 standard deviations is chance one time in seven at half
+// of them throttled at random, and cuts that stood on one ratcheted slow
+// classes down under throttling they did not cause.
+func TestAFallOnFewAnswersIsNotJudgedAFall(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	// 20 answers at 4 a second, 12 throttled (60%): the cut.
+	answers(c, l, "w", 4, "T.TT.T.TT.T.TT.T.T.T")
+	if st := l.Stats("w"); !st.Enabled {
+		t.Fatalf("no cut: %+v", st)
+	}
+	judging := func() bool {
+		s := l.state("w")
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.verify != nil
+	}
+	// Eight answers in 5 s, two throttled (25%, 1.7 standard deviations
+	// below 60%), fewer accepted a second than before: not judged yet.
+	answers(c, l, "w", 1.6, "..T....T")
+	if st := l.Stats("w"); !judging() || st.Undone != 0 {
+		t.Fatalf("a cut was judged on eight answers: %+v", st)
+	}
+	// Twelve more at the share before the cut: judged on 20, undone.
+	answers(c, l, "w", 1.6, "T.TT.TT.TT.T")
+	if st := l.Stats("w"); judging() || st.Undone != 1 || st.Enabled {
+		t.Errorf("on 20 answers, the share hardly fallen and fewer accepted, the cut was not undone: %+v", st)
+	}
+}
+
+// With a background share learned, a slow class's window closes after
+// maxVerifyTime once it has minBgWindow answers, not only at windowFor's
+// count: its ceiling is probed every 5 s, where at 48 answers a window a
+// class at 1.5 a second probed once in 32 s.
+func TestASlowClassProbesItsCeilingInTime(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c), WithInitialRate(2))
+	// A cut at 2 a second on a 20% share, the share unchanged after it
+	// and fewer accepted: undone, the ceiling the rate restored.
+	answers(c, l, "w", 2, "....T....T....T....T")
+	for i := 0; l.Stats("w").Undone == 0; i++ {
+		if i == 40 {
+			t.Fatalf("the cut was not undone: %+v", l.Stats("w"))
+		}
+		answers(c, l, "w", 1, string("....T"[i%5]))
+	}
+	s := l.state("w")
+	ceiling := func() float64 {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.ceiling
+	}
+	c0 := ceiling()
+	if c0 <= 0 || l.Stats("w").Background == 0 {
+		t.Fatalf("no ceiling or background learned: %.2f, %+v", c0, l.Stats("w"))
+	}
+	// Eight answers, 4.7 s from the first to the last: the window is open.
+	answers(c, l, "w", 1.5, "...T....")
+	if got := ceiling(); got != c0 {
+		t.Fatalf("the ceiling moved within the window: %.2f → %.2f", c0, got)
+	}
+	// The ninth, 5.3 s after the first: the window closes, the share as
+	// the background's, and the ceiling rises by a fifth.
+	answers(c, l, "w", 1.5, ".")
+	if got := ceiling(); !near(got, c0*ceilingProbe, 1e-9) {
+		t.Errorf("after 9 answers in 5.3 s the ceiling is %.2f, want %.2f (%.2f × %.1f)", got, c0*ceilingProbe, c0, ceilingProbe)
+	}
+}
+
+// A cut that stood on fewer than minJudged/2 answers (a slow class's
+// window closed at maxSlowVerifyTime) stands as if unjudged: the next undo
+// restores the state before it too. It used to restore only the state
+// after it, and with a background share learned the rate was then held at
+// that ceiling.
+func TestACutThatStoodOnFewAnswersIsUndoneWithTheNext(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	// 20 answers at 4 a second, half throttled: the first cut.
+	answers(c, l, "w", 4, ".T.T.T.T.T.T.T.T.T.T")
+	// Seven answers in 15.5 s, none throttled (a share fallen to a third
+	// or less): the window closes on them, and the cut stands.
+	answers(c, l, "w", 0.45, ".......")
+	st := l.Stats("w")
+	if !st.Enabled || st.Undone != 0 {
+		t.Fatalf("the first cut did not stand: %+v", st)
+	}
+	// Half throttled again, slower, until a cut is undone.
+	for i := 0; l.Stats("w").Undone == 0; i++ {
+		if i == 80 {
+			t.Fatalf("no cut was undone: %+v", l.Stats("w"))
+		}
+		answers(c, l, "w", 1, string(".T"[i%2]))
+	}
+	if st := l.Stats("w"); st.Enabled {
+		t.Errorf("the undo restored the rate after the first cut (%.2f), want the class as before it, not limited: %+v", st.Rate, st)
+	}
+}
+
+// On a window of fewer than minJudged/2 answers, a share of maxBackground
+// or more makes the cut stand only if it is significantly so (two standard
+// deviations), as in the pre-window: three of four throttled, at half of
+// all answers throttled at random, come one time in three, and slow
+// classes spiralled down cut after cut on such windows.
+func TestAThinWindowsHighShareMustBeSignificant(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	// 20 answers at 4 a second, 12 throttled (60%): the cut.
+	answers(c, l, "w", 4, "T.TT.T.TT.T.TT.T.T.T")
+	// Eight answers in 15.5 s, six throttled (75%: 1.5 standard
+	// deviations above 70% on eight), fewer accepted a second: undone.
+	answers(c, l, "w", 0.45, "TT.TTT.T")
+	if st := l.Stats("w"); st.Undone != 1 || st.Enabled {
+		t.Errorf("a cut stood on six throttles of eight: %+v", st)
+	}
+}
+
+// A class held back by its ceiling (most of a background window's
+// requests waited for a token) and throttled no more than its background
+// share raises the ceiling by half a window, not a fifth: its demand is
+// above it.
+func TestACeilingThatHoldsTheClassBackRisesByHalf(t *testing.T) {
+	ctx := context.Background()
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c), WithInitialRate(2))
+	answers(c, l, "w", 2, "....T....T....T....T")
+	for i := 0; l.Stats("w").Undone == 0; i++ {
+		if i == 40 {
+			t.Fatalf("the cut was not undone: %+v", l.Stats("w"))
+		}
+		answers(c, l, "w", 1, string("....T"[i%5]))
+	}
+	s := l.state("w")
+	ceiling := func() float64 {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.ceiling
+	}
+	c0 := ceiling()
+	// As fast as the limiter lets it, one in ten throttled, until the
+	// window closes.
+	for i := 0; ceiling() == c0; i++ {
+		if i == 60 {
+			t.Fatalf("no window closed in 60 requests: %+v", l.Stats("w"))
+		}
+		if err := l.Wait(ctx, "w"); err != nil {
+			t.Fatal(err)
+		}
+		l.Observe("w", i%10 == 9)
+	}
+	if got := ceiling(); !near(got, c0*ceilingRaise, 1e-9) {
+		t.Errorf("the ceiling rose from %.2f to %.2f, want %.2f (× %.1f)", c0, got, c0*ceilingRaise, ceilingRaise)
+	}
+}
+
+// A slow class's window is not kept open past maxVerifyTime while the cut
+// holds more than maxVerifyTime of requests waiting: held at the cut rate
+// for 15 s, a slow class whose demand rose ran its calls out of time.
+func TestABackloggedWindowClosesInTime(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	answers(c, l, "w", 4, "T.TT.T.TT.T.TT.T.T.T") // the cut
+	s := l.state("w")
+	judging := func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.verify != nil
+	}
+	// Tickets for 30 requests taken (their waiters asleep): more than
+	// maxVerifyTime's worth at the cut rate.
+	s.mu.Lock()
+	s.next += 30
+	s.mu.Unlock()
+	answers(c, l, "w", 1.6, "..T....T")
+	if judging() {
+		t.Errorf("a window with 30 requests waiting stayed open past maxVerifyTime: %+v", l.Stats("w"))
+	}
+}
