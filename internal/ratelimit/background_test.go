@@ -197,19 +197,8 @@ func TestADemandLimitedCutIsJudgedOnItsShare(t *testing.T) {
 // of them throttled at random, and cuts that stood on one ratcheted slow
 // classes down under throttling they did not cause.
 func TestAFallOnFewAnswersIsNotJudgedAFall(t *testing.T) {
-	c := newFakeClock(true)
-	l := NewAdaptive(WithClock(c))
-	// 20 answers at 4 a second, 12 throttled (60%): the cut.
-	answers(c, l, "w", 4, "T.TT.T.TT.T.TT.T.T.T")
-	if st := l.Stats("w"); !st.Enabled {
-		t.Fatalf("no cut: %+v", st)
-	}
-	judging := func() bool {
-		s := l.state("w")
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.verify != nil
-	}
+	c, l := cutOn(t, 4, "T.TT.T.TT.T.TT.T.T.T") // 12 of 20 throttled (60%)
+	judging := func() bool { return locked(l, "w", func(s *classState) bool { return s.verify != nil }) }
 	// Eight answers in 5 s, two throttled (25%, 1.7 standard deviations
 	// below 60%), fewer accepted a second than before: not judged yet.
 	answers(c, l, "w", 1.6, "..T....T")
@@ -228,23 +217,8 @@ func TestAFallOnFewAnswersIsNotJudgedAFall(t *testing.T) {
 // count: its ceiling is probed every 5 s, where at 48 answers a window a
 // class at 1.5 a second probed once in 32 s.
 func TestASlowClassProbesItsCeilingInTime(t *testing.T) {
-	c := newFakeClock(true)
-	l := NewAdaptive(WithClock(c), WithInitialRate(2))
-	// A cut at 2 a second on a 20% share, the share unchanged after it
-	// and fewer accepted: undone, the ceiling the rate restored.
-	answers(c, l, "w", 2, "....T....T....T....T")
-	for i := 0; l.Stats("w").Undone == 0; i++ {
-		if i == 40 {
-			t.Fatalf("the cut was not undone: %+v", l.Stats("w"))
-		}
-		answers(c, l, "w", 1, string("....T"[i%5]))
-	}
-	s := l.state("w")
-	ceiling := func() float64 {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.ceiling
-	}
+	c, l := ceilingLearned(t)
+	ceiling := func() float64 { return locked(l, "w", func(s *classState) float64 { return s.ceiling }) }
 	c0 := ceiling()
 	if c0 <= 0 || l.Stats("w").Background == 0 {
 		t.Fatalf("no ceiling or background learned: %.2f, %+v", c0, l.Stats("w"))
@@ -268,10 +242,7 @@ func TestASlowClassProbesItsCeilingInTime(t *testing.T) {
 // after it, and with a background share learned the rate was then held at
 // that ceiling.
 func TestACutThatStoodOnFewAnswersIsUndoneWithTheNext(t *testing.T) {
-	c := newFakeClock(true)
-	l := NewAdaptive(WithClock(c))
-	// 20 answers at 4 a second, half throttled: the first cut.
-	answers(c, l, "w", 4, ".T.T.T.T.T.T.T.T.T.T")
+	c, l := cutOn(t, 4, ".T.T.T.T.T.T.T.T.T.T") // half throttled: the first cut
 	// Seven answers in 15.5 s, none throttled (a share fallen to a third
 	// or less): the window closes on them, and the cut stands.
 	answers(c, l, "w", 0.45, ".......")
@@ -297,10 +268,7 @@ func TestACutThatStoodOnFewAnswersIsUndoneWithTheNext(t *testing.T) {
 // all answers throttled at random, come one time in three, and slow
 // classes spiralled down cut after cut on such windows.
 func TestAThinWindowsHighShareMustBeSignificant(t *testing.T) {
-	c := newFakeClock(true)
-	l := NewAdaptive(WithClock(c))
-	// 20 answers at 4 a second, 12 throttled (60%): the cut.
-	answers(c, l, "w", 4, "T.TT.T.TT.T.TT.T.T.T")
+	c, l := cutOn(t, 4, "T.TT.T.TT.T.TT.T.T.T") // 12 of 20 throttled (60%)
 	// Eight answers in 15.5 s, six throttled (75%: 1.5 standard
 	// deviations above 70% on eight), fewer accepted a second: undone.
 	answers(c, l, "w", 0.45, "TT.TTT.T")
@@ -315,21 +283,8 @@ func TestAThinWindowsHighShareMustBeSignificant(t *testing.T) {
 // above it.
 func TestACeilingThatHoldsTheClassBackRisesByHalf(t *testing.T) {
 	ctx := context.Background()
-	c := newFakeClock(true)
-	l := NewAdaptive(WithClock(c), WithInitialRate(2))
-	answers(c, l, "w", 2, "....T....T....T....T")
-	for i := 0; l.Stats("w").Undone == 0; i++ {
-		if i == 40 {
-			t.Fatalf("the cut was not undone: %+v", l.Stats("w"))
-		}
-		answers(c, l, "w", 1, string("....T"[i%5]))
-	}
-	s := l.state("w")
-	ceiling := func() float64 {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.ceiling
-	}
+	_, l := ceilingLearned(t)
+	ceiling := func() float64 { return locked(l, "w", func(s *classState) float64 { return s.ceiling }) }
 	c0 := ceiling()
 	// As fast as the limiter lets it, one in ten throttled, until the
 	// window closes.
@@ -351,22 +306,52 @@ func TestACeilingThatHoldsTheClassBackRisesByHalf(t *testing.T) {
 // holds more than maxVerifyTime of requests waiting: held at the cut rate
 // for 15 s, a slow class whose demand rose ran its calls out of time.
 func TestABackloggedWindowClosesInTime(t *testing.T) {
-	c := newFakeClock(true)
-	l := NewAdaptive(WithClock(c))
-	answers(c, l, "w", 4, "T.TT.T.TT.T.TT.T.T.T") // the cut
-	s := l.state("w")
-	judging := func() bool {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		return s.verify != nil
-	}
+	c, l := cutOn(t, 4, "T.TT.T.TT.T.TT.T.T.T")
+	judging := func() bool { return locked(l, "w", func(s *classState) bool { return s.verify != nil }) }
 	// Tickets for 30 requests taken (their waiters asleep): more than
 	// maxVerifyTime's worth at the cut rate.
-	s.mu.Lock()
-	s.next += 30
-	s.mu.Unlock()
+	locked(l, "w", func(s *classState) float64 { s.next += 30; return s.next })
 	answers(c, l, "w", 1.6, "..T....T")
 	if judging() {
 		t.Errorf("a window with 30 requests waiting stayed open past maxVerifyTime: %+v", l.Stats("w"))
 	}
+}
+
+// ceilingLearned returns a limiter whose class "w", limited at 2 a second
+// from the start, had a cut on a 20% share undone (the share unchanged
+// after it, fewer accepted): a background share learned, and the ceiling
+// at the rate restored.
+func ceilingLearned(t *testing.T) (*fakeClock, *Adaptive) {
+	t.Helper()
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c), WithInitialRate(2))
+	answers(c, l, "w", 2, "....T....T....T....T")
+	for i := 0; l.Stats("w").Undone == 0; i++ {
+		if i == 40 {
+			t.Fatalf("the cut was not undone: %+v", l.Stats("w"))
+		}
+		answers(c, l, "w", 1, string("....T"[i%5]))
+	}
+	return c, l
+}
+
+// locked returns f of class's state, called under its lock.
+func locked[T any](l *Adaptive, class string, f func(s *classState) T) T {
+	s := l.state(class)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return f(s)
+}
+
+// cutOn returns a limiter whose class "w" was cut on the answers of
+// pattern (see answers) at rps a second, and its auto clock.
+func cutOn(t *testing.T, rps float64, pattern string) (*fakeClock, *Adaptive) {
+	t.Helper()
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	answers(c, l, "w", rps, pattern)
+	if st := l.Stats("w"); !st.Enabled {
+		t.Fatalf("no cut on %q: %+v", pattern, st)
+	}
+	return c, l
 }
