@@ -231,7 +231,7 @@ func (s *classState) startVerdict(now time.Time) {
 	if s.verify != nil {
 		return
 	}
-	if pre < minJudgedShare || pre*float64(n) < minJudgedThrottles-0.5 || pre-2*math.Sqrt(pre*(1-pre)/float64(max(n, 1))) >= maxBackground || s.ranDry(n) {
+	if pre < minJudgedShare || pre*float64(n) < minJudgedThrottles-0.5 || mostRefused(pre, n) || s.ranDry(n) {
 		// Not judged: it stands. An undo later restores the state before
 		// the first of such cuts since the last judged one.
 		if s.period == nil {
@@ -294,7 +294,8 @@ func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastM
 	// rate held the class back after it: a class that sent what its demand
 	// asked, its requests finding tokens banked, is accepted as much
 	// whatever the cause of its throttles.
-	held := good > goodputDrop*v.preGood && 2*(s.queued-v.queued) >= s.sent-v.from
+	waited, _ := s.mostWaited(v.from, v.queued)
+	held := good > goodputDrop*v.preGood && waited
 	// On fewer than minJudged/2 answers (a window closed at
 	// maxSlowVerifyTime, or with a backlog) a fall of the share by fellBy
 	// standard deviations is chance one window in seven at half of all
@@ -304,7 +305,7 @@ func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastM
 	// cut on such windows.)
 	enough := v.n >= minJudged/2
 	fell := v.pre-post > fellBy*sd && enough
-	most := post >= maxBackground && (enough || post-2*math.Sqrt(post*(1-post)/float64(v.n)) >= maxBackground)
+	most := post >= maxBackground && (enough || mostRefused(post, v.n))
 	if fell || post <= v.pre/3 || held || most {
 		// The cuts stand: the share fell, or the accepted rate held, or
 		// most requests are refused. On fewer than minJudged/2 answers
@@ -401,7 +402,7 @@ func (s *classState) excess(now time.Time, throttled bool) bool {
 		// throttles than b raises it by half: its demand is above it, and
 		// a ceiling restored at a rate cut for nothing held a slow class's
 		// calls waiting for a minute at a fifth a window.
-		if f <= s.bg && 2*(s.queued-s.winQueued) >= s.sent-s.winSent && s.sent > s.winSent {
+		if waited, sent := s.mostWaited(s.winSent, s.winQueued); f <= s.bg && waited && sent > 0 {
 			s.ceiling *= ceilingRaise
 		} else {
 			s.ceiling *= ceilingProbe
@@ -411,6 +412,21 @@ func (s *classState) excess(now time.Time, throttled bool) bool {
 }
 
 func clamp(x, lo, hi float64) float64 { return math.Min(math.Max(x, lo), hi) }
+
+// mostRefused reports whether a throttled share of n answers is
+// significantly (two standard deviations) at maxBackground or above: the
+// service refusing most requests, which is never taken for background.
+func mostRefused(share float64, n int) bool {
+	return share-2*math.Sqrt(share*(1-share)/float64(max(n, 1))) >= maxBackground
+}
+
+// mostWaited reports whether at least half the requests sent since s.sent
+// and s.queued were sent0 and queued0 waited for a token (the rate, not the
+// demand, held them; true when none was sent), and how many were sent.
+func (s *classState) mostWaited(sent0, queued0 uint64) (bool, uint64) {
+	sent := s.sent - sent0
+	return 2*(s.queued-queued0) >= sent, sent
+}
 
 // ranDry reports whether the last n remembered answers (at most the ring)
 // are successes and then throttles, with at most one success in four
