@@ -612,7 +612,7 @@ func TestAdaptiveSlowStart(t *testing.T) {
 		t.Fatalf("request %d went before any answer: %v", DefaultInitialWindow+1, err)
 	default:
 	}
-	l.Observe("w", false) // one answer: the window grows to 11 with 9 awaiting
+	l.Observe("w", false) // one answer: the window grows to 10.5 with 9 awaiting
 	c.Advance(slowStartPoll)
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -627,6 +627,46 @@ func TestAdaptiveSlowStart(t *testing.T) {
 	}
 	if n := len(c.Sleeps()) - before; n != 0 {
 		t.Fatalf("without slow start 100 requests slept %d times", n)
+	}
+}
+
+// The slow start's window grows by half per round trip, not TCP's
+// doubling: after a first round of 10 answered, 15 requests go at once and
+// the 16th waits for an answer (the round in which a service's burst runs
+// out is thrown at its empty bucket whole).
+func TestAdaptiveSlowStartGrowsByHalfPerRound(t *testing.T) {
+	c := newFakeClock(false)
+	l := NewAdaptive(WithClock(c))
+	// A deadline of now: a request the window holds gives up at once
+	// instead of waiting for an answer.
+	now := clockDeadline{context.Background(), c.Now()}
+	goes := func() bool {
+		err := l.Wait(now, "w")
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatal(err)
+		}
+		return err == nil
+	}
+	round := func(n int) {
+		t.Helper()
+		for i := range n {
+			if !goes() {
+				t.Fatalf("request %d of a round of %d was held", i+1, n)
+			}
+		}
+		if goes() {
+			t.Fatalf("request %d after a round of %d went before an answer", n+1, n)
+		}
+	}
+	round(DefaultInitialWindow)
+	for range DefaultInitialWindow {
+		l.Observe("w", false)
+	}
+	round(15)
+	l.Observe("w", false) // half a request more: a window of 15.5, two go
+	round(2)
+	if n := len(c.Sleeps()); n != 0 {
+		t.Fatalf("Wait slept %d times", n)
 	}
 }
 

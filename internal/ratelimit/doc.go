@@ -52,7 +52,8 @@
 //   - Before the first throttle the class is not rate-limited unless
 //     [WithInitialRate] is given; it has a slow start instead (not in
 //     aws-sdk-go-v2; [WithInitialWindow]): at most 10 requests await their
-//     answers at once, one more per answer that is not a throttle.
+//     answers at once, half a request more per answer that is not a
+//     throttle ([SlowStartGrowth]).
 //   - On a throttle: the throttled rate W is the measured rate (or the lower
 //     of it and the current rate once limited); the rate is cut to [Beta]·W
 //     (β = 0.7) and limiting is switched on; the bucket is emptied at
