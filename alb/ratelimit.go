@@ -85,7 +85,7 @@ type AdaptiveOptions struct {
 // Several processes of one account each learn on their own: at a limit
 // they share, each sees part of its throttles caused by the others, may
 // take them for background and push the others' share up (in the
-// simulation, 25 cases of 81 above 20% throttled). Processes that run at a
+// simulation, 27 cases of 81 above 20% throttled). Processes that run at a
 // shared limit together are better served by KeepEveryCut, or by
 // [NewFixedRateLimiter] at their share of the limit; the clients of one
 // process should share one limiter ([WithRateLimiter]).
