@@ -139,7 +139,7 @@
 // a demand of about 100 over six seeds each (2.6 with [WithoutUndo]); over
 // 30 seeds each (BenchmarkSweep), at least 89, 90 and 87 a second, the
 // longest wait for a poll at most 6 s, 13 s and 33 s (in nine runs of ten
-// at most 3 s, 4 s and 31 s); with a 50/s limit plus 10% random, 38–39 a
+// at most 4 s, 3 s and 31 s); with a 50/s limit plus 10% random, 38–39 a
 // second (of the 45 the service accepts), 20–22% throttled; the
 // self-caused cases below keep their figures. Slow classes (a few
 // requests a second) are judged on windows kept open until they hold 20
