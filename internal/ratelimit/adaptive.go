@@ -261,6 +261,7 @@ type classState struct {
 	window       float64 // CUBIC's K, seconds from lastThrottle to lastMax
 
 	started time.Time // when the class was first seen
+	firstAt time.Time // when its first answer came
 	// stable counts the cuts in a row, none of them judged, that found
 	// the ceiling the one before found (within sameCeiling), up to
 	// maxSlowdowns: the curve stays at its plateau (2^stable − 1)·K
@@ -620,6 +621,10 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 			// Background throttling learned: the rate is not probed above
 			// where the class was when it learned it (background.go).
 			s.calculated = math.Min(s.calculated, s.ceiling)
+		}
+		if v := s.verify; v != nil && v.again {
+			// A cut tested again is tested at one rate (background.go).
+			s.calculated = math.Min(s.calculated, v.floor)
 		}
 	}
 	if !s.enabled { // a cut before any limiting was undone

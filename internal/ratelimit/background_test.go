@@ -175,19 +175,73 @@ func TestADemandLimitedCutIsJudgedOnItsShare(t *testing.T) {
 	if !st.Enabled || st.Rate < 5 {
 		t.Fatalf("no cut from the spike's rate: %+v", st)
 	}
-	// 40 requests at 3.5 a second, the same share throttled: each finds a
-	// token banked (the window's own cuts, each no lower than its floor,
-	// make a few wait); the accepted rate (3 a second) holds.
-	for i := range 40 {
-		c.Advance(time.Second * 2 / 7)
-		if err := l.Wait(ctx, "w"); err != nil {
-			t.Fatal(err)
+	// 20 requests at 3.5 a second (a window kept open until it has
+	// minJudged/2 answers), the same share throttled: each finds a token
+	// banked (the window's own cuts, each no lower than its floor, make a
+	// few wait); the accepted rate (3 a second) holds.
+	window := func(throttled func(i int) bool) {
+		for i := range minJudged / 2 {
+			c.Advance(time.Second * 2 / 7)
+			if err := l.Wait(ctx, "w"); err != nil {
+				t.Fatal(err)
+			}
+			l.Observe("w", throttled(i))
 		}
-		l.Observe("w", i%7 == 6)
 	}
-	// Undone: the class is as before the cut, not limited.
+	window(func(i int) bool { return i%7 == 6 })
+	// The cut slowed nothing: not judged on that, but tested again at β
+	// times what the class sent.
+	st = l.Stats("w")
+	if st.Undone != 0 || !st.Enabled || st.Rate > Beta*3.5*1.05 {
+		t.Fatalf("a cut that slowed nothing was not tested again below the demand (%.2f a second): %+v", Beta*3.5, st)
+	}
+	// The same share again at that one rate, fewer accepted: undone, the
+	// class is as before the cut, not limited.
+	window(func(i int) bool { return i%7 == 6 })
 	if st := l.Stats("w"); st.Undone != 1 || st.Background == 0 || st.Enabled {
 		t.Errorf("a cut above the demand, the share unchanged after it, was not undone: %+v", st)
+	}
+}
+
+// A cut that slowed nothing, tested again below the class's demand, stands
+// when the share then falls: a pipeline stage whose demand is the
+// service's limit, cut to a floor above it (its first window holds the
+// stage's first clump), had its own throttles learned as background and
+// ran unlimited, 25–60 of its 300 calls throttled in the fleet benchmark.
+func TestACutThatSlowedNothingIsTestedAgain(t *testing.T) {
+	ctx := context.Background()
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	// A clump of 11 answers at 40 a second, then a fifth throttled at 20
+	// a second: the cut, judged on that, floored at half the answer rate
+	// (25 answers in a second: 12.5 a second).
+	answers(c, l, "w", 40, "...........")
+	answers(c, l, "w", 20, "T..T.T.T.....T")
+	if st := l.Stats("w"); !st.Enabled {
+		t.Fatalf("no cut: %+v", st)
+	}
+	// The stage's demand, 9 a second, finds tokens banked: one in ten
+	// throttled (not a significant fall from one in five on these counts).
+	step := time.Second / 9
+	send := func(n int, throttled func(i int) bool) {
+		for i := range n {
+			c.Advance(step)
+			if err := l.Wait(ctx, "w"); err != nil {
+				t.Fatal(err)
+			}
+			l.Observe("w", throttled(i))
+		}
+	}
+	send(40, func(i int) bool { return i%10 == 9 })
+	st := l.Stats("w")
+	if st.Undone != 0 || st.Background != 0 || st.Rate > Beta*9*1.05 {
+		t.Fatalf("not tested again below the demand (%.2f a second): %+v", Beta*9, st)
+	}
+	// Below the service's limit the throttles stop: the cut stands, and no
+	// background share is learned.
+	send(40, func(int) bool { return false })
+	if st := l.Stats("w"); st.Undone != 0 || st.Background != 0 || !st.Enabled {
+		t.Errorf("a cut that stopped the throttles when tested again did not stand: %+v", st)
 	}
 }
 
@@ -307,12 +361,14 @@ func TestACeilingThatHoldsTheClassBackRisesByHalf(t *testing.T) {
 // for 15 s, a slow class whose demand rose ran its calls out of time.
 func TestABackloggedWindowClosesInTime(t *testing.T) {
 	c, l := cutOn(t, 4, "T.TT.T.TT.T.TT.T.T.T")
-	judging := func() bool { return locked(l, "w", func(s *classState) bool { return s.verify != nil }) }
+	cut := locked(l, "w", func(s *classState) *verdict { return s.verify })
+	// Still the cut's window (a later throttle may open a window of its own).
+	judging := func() bool { return locked(l, "w", func(s *classState) bool { return s.verify == cut }) }
 	// Tickets for 30 requests taken (their waiters asleep): more than
 	// maxVerifyTime's worth at the cut rate.
 	locked(l, "w", func(s *classState) float64 { s.next += 30; return s.next })
 	answers(c, l, "w", 1.6, "..T....T")
-	if judging() {
+	if cut == nil || judging() {
 		t.Errorf("a window with 30 requests waiting stayed open past maxVerifyTime: %+v", l.Stats("w"))
 	}
 }
@@ -354,4 +410,35 @@ func cutOn(t *testing.T, rps float64, pattern string) (*fakeClock, *Adaptive) {
 		t.Fatalf("no cut on %q: %+v", pattern, st)
 	}
 	return c, l
+}
+
+// The accepted rate of a pre-window that holds a class's first answers is
+// counted from a second after the first: the service's full bucket
+// accepted its burst on top of its rate. Counted without it, a fleet stage's first
+// judged window expected 12.6 accepted a second where the service's limit
+// was 10, took the 10.2 it then accepted (held back by its rate, a few of
+// its answers throttled) for a fall, and undid its cut: unlimited, it had
+// 21 of its next 64 answers throttled.
+func TestAFirstWindowCountsTheServicesBurst(t *testing.T) {
+	ctx := context.Background()
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c))
+	// A burst of 11 answers at once, then 11 a second for 3.5 s, three
+	// throttled early (before a throttle may cut) and the 50th: the cut.
+	// Counted with the burst, 12.6 a second were accepted; without, 10.6.
+	answers(c, l, "w", 110, "...........")
+	answers(c, l, "w", 11, "T.T.T"+strings.Repeat(".", 33)+"T")
+	if st := l.Stats("w"); !st.Enabled {
+		t.Fatalf("no cut: %+v", st)
+	}
+	// Backlogged: every request waits for the rate, one in 16 throttled.
+	for i := 0; locked(l, "w", func(s *classState) bool { return s.verify != nil }); i++ {
+		if err := l.Wait(ctx, "w"); err != nil {
+			t.Fatal(err)
+		}
+		l.Observe("w", i%16 == 15)
+	}
+	if st := l.Stats("w"); st.Undone != 0 || !st.Enabled || st.Background != 0 {
+		t.Errorf("a cut that held the class back at what the service accepted after its burst was undone: %+v", st)
+	}
 }
