@@ -17,6 +17,21 @@ func answers(c *fakeClock, l *Adaptive, class string, rps float64, pattern strin
 	}
 }
 
+// requests sends n requests of class "w" at rps a second on an auto clock,
+// each through Wait (which may sleep for a token) and then answered,
+// throttled(i) telling which are throttled.
+func requests(t *testing.T, c *fakeClock, l *Adaptive, rps float64, n int, throttled func(i int) bool) {
+	t.Helper()
+	step := time.Duration(float64(time.Second) / rps)
+	for i := range n {
+		c.Advance(step)
+		if err := l.Wait(context.Background(), "w"); err != nil {
+			t.Fatal(err)
+		}
+		l.Observe("w", throttled(i))
+	}
+}
+
 // A cut on fewer than minJudgedThrottles throttles is not judged: no window
 // after it could show the share falling but one without a single throttle,
 // so a lone throttle after the cut (with the accepted rate down: a stage of
@@ -164,7 +179,6 @@ func TestTheSameCeilingHoldsThePlateau(t *testing.T) {
 // a rate cut for nothing (half-throttled lifecycles, a minute of
 // DisableDeletionProtection at 1–2 a second with 30 calls waiting).
 func TestADemandLimitedCutIsJudgedOnItsShare(t *testing.T) {
-	ctx := context.Background()
 	c := newFakeClock(true)
 	l := NewAdaptive(WithClock(c))
 	// 19 answers at 2 a second, four of them throttled, then a second of
@@ -179,16 +193,8 @@ func TestADemandLimitedCutIsJudgedOnItsShare(t *testing.T) {
 	// minJudged/2 answers), the same share throttled: each finds a token
 	// banked (the window's own cuts, each no lower than its floor, make a
 	// few wait); the accepted rate (3 a second) holds.
-	window := func(throttled func(i int) bool) {
-		for i := range minJudged / 2 {
-			c.Advance(time.Second * 2 / 7)
-			if err := l.Wait(ctx, "w"); err != nil {
-				t.Fatal(err)
-			}
-			l.Observe("w", throttled(i))
-		}
-	}
-	window(func(i int) bool { return i%7 == 6 })
+	window := func() { requests(t, c, l, 3.5, minJudged/2, func(i int) bool { return i%7 == 6 }) }
+	window()
 	// The cut slowed nothing: not judged on that, but tested again at β
 	// times what the class sent.
 	st = l.Stats("w")
@@ -197,7 +203,7 @@ func TestADemandLimitedCutIsJudgedOnItsShare(t *testing.T) {
 	}
 	// The same share again at that one rate, fewer accepted: undone, the
 	// class is as before the cut, not limited.
-	window(func(i int) bool { return i%7 == 6 })
+	window()
 	if st := l.Stats("w"); st.Undone != 1 || st.Background == 0 || st.Enabled {
 		t.Errorf("a cut above the demand, the share unchanged after it, was not undone: %+v", st)
 	}
@@ -209,7 +215,6 @@ func TestADemandLimitedCutIsJudgedOnItsShare(t *testing.T) {
 // stage's first clump), had its own throttles learned as background and
 // ran unlimited, 25–60 of its 300 calls throttled in the fleet benchmark.
 func TestACutThatSlowedNothingIsTestedAgain(t *testing.T) {
-	ctx := context.Background()
 	c := newFakeClock(true)
 	l := NewAdaptive(WithClock(c))
 	// A clump of 11 answers at 40 a second, then a fifth throttled at 20
@@ -222,24 +227,14 @@ func TestACutThatSlowedNothingIsTestedAgain(t *testing.T) {
 	}
 	// The stage's demand, 9 a second, finds tokens banked: one in ten
 	// throttled (not a significant fall from one in five on these counts).
-	step := time.Second / 9
-	send := func(n int, throttled func(i int) bool) {
-		for i := range n {
-			c.Advance(step)
-			if err := l.Wait(ctx, "w"); err != nil {
-				t.Fatal(err)
-			}
-			l.Observe("w", throttled(i))
-		}
-	}
-	send(40, func(i int) bool { return i%10 == 9 })
+	requests(t, c, l, 9, 40, func(i int) bool { return i%10 == 9 })
 	st := l.Stats("w")
 	if st.Undone != 0 || st.Background != 0 || st.Rate > Beta*9*1.05 {
 		t.Fatalf("not tested again below the demand (%.2f a second): %+v", Beta*9, st)
 	}
 	// Below the service's limit the throttles stop: the cut stands, and no
 	// background share is learned.
-	send(40, func(int) bool { return false })
+	requests(t, c, l, 9, 40, func(int) bool { return false })
 	if st := l.Stats("w"); st.Undone != 0 || st.Background != 0 || !st.Enabled {
 		t.Errorf("a cut that stopped the throttles when tested again did not stand: %+v", st)
 	}
