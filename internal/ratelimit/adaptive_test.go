@@ -297,7 +297,7 @@ func TestAdaptiveWaitPaces(t *testing.T) {
 		t.Run(fmt.Sprint(rps), func(t *testing.T) {
 			c := newFakeClock(true)
 			l := NewAdaptive(WithClock(c), WithInitialRate(rps))
-			capacity := math.Max(rps, 1)
+			capacity := bank(rps)
 			n := int(capacity) + int(math.Ceil(10*rps))
 			start := c.Now()
 			for i := range n {
@@ -318,6 +318,29 @@ func TestAdaptiveWaitPaces(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A limited class banks at most a quarter of a second of its rate: after
+// ten idle seconds at 10 a second, a clump of 10 requests sends 2 at once
+// and paces the rest (a second's worth banked sent a stage's clumps at
+// once into the service's empty bucket).
+func TestAdaptiveBanksAQuarterOfASecond(t *testing.T) {
+	c := newFakeClock(true)
+	l := NewAdaptive(WithClock(c), WithInitialRate(10))
+	l.Observe("c", false) // limited at 10 a second from here on
+	c.Advance(10 * time.Second)
+	start := c.Now()
+	for i := range 10 {
+		if err := l.Wait(context.Background(), "c"); err != nil {
+			t.Fatal(err)
+		}
+		if slept := c.Now() != start; slept != (i >= 2) {
+			t.Fatalf("request %d of a clump of 10 after 10 idle seconds: slept %v, want only from the third on", i+1, slept)
+		}
+	}
+	if got, want := c.Now().Sub(start), 750*time.Millisecond; got < want-time.Millisecond || got > want+time.Millisecond {
+		t.Fatalf("the clump took %v, want %v (7.5 tokens at 10 a second after 2.5 banked)", got, want)
 	}
 }
 

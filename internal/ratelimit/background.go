@@ -408,7 +408,7 @@ func (s *classState) retest(now time.Time, v *verdict, post, good float64, cubic
 	s.lastMax, s.window, s.lastThrottle = use, cubicWindow(use), now
 	s.calculated = Beta * use
 	s.fill = math.Min(s.fill, s.calculated)
-	s.capacity = math.Max(s.fill, 1)
+	s.capacity = bank(s.fill)
 	s.refill(now)
 	s.released = math.Min(s.released, s.next)
 	s.verify = &verdict{at: now, from: s.sent, queued: s.queued, need: int(clamp(math.Ceil(5/post), minJudged, maxJudged)),

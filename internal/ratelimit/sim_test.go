@@ -300,7 +300,7 @@ func TestAdaptivePacingProperty(t *testing.T) {
 			})
 		}
 		clock.Wait()
-		capacity := math.Max(rps, 1)
+		capacity := bank(rps)
 		// Grants are appended in time order (the clock only moves forward).
 		for i := range grants {
 			for j := i; j < len(grants); j++ {
