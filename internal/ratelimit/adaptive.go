@@ -61,9 +61,10 @@ const (
 	// of it. A quarter of a second, not aws-sdk-go-v2's second: a class
 	// limited above the service's limit banks the difference while the
 	// service's own bucket stays empty, and its next clump of demand went
-	// out at once into it (in the fleet benchmark, a pipeline stage whose
-	// demand is the limit: 5.8 throttles a run each, 4.7 with a quarter of
-	// a second; the simulations, whose clients are backlogged, identical).
+	// out at once into it (in the fleet benchmark, the pipeline stages,
+	// whose demand is the limit: 5.4–6.2 throttles a run each, 4.9–5.1
+	// with a quarter of a second; the simulations, whose clients are
+	// backlogged, identical).
 	bankSpan = 250 * time.Millisecond
 	// slowStartPoll is how often a request held by slow start looks again
 	// whether an answer has arrived.

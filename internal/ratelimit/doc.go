@@ -98,7 +98,8 @@
 //     its own rate banks the difference while the service's bucket stays
 //     empty, and its next clump of demand went out at once into it. In the
 //     fleet benchmark the pipeline stages, whose demand is the service's
-//     limit, had 5.8 throttles a run each, 4.7 with a quarter of a second;
+//     limit, had 5.4–6.2 throttles a run each, 4.9–5.1 with a quarter of a
+//     second;
 //     the simulations below, whose clients are backlogged (their bucket is
 //     always empty), are identical.
 //   - A class that keeps finding the same ceiling probes past it less
