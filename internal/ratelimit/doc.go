@@ -99,9 +99,8 @@
 //     empty, and its next clump of demand went out at once into it. In the
 //     fleet benchmark the pipeline stages, whose demand is the service's
 //     limit, had 5.4–6.2 throttles a run each, 4.9–5.1 with a quarter of a
-//     second;
-//     the simulations below, whose clients are backlogged (their bucket is
-//     always empty), are identical.
+//     second; the simulations below, whose clients are backlogged (their
+//     bucket is always empty), are identical.
 //   - A class that keeps finding the same ceiling probes past it less
 //     often: after the second cut in a row whose throttled rate is within
 //     15% of the last one's (none of them judged, no background share
