@@ -584,22 +584,11 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		} else {
 			s.stable = 0
 		}
-		s.lastMax = use
-		s.window = a.cubicWindow(use)
-		s.lastThrottle = now
-		s.calculated = use * Beta
-
 		if !s.enabled {
 			s.enabled = true
 			s.lastRefill = now
 		}
-		// Empty the bucket: the service just said its own is empty, and the
-		// tokens banked at the old rate would send a burst straight into it
-		// (measured in the fleet benchmark: the retries of one episode's
-		// throttles, sent on banked tokens, were throttled again and cut the
-		// rate five to seven times within a second, from 16/s to 1.7/s).
-		s.refill(now)
-		s.released = math.Min(s.released, s.next)
+		s.cutFrom(now, use, a.cubicWindow)
 	} else if !throttled {
 		s.successes++
 		d := now.Sub(s.lastThrottle).Seconds() - s.window
@@ -679,6 +668,19 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 	if reason != "" && a.cfg.onChange != nil {
 		a.cfg.onChange(class, rate, reason)
 	}
+}
+
+// cutFrom cuts the rate to β·use: the curve restarts from there towards
+// its plateau at use, and the bucket is emptied. The service just said its
+// own is empty, and the tokens banked at the old rate would send a burst
+// straight into it (measured in the fleet benchmark: the retries of one
+// episode's throttles, sent on banked tokens, were throttled again and cut
+// the rate five to seven times within a second, from 16/s to 1.7/s).
+func (s *classState) cutFrom(now time.Time, use float64, cubicWindow func(lastMax float64) float64) {
+	s.lastMax, s.window, s.lastThrottle = use, cubicWindow(use), now
+	s.calculated = use * Beta
+	s.refill(now)
+	s.released = math.Min(s.released, s.next)
 }
 
 // updateMeasured counts one observation and, when a half-second bucket has

@@ -405,12 +405,9 @@ func (s *classState) judge(now time.Time, throttled bool, cubicWindow func(lastM
 func (s *classState) retest(now time.Time, v *verdict, post, good float64, cubicWindow func(lastMax float64) float64) {
 	sent := float64(v.n) / math.Max(now.Sub(v.first).Seconds(), 1)
 	use := math.Min(sent, s.fill)
-	s.lastMax, s.window, s.lastThrottle = use, cubicWindow(use), now
-	s.calculated = Beta * use
-	s.fill = math.Min(s.fill, s.calculated)
+	s.fill = math.Min(s.fill, Beta*use)
 	s.capacity = bank(s.fill)
-	s.refill(now)
-	s.released = math.Min(s.released, s.next)
+	s.cutFrom(now, use, cubicWindow)
 	s.verify = &verdict{at: now, from: s.sent, queued: s.queued, need: int(clamp(math.Ceil(5/post), minJudged, maxJudged)),
 		pre: post, preN: v.n, preGood: good, floor: s.fill, before: v.before, again: true}
 }
