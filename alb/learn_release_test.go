@@ -48,3 +48,43 @@ func TestReleaseLearnsItsDuration(t *testing.T) {
 		t.Errorf("second release polled at %v (the first at %v): want its first poll near the learned 4.5 s, not after MinDelay", p2, p1)
 	}
 }
+
+// TestQuickTransitionIsPolledAgainSoon: a transition learned to end within
+// MinDelay that is not done at its expected end is polled again after as
+// long again, not a whole MinDelay later. (A fleet's last lifecycle whose
+// release was polled just before it ended learned of it a second late: the
+// fleet benchmark's worst walls.)
+func TestQuickTransitionIsPolledAgainSoon(t *testing.T) {
+	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
+	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithTransition(albtest.PhaseDeleting, albtest.AfterDuration(700*time.Millisecond)))
+	defer srv.Close()
+	var mu sync.Mutex
+	polls := map[string][]time.Duration{} // release polls by instance, elapsed
+	c := testClient(t, srv, alb.WithObserver(func(e alb.Event) {
+		if e.Kind == alb.EventPoll && e.Operation == "release" {
+			mu.Lock()
+			polls[e.ID] = append(polls[e.ID], e.Elapsed)
+			mu.Unlock()
+		}
+	}))
+	ctx := context.Background()
+	first, second := mustActive(t, c, basicSpec()), mustActive(t, c, basicSpec().WithName("second"))
+	for _, id := range []string{first.ID, second.ID} {
+		if _, err := c.Release(ctx, id, alb.ReleaseOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	// The first release polls once, after MinDelay to 1.2 times it, and
+	// learns the middle of that: 0.5-0.6 s, short of the 0.7 s it takes.
+	p1, p2 := polls[first.ID], polls[second.ID]
+	if len(p1) != 1 || p1[0] < time.Second || p1[0] > 1300*time.Millisecond {
+		t.Fatalf("first release polled at %v: want one poll after about MinDelay", p1)
+	}
+	// The second polls at the learned end, finds it deleting, and polls
+	// again after as long again: done at about 1.1 s, not 1.5 s.
+	if len(p2) != 2 || p2[0] > 700*time.Millisecond || p2[1] > 1300*time.Millisecond || p2[1]-p2[0] < 125*time.Millisecond {
+		t.Fatalf("second release polled at %v: want a poll before 0.7 s and the next at about twice that, before 1.3 s", p2)
+	}
+}

@@ -16,7 +16,10 @@ import (
 // A Client learns how long each kind of transition takes and schedules the
 // polls of the next wait of that kind from its recent durations, within
 // MinDelay and MaxDelay (see the package documentation); a configuration
-// change without history of its own uses that of the other changes.
+// change without history of its own uses that of the other changes. A
+// transition learned to take less than MinDelay that is not done when
+// expected is polled again after as long again (doubling, at least an
+// eighth of MinDelay apart) until MinDelay has passed.
 // Without history, a wait that starts with its write polls first after
 // MinDelay to 1.2 times it (so that a fleet's polls spread; a quarter of
 // that while other waits of the Client share the polls), a wait on a
@@ -188,7 +191,7 @@ func poll[T any](c *Client, ctx context.Context, s waitSpec, w WaitOptions, get 
 	sched := c.learn.schedule(learnKind(s), w) // the waiter that learns (learn.go)
 	sched.crowd = s.crowd
 	o := waiter.Options{
-		MinDelay: w.MinDelay, MaxDelay: sched.maxDelay(), MaxWait: w.MaxWait, Initial: sched.initial(w.MaxWait), Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(),
+		MinDelay: w.MinDelay, MaxDelay: sched.maxDelay(), MaxWait: w.MaxWait, Initial: sched.initial(w.MaxWait), Clock: c.clock, Hint: retryAfter, Delay: sched.delayFunc(), Gap: sched.gap,
 		OnPoll: func(p waiter.Poll) {
 			polls = p.Attempt
 			sched.saw(p)

@@ -65,6 +65,11 @@ type Options struct {
 	// end of the poll) and left. The result is clamped to [MinDelay less
 	// the poll's own time, remaining]: polls start at least MinDelay apart.
 	Delay func(attempt int, elapsed, remaining time.Duration) time.Duration
+	// Gap, if set, is asked right after each Delay for the least time
+	// between the starts of that poll and the next, instead of MinDelay
+	// (a schedule that polls again sooner on purpose; it cannot go below
+	// what Gap says).
+	Gap func() time.Duration
 	// Hint, if set, reads a server retry hint from a failed poll's error;
 	// the next delay is at least the hint (capped at the time left).
 	Hint func(err error) (time.Duration, bool)
@@ -188,7 +193,12 @@ func Wait[T any](ctx context.Context, o Options, get func(ctx context.Context) (
 func (o Options) next(attempt int, elapsed, remaining time.Duration, err error, rnd func() float64, took time.Duration) time.Duration {
 	var d time.Duration
 	if o.Delay != nil {
-		d = max(o.Delay(attempt, elapsed, remaining), o.MinDelay-max(took, 0))
+		d = o.Delay(attempt, elapsed, remaining)
+		gap := o.MinDelay
+		if o.Gap != nil {
+			gap = o.Gap()
+		}
+		d = max(d, gap-max(took, 0))
 		if remaining-d < o.MinDelay {
 			d = remaining
 		}
