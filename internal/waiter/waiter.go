@@ -62,8 +62,9 @@ type Options struct {
 	Rand func() float64
 	// Delay, if set, replaces the exponential schedule: it returns the
 	// delay before the poll after attempt, given the time elapsed (at the
-	// end of the poll) and left. The result is clamped to [MinDelay less
-	// the poll's own time, remaining]: polls start at least MinDelay apart.
+	// end of the poll) and left. The result is clamped to [MinDelay (or
+	// what Gap says) less the poll's own time, remaining]: polls start at
+	// least MinDelay apart.
 	Delay func(attempt int, elapsed, remaining time.Duration) time.Duration
 	// Gap, if set, is asked right after each Delay for the least time
 	// between the starts of that poll and the next, instead of MinDelay
@@ -188,7 +189,7 @@ func Wait[T any](ctx context.Context, o Options, get func(ctx context.Context) (
 
 // next returns the delay before the next poll; took is how long the poll
 // that just ended took. A Delay schedule's polls start at least MinDelay
-// apart (the delay is at least MinDelay less the poll's time), so that a
+// (or Gap) apart (the delay is at least that less the poll's time), so that a
 // schedule on a grid of MinDelay does not drift by a round trip a poll.
 func (o Options) next(attempt int, elapsed, remaining time.Duration, err error, rnd func() float64, took time.Duration) time.Duration {
 	var d time.Duration

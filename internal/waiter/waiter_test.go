@@ -161,14 +161,33 @@ func TestDelayPollsStartMinDelayApart(t *testing.T) {
 	}
 }
 
+// Gap replaces MinDelay as the least time between poll starts: a schedule
+// may poll again sooner on purpose, and no sooner than Gap says.
+func TestGapLowersTheLeastTimeBetweenPolls(t *testing.T) {
+	quick := func(_ int, elapsed, _ time.Duration) time.Duration { return elapsed } // doubling
+	if got := pollStarts(t, 200*time.Millisecond, quick, 0, 4, func() time.Duration { return 100 * time.Millisecond }); got != "[200ms 400ms 800ms 1.6s]" {
+		t.Fatalf("polls started at %s, want doubling from 200ms", got)
+	}
+	if got := pollStarts(t, 200*time.Millisecond, quick, 0, 3, nil); got != "[200ms 1.2s 2.4s]" {
+		t.Fatalf("polls started at %s without Gap, want MinDelay apart first", got)
+	}
+	zero := func(int, time.Duration, time.Duration) time.Duration { return 0 }
+	if got := pollStarts(t, 0, zero, 0, 3, func() time.Duration { return 250 * time.Millisecond }); got != "[0s 250ms 500ms]" {
+		t.Fatalf("polls started at %s with a Delay of 0, want Gap apart", got)
+	}
+}
+
 // pollStarts waits with opts, the first delay initial and the schedule
-// delay, each poll taking took, until the n-th poll succeeds, and returns
-// the polls' start times since the wait began.
-func pollStarts(t *testing.T, initial time.Duration, delay func(int, time.Duration, time.Duration) time.Duration, took time.Duration, n int) string {
+// delay (and gap, if not nil), each poll taking took, until the n-th poll
+// succeeds, and returns the polls' start times since the wait began.
+func pollStarts(t *testing.T, initial time.Duration, delay func(int, time.Duration, time.Duration) time.Duration, took time.Duration, n int, gap ...func() time.Duration) string {
 	t.Helper()
 	c := &fakeClock{now: time.Unix(0, 0)}
 	o := opts(c)
 	o.Initial, o.Delay = initial, delay
+	if len(gap) > 0 {
+		o.Gap = gap[0]
+	}
 	start := c.Now()
 	var starts []time.Duration
 	_, err := waiter.Wait(context.Background(), o, func(context.Context) (int, error) {
