@@ -18,29 +18,7 @@ import (
 // fleet polled on the fallback: the last lifecycle of the fleet benchmark
 // learned of its release a second late.)
 func TestReleaseLearnsItsDuration(t *testing.T) {
-	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
-	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithTransition(albtest.PhaseDeleting, albtest.AfterDuration(4500*time.Millisecond)))
-	defer srv.Close()
-	var mu sync.Mutex
-	polls := map[string][]time.Duration{} // release polls by instance, elapsed
-	c := testClient(t, srv, alb.WithObserver(func(e alb.Event) {
-		if e.Kind == alb.EventPoll && e.Operation == "release" {
-			mu.Lock()
-			polls[e.ID] = append(polls[e.ID], e.Elapsed)
-			t.Logf("%s %s %v %v", e.ID, e.Status, e.Elapsed, e.Err)
-			mu.Unlock()
-		}
-	}))
-	ctx := context.Background()
-	first, second := mustActive(t, c, basicSpec()), mustActive(t, c, basicSpec().WithName("second"))
-	for _, id := range []string{first.ID, second.ID} {
-		if _, err := c.Release(ctx, id, alb.ReleaseOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	p1, p2 := polls[first.ID], polls[second.ID]
+	p1, p2 := releasePolls(t, 4500*time.Millisecond)
 	if len(p1) < 4 || p1[0] > 1500*time.Millisecond {
 		t.Fatalf("first release polled at %v: want the fallback (first after about MinDelay, then every MinDelay until gone at 4.5 s)", p1)
 	}
@@ -55,30 +33,9 @@ func TestReleaseLearnsItsDuration(t *testing.T) {
 // release was polled just before it ended learned of it a second late: the
 // fleet benchmark's worst walls.)
 func TestQuickTransitionIsPolledAgainSoon(t *testing.T) {
-	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
-	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithTransition(albtest.PhaseDeleting, albtest.AfterDuration(700*time.Millisecond)))
-	defer srv.Close()
-	var mu sync.Mutex
-	polls := map[string][]time.Duration{} // release polls by instance, elapsed
-	c := testClient(t, srv, alb.WithObserver(func(e alb.Event) {
-		if e.Kind == alb.EventPoll && e.Operation == "release" {
-			mu.Lock()
-			polls[e.ID] = append(polls[e.ID], e.Elapsed)
-			mu.Unlock()
-		}
-	}))
-	ctx := context.Background()
-	first, second := mustActive(t, c, basicSpec()), mustActive(t, c, basicSpec().WithName("second"))
-	for _, id := range []string{first.ID, second.ID} {
-		if _, err := c.Release(ctx, id, alb.ReleaseOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mu.Lock()
-	defer mu.Unlock()
+	p1, p2 := releasePolls(t, 700*time.Millisecond)
 	// The first release polls once, after MinDelay to 1.2 times it, and
 	// learns the middle of that: 0.5-0.6 s, short of the 0.7 s it takes.
-	p1, p2 := polls[first.ID], polls[second.ID]
 	if len(p1) != 1 || p1[0] < time.Second || p1[0] > 1300*time.Millisecond {
 		t.Fatalf("first release polled at %v: want one poll after about MinDelay", p1)
 	}
@@ -87,4 +44,34 @@ func TestQuickTransitionIsPolledAgainSoon(t *testing.T) {
 	if len(p2) != 2 || p2[0] > 700*time.Millisecond || p2[1] > 1300*time.Millisecond || p2[1]-p2[0] < 125*time.Millisecond {
 		t.Fatalf("second release polled at %v: want a poll before 0.7 s and the next at about twice that, before 1.3 s", p2)
 	}
+}
+
+// releasePolls releases two instances one after the other, each deleting
+// for deleting, on one Client with the default wait options, and returns
+// the elapsed times of each release's polls.
+func releasePolls(t *testing.T, deleting time.Duration) (first, second []time.Duration) {
+	t.Helper()
+	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
+	srv := albtest.NewServer(albtest.WithClock(clk), albtest.WithTransition(albtest.PhaseDeleting, albtest.AfterDuration(deleting)))
+	defer srv.Close()
+	var mu sync.Mutex
+	polls := map[string][]time.Duration{} // release polls by instance, elapsed
+	c := testClient(t, srv, alb.WithObserver(func(e alb.Event) {
+		if e.Kind == alb.EventPoll && e.Operation == "release" {
+			mu.Lock()
+			polls[e.ID] = append(polls[e.ID], e.Elapsed)
+			t.Logf("%s %s %v %v", e.ID, e.Status, e.Elapsed, e.Err)
+			mu.Unlock()
+		}
+	}))
+	ctx := context.Background()
+	a, b := mustActive(t, c, basicSpec()), mustActive(t, c, basicSpec().WithName("second"))
+	for _, id := range []string{a.ID, b.ID} {
+		if _, err := c.Release(ctx, id, alb.ReleaseOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return polls[a.ID], polls[b.ID]
 }
