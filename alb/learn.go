@@ -40,7 +40,7 @@ import (
 // transition done teaches half its time), so it is often just short of
 // the end, and a MinDelay there was the fleet benchmark's worst lag (its
 // last lifecycle's release polled 150 ms after the delete, then a second
-// later: about 1 s in 7 runs of 25; doubling: at most 0.42 s in 15).
+// later: about 1 s in 7 runs of 25; doubling: at most 0.49 s in 40).
 //
 // A configuration change without history of its own (the first
 // DisableDeletionProtection of a Client, say) borrows the history of the
