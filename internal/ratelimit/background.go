@@ -279,7 +279,7 @@ func (s *classState) startVerdict(now time.Time) {
 		}
 		return
 	}
-	s.verify = &verdict{at: now, from: s.sent, queued: s.queued, need: int(clamp(math.Ceil(5/pre), minJudged, maxJudged)),
+	s.verify = &verdict{at: now, from: s.sent, queued: s.queued, need: judgedNeed(pre),
 		pre: pre, preN: n, preGood: s.acceptedRate(now, pre, n, span, fromStart),
 		floor: float64(n) / math.Max(span, 1) / 2, before: s.snap()}
 }
@@ -408,9 +408,14 @@ func (s *classState) retest(now time.Time, v *verdict, post, good float64, cubic
 	s.fill = math.Min(s.fill, Beta*use)
 	s.capacity = bank(s.fill)
 	s.cutFrom(now, use, cubicWindow)
-	s.verify = &verdict{at: now, from: s.sent, queued: s.queued, need: int(clamp(math.Ceil(5/post), minJudged, maxJudged)),
+	s.verify = &verdict{at: now, from: s.sent, queued: s.queued, need: judgedNeed(post),
 		pre: post, preN: v.n, preGood: good, floor: s.fill, before: v.before, again: true}
 }
+
+// judgedNeed returns how many answers the window of a cut judged on a
+// pre-window throttled at share counts: enough for about five throttles
+// at that share, minJudged to maxJudged.
+func judgedNeed(share float64) int { return int(clamp(math.Ceil(5/share), minJudged, maxJudged)) }
 
 // windowFor returns the number of answers a background window counts: enough
 // for about eight expected throttles, 64 to 160.
