@@ -73,6 +73,11 @@ const (
 	// throttled rate must be to the last one for the two to find the same
 	// ceiling.
 	sameCeiling = 0.15
+	// minAcceptedSpan and minAccepted are the least time and successes
+	// since the last cut that the accepted rate of a cut's plateau is
+	// counted over (see acceptedSinceCut).
+	minAcceptedSpan = time.Second
+	minAccepted     = 10
 	// maxSlowdowns is how many times a class that keeps finding the same
 	// ceiling doubles the time from a cut to probing past it (see stable).
 	maxSlowdowns = 2
@@ -269,7 +274,9 @@ type classState struct {
 	calculated   float64
 	lastMax      float64
 	lastThrottle time.Time
-	window       float64 // CUBIC's K, seconds from lastThrottle to lastMax
+	window       float64   // CUBIC's K, seconds from lastThrottle to lastMax
+	cutAt        time.Time // when the rate was last cut (lastThrottle moves with the plateau's hold)
+	cutSuccesses uint64    // successes then
 
 	started time.Time // when the class was first seen
 	firstAt time.Time // when its first answer came
@@ -571,6 +578,15 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 			// the curve restarts from there.
 			use = math.Max(use, v.floorAt(now)/Beta)
 		}
+		if acc, ok := s.acceptedSinceCut(now); ok && acc < use && s.enabled && s.verify == nil && s.bg == 0 {
+			// The rate at a throttle overshoots the limit; the accepted
+			// rate since the last cut is at most the limit (see
+			// acceptedSinceCut): the plateau is the middle of the two, at
+			// most sameCeiling below the measured rate (an accepted rate
+			// far below it is a full bucket's waste, or demand that
+			// ebbed, not the limit).
+			use = math.Max((use+acc)/2, (1-sameCeiling)*use)
+		}
 		// The same ceiling again (and the cut is the class's own: not
 		// judged, no background learned): stay at the plateau longer
 		// before probing past it, as CUBIC lingers at a window it keeps
@@ -678,9 +694,31 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 // the rate five to seven times within a second, from 16/s to 1.7/s).
 func (s *classState) cutFrom(now time.Time, use float64, cubicWindow func(lastMax float64) float64) {
 	s.lastMax, s.window, s.lastThrottle = use, cubicWindow(use), now
+	s.cutAt, s.cutSuccesses = now, s.successes
 	s.calculated = use * Beta
 	s.refill(now)
 	s.released = math.Min(s.released, s.next)
+}
+
+// acceptedSinceCut returns the rate the service accepted since the class's
+// last cut: its successes over the time since (ok when that is at least
+// minAcceptedSpan and minAccepted successes). The service's bucket was
+// empty at that cut and is empty at this one, so what it accepted in
+// between is what it earned: its limit, less the tokens it could not bank
+// because its bucket was full (a lower bound then). The rate measured at
+// a throttle is above the limit: while the class climbed back from its
+// last cut below the limit the service banked tokens, which let it run
+// above the limit until they were spent. In the fleet benchmark (alb) the
+// configuration stages' plateaus were 10.3–11.9 a second for a limit of
+// 10, so a class held at its plateau was throttled every 2–3 s; the
+// accepted rates since their cuts were 9.9–10.0.
+func (s *classState) acceptedSinceCut(now time.Time) (float64, bool) {
+	d := now.Sub(s.cutAt)
+	n := s.successes - s.cutSuccesses
+	if s.cutAt.IsZero() || d < minAcceptedSpan || n < minAccepted {
+		return 0, false
+	}
+	return float64(n) / d.Seconds(), true
 }
 
 // updateMeasured counts one observation and, when a half-second bucket has

@@ -841,3 +841,52 @@ func TestAdaptiveWaitKeepsTheDeadlineBeforeLimiting(t *testing.T) {
 		t.Fatalf("a full slow start: Wait = %v after %v, want a *WaitError at the deadline, 12ms", err, c.Now().Sub(start))
 	}
 }
+
+// TestAPlateauIsTheMiddleOfMeasuredAndAccepted: with default options, a
+// cut's plateau (the rate its curve climbs back to) is the middle of the
+// rate measured at the throttle and the rate the service accepted since
+// the last cut, when that is lower (the measured rate overshoots the limit
+// by what the service banked while the class climbed back), and at most
+// sameCeiling below the measured rate (an accepted rate far below it is
+// the service's full bucket wasting tokens, or the class's demand); when
+// the accepted rate is not lower (the demand fell), the measured rate
+// stands.
+func TestAPlateauIsTheMiddleOfMeasuredAndAccepted(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		climb [2]float64 // rates after the cut, for secs seconds each
+		secs  [2]float64
+		want  func(measured, accepted float64) float64
+	}{
+		{"overshoot", [2]float64{10, 14}, [2]float64{6, 1}, func(m, a float64) float64 { return (m + a) / 2 }},
+		{"far below", [2]float64{6, 14}, [2]float64{6, 1}, func(m, a float64) float64 { return (1 - sameCeiling) * m }},
+		{"demand fell", [2]float64{14, 8}, [2]float64{2, 2}, func(m, a float64) float64 { return m }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newFakeClock(true)
+			l := NewAdaptive(WithClock(c))
+			observeAt(c, l, "w", 11, 110, false)
+			l.Observe("w", true) // the first cut
+			n := 0
+			for i, r := range tc.climb {
+				k := int(r * tc.secs[i])
+				observeSaturated(c, l, "w", r, k)
+				n += k
+			}
+			acc := float64(n) / (tc.secs[0] + tc.secs[1])
+			st := l.Stats("w")
+			measured := math.Min(st.MeasuredRate, st.Rate)
+			l.Observe("w", true)
+			got, want := l.Stats("w").LastMaxRate, tc.want(measured, acc)
+			t.Logf("measured %.3f at the throttle, %.3f accepted since the last cut: plateau %.3f", measured, acc, got)
+			if !near(got, want, 1e-6) {
+				t.Errorf("plateau %.3f after a cut measured at %.3f with %.3f accepted since the last cut, want %.3f", got, measured, acc, want)
+			}
+			// Each case is the case it names.
+			if mid, bound := (measured+acc)/2, (1-sameCeiling)*measured; tc.name == "overshoot" && !(acc < measured && mid > bound) ||
+				tc.name == "far below" && !(mid < bound) || tc.name == "demand fell" && !(acc >= measured) {
+				t.Fatalf("measured %.3f, accepted %.3f: not the case %q", measured, acc, tc.name)
+			}
+		})
+	}
+}
