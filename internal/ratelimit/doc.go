@@ -188,7 +188,7 @@
 // 23 cases are above 20% and the worst 48% (passing the service's retry
 // delays to Pause: 3%, 23 cases, 72%; before the plateau's middle, 5%,
 // 27 cases and 7%, 31 cases; before the rules for slow classes, 14 and 15
-// cases); the tests' nine cases: 0.4–32%, against 0.4–4% with
+// cases); the tests' nine cases: 0.4–32%, against 0.5–4% with
 // [WithoutUndo]. One limiter shared among the clients avoids it;
 // processes that run at a shared limit together are better served by
 // [WithoutUndo] or a fixed limiter at their share. A caller that follows
