@@ -578,7 +578,8 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 			// the curve restarts from there.
 			use = math.Max(use, v.floorAt(now)/Beta)
 		}
-		if acc, ok := s.acceptedSinceCut(now); ok && acc < use && s.enabled && s.verify == nil && s.bg == 0 {
+		own := s.verify == nil && s.bg == 0 // the class's own cut: not judged, no background learned
+		if acc, ok := s.acceptedSinceCut(now); ok && acc < use && s.enabled && own {
 			// The rate at a throttle overshoots the limit; the accepted
 			// rate since the last cut is at most the limit (see
 			// acceptedSinceCut): the plateau is the middle of the two, at
@@ -595,7 +596,7 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 		// throttles; a limit that rises is found up to four times later.
 		// A cut at another ceiling (a limit that fell) starts the count
 		// again.
-		if s.verify == nil && s.bg == 0 && s.lastMax > 0 && math.Abs(use-s.lastMax) <= sameCeiling*s.lastMax {
+		if own && s.lastMax > 0 && math.Abs(use-s.lastMax) <= sameCeiling*s.lastMax {
 			s.stable = min(s.stable+1, maxSlowdowns)
 		} else {
 			s.stable = 0
