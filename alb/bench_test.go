@@ -394,6 +394,9 @@ func envInt(name string, def int) int {
 // (ALBKIT_FLEET_SCALE, default 10: one wall second is ten seconds of
 // service time), with albkit's defaults and with a naive client that
 // retries throttling after a fixed 3-5 s and polls on Terraform's schedule.
+// The compression magnifies scheduling delays and round trips tenfold, and
+// with them the runs' spread; ALBKIT_FLEET_SCALE=1 measures in real time
+// (BENCHMARKS.md, "The eighth day").
 func BenchmarkFleet(b *testing.B) {
 	n := envInt("ALBKIT_FLEET_N", 300)
 	k := float64(envInt("ALBKIT_FLEET_SCALE", 10))
