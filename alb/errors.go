@@ -170,8 +170,9 @@ func (e *APIError) Is(target error) bool {
 // NetworkError is a call that failed without an answer from the service:
 // a connection refused or reset, a timeout (per request: see
 // [WithTimeouts]), a DNS or TLS failure, or an answer that could not be
-// read. errors.Is(err, [ErrNetwork]) holds; Unwrap gives the underlying
-// error (often a *url.Error).
+// read (one without a body, or a list page whose NextToken is the one it
+// was asked with). errors.Is(err, [ErrNetwork]) holds; Unwrap gives the
+// underlying error (often a *url.Error).
 type NetworkError struct {
 	// Operation is the API action.
 	Operation string

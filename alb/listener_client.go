@@ -191,25 +191,22 @@ func (l *Listeners) List(ctx context.Context, f ListenerFilter) iter.Seq2[*Liste
 		for _, t := range f.Tags {
 			req.Tag = append(req.Tag, &albsdk.ListListenersRequestTag{Key: tea.String(t.Key), Value: tea.String(t.Value)})
 		}
-		for {
-			var body *albsdk.ListListenersResponseBody
-			body, err = answer(c, ctx, "ListListeners", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListListenersResponse, error) {
+		if err = eachPage("ListListeners", func(token *string) (*string, error) {
+			req.NextToken = token
+			body, err := answer(c, ctx, "ListListeners", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListListenersResponse, error) {
 				return sdk.ListListenersWithContext(ctx, req, c.runtime)
 			}, (*albsdk.ListListenersResponse).GetBody)
 			if err != nil {
-				yield(nil, err)
-				return
+				return nil, err
 			}
 			for _, b := range body.Listeners {
 				if b != nil && !yield(listenerFromListSDK(b), nil) {
-					return
+					return nil, nil
 				}
 			}
-			next := tea.StringValue(body.NextToken)
-			if next == "" {
-				return
-			}
-			req.NextToken = tea.String(next)
+			return body.NextToken, nil
+		}); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -260,7 +257,8 @@ func (l *Listeners) certificates(ctx context.Context, id string) ([]ListenerCert
 	c := l.c
 	req := &albsdk.ListListenerCertificatesRequest{ListenerId: tea.String(id), MaxResults: tea.Int32(maxPageSize)}
 	var out []ListenerCertificate
-	for {
+	err := eachPage("ListListenerCertificates", func(token *string) (*string, error) {
+		req.NextToken = token
 		body, err := answer(c, ctx, "ListListenerCertificates", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListListenerCertificatesResponse, error) {
 			return sdk.ListListenerCertificatesWithContext(ctx, req, c.runtime)
 		}, (*albsdk.ListListenerCertificatesResponse).GetBody)
@@ -272,12 +270,12 @@ func (l *Listeners) certificates(ctx context.Context, id string) ([]ListenerCert
 				out = append(out, listenerCertificateFromSDK(b))
 			}
 		}
-		next := tea.StringValue(body.NextToken)
-		if next == "" {
-			return out, nil
-		}
-		req.NextToken = tea.String(next)
+		return body.NextToken, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // rules reads every rule of the listener, both directions.
@@ -345,9 +343,9 @@ func (l *Listeners) Health(ctx context.Context, id string) (_ *ListenerHealth, e
 	}
 	out := &ListenerHealth{ListenerID: id, Rules: map[string][]ServerGroupHealth{}}
 	req := &albsdk.GetListenerHealthStatusRequest{ListenerId: tea.String(id), IncludeRule: tea.Bool(true), MaxResults: tea.Int64(30)}
-	for {
-		var body *albsdk.GetListenerHealthStatusResponseBody
-		body, err = answer(c, ctx, "GetListenerHealthStatus", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.GetListenerHealthStatusResponse, error) {
+	err = eachPage("GetListenerHealthStatus", func(token *string) (*string, error) {
+		req.NextToken = token
+		body, err := answer(c, ctx, "GetListenerHealthStatus", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.GetListenerHealthStatusResponse, error) {
 			return sdk.GetListenerHealthStatusWithContext(ctx, req, c.runtime)
 		}, (*albsdk.GetListenerHealthStatusResponse).GetBody)
 		if err != nil {
@@ -370,12 +368,12 @@ func (l *Listeners) Health(ctx context.Context, id string) (_ *ListenerHealth, e
 			convert(r.ServerGroupInfos, &w)
 			out.Rules[tea.StringValue(r.RuleId)] = append(out.Rules[tea.StringValue(r.RuleId)], groupHealth(w)...)
 		}
-		next := tea.StringValue(body.NextToken)
-		if next == "" {
-			return out, nil
-		}
-		req.NextToken = tea.String(next)
+		return body.NextToken, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // groupHealthW is a ServerGroupInfos item on the wire (the listener's and

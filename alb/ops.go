@@ -177,28 +177,22 @@ func (c *Client) List(ctx context.Context, f ListFilter) iter.Seq2[*Instance, er
 			return
 		}
 		req := f.request()
-		for {
-			var body *albsdk.ListLoadBalancersResponseBody
-			body, err = answer(c, ctx, "ListLoadBalancers", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListLoadBalancersResponse, error) {
+		if err = eachPage("ListLoadBalancers", func(token *string) (*string, error) {
+			req.NextToken = token
+			body, err := answer(c, ctx, "ListLoadBalancers", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListLoadBalancersResponse, error) {
 				return sdk.ListLoadBalancersWithContext(ctx, req, c.runtime)
 			}, (*albsdk.ListLoadBalancersResponse).GetBody)
 			if err != nil {
-				yield(nil, err)
-				return
+				return nil, err
 			}
 			for _, lb := range body.LoadBalancers {
-				if lb == nil {
-					continue
-				}
-				if !yield(instanceFromList(lb), nil) {
-					return
+				if lb != nil && !yield(instanceFromList(lb), nil) {
+					return nil, nil
 				}
 			}
-			next := tea.StringValue(body.NextToken)
-			if next == "" {
-				return
-			}
-			req.NextToken = tea.String(next)
+			return body.NextToken, nil
+		}); err != nil {
+			yield(nil, err)
 		}
 	}
 }

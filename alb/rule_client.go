@@ -216,28 +216,25 @@ func (r *ForwardingRules) list(ctx context.Context, f RuleFilter, dir string) it
 		if len(f.IDs) > 0 {
 			req.RuleIds = tea.StringSlice(f.IDs)
 		}
-		for {
+		if err := eachPage("ListRules", func(token *string) (*string, error) {
+			req.NextToken = token
 			body, err := answer(c, ctx, "ListRules", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListRulesResponse, error) {
 				return sdk.ListRulesWithContext(ctx, req, c.runtime)
 			}, (*albsdk.ListRulesResponse).GetBody)
 			if err != nil {
-				yield(nil, err)
-				return
+				return nil, err
 			}
 			for _, b := range body.Rules {
 				if b == nil {
 					continue
 				}
-				rule := ruleFromSDK(b)
-				if !yield(&rule, nil) {
-					return
+				if rule := ruleFromSDK(b); !yield(&rule, nil) {
+					return nil, nil
 				}
 			}
-			next := tea.StringValue(body.NextToken)
-			if next == "" {
-				return
-			}
-			req.NextToken = tea.String(next)
+			return body.NextToken, nil
+		}); err != nil {
+			yield(nil, err)
 		}
 	}
 }

@@ -114,25 +114,22 @@ func (p *SecurityPolicies) List(ctx context.Context, names ...string) iter.Seq2[
 		if len(names) > 0 {
 			req.SecurityPolicyNames = tea.StringSlice(names)
 		}
-		for {
-			var body *albsdk.ListSecurityPoliciesResponseBody
-			body, err = answer(c, ctx, "ListSecurityPolicies", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListSecurityPoliciesResponse, error) {
+		if err = eachPage("ListSecurityPolicies", func(token *string) (*string, error) {
+			req.NextToken = token
+			body, err := answer(c, ctx, "ListSecurityPolicies", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListSecurityPoliciesResponse, error) {
 				return sdk.ListSecurityPoliciesWithContext(ctx, req, c.runtime)
 			}, (*albsdk.ListSecurityPoliciesResponse).GetBody)
 			if err != nil {
-				yield(nil, err)
-				return
+				return nil, err
 			}
 			for _, b := range body.SecurityPolicies {
 				if b != nil && !yield(securityPolicyFromSDK(b), nil) {
-					return
+					return nil, nil
 				}
 			}
-			next := tea.StringValue(body.NextToken)
-			if next == "" {
-				return
-			}
-			req.NextToken = tea.String(next)
+			return body.NextToken, nil
+		}); err != nil {
+			yield(nil, err)
 		}
 	}
 }

@@ -187,29 +187,30 @@ func (f ServerGroupFilter) request() *albsdk.ListServerGroupsRequest {
 func (g *ServerGroups) List(ctx context.Context, f ServerGroupFilter) iter.Seq2[*ServerGroup, error] {
 	c := g.c
 	return func(yield func(*ServerGroup, error) bool) {
-		if err := f.check(); err != nil {
+		var err error
+		ctx, tel := c.read(ctx, "ServerGroups.List", "")
+		defer tel.end(&err)
+		if err = f.check(); err != nil {
 			yield(nil, err)
 			return
 		}
 		req := f.request()
-		for {
+		if err = eachPage("ListServerGroups", func(token *string) (*string, error) {
+			req.NextToken = token
 			body, err := answer(c, ctx, "ListServerGroups", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListServerGroupsResponse, error) {
 				return sdk.ListServerGroupsWithContext(ctx, req, c.runtime)
 			}, (*albsdk.ListServerGroupsResponse).GetBody)
 			if err != nil {
-				yield(nil, err)
-				return
+				return nil, err
 			}
 			for _, b := range body.ServerGroups {
 				if b != nil && !yield(serverGroupFromSDK(b), nil) {
-					return
+					return nil, nil
 				}
 			}
-			next := tea.StringValue(body.NextToken)
-			if next == "" {
-				return
-			}
-			req.NextToken = tea.String(next)
+			return body.NextToken, nil
+		}); err != nil {
+			yield(nil, err)
 		}
 	}
 }
@@ -231,7 +232,8 @@ func (g *ServerGroups) members(ctx context.Context, id string) ([]BackendServer,
 	c := g.c
 	req := &albsdk.ListServerGroupServersRequest{ServerGroupId: tea.String(id), MaxResults: tea.Int32(maxPageSize)}
 	var out []BackendServer
-	for {
+	err := eachPage("ListServerGroupServers", func(token *string) (*string, error) {
+		req.NextToken = token
 		body, err := answer(c, ctx, "ListServerGroupServers", func(ctx context.Context, sdk *albsdk.Client) (*albsdk.ListServerGroupServersResponse, error) {
 			return sdk.ListServerGroupServersWithContext(ctx, req, c.runtime)
 		}, (*albsdk.ListServerGroupServersResponse).GetBody)
@@ -243,12 +245,12 @@ func (g *ServerGroups) members(ctx context.Context, id string) ([]BackendServer,
 				out = append(out, backendServerFromSDK(b))
 			}
 		}
-		next := tea.StringValue(body.NextToken)
-		if next == "" {
-			return out, nil
-		}
-		req.NextToken = tea.String(next)
+		return body.NextToken, nil
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // FindByToken returns the group albkit created with the idempotency key
