@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -239,16 +241,53 @@ func (r *ForwardingRules) list(ctx context.Context, f RuleFilter, dir string) it
 	}
 }
 
-// checkRules validates specs for listener ls: each rule's own rules, the
-// instance's edition, and the references of its forwards (the groups
-// exist, are in the instance's VPC, speak a protocol the listener can
-// use). arg names the argument in errors ("spec", "specs").
-func (r *ForwardingRules) checkRules(ctx context.Context, op string, ls *Listener, specs []RuleSpec) error {
+// ruleField is the field path of the i-th spec of a rule call: "spec"
+// for the one rule of Create and Update, "specs[i]" for a batch.
+func ruleField(single bool, i int) string {
+	if single {
+		return "spec"
+	}
+	return fmt.Sprintf("specs[%d]", i)
+}
+
+// validateRules checks specs on their own, before any call: each rule's
+// own rules, and across the batch unique names and unique priorities per
+// direction. It returns nil or a *ValidationError of every violation, the
+// fields named as the arguments ("spec.Priority", "specs[2].Name").
+func validateRules(specs []RuleSpec, single bool) error {
+	v := &violations{}
+	type slot struct {
+		dir routing.Direction
+		p   int
+	}
+	names, prios := map[string]int{}, map[slot]int{}
 	for i, s := range specs {
-		if err := s.Validate(); err != nil {
-			return prefixFields(err, fmt.Sprintf("specs[%d].", i))
+		f := ruleField(single, i)
+		s.check(v, f+".", "")
+		if j, dup := names[s.Name]; dup && s.Name != "" {
+			v.add(f+".Name", RuleListenerRuleNameUnique, "rule name %q is already used by %s: albkit identifies a listener's rules by name", s.Name, ruleField(false, j))
+		} else if !dup {
+			names[s.Name] = i
+		}
+		k := slot{normDir(s.Direction), s.Priority}
+		if j, dup := prios[k]; dup && s.Priority > 0 {
+			v.add(f+".Priority", routing.RulePriorityUnique, "priority %d is already given to %s: priorities are unique per listener and direction", s.Priority, ruleField(false, j))
+		} else if !dup {
+			prios[k] = i
 		}
 	}
+	return v.errFor(reflect.TypeFor[RuleSpec](), ruleKind)
+}
+
+// checkRules checks valid specs for listener ls against live facts: the
+// instance's edition, the references of their forwards (the groups exist,
+// are in the instance's VPC, speak a protocol the listener can use), and
+// the rules the instance has: a name or a priority (per direction) that
+// another rule of the listener holds, and the instance's rule quota at its
+// raisable maximum counting the rules it has. self is the rule an Update
+// changes (not counted against itself), "" for a create. Blocking
+// findings are a *FindingsError.
+func (r *ForwardingRules) checkRules(ctx context.Context, ls *Listener, specs []RuleSpec, single bool, self string) error {
 	spec := SpecFromListener(ls, nil, nil)
 	spec.Rules = specs
 	facts, err := r.c.Listeners().facts(ctx, spec)
@@ -257,26 +296,52 @@ func (r *ForwardingRules) checkRules(ctx context.Context, op string, ls *Listene
 	}
 	var mine []Finding
 	for _, f := range CheckListener(spec, facts) {
-		if strings.HasPrefix(f.Resource, "Rules[") {
-			mine = append(mine, f)
+		rest, ok := strings.CutPrefix(f.Resource, "Rules[")
+		if !ok {
+			continue // the listener's own findings, and the quota counted below
+		}
+		i, tail, _ := strings.Cut(rest, "]")
+		if n, err := strconv.Atoi(i); err == nil {
+			f.Resource = ruleField(single, n) + tail
+		}
+		mine = append(mine, f)
+	}
+	have := 0
+	for rule, err := range r.List(ctx, RuleFilter{LoadBalancerIDs: []string{ls.LoadBalancerID}}) {
+		if err != nil {
+			return err
+		}
+		if rule.ID == self {
+			continue
+		}
+		have++
+		if rule.ListenerID != ls.ID {
+			continue
+		}
+		for i, s := range specs {
+			f := ruleField(single, i)
+			if s.Name == rule.Name {
+				mine = append(mine, Finding{Rule: RuleListenerRuleNameUnique, Severity: SeverityBlocking, Resource: f + ".Name",
+					Message: fmt.Sprintf("rule name %q is used by rule %s of listener %s: albkit identifies a listener's rules by name", s.Name, rule.ID, ls.ID),
+					Fix:     fmt.Sprintf("choose another name, or change rule %s with ForwardingRules.Update", rule.ID)})
+			}
+			if normDir(s.Direction) == normDir(rule.Direction) && s.Priority == rule.Priority {
+				mine = append(mine, Finding{Rule: routing.RulePriorityUnique, Severity: SeverityBlocking, Resource: f + ".Priority",
+					Message: fmt.Sprintf("priority %d is held by rule %s (%s) of listener %s", s.Priority, rule.Name, rule.ID, ls.ID),
+					Fix:     "choose a free priority, or move that rule first (Listeners.Ensure orders such moves)"})
+			}
 		}
 	}
+	if q := editionFeatures(facts.Edition).RulesPerInstance.Max; have+len(specs) > q {
+		res := "specs"
+		if single {
+			res = "spec"
+		}
+		mine = append(mine, Finding{Rule: routing.RuleEditionRulesQuota, Severity: SeverityBlocking, Resource: res,
+			Message: fmt.Sprintf("%d rule(s) on instance %s and %d more exceed the %s edition's rule quota even raised to its maximum, %d per instance", have, ls.LoadBalancerID, len(specs), facts.Edition, q),
+			Fix:     "delete rules first, or spread the routes over another instance"})
+	}
 	return blocking(kindRule, "", mine)
-}
-
-// prefixFields renames the fields of a *ValidationError with prefix.
-func prefixFields(err error, prefix string) error {
-	var ve *ValidationError
-	if !errors.As(err, &ve) {
-		return err
-	}
-	out := &ValidationError{kind: ve.kind}
-	for _, fe := range ve.Errors {
-		cp := *fe
-		cp.Field = prefix + fe.Field
-		out.Errors = append(out.Errors, &cp)
-	}
-	return out
 }
 
 // RulesError is a batch of rule writes that did not complete: which rules
@@ -311,10 +376,13 @@ func (e *RulesError) Error() string {
 // Unwrap returns the cause.
 func (e *RulesError) Unwrap() error { return e.Err }
 
-// Create adds one forwarding rule to the listener (CreateRule) and waits
-// until it is Available. The spec is validated and checked first (the
-// instance's edition, the server groups it forwards to): nothing is
-// written when a check refuses it.
+// Create adds one forwarding rule to the listener (CreateRules) and waits
+// until it is Available. The spec is validated first, before any call (a
+// *[ValidationError] naming "spec.…" fields), then checked against live
+// facts (the instance's edition, the server groups it forwards to, the
+// names and priorities of the listener's rules, the instance's rule quota
+// at its raisable maximum; a *[FindingsError]): nothing is written when a
+// check refuses it.
 func (r *ForwardingRules) Create(ctx context.Context, listenerID string, spec RuleSpec, opts ...WaitOption) (_ *Rule, err error) {
 	ctx, tel := r.c.operation(ctx, "ForwardingRules.Create", "")
 	defer tel.end(&err)
@@ -328,8 +396,10 @@ func (r *ForwardingRules) Create(ctx context.Context, listenerID string, spec Ru
 
 // CreateMany adds forwarding rules to the listener in CreateRules calls of
 // [MaxRulesPerCreateCall] and waits until every one is Available. The
-// specs are validated and checked first; a partial failure is a
-// *[RulesError] saying which rules were created. The rules are created in
+// specs are validated and checked first, as by [ForwardingRules.Create]
+// (fields named "specs[i].…"; names and priorities unique within the
+// batch too): nothing is written when a check refuses them. A partial
+// failure is a *[RulesError] saying which rules were created. The rules are created in
 // the order given; to change a listener's table without a moment where a
 // request meets a rule of neither table, use [Listeners.Ensure].
 func (r *ForwardingRules) CreateMany(ctx context.Context, listenerID string, specs []RuleSpec, opts ...WaitOption) (_ []Rule, err error) {
@@ -340,6 +410,10 @@ func (r *ForwardingRules) CreateMany(ctx context.Context, listenerID string, spe
 
 func (r *ForwardingRules) createMany(ctx context.Context, op, listenerID string, specs []RuleSpec, opts []WaitOption) ([]Rule, error) {
 	if err := requireListenerID(op, listenerID); err != nil {
+		var ae *ArgumentError
+		if errors.As(err, &ae) {
+			ae.Argument = "listenerID"
+		}
 		return nil, err
 	}
 	if err := checkWaitOpts(op, opts); err != nil {
@@ -348,11 +422,15 @@ func (r *ForwardingRules) createMany(ctx context.Context, op, listenerID string,
 	if len(specs) == 0 {
 		return nil, &ArgumentError{Operation: op, Argument: "specs", Message: "at least one rule is required"}
 	}
+	single := op == "ForwardingRules.Create"
+	if err := validateRules(specs, single); err != nil {
+		return nil, err
+	}
 	ls, err := r.c.Listeners().get(ctx, listenerID)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkRules(ctx, op, ls, specs); err != nil {
+	if err := r.checkRules(ctx, ls, specs, single, ""); err != nil {
 		return nil, err
 	}
 	var out []Rule
@@ -387,8 +465,10 @@ func (r *ForwardingRules) createMany(ctx context.Context, op, listenerID string,
 }
 
 // Update replaces a rule's name, priority, conditions and actions with
-// spec's (UpdateRuleAttribute sends them whole) and waits until the rule
-// is Available and shows them. The direction cannot change.
+// spec's (UpdateRulesAttribute sends them whole) and waits until the rule
+// is Available and shows them. The spec is validated and checked first, as
+// by [ForwardingRules.Create] (its name and priority may be the rule's
+// own); the direction cannot change (a *[NotChangeableError]).
 func (r *ForwardingRules) Update(ctx context.Context, id string, spec RuleSpec, opts ...WaitOption) (_ *Rule, err error) {
 	ctx, tel := r.c.operation(ctx, "ForwardingRules.Update", id)
 	defer tel.end(&err)
@@ -397,6 +477,9 @@ func (r *ForwardingRules) Update(ctx context.Context, id string, spec RuleSpec, 
 		return nil, err
 	}
 	if err := checkWaitOpts(op, opts); err != nil {
+		return nil, err
+	}
+	if err := validateRules([]RuleSpec{spec}, true); err != nil {
 		return nil, err
 	}
 	cur, err := r.get(ctx, id)
@@ -411,7 +494,7 @@ func (r *ForwardingRules) Update(ctx context.Context, id string, spec RuleSpec, 
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkRules(ctx, op, ls, []RuleSpec{spec}); err != nil {
+	if err := r.checkRules(ctx, ls, []RuleSpec{spec}, true, id); err != nil {
 		return nil, err
 	}
 	step := RuleStep{Kind: RuleStepUpdate, RuleID: id, Rule: spec, FromPriority: cur.Priority, Conditions: true, Actions: true, rename: spec.Name != cur.Name}
@@ -451,7 +534,11 @@ func (r *ForwardingRules) deleteMany(ctx context.Context, op string, ids []strin
 		return &ArgumentError{Operation: op, Argument: "ids", Message: "at least one rule ID is required"}
 	}
 	for i, id := range ids {
-		if err := requireRuleID(op, fmt.Sprintf("ids[%d]", i), id); err != nil {
+		arg := fmt.Sprintf("ids[%d]", i)
+		if op == "ForwardingRules.Delete" {
+			arg = "id"
+		}
+		if err := requireRuleID(op, arg, id); err != nil {
 			return err
 		}
 	}

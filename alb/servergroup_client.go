@@ -416,7 +416,13 @@ func (g *ServerGroups) create(ctx context.Context, spec ServerGroupSpec, found *
 		}
 	}
 	if err != nil {
-		return nil, &ServersError{GroupID: id, Action: "CreateServerGroup", NotApplied: spec.Servers, Err: err}
+		// The group was made (or found) but not seen Available: with no
+		// servers to add, the wait's own error says it (and names the
+		// group); otherwise none of the servers was sent.
+		if len(spec.Servers) == 0 {
+			return nil, err
+		}
+		return nil, &ServersError{GroupID: id, Action: "wait", NotApplied: spec.Servers, Err: err}
 	}
 	if ready != nil && !resumed {
 		ready(id)

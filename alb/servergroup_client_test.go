@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/albkit/albkit/alb"
 	"github.com/albkit/albkit/alb/albtest"
@@ -202,15 +204,38 @@ func TestServerGroupMembershipCallsAreSplitAndWaited(t *testing.T) {
 	if _, err := sgs.RemoveServers(ctx, sg.ID, all[:3]); err != nil || sgCalls(srv, "RemoveServersFromServerGroup") != 3 {
 		t.Errorf("removing non-members: %v", err)
 	}
-	// Invalid servers are refused before any call, naming the argument.
-	before := writes(srv)
+	// Invalid servers are refused before any call (no read either), every
+	// violation at once, naming the argument.
+	before := len(srv.Requests())
 	var ve *alb.ValidationError
 	_, err = sgs.AddServers(ctx, sg.ID, []alb.Server{alb.IPServer("10.0.0.1", 0), alb.ECSServer(albtest.ECSInstance1, 80)})
-	if !errors.As(err, &ve) || len(ve.Errors) < 2 || ve.Errors[0].Field != "servers[0].Port" {
+	if !errors.As(err, &ve) || len(ve.Errors) != 2 || ve.Errors[0].Field != "servers[0].Port" || ve.Errors[1].Field != "servers[1].Type" {
 		t.Fatalf("invalid servers: %v", err)
 	}
-	if writes(srv) != before {
-		t.Error("an invalid server list made a write")
+	for _, call := range []func() error{
+		func() error {
+			_, err := sgs.UpdateServers(ctx, sg.ID, []alb.Server{alb.IPServer("10.0.0.1", 80).WithWeight(101)})
+			return err
+		},
+		func() error {
+			_, err := sgs.RemoveServers(ctx, sg.ID, []alb.Server{alb.IPServer("not-an-ip", 80)})
+			return err
+		},
+		func() error {
+			_, err := sgs.ReplaceServers(ctx, sg.ID, []alb.Server{alb.IPServer("10.0.0.1", 80)}, []alb.Server{alb.IPServer("10.0.0.2", 70000)})
+			return err
+		},
+	} {
+		if err := call(); !errors.As(err, &ve) {
+			t.Errorf("an invalid server: %v", err)
+		}
+	}
+	// Against the group: an Ecs server in an Ip group, after the reads.
+	if _, err := sgs.AddServers(ctx, sg.ID, []alb.Server{alb.ECSServer(albtest.ECSInstance1, 80)}); !errors.As(err, &ve) || ve.Errors[0].Rule != alb.RuleServerTypeMatchesGroup {
+		t.Errorf("an Ecs server in an Ip group: %v", err)
+	}
+	if n := len(srv.Requests()) - before; n != 2 {
+		t.Errorf("the refused server lists made %d requests; want 2, the last call's reads of the group", n)
 	}
 }
 
@@ -579,5 +604,25 @@ func TestServerGroupSameServersAddedAgainAreAdded(t *testing.T) {
 	}
 	if len(res.Servers) != 200 {
 		t.Fatalf("%d members after the second Ensure, want 200", len(res.Servers))
+	}
+}
+
+// TestServerGroupCreateWaitErrors: a group made but not seen Available
+// within the wait's bound is the wait's own *WaitTimeoutError naming the
+// group when it has no servers to add, and a *ServersError of Action
+// "wait" with every server not applied when it has.
+func TestServerGroupCreateWaitErrors(t *testing.T) {
+	clk := albtest.NewManualClock(time.Time{}, albtest.AutoAdvance())
+	_, c := mgEnv(t, albtest.WithClock(clk), albtest.WithTransition(albtest.PhaseProvisioning, albtest.Manual()))
+	ctx := context.Background()
+	_, err := c.ServerGroups().Create(ctx, ipSpec("bare", 0), alb.WithMaxWait(time.Minute))
+	var wt *alb.WaitTimeoutError
+	var se *alb.ServersError
+	if !errors.As(err, &wt) || !strings.HasPrefix(wt.ID, "sgp-") || errors.As(err, &se) {
+		t.Fatalf("a group without servers: %T %v", err, err)
+	}
+	_, err = c.ServerGroups().Create(ctx, ipSpec("full", 3), alb.WithMaxWait(time.Minute))
+	if !errors.As(err, &se) || se.Action != "wait" || len(se.NotApplied) != 3 || len(se.Applied) != 0 || !errors.As(err, &wt) {
+		t.Fatalf("a group with servers: %T %v", err, err)
 	}
 }

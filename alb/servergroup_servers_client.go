@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -100,8 +101,9 @@ func (p *ServerGroupPlan) memberBatches() []memberBatch {
 type ServersError struct {
 	// GroupID is the server group.
 	GroupID string
-	// Action is the call that failed (or "wait" for the final wait on the
-	// servers).
+	// Action is the call that failed, or "wait" for a wait: the new
+	// group's, before any server was sent, or the final one on the
+	// servers.
 	Action string
 	// Applied are the servers whose calls completed.
 	Applied []Server
@@ -285,14 +287,44 @@ func checkServers(op, arg string, sg *ServerGroup, servers []Server) error {
 	return &ValidationError{Errors: only, kind: "server list"}
 }
 
-// membershipPlan reads group id and its members and diffs them with spec
-// (Shared membership: only the servers named change).
-func (g *ServerGroups) membershipPlan(ctx context.Context, op, id string, opts []WaitOption) (*ServerGroup, []BackendServer, error) {
+// checkServersAlone validates servers before any call: their own fields,
+// duplicates, and one family of types in the list (a group takes Ip, Fc,
+// or Ecs, Eni and Eci servers); [checkServers] checks them against the
+// group's type and IPv6 once the group is read.
+func checkServersAlone(op, arg string, servers []Server) error {
+	g := &ServerGroup{Type: ServerGroupInstance, IPv6: true}
+	if len(servers) > 0 {
+		g.Type = servers[0].Type.groupType()
+	}
+	err := checkServers(op, arg, g, servers)
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	for i, fe := range ve.Errors {
+		if fe.Rule == RuleServerTypeMatchesGroup {
+			cp := *fe
+			cp.Message = fmt.Sprintf("%s[0] is of type %s, and one server group takes servers of type %s only", arg, servers[0].Type, typeMembers(g.Type))
+			ve.Errors[i] = &cp
+		}
+	}
+	return ve
+}
+
+// membershipPlan checks the arguments (the ID, the wait options, then each
+// list of servers on its own, named by args: nothing is read for a
+// refused call), then reads group id and its members.
+func (g *ServerGroups) membershipPlan(ctx context.Context, op, id string, opts []WaitOption, args map[string][]Server) (*ServerGroup, []BackendServer, error) {
 	if err := requireGroupID(op, id); err != nil {
 		return nil, nil, err
 	}
 	if err := checkWaitOpts(op, opts); err != nil {
 		return nil, nil, err
+	}
+	for _, arg := range slices.Sorted(maps.Keys(args)) {
+		if err := checkServersAlone(op, arg, args[arg]); err != nil {
+			return nil, nil, err
+		}
 	}
 	sg, err := g.Get(ctx, id)
 	if err != nil {
@@ -315,7 +347,7 @@ func (g *ServerGroups) membershipPlan(ctx context.Context, op, id string, opts [
 func (g *ServerGroups) AddServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) (_ []BackendServer, err error) {
 	ctx, tel := g.c.operation(ctx, "ServerGroups.AddServers", id)
 	defer tel.end(&err)
-	sg, members, err := g.membershipPlan(ctx, "ServerGroups.AddServers", id, opts)
+	sg, members, err := g.membershipPlan(ctx, "ServerGroups.AddServers", id, opts, map[string][]Server{"servers": servers})
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +377,7 @@ func (g *ServerGroups) membersAfter(ctx context.Context, id string, members []Ba
 func (g *ServerGroups) RemoveServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) (_ []BackendServer, err error) {
 	ctx, tel := g.c.operation(ctx, "ServerGroups.RemoveServers", id)
 	defer tel.end(&err)
-	sg, members, err := g.membershipPlan(ctx, "ServerGroups.RemoveServers", id, opts)
+	sg, members, err := g.membershipPlan(ctx, "ServerGroups.RemoveServers", id, opts, map[string][]Server{"servers": servers})
 	if err != nil {
 		return nil, err
 	}
@@ -367,7 +399,7 @@ func (g *ServerGroups) RemoveServers(ctx context.Context, id string, servers []S
 func (g *ServerGroups) UpdateServers(ctx context.Context, id string, servers []Server, opts ...WaitOption) (_ []BackendServer, err error) {
 	ctx, tel := g.c.operation(ctx, "ServerGroups.UpdateServers", id)
 	defer tel.end(&err)
-	sg, members, err := g.membershipPlan(ctx, "ServerGroups.UpdateServers", id, opts)
+	sg, members, err := g.membershipPlan(ctx, "ServerGroups.UpdateServers", id, opts, map[string][]Server{"servers": servers})
 	if err != nil {
 		return nil, err
 	}
@@ -399,7 +431,7 @@ func (g *ServerGroups) ReplaceServers(ctx context.Context, id string, add, remov
 	ctx, tel := g.c.operation(ctx, "ServerGroups.ReplaceServers", id)
 	defer tel.end(&err)
 	const op = "ServerGroups.ReplaceServers"
-	sg, members, err := g.membershipPlan(ctx, op, id, opts)
+	sg, members, err := g.membershipPlan(ctx, op, id, opts, map[string][]Server{"add": add, "remove": remove})
 	if err != nil {
 		return nil, err
 	}
