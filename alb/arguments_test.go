@@ -107,6 +107,8 @@ func TestMalformedInstanceIDRefusedBeforeAnyCall(t *testing.T) {
 			var ae *alb.ArgumentError
 			if !errors.As(err, &ae) || !errors.Is(err, alb.ErrInvalidArgument) || ae.Argument != "id" {
 				t.Errorf("%s(%q) = %v, want an *ArgumentError for argument id", name, id, err)
+			} else if ae.Operation != name {
+				t.Errorf("%s(%q) = %v, names operation %s", name, id, err, ae.Operation)
 			}
 		}
 	}

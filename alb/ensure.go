@@ -122,11 +122,14 @@ type EnsureResult struct {
 	Instance *Instance // the instance at the end
 }
 
-// NotChangeableError is returned by [Client.Ensure] when the instance
-// differs from the spec in ways no in-place change can make; nothing is
-// changed. errors.Is(err, [ErrChangeRefused]) and [ErrInvalidArgument] hold.
+// NotChangeableError is returned by [Client.Ensure], the Ensure and
+// Update operations of every family ([Listeners.Update],
+// [ForwardingRules.Update], [ServerGroups.UpdateServers], …) when the
+// resource differs from the spec in ways no in-place change can make;
+// nothing is changed. errors.Is(err, [ErrChangeRefused]) and
+// [ErrInvalidArgument] hold.
 type NotChangeableError struct {
-	ID          string       // the instance
+	ID          string       // the resource (instance, listener, rule, server group)
 	Differences []Difference // what differs, why it cannot change, what to do instead
 }
 
@@ -136,7 +139,7 @@ func (e *NotChangeableError) Error() string {
 	for _, d := range e.Differences {
 		parts = append(parts, d.String())
 	}
-	return "alb: Ensure " + e.ID + ": " + strings.Join(parts, "; ")
+	return "alb: " + e.ID + " cannot change in place: " + strings.Join(parts, "; ")
 }
 
 // Is matches ErrChangeRefused and ErrInvalidArgument.
@@ -187,7 +190,7 @@ func (c *Client) PlanEnsure(ctx context.Context, spec InstanceSpec, opts ...Ensu
 	ctx, tel := c.read(ctx, "PlanEnsure", "")
 	defer tel.end(&err)
 
-	_, inst, err := c.startEnsure(ctx, spec, opts)
+	_, inst, err := c.startEnsure(ctx, "PlanEnsure", spec, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +393,7 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 	ctx, tel := c.operation(ctx, "Ensure", "")
 	defer tel.end(&err)
 
-	cfg, inst, err := c.startEnsure(ctx, spec, opts)
+	cfg, inst, err := c.startEnsure(ctx, "Ensure", spec, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -449,20 +452,20 @@ func (c *Client) Ensure(ctx context.Context, spec InstanceSpec, opts ...EnsureOp
 // startEnsure applies the options, checks the spec locally and finds the
 // instance (nil when it does not exist yet): the first steps of Ensure and
 // PlanEnsure.
-func (c *Client) startEnsure(ctx context.Context, spec InstanceSpec, opts []EnsureOption) (ensureConfig, *Instance, error) {
+func (c *Client) startEnsure(ctx context.Context, op string, spec InstanceSpec, opts []EnsureOption) (ensureConfig, *Instance, error) {
 	var cfg ensureConfig
 	for i, o := range opts {
 		if o == nil {
-			return cfg, nil, &ArgumentError{Operation: "Ensure", Argument: "opts", Message: fmt.Sprintf("option %d is nil", i)}
+			return cfg, nil, &ArgumentError{Operation: op, Argument: "opts", Message: fmt.Sprintf("option %d is nil", i)}
 		}
 		o(&cfg)
 	}
 	if cfg.id != "" {
-		if err := requireID("Ensure", "id", cfg.id); err != nil {
+		if err := requireID(op, "id", cfg.id); err != nil {
 			return cfg, nil, err
 		}
 	}
-	if err := checkWaitOpts("Ensure", cfg.wait); err != nil {
+	if err := checkWaitOpts(op, cfg.wait); err != nil {
 		return cfg, nil, err
 	}
 	if err := c.checkEnsureSpec(ctx, spec, cfg); err != nil {

@@ -278,16 +278,16 @@ func (c *Client) PlanEditionUpgrade(ctx context.Context, id string, to Edition) 
 	ctx, tel := c.read(ctx, "PlanEditionUpgrade", id)
 	defer tel.end(&err)
 
-	return c.planEditionUpgrade(ctx, id, to, nil)
+	return c.planEditionUpgrade(ctx, "PlanEditionUpgrade", id, to, nil)
 }
 
 // planEditionUpgrade is PlanEditionUpgrade with the WAF facts of f when
 // an Ensure plan gathered them (nil: read them).
-func (c *Client) planEditionUpgrade(ctx context.Context, id string, to Edition, f *Facts) (*EditionUpgrade, error) {
+func (c *Client) planEditionUpgrade(ctx context.Context, op, id string, to Edition, f *Facts) (*EditionUpgrade, error) {
 	if !to.Valid() {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "Edition", Rule: RuleEditionEnum, Message: fmt.Sprintf("edition %q is not Basic, Standard or StandardWithWaf", to)}}}
 	}
-	inst, err := c.current(ctx, "UpgradeEdition", id, nil)
+	inst, err := c.current(ctx, op, id, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +371,7 @@ func (c *Client) upgradeEdition(ctx context.Context, id string, to Edition, opts
 	if err := checkWaitOpts("UpgradeEdition", opts); err != nil {
 		return nil, err
 	}
-	up, err := c.planEditionUpgrade(ctx, id, to, f)
+	up, err := c.planEditionUpgrade(ctx, "UpgradeEdition", id, to, f)
 	if err != nil || up.From == to {
 		return up, err
 	}
@@ -484,12 +484,12 @@ func (c *Client) setIPv6Internet(ctx context.Context, id string, on bool, opts [
 	}
 	ctx, tel := c.operation(ctx, name, id)
 	defer tel.end(&err)
-	inst, err := c.current(ctx, action, id, opts)
+	inst, err := c.current(ctx, name, id, opts)
 	switch {
 	case err != nil:
 		return nil, err
 	case inst.IPVersion != DualStack:
-		return nil, refuseIPv4(action, id)
+		return nil, refuseIPv4(name, id)
 	case inst.IPv6AddressType == want:
 		return inst, nil
 	}

@@ -409,7 +409,9 @@ func (o *ReleaseOperation) Result() (*ReleaseResult, error) {
 func (c *Client) Release(ctx context.Context, id string, opts ReleaseOptions) (_ *ReleaseResult, err error) {
 	ctx, tel := c.operation(ctx, "Release", id)
 	defer tel.end(&err)
-
+	if err := checkCall("Release", id, opts.Wait); err != nil {
+		return nil, err
+	}
 	op, err := c.StartRelease(ctx, id, opts)
 	if err != nil {
 		if op != nil {

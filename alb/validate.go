@@ -21,8 +21,9 @@ import (
 )
 
 // ErrInvalidSpec is matched (errors.Is) by every error that validation
-// returns, and by Client calls refused because the spec is invalid.
-var ErrInvalidSpec = errors.New("alb: invalid instance spec")
+// returns (of instance, server group, listener and rule specs, and of
+// server lists), and by Client calls refused because the spec is invalid.
+var ErrInvalidSpec = errors.New("alb: invalid spec")
 
 // FieldError is one violated rule: where, which rule, and what to do.
 type FieldError struct {
