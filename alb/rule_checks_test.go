@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/albkit/albkit/alb"
@@ -25,13 +26,22 @@ func fieldsOf(t *testing.T, err error) []string {
 	return out
 }
 
-func hasField(fields []string, want string) bool {
-	for _, f := range fields {
-		if f == want {
-			return true
-		}
+// ruleEnv is a Standard instance's HTTP listener (idempotency key key)
+// with one rule, named first at priority first, forwarding to group 1.
+func ruleEnv(t *testing.T, key string, first string, prio int) (*lsnEnv, *alb.Listener, *alb.ForwardingRules, *alb.Rule) {
+	t.Helper()
+	e := newLsnEnv(t, alb.EditionStandard)
+	ctx := context.Background()
+	l, err := e.c.Listeners().Create(ctx, e.httpSpec(key))
+	if err != nil {
+		t.Fatal(err)
 	}
-	return false
+	fr := e.c.ForwardingRules()
+	r, err := fr.Create(ctx, l.ID, pathRule(first, prio, "/"+first, e.groups[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, l, fr, r
 }
 
 // findingAt returns the blocking finding of rule at resource in a
@@ -56,21 +66,12 @@ func findingAt(t *testing.T, err error, rule, resource string) alb.Finding {
 // request, every violation at once, the fields named as the arguments; so
 // are empty IDs, named as the parameters.
 func TestRuleSpecsAreRefusedBeforeAnyCall(t *testing.T) {
-	e := newLsnEnv(t, alb.EditionStandard)
+	e, l, fr, r1 := ruleEnv(t, "checks", "r1", 10)
 	ctx := context.Background()
-	l, err := e.c.Listeners().Create(ctx, e.httpSpec("checks"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fr := e.c.ForwardingRules()
-	r1, err := fr.Create(ctx, l.ID, pathRule("r1", 10, "/a", e.groups[1]))
-	if err != nil {
-		t.Fatal(err)
-	}
 	before := len(e.srv.Requests())
 
 	f := fieldsOf(t, func() error { _, err := fr.Create(ctx, l.ID, alb.NewRuleSpec("", 0)); return err }())
-	if !hasField(f, "spec.Name rule-name-length") || !hasField(f, "spec.Priority rule-priority-range") {
+	if !slices.Contains(f, "spec.Name rule-name-length") || !slices.Contains(f, "spec.Priority rule-priority-range") {
 		t.Errorf("Create of an empty spec: %v", f)
 	}
 	bad := []alb.RuleSpec{
@@ -82,15 +83,15 @@ func TestRuleSpecsAreRefusedBeforeAnyCall(t *testing.T) {
 	f = fieldsOf(t, func() error { _, err := fr.CreateMany(ctx, l.ID, bad); return err }())
 	for _, want := range []string{"specs[0].Name rule-name-length", "specs[1].Priority rule-priority-range",
 		"specs[3].Name " + alb.RuleListenerRuleNameUnique, "specs[3].Priority " + routing.RulePriorityUnique} {
-		if !hasField(f, want) {
+		if !slices.Contains(f, want) {
 			t.Errorf("CreateMany: no %q in %v", want, f)
 		}
 	}
 	if len(f) != 4 {
 		t.Errorf("CreateMany: %d violations, want 4: %v", len(f), f)
 	}
-	f = fieldsOf(t, func() error { _, err := fr.Update(ctx, r1.ID, pathRule("r1", 0, "/a", e.groups[1])); return err }())
-	if !hasField(f, "spec.Priority rule-priority-range") {
+	f = fieldsOf(t, func() error { _, err := fr.Update(ctx, r1.ID, pathRule("r1", 0, "/r1", e.groups[1])); return err }())
+	if !slices.Contains(f, "spec.Priority rule-priority-range") {
 		t.Errorf("Update: %v", f)
 	}
 	var ae *alb.ArgumentError
@@ -111,17 +112,8 @@ func TestRuleSpecsAreRefusedBeforeAnyCall(t *testing.T) {
 // name: a duplicate would make Listeners.Ensure delete one of them); a rule
 // keeps its own name and priority through an update.
 func TestRuleNamesAndPrioritiesAreCheckedAgainstTheListener(t *testing.T) {
-	e := newLsnEnv(t, alb.EditionStandard)
+	e, l, fr, r1 := ruleEnv(t, "names", "r1", 10)
 	ctx := context.Background()
-	l, err := e.c.Listeners().Create(ctx, e.httpSpec("names"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fr := e.c.ForwardingRules()
-	r1, err := fr.Create(ctx, l.ID, pathRule("r1", 10, "/a", e.groups[1]))
-	if err != nil {
-		t.Fatal(err)
-	}
 	r2, err := fr.Create(ctx, l.ID, pathRule("r2", 20, "/b", e.groups[1]))
 	if err != nil {
 		t.Fatal(err)
@@ -145,7 +137,7 @@ func TestRuleNamesAndPrioritiesAreCheckedAgainstTheListener(t *testing.T) {
 		t.Fatalf("a Response rule at a Request rule's priority: %v", err)
 	}
 	// An update keeps its own name and priority.
-	if got, err := fr.Update(ctx, r1.ID, pathRule("r1", 10, "/a2", e.groups[2])); err != nil || got.Name != "r1" {
+	if got, err := fr.Update(ctx, r1.ID, pathRule("r1", 10, "/r1b", e.groups[2])); err != nil || got.Name != "r1" {
 		t.Fatalf("an update keeping its name and priority: %v %v", got, err)
 	}
 	// Ensure of a listener naming r1 and r2 now sees two rules by two names.
@@ -168,23 +160,15 @@ func TestRuleNamesAndPrioritiesAreCheckedAgainstTheListener(t *testing.T) {
 // are refused before any write, not sent until the service refuses a
 // batch half-way.
 func TestCreateManyRefusesRulesAboveTheQuotaMaximum(t *testing.T) {
-	e := newLsnEnv(t, alb.EditionStandard)
+	e, l, fr, _ := ruleEnv(t, "quota", "first", 1)
 	ctx := context.Background()
-	l, err := e.c.Listeners().Create(ctx, e.httpSpec("quota"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fr := e.c.ForwardingRules()
-	if _, err := fr.Create(ctx, l.ID, pathRule("first", 1, "/first", e.groups[1])); err != nil {
-		t.Fatal(err)
-	}
 	q, _ := edition.Of(string(alb.EditionStandard))
 	specs := make([]alb.RuleSpec, q.RulesPerInstance.Max) // one more than the maximum, with the rule above
 	for i := range specs {
 		specs[i] = pathRule(fmt.Sprintf("p%03d", i), 1000+i, fmt.Sprintf("/p%d", i), e.groups[i%3])
 	}
 	before := writes(e.srv)
-	_, err = fr.CreateMany(ctx, l.ID, specs)
+	_, err := fr.CreateMany(ctx, l.ID, specs)
 	findingAt(t, err, routing.RuleEditionRulesQuota, "specs")
 	if n := sgCalls(e.srv, "CreateRules"); writes(e.srv) != before || n != 1 {
 		t.Fatalf("a batch above the quota's maximum was sent: %d CreateRules calls", n)
