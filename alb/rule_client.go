@@ -399,9 +399,10 @@ func (r *ForwardingRules) Create(ctx context.Context, listenerID string, spec Ru
 // specs are validated and checked first, as by [ForwardingRules.Create]
 // (fields named "specs[i].…"; names and priorities unique within the
 // batch too): nothing is written when a check refuses them. A partial
-// failure is a *[RulesError] saying which rules were created. The rules are created in
-// the order given; to change a listener's table without a moment where a
-// request meets a rule of neither table, use [Listeners.Ensure].
+// failure is a *[RulesError] saying which rules were created. The rules
+// are created in the order given; to change a listener's table without a
+// moment where a request meets a rule of neither table, use
+// [Listeners.Ensure].
 func (r *ForwardingRules) CreateMany(ctx context.Context, listenerID string, specs []RuleSpec, opts ...WaitOption) (_ []Rule, err error) {
 	ctx, tel := r.c.operation(ctx, "ForwardingRules.CreateMany", listenerID)
 	defer tel.end(&err)
