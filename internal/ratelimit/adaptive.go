@@ -473,8 +473,10 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 // Pause tells the limiter that the service, in its answer to a throttled
 // request of class, asked to wait d before the next one (its retry delay:
 // the time until its own bucket has a token again). No request of the class
-// goes before then, not only that one's retry: a limited class's bucket is
-// debited by d's worth of tokens; a class not limited yet holds its
+// goes before then, not only that one's retry: a limited class's bucket,
+// with the tokens of waiters that have not gone yet, is debited by d's
+// worth of tokens (its first waiter goes d and one slot later); a class
+// not limited yet holds its
 // requests until then, and its slow start starts again from one request
 // (the service's bucket is empty: a window's worth sent at once would all
 // be throttled). Call it after Observe. d <= 0 does nothing; a longer d
@@ -498,7 +500,21 @@ func (a *Adaptive) Pause(class string, d time.Duration) {
 		return
 	}
 	s.refill(now)
-	s.released = math.Min(s.released, s.next-s.fill*d.Seconds())
+	s.released = math.Min(s.released, s.unsent()-s.fill*d.Seconds())
+}
+
+// unsent returns the first ticket not sent yet: the lowest of the waiters'
+// tickets, or the next ticket when nobody waits. Tokens released up to it
+// have gone out; tokens beyond it cover waiters that are still asleep (a
+// waiter sleeps until the coverage it predicted at the rate of its last
+// look, so a rate that rose since covers it earlier), and a cut or a pause
+// takes them back: the service's bucket is empty.
+func (s *classState) unsent() float64 {
+	first := s.next
+	for w := range s.waiters {
+		first = math.Min(first, w.ticket)
+	}
+	return first
 }
 
 // giveUp withdraws w's ticket: every later ticket moves one place forward,
@@ -605,7 +621,7 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 			s.enabled = true
 			s.lastRefill = now
 		}
-		s.cutFrom(now, use, a.cubicWindow)
+		s.cutFrom(now, use, a.cubicWindow, own)
 	} else if !throttled {
 		s.successes++
 		d := now.Sub(s.lastThrottle).Seconds() - s.window
@@ -693,12 +709,23 @@ func (a *Adaptive) Observe(class string, throttled bool) {
 // straight into it (measured in the fleet benchmark: the retries of one
 // episode's throttles, sent on banked tokens, were throttled again and cut
 // the rate five to seven times within a second, from 16/s to 1.7/s).
-func (s *classState) cutFrom(now time.Time, use float64, cubicWindow func(lastMax float64) float64) {
+// With revoke (the class's own cut: not judged, no background share
+// learned) the tokens of waiters still asleep go back too (see unsent):
+// they were earned at the old rate, and each of them sent after the cut
+// met the empty bucket and cut again as a new episode (in the pipeline
+// simulation, BenchmarkPipeline, a stage probing at 20/s fell to 4.3/s in
+// three cuts within 120 ms). A judged cut, or one with a background share
+// learned, may be a throttle the rate did not cause: it leaves them.
+func (s *classState) cutFrom(now time.Time, use float64, cubicWindow func(lastMax float64) float64, revoke bool) {
 	s.lastMax, s.window, s.lastThrottle = use, cubicWindow(use), now
 	s.cutAt, s.cutSuccesses = now, s.successes
 	s.calculated = use * Beta
 	s.refill(now)
-	s.released = math.Min(s.released, s.next)
+	if revoke {
+		s.released = math.Min(s.released, s.unsent())
+	} else {
+		s.released = math.Min(s.released, s.next)
+	}
 }
 
 // acceptedSinceCut returns the rate the service accepted since the class's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -888,5 +889,80 @@ func TestAPlateauIsTheMiddleOfMeasuredAndAccepted(t *testing.T) {
 				t.Fatalf("measured %.3f, accepted %.3f: not the case %q", measured, acc, tc.name)
 			}
 		})
+	}
+}
+
+// queuedSends starts four requests of class "w" at once on clock through
+// l (limited at 2/s, one token banked: one goes at once, three wait for
+// their tokens), runs act after 100 ms, and returns the times of the sends
+// since the start.
+func queuedSends(clock *simClock, l *Adaptive, act func()) []time.Duration {
+	start := clock.Now()
+	var mu sync.Mutex
+	var sends []time.Duration
+	for range 4 {
+		clock.Go(func() {
+			if err := l.Wait(context.Background(), "w"); err != nil {
+				panic(err)
+			}
+			mu.Lock()
+			sends = append(sends, clock.Now().Sub(start))
+			mu.Unlock()
+		})
+	}
+	clock.Go(func() {
+		_ = clock.Sleep(context.Background(), 100*time.Millisecond)
+		act()
+	})
+	clock.Wait()
+	slices.Sort(sends)
+	return sends
+}
+
+// A pause holds a class whose requests are queued, not only one with a
+// banked token: no request goes before it ends (it held only the requests
+// that came after the queue, so the queue went out into the service's
+// empty bucket).
+func TestAdaptivePauseHoldsTheQueue(t *testing.T) {
+	clock := newSimClock()
+	l := NewAdaptive(WithClock(clock), WithInitialRate(2))
+	sends := queuedSends(clock, l, func() { l.Pause("w", time.Second) })
+	if len(sends) != 4 || sends[0] != 0 {
+		t.Fatalf("sends at %v, want four, the first at once", sends)
+	}
+	// The pause ends at 1.1 s; then one token at 2/s each.
+	if sends[1] < 1600*time.Millisecond {
+		t.Errorf("sends at %v: the queue's first went at %v, within the pause that ended at 1.1s and its next slot", sends, sends[1])
+	}
+}
+
+// A cut takes back the tokens of waiters still asleep: a rate that rose
+// while they slept covered them before they woke, and each of them sent
+// after the cut into the service's empty bucket is throttled and cuts again
+// as a new episode (BenchmarkPipeline).
+func TestAdaptiveCutTakesBackTheTokensOfSleepingWaiters(t *testing.T) {
+	clock := newSimClock()
+	// WithoutUndo: the cut is the class's own (a judged one leaves them).
+	l := NewAdaptive(WithClock(clock), WithInitialRate(2), WithoutUndo())
+	var cutRate float64
+	sends := queuedSends(clock, l, func() {
+		// The rate rises to 20/s (a probe): the three waiters, asleep until
+		// 0.5 s and 1 s, are covered by 0.25 s.
+		s := l.state("w")
+		s.mu.Lock()
+		s.refill(clock.Now())
+		s.fill = 20
+		s.mu.Unlock()
+		_ = clock.Sleep(context.Background(), 200*time.Millisecond)
+		l.Observe("w", true) // at 0.3 s
+		cutRate = l.Rate("w")
+	})
+	if len(sends) != 4 || cutRate >= 20 {
+		t.Fatalf("sends at %v, rate after the cut %v: want four sends and a cut", sends, cutRate)
+	}
+	// After the cut at 0.3 s the first waiter needs a whole token at the
+	// new rate.
+	if next := 300*time.Millisecond + time.Duration(float64(time.Second)/cutRate); sends[1] < next-time.Millisecond {
+		t.Errorf("sends at %v: after the cut at 0.3s to %.2f/s a waiter went at %v, before its token at %v", sends, cutRate, sends[1], next)
 	}
 }

@@ -407,7 +407,7 @@ func (s *classState) retest(now time.Time, v *verdict, post, good float64, cubic
 	use := math.Min(sent, s.fill)
 	s.fill = math.Min(s.fill, Beta*use)
 	s.capacity = bank(s.fill)
-	s.cutFrom(now, use, cubicWindow)
+	s.cutFrom(now, use, cubicWindow, false)
 	s.verify = &verdict{at: now, from: s.sent, queued: s.queued, need: judgedNeed(post),
 		pre: post, preN: v.n, preGood: good, floor: s.fill, before: v.before, again: true}
 }

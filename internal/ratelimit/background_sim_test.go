@@ -179,10 +179,11 @@ func TestRandomThrottlingOnTopOfALimit(t *testing.T) {
 // limit. Each sees part of its throttles caused by the other and sometimes
 // undoes a cut it would better keep: the figures are logged next to those
 // with WithoutUndo (0.5–5%). Which of the nine cases spirals depends on
-// the goroutines' schedule (BenchmarkSweep measures 81 cases: 14 above
-// 20%, the worst 37%), so the test bounds the nine together: the median
+// the goroutines' schedule (BenchmarkSweep measures 81 cases: 27 above
+// 20%, the worst 76%), so the test bounds the nine together: the median
 // case at most 5% throttled, none above 50%, each using at least 85% of
-// the limit (seen: median 2–3%, the worst 17–49%).
+// the limit (seen: median 2–3%, the worst 17–49%; since a cut takes back
+// the tokens of sleeping waiters, 2.6% and 44%).
 func TestSeparateLimitersSharingALimit(t *testing.T) {
 	var thrs []float64
 	for _, r := range []float64{10, 20, 50} {
