@@ -232,10 +232,10 @@
 // [CheckListenerServerGroups] the Standard features of the server groups a
 // Basic instance's listener would use. [CheckListener] checks a spec
 // against facts given as plain inputs ([ListenerFacts]: the edition, the
-// VPC, the instance's listeners, the server groups): references to groups
-// that do not exist, are in another VPC or speak a backend protocol the
-// listener cannot use, one listener per port, the listener quota,
-// routing's warnings (shadowed rules, forwards of weight 0) and the
+// VPC, the instance's listeners and the rules of the others, the server
+// groups): references to groups that do not exist, are in another VPC or
+// speak a backend protocol the listener cannot use, one listener per port,
+// the listener quota, the instance's rule quota, routing's warnings (shadowed rules, forwards of weight 0) and the
 // product documentation's WAF note (X-Forwarded-Proto on a WAF-enabled
 // instance), each a [Finding].
 //

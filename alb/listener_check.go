@@ -27,6 +27,10 @@ type ListenerFacts struct {
 	// AccessLogEnabled says the instance's access log is on (a listener's
 	// log config needs it).
 	AccessLogEnabled bool
+	// OtherRules is how many forwarding rules the instance's other
+	// listeners hold (all but the one the spec describes): with the spec's
+	// own they count against the edition's per-instance rule quota.
+	OtherRules int
 }
 
 // CheckListener checks a listener spec against facts, purely, and returns
@@ -42,8 +46,9 @@ type ListenerFacts struct {
 //   - the QUIC listener an HTTPS listener advertises (QUIC upgrade) is a
 //     QUIC listener of the instance that no other listener advertises;
 //   - one listener per port and instance (an HTTP or HTTPS listener and a
-//     QUIC one may share a port number: GUESS), and the instance's
-//     listener quota;
+//     QUIC one may share a port number: GUESS), the instance's listener
+//     quota, and its rule quota: the other listeners' rules
+//     (OtherRules) and the spec's, above the edition's maximum;
 //   - package routing's warnings over the listener's rules: shadowed
 //     rules, forwards whose weights are all 0, a rule count above the
 //     edition's default quota;
@@ -128,6 +133,14 @@ func CheckListener(spec ListenerSpec, facts ListenerFacts) []Finding {
 			blocking(RuleListenerQuota, "Port", fmt.Sprintf("%d listeners exceed the %s edition's listener quota even raised to its maximum, %d per instance", n, facts.Edition, q.Max), "delete a listener")
 		case n > q.Default:
 			warn(RuleListenerQuota, "Port", fmt.Sprintf("%d listeners exceed the %s edition's default listener quota, %d per instance", n, facts.Edition, q.Default), fmt.Sprintf("raise the quota (up to %d) in Quota Center first", q.Max))
+		}
+	}
+
+	if facts.Edition.Valid() && facts.OtherRules > 0 {
+		q := editionFeatures(facts.Edition).RulesPerInstance.Max
+		if n := len(spec.Rules); n <= q && facts.OtherRules+n > q { // above q alone: CheckListenerEdition's
+			blocking(routing.RuleEditionRulesQuota, "Rules", fmt.Sprintf("the instance's other listeners hold %d rule(s): with the spec's %d they exceed the %s edition's rule quota even raised to its maximum, %d per instance", facts.OtherRules, n, facts.Edition, q),
+				"delete rules of the other listeners first, or spread the routes over another instance")
 		}
 	}
 

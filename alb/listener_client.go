@@ -453,8 +453,9 @@ func blocking(kind, id string, findings []Finding) error {
 }
 
 // facts gathers what CheckListener checks spec against: the instance
-// (edition, VPC), its listeners, and the server groups the spec uses.
-func (l *Listeners) facts(ctx context.Context, spec ListenerSpec) (ListenerFacts, error) {
+// (edition, VPC), its listeners, the rules of the others (with
+// countRules) and the server groups the spec uses.
+func (l *Listeners) facts(ctx context.Context, spec ListenerSpec, countRules bool) (ListenerFacts, error) {
 	c := l.c
 	var f ListenerFacts
 	inst, err := c.Get(ctx, spec.LoadBalancerID)
@@ -467,6 +468,22 @@ func (l *Listeners) facts(ctx context.Context, spec ListenerSpec) (ListenerFacts
 			return f, err
 		}
 		f.Listeners = append(f.Listeners, *ls)
+	}
+	if countRules {
+		self := "" // the listener the spec describes
+		for _, ls := range f.Listeners {
+			if ls.Port == spec.Port && ls.Protocol == spec.Protocol {
+				self = ls.ID
+			}
+		}
+		for r, err := range c.ForwardingRules().List(ctx, RuleFilter{LoadBalancerIDs: []string{spec.LoadBalancerID}}) {
+			if err != nil {
+				return f, err
+			}
+			if r.ListenerID != self {
+				f.OtherRules++
+			}
+		}
 	}
 	f.ServerGroups = map[string]ServerGroup{}
 	ids := spec.serverGroupIDs()
@@ -576,7 +593,7 @@ func (l *Listeners) planEnsure(ctx context.Context, op string, spec ListenerSpec
 	if err != nil {
 		return nil, cfg, err
 	}
-	facts, err := l.facts(ctx, spec)
+	facts, err := l.facts(ctx, spec, true)
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -693,7 +710,7 @@ func (l *Listeners) Create(ctx context.Context, spec ListenerSpec, opts ...WaitO
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	facts, err := l.facts(ctx, spec)
+	facts, err := l.facts(ctx, spec, true)
 	if err != nil {
 		return nil, err
 	}

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/albkit/albkit/alb"
+	"github.com/albkit/albkit/alb/albtest"
 	"github.com/albkit/albkit/edition"
 	"github.com/albkit/albkit/routing"
 )
@@ -172,5 +174,53 @@ func TestCreateManyRefusesRulesAboveTheQuotaMaximum(t *testing.T) {
 	findingAt(t, err, routing.RuleEditionRulesQuota, "specs")
 	if n := sgCalls(e.srv, "CreateRules"); writes(e.srv) != before || n != 1 {
 		t.Fatalf("a batch above the quota's maximum was sent: %d CreateRules calls", n)
+	}
+}
+
+// TestListenerRulesCountTheInstancesOtherListeners: a listener created or
+// ensured with rules that, with the rules the instance's other listeners
+// hold, exceed the edition's rule quota at its maximum is refused before
+// any write (it counted only its own and the service refused its rules
+// after the listener was made); at the maximum it is created.
+func TestListenerRulesCountTheInstancesOtherListeners(t *testing.T) {
+	q, _ := edition.Of(string(alb.EditionStandard))
+	max := q.RulesPerInstance.Max
+	e := newLsnEnv(t, alb.EditionStandard, albtest.WithInstanceQuotas(string(alb.EditionStandard), albtest.InstanceQuotas{Rules: max}))
+	ctx := context.Background()
+	ls := e.c.Listeners()
+	first, err := ls.Create(ctx, e.httpSpec("first"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := max - 10
+	specs := make([]alb.RuleSpec, held)
+	for i := range specs {
+		specs[i] = pathRule(fmt.Sprintf("p%03d", i), 1+i, fmt.Sprintf("/p%d", i), e.groups[i%3])
+	}
+	if _, err := e.c.ForwardingRules().CreateMany(ctx, first.ID, specs); err != nil {
+		t.Fatal(err)
+	}
+	second := func(n int) alb.ListenerSpec {
+		rules := make([]alb.RuleSpec, n)
+		for i := range rules {
+			rules[i] = pathRule(fmt.Sprintf("q%02d", i), 1+i, fmt.Sprintf("/q%d", i), e.groups[1])
+		}
+		s := e.httpSpec("second", rules...)
+		s.Port = 81
+		return s
+	}
+	before := writes(e.srv)
+	_, err = ls.Create(ctx, second(11))
+	f := findingAt(t, err, routing.RuleEditionRulesQuota, "Rules")
+	if !strings.Contains(f.Message, fmt.Sprint(held)) {
+		t.Errorf("the finding does not count the other listener's %d rules: %s", held, f.Message)
+	}
+	_, err = ls.Ensure(ctx, second(11))
+	findingAt(t, err, routing.RuleEditionRulesQuota, "Rules")
+	if writes(e.srv) != before {
+		t.Fatalf("a listener whose rules exceed the instance's quota was written: %d writes", writes(e.srv)-before)
+	}
+	if _, err := ls.Create(ctx, second(10)); err != nil {
+		t.Fatalf("a listener whose rules fill the quota exactly: %v", err)
 	}
 }

@@ -340,6 +340,29 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 			}
 		}
 	}
+	stackRules, unmanagedRules := 0, 0 // against the instance's rule quota
+	for _, l := range s.Listeners {
+		stackRules += len(l.Rules)
+	}
+	if st.inst != nil {
+		managed := map[string]bool{}
+		for _, id := range s.Adopt.Listeners {
+			managed[id] = true
+		}
+		for _, o := range others {
+			if strings.HasPrefix(o.Token(), s.keyPrefix(KindListener)) {
+				managed[o.ID] = true // the stack's own: kept as specified or deleted
+			}
+		}
+		for rule, err := range c.ForwardingRules().List(ctx, alb.RuleFilter{LoadBalancerIDs: []string{st.inst.ID}}) {
+			if err != nil {
+				return nil, nil, err
+			}
+			if !managed[rule.ListenerID] {
+				unmanagedRules++
+			}
+		}
+	}
 	lsnItems := make([]Item, len(s.Listeners))
 	for i, l := range s.Listeners {
 		it := Item{Kind: KindListener, Name: l.Name}
@@ -361,8 +384,11 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 				return nil, nil, err
 			}
 		}
-		// Its own listener is not "another" listener on its port.
+		// Its own listener is not "another" listener on its port; the
+		// others' rules are the stack's other listeners' and those of the
+		// listeners it does not manage.
 		lf := facts
+		lf.OtherRules = unmanagedRules + stackRules - len(l.Rules)
 		lf.Listeners = slices.DeleteFunc(slices.Clone(facts.Listeners), func(o alb.Listener) bool { return cur != nil && o.ID == cur.ID })
 		it.Findings = alb.CheckListener(spec, lf)
 		var lp *alb.ListenerPlan

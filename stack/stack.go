@@ -255,6 +255,10 @@ func (s Stack) Validate() error {
 	// References, and each listener checked as it will be sent: names
 	// replaced by stand-in IDs.
 	ref := s.placeholders()
+	rules := 0 // the stack's rules, all listeners: one quota per instance
+	for _, l := range s.Listeners {
+		rules += len(l.Rules)
+	}
 	for _, l := range s.Listeners {
 		for _, r := range s.listenerRefs(l) {
 			if !r.resolves(groups, policies, listeners) {
@@ -263,7 +267,7 @@ func (s Stack) Validate() error {
 		}
 		spec := s.listenerSpec(l, ref)
 		facts := alb.ListenerFacts{Edition: s.Instance.Edition, VPCID: s.Instance.VPCID, ServerGroups: map[string]alb.ServerGroup{},
-			AccessLogEnabled: s.Instance.AccessLog.Enabled()}
+			AccessLogEnabled: s.Instance.AccessLog.Enabled(), OtherRules: rules - len(l.Rules)}
 		for name, g := range groups {
 			facts.ServerGroups[ref.group(name)] = *plannedGroup(ref.group(name), s.groupSpec(g))
 		}

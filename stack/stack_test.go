@@ -10,6 +10,7 @@ import (
 
 	"github.com/albkit/albkit/alb"
 	"github.com/albkit/albkit/alb/albtest"
+	"github.com/albkit/albkit/edition"
 	"github.com/albkit/albkit/routing"
 	"github.com/albkit/albkit/stack"
 )
@@ -248,5 +249,86 @@ func TestDestroyDoesNotDropAFailedRead(t *testing.T) {
 	}
 	if _, err := c.SecurityPolicies().Get(ctx, polID); !errors.Is(err, alb.ErrNotFound) {
 		t.Errorf("Destroy succeeded, but the security policy %s is still there (Get: %v)", polID, err)
+	}
+}
+
+// TestRulesAcrossListenersCountAgainstOneQuota: the rule quota is the
+// instance's, so two listeners whose rules are each within the edition's
+// maximum but together above it are refused before any call.
+func TestRulesAcrossListenersCountAgainstOneQuota(t *testing.T) {
+	s := webStack()
+	q, _ := edition.Of(string(alb.EditionStandard))
+	half := q.RulesPerInstance.Max/2 + 1
+	rules := func(prefix string) []alb.RuleSpec {
+		out := make([]alb.RuleSpec, half)
+		for i := range out {
+			out[i] = alb.NewRuleSpec(fmt.Sprintf("%s%03d", prefix, i), 1+i, routing.Path(fmt.Sprintf("/%s/%d", prefix, i))).Then(routing.ForwardTo("api"))
+		}
+		return out
+	}
+	s.Listeners[0].Rules = rules("a")
+	s.Listeners = append(s.Listeners, stack.Listener{Name: "alt", ListenerSpec: alb.NewListenerSpec("", alb.ListenerHTTP, 8080, "static").WithRules(rules("b")...)})
+	err := s.Validate()
+	var se *stack.Error
+	if !errors.As(err, &se) {
+		t.Fatalf("Validate of %d rules on two listeners (maximum %d): %v", 2*half, q.RulesPerInstance.Max, err)
+	}
+	n := 0
+	for _, p := range se.Problems {
+		if p.Rule == routing.RuleEditionRulesQuota && p.Field == "Rules" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("want the quota problem on both listeners, got %d in\n%v", n, err)
+	}
+	s.Listeners[1].Rules = s.Listeners[1].Rules[:half-2] // exactly the maximum
+	if err := s.Validate(); err != nil {
+		t.Errorf("rules at the quota's maximum: %v", err)
+	}
+}
+
+// TestPlanCountsTheRulesOfListenersItDoesNotManage: a listener made
+// outside the stack keeps its rules, so the stack's rules and its count
+// against the instance's one quota: a plan that would exceed the maximum
+// is refused before any write.
+func TestPlanCountsTheRulesOfListenersItDoesNotManage(t *testing.T) {
+	q, _ := edition.Of(string(alb.EditionStandard))
+	max := q.RulesPerInstance.Max
+	srv, c := env(t, albtest.WithInstanceQuotas(string(alb.EditionStandard), albtest.InstanceQuotas{Rules: max}))
+	ctx := context.Background()
+	s := webStack()
+	res, err := s.Apply(ctx, c, stack.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Outside the stack: a listener with the maximum less the stack's two
+	// rules.
+	other, err := c.Listeners().Create(ctx, alb.NewListenerSpec(res.IDs()["instance/web"], alb.ListenerHTTP, 8080, res.IDs()["server group/api"]).WithIdempotencyKey("outside"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	specs := make([]alb.RuleSpec, max-len(s.Listeners[0].Rules))
+	for i := range specs {
+		specs[i] = alb.NewRuleSpec(fmt.Sprintf("o%03d", i), 1+i, routing.Path(fmt.Sprintf("/o/%d", i))).Then(routing.ForwardTo(res.IDs()["server group/api"]))
+	}
+	if _, err := c.ForwardingRules().CreateMany(ctx, other.ID, specs); err != nil {
+		t.Fatal(err)
+	}
+	// At the maximum: nothing to do. One rule more: refused.
+	if plan, err := s.Plan(ctx, c); err != nil || plan.Blocked() || plan.Writes() {
+		t.Fatalf("plan at the maximum: %v\n%s", err, plan)
+	}
+	s.Listeners[0].Rules = append(s.Listeners[0].Rules, alb.NewRuleSpec("one-more", 30, routing.Path("/more")).Then(routing.ForwardTo("api")))
+	plan, err := s.Plan(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !plan.Blocked() || !strings.Contains(plan.String(), routing.RuleEditionRulesQuota) {
+		t.Fatalf("a plan above the instance's rule quota is not refused:\n%s", plan)
+	}
+	before := writes(srv)
+	if _, err := s.Apply(ctx, c, stack.Options{}); err == nil || writes(srv) != before {
+		t.Fatalf("apply above the quota: %v, %d writes", err, writes(srv)-before)
 	}
 }
