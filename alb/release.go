@@ -48,6 +48,10 @@ type ReleasePlan struct {
 	// cannot list the names that point at an instance, so only those are
 	// checked).
 	Domains []network.DomainCheck
+	// Listeners are the instance's listeners, deleted with it together
+	// with their rules and certificate associations (listed by
+	// PlanRelease; a release's own plan does not read them).
+	Listeners []Listener
 	// Findings are what stops the release unless the caller overrides
 	// it: a custom domain that still resolves to the instance
 	// ([RuleDomainStillResolves], blocking) and a user's own EIP that
@@ -139,6 +143,9 @@ func (p *ReleasePlan) String() string {
 		}
 		s += ")"
 	}
+	for _, l := range p.Listeners {
+		s += fmt.Sprintf("\n  listener deleted with it: %s %s:%d", l.ID, l.Protocol, l.Port)
+	}
 	for _, d := range p.Domains {
 		s += "\n  domain " + d.Domain + ": " + d.Verdict.String()
 	}
@@ -165,7 +172,9 @@ var managedTagPrefixes = []string{"ack.aliyun.com", "ingress.k8s.alibaba/", "alb
 // instance, or whose check cannot prove it does not, is a blocking
 // finding ([RuleDomainStillResolves]). Every EIP released with the
 // instance is listed with its origin; a user's own EIP is a finding
-// ([RuleUserEIPReleased]) the caller must acknowledge.
+// ([RuleUserEIPReleased]) the caller must acknowledge. The instance's
+// listeners, which the release deletes with it, are listed (one
+// ListListeners).
 //
 // The instance's zones and EIPs come from GetLoadBalancerAttribute, or,
 // when this Client read the instance completely in the last 10 minutes
@@ -173,7 +182,14 @@ var managedTagPrefixes = []string{"ack.aliyun.com", "ingress.k8s.alibaba/", "alb
 // (ListAsynJobs) show no change since that could have moved its addresses;
 // the rest of the instance is read fresh (ListLoadBalancers). Both reads
 // are shared with the Client's other plans and waits of the moment.
-func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) (_ *ReleasePlan, err error) {
+func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) (*ReleasePlan, error) {
+	return c.planRelease(ctx, id, true, domains)
+}
+
+// planRelease is PlanRelease; with listeners it lists the instance's
+// listeners (a release's own plan does not: it deletes them either way,
+// and the read would be one more call of every release).
+func (c *Client) planRelease(ctx context.Context, id string, listeners bool, domains []string) (_ *ReleasePlan, err error) {
 	ctx, tel := c.read(ctx, "PlanRelease", id)
 	defer tel.end(&err)
 
@@ -220,6 +236,14 @@ func (c *Client) PlanRelease(ctx context.Context, id string, domains ...string) 
 			}
 		}
 		p.EIPs = eip.ReleaseSideEffects(addrs)
+	}
+	if listeners {
+		for l, err := range c.Listeners().List(ctx, ListenerFilter{LoadBalancerIDs: []string{id}}) {
+			if err != nil {
+				return nil, err
+			}
+			p.Listeners = append(p.Listeners, *l)
+		}
 	}
 	for _, t := range inst.Tags {
 		for _, pre := range managedTagPrefixes {
@@ -436,7 +460,7 @@ func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOption
 	if err := checkCall("StartRelease", id, opts.Wait); err != nil {
 		return nil, err
 	}
-	plan, err := c.PlanRelease(ctx, id, opts.Domains...)
+	plan, err := c.planRelease(ctx, id, false, opts.Domains)
 	if err != nil {
 		return nil, err
 	}
