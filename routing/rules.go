@@ -198,6 +198,6 @@ func Rules() []RuleInfo {
 		{RuleEditionConditionsMax, e, "conditions per rule: Basic 5, Standard/WAF 10", ed},
 		{RuleEditionActionsMax, e, "actions per rule: Basic 3, Standard/WAF 5", ed},
 		{RuleEditionWildcardsMax, e, "wildcard entries per rule: Basic 5, Standard/WAF 10 (GUESS: how entries are counted)", ed},
-		{RuleEditionRulesQuota, w, "one listener's rules alone exceed the instance's default rule quota (Basic 40, Standard/WAF 100; an error above the raisable maximum, 100 and 200)", ed},
+		{RuleEditionRulesQuota, w, "one listener's rules alone exceed the instance's default rule quota (Basic 40, Standard/WAF 100; an error above the raisable maximum, 100 and 200, which alb's checks count across the instance's listeners)", ed},
 	}
 }
