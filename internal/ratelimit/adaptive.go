@@ -476,11 +476,11 @@ func (a *Adaptive) Wait(ctx context.Context, class string) error {
 // goes before then, not only that one's retry: a limited class's bucket,
 // with the tokens of waiters that have not gone yet, is debited by d's
 // worth of tokens (its first waiter goes d and one slot later); a class
-// not limited yet holds its
-// requests until then, and its slow start starts again from one request
-// (the service's bucket is empty: a window's worth sent at once would all
-// be throttled). Call it after Observe. d <= 0 does nothing; a longer d
-// than MaxPause holds the class MaxPause.
+// not limited yet holds its requests until then, and its slow start
+// starts again from one request (the service's bucket is empty: a
+// window's worth sent at once would all be throttled). Call it after
+// Observe. d <= 0 does nothing; a longer d than MaxPause holds the class
+// MaxPause.
 func (a *Adaptive) Pause(class string, d time.Duration) {
 	if d <= 0 {
 		return

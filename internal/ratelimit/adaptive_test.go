@@ -920,9 +920,9 @@ func queuedSends(clock *simClock, l *Adaptive, act func()) []time.Duration {
 }
 
 // A pause holds a class whose requests are queued, not only one with a
-// banked token: no request goes before it ends (it held only the requests
-// that came after the queue, so the queue went out into the service's
-// empty bucket).
+// banked token: no request goes before it ends. (It debited from the next
+// ticket, so it held only the requests that came after the queue, and the
+// queue went out into the service's empty bucket.)
 func TestAdaptivePauseHoldsTheQueue(t *testing.T) {
 	clock := newSimClock()
 	l := NewAdaptive(WithClock(clock), WithInitialRate(2))
