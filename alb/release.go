@@ -473,13 +473,7 @@ func (c *Client) StartRelease(ctx context.Context, id string, opts ReleaseOption
 		op.finishGone()
 		return op, nil
 	}
-	if plan.DeletionProtection && !opts.DisableDeletionProtection {
-		err := &RefusedError{Operation: "Release", ID: id, Field: "DeletionProtection", Err: ErrDeletionProtected,
-			Reason: "deletion protection is enabled", Instead: "set ReleaseOptions.DisableDeletionProtection to turn it off first"}
-		op.finish(err)
-		return op, err
-	}
-	if err := plan.refusal(opts); err != nil {
+	if err := plan.Refusal(opts); err != nil {
 		op.finish(err)
 		return op, err
 	}
@@ -706,7 +700,22 @@ func (c *Client) confirmEIPsReleased(ctx context.Context, o *ReleaseOperation) {
 // refusal returns the error that refuses a release under opts, if any: a
 // custom domain that still resolves (unless AllowResolvingDomains), a
 // user's own EIP (unless AcknowledgeUserEIPs).
-func (p *ReleasePlan) refusal(opts ReleaseOptions) error {
+// Refusal returns the error [Client.Release] refuses the plan's release
+// with under opts, before any write (nil when it would go ahead): deletion
+// protection on without DisableDeletionProtection (a *[RefusedError]
+// matching [ErrDeletionProtected]), a custom domain that still resolves
+// without AllowResolvingDomains ([ErrDomainStillResolves]), or a user's
+// own EIP without AcknowledgeUserEIPs ([ErrUserEIPNotAcknowledged]). A
+// caller that deletes other resources before the release (a stack's
+// listeners) checks it first, so that a refused release deletes nothing.
+func (p *ReleasePlan) Refusal(opts ReleaseOptions) error {
+	if !p.Exists {
+		return nil
+	}
+	if p.DeletionProtection && !opts.DisableDeletionProtection {
+		return &RefusedError{Operation: "Release", ID: p.ID, Field: "DeletionProtection", Err: ErrDeletionProtected,
+			Reason: "deletion protection is enabled", Instead: "set ReleaseOptions.DisableDeletionProtection to turn it off first"}
+	}
 	var doms, eips []string
 	for _, f := range p.Findings {
 		switch f.Rule {

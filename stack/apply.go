@@ -508,7 +508,9 @@ func findListener(s Stack, name string) (Listener, bool) {
 // protection, the custom domains in opts.Release that still resolve to it,
 // the user's own EIPs: each refused unless opts.Release allows it), then
 // the server groups and security policies, the stack's own and those it
-// made and no longer lists, and the adopted ones. A resource already gone
+// made and no longer lists, and the adopted ones. The release's checks run
+// first: a release they refuse deletes nothing (the error wraps the
+// release's own, see [alb.ReleasePlan.Refusal]). A resource already gone
 // costs nothing: Destroy run again after a crash finishes the job.
 func (s Stack) Destroy(ctx context.Context, c *alb.Client, opts Options) (*Result, error) {
 	if err := s.Validate(); err != nil {
@@ -517,6 +519,18 @@ func (s Stack) Destroy(ctx context.Context, c *alb.Client, opts Options) (*Resul
 	plan, st, err := compute(ctx, c, s)
 	if err != nil {
 		return nil, err
+	}
+	if st.inst != nil {
+		// The release's own checks first: refused, it must not find the
+		// listeners already deleted (the instance would be kept, out of
+		// service).
+		rp, err := c.PlanRelease(ctx, st.inst.ID, opts.Release.Domains...)
+		if err != nil {
+			return nil, err
+		}
+		if err := rp.Refusal(opts.Release); err != nil {
+			return nil, fmt.Errorf("stack: destroy refused before any write: instance %s: %w", s.Instance.Name, err)
+		}
 	}
 	res := &Result{Plan: plan}
 	add := func(kind, name, id string) {

@@ -332,3 +332,38 @@ func TestPlanCountsTheRulesOfListenersItDoesNotManage(t *testing.T) {
 		t.Fatalf("apply above the quota: %v, %d writes", err, writes(srv)-before)
 	}
 }
+
+// TestDestroyRefusedByTheReleaseDeletesNothing: a destroy whose release
+// the release's checks refuse (deletion protection on, not allowed to turn
+// it off; a user's own EIP, not acknowledged) deletes nothing, not the
+// listeners first (the instance would be kept out of service); allowed,
+// it deletes everything.
+func TestDestroyRefusedByTheReleaseDeletesNothing(t *testing.T) {
+	srv, c := env(t)
+	ctx := context.Background()
+	s := webStack()
+	s.Instance = s.Instance.WithDeletionProtection()
+	s.Instance.ZoneMappings[1] = s.Instance.ZoneMappings[1].WithEIP(albtest.EIPTraffic1)
+	if _, err := s.Apply(ctx, c, stack.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before := writes(srv)
+	_, err := s.Destroy(ctx, c, stack.Options{})
+	var re *alb.RefusedError
+	if !errors.As(err, &re) || !errors.Is(err, alb.ErrDeletionProtected) {
+		t.Fatalf("destroy of a protected instance: %v, want a *alb.RefusedError matching ErrDeletionProtected", err)
+	}
+	_, err = s.Destroy(ctx, c, stack.Options{Release: alb.ReleaseOptions{DisableDeletionProtection: true}})
+	if !errors.Is(err, alb.ErrUserEIPNotAcknowledged) {
+		t.Fatalf("destroy releasing the user's EIP unacknowledged: %v, want ErrUserEIPNotAcknowledged", err)
+	}
+	if n := writes(srv) - before; n != 0 {
+		t.Fatalf("refused destroys wrote %d call(s): %v", n, srv.Calls())
+	}
+	if _, err := s.Destroy(ctx, c, stack.Options{Release: alb.ReleaseOptions{DisableDeletionProtection: true, AcknowledgeUserEIPs: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if srv.Calls()["DeleteListener"] != 1 || srv.Calls()["DeleteLoadBalancer"] != 1 {
+		t.Fatalf("the allowed destroy: calls %v", srv.Calls())
+	}
+}

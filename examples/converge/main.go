@@ -116,7 +116,7 @@ func parse(args []string, stderr io.Writer) (config, error) {
 	fs.BoolVar(&c.drift, "drift", false, "apply, in-process emulator: then change the instance behind albkit's back, plan and apply again")
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Minute, "give up after this long")
 	fs.BoolVar(&c.noProtection, "disable-deletion-protection", false, "destroy: turn the instance's deletion protection off first")
-	fs.BoolVar(&c.ackUserEIPs, "acknowledge-user-eips", false, "destroy: release an instance that has EIPs of your own (they are kept, unbound)")
+	fs.BoolVar(&c.ackUserEIPs, "acknowledge-user-eips", false, "destroy: release an instance that has EIPs of your own (they are released with it)")
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 			fs.Usage()
