@@ -64,7 +64,9 @@ type Result struct {
 	// Plan is the plan applied.
 	Plan *Plan
 	// Items are the resources, in the plan's order, with their IDs and
-	// the calls made for each.
+	// the write calls made for each: those that completed (a call that
+	// failed is named by the error; a resource that did not run, after a
+	// failure, has none).
 	Items []Item
 }
 
@@ -112,12 +114,14 @@ func (e *RefusedError) Is(target error) bool {
 }
 
 // ApplyError is an apply (or destroy) that stopped: the resources done,
-// and the errors of those that failed. Applying the same stack again
-// resumes: every resource made carries its key. errors.Is and errors.As
-// see the failures.
+// and the errors of those that failed. Running the same operation again
+// resumes (an apply: every resource made carries its key; a destroy:
+// what is gone costs nothing). errors.Is and errors.As see the failures.
 type ApplyError struct {
 	Result *Result
 	Errs   []error
+	// Destroy is true when the operation was Destroy.
+	Destroy bool
 }
 
 // Error lists the failures.
@@ -125,6 +129,9 @@ func (e *ApplyError) Error() string {
 	parts := make([]string, len(e.Errs))
 	for i, err := range e.Errs {
 		parts[i] = err.Error()
+	}
+	if e.Destroy {
+		return "stack: destroy stopped (destroy the stack again to resume): " + strings.Join(parts, " | ")
 	}
 	return "stack: apply stopped (apply the stack again to resume): " + strings.Join(parts, " | ")
 }
@@ -287,7 +294,7 @@ func (s Stack) Apply(ctx context.Context, c *alb.Client, opts Options) (*Result,
 		return nil, err
 	}
 	if plan.Blocked() {
-		return &Result{Plan: plan, Items: plan.Items}, &RefusedError{Plan: plan}
+		return &Result{Plan: plan, Items: cloneItems(plan.Items)}, &RefusedError{Plan: plan}
 	}
 	res := &Result{Plan: plan, Items: cloneItems(plan.Items)}
 	r := &runner{o: opts, res: res}
@@ -439,15 +446,19 @@ func (s Stack) Apply(ctx context.Context, c *alb.Client, opts Options) (*Result,
 	// security policies.
 	for _, kind := range []string{KindListener, KindServerGroup, KindSecurityPolicy} {
 		r.stage(ctx, byKind(kind, ActionDelete), func(ctx context.Context, it *Item) error {
-			it.Calls = []string{deleteCall[kind]}
+			var err error
 			switch kind {
 			case KindListener:
-				return c.Listeners().Delete(ctx, it.ID, opts.Wait...)
+				err = c.Listeners().Delete(ctx, it.ID, opts.Wait...)
 			case KindServerGroup:
-				return c.ServerGroups().Delete(ctx, it.ID, opts.Wait...)
+				err = c.ServerGroups().Delete(ctx, it.ID, opts.Wait...)
 			default:
-				return c.SecurityPolicies().Delete(ctx, it.ID, opts.Wait...)
+				err = c.SecurityPolicies().Delete(ctx, it.ID, opts.Wait...)
 			}
+			if err == nil {
+				it.Calls = []string{deleteCall[kind]}
+			}
+			return err
 		})
 	}
 	if len(r.errs) > 0 {
@@ -470,9 +481,14 @@ func contains[T comparable](list []T, v T) bool {
 	return false
 }
 
+// cloneItems copies the plan's items for a result: the calls are the
+// plan's until each item runs and records its own.
 func cloneItems(items []Item) []Item {
 	out := make([]Item, len(items))
 	copy(out, items)
+	for i := range out {
+		out[i].Calls = nil
+	}
 	return out
 }
 
@@ -568,8 +584,11 @@ func (s Stack) Destroy(ctx context.Context, c *alb.Client, opts Options) (*Resul
 		return out
 	}
 	r.stage(ctx, byKind(KindListener), func(ctx context.Context, it *Item) error {
-		it.Calls = []string{"DeleteListener"}
-		return c.Listeners().Delete(ctx, it.ID, opts.Wait...)
+		err := c.Listeners().Delete(ctx, it.ID, opts.Wait...)
+		if err == nil {
+			it.Calls = []string{"DeleteListener"}
+		}
+		return err
 	})
 	r.stage(ctx, byKind(KindInstance), func(ctx context.Context, it *Item) error {
 		ro := opts.Release
@@ -585,8 +604,10 @@ func (s Stack) Destroy(ctx context.Context, c *alb.Client, opts Options) (*Resul
 		}
 		out, err := c.Release(ctx, it.ID, ro)
 		if out != nil && !out.AlreadyGone {
-			it.Calls = []string{"DeleteLoadBalancer"}
-			for _, se := range out.SideEffects {
+			if err == nil {
+				it.Calls = []string{"DeleteLoadBalancer"}
+			}
+			for _, se := range out.SideEffects { // what happened, also when it then failed
 				it.SideEffects = append(it.SideEffects, se.Detail)
 			}
 		}
@@ -594,15 +615,20 @@ func (s Stack) Destroy(ctx context.Context, c *alb.Client, opts Options) (*Resul
 	})
 	for _, kind := range []string{KindServerGroup, KindSecurityPolicy} {
 		r.stage(ctx, byKind(kind), func(ctx context.Context, it *Item) error {
-			it.Calls = []string{deleteCall[kind]}
+			var err error
 			if kind == KindServerGroup {
-				return c.ServerGroups().Delete(ctx, it.ID, opts.Wait...)
+				err = c.ServerGroups().Delete(ctx, it.ID, opts.Wait...)
+			} else {
+				err = c.SecurityPolicies().Delete(ctx, it.ID, opts.Wait...)
 			}
-			return c.SecurityPolicies().Delete(ctx, it.ID, opts.Wait...)
+			if err == nil {
+				it.Calls = []string{deleteCall[kind]}
+			}
+			return err
 		})
 	}
 	if len(r.errs) > 0 {
-		return res, &ApplyError{Result: res, Errs: r.errs}
+		return res, &ApplyError{Result: res, Errs: r.errs, Destroy: true}
 	}
 	return res, errors.Join(ctx.Err())
 }

@@ -367,3 +367,54 @@ func TestDestroyRefusedByTheReleaseDeletesNothing(t *testing.T) {
 		t.Fatalf("the allowed destroy: calls %v", srv.Calls())
 	}
 }
+
+// TestResultListsOnlyTheCallsMade: an apply that stops lists the write
+// calls made, not the plan's calls of the resources that never ran (it
+// listed CreateListener for a listener never sent).
+func TestResultListsOnlyTheCallsMade(t *testing.T) {
+	srv, c := env(t)
+	ctx := context.Background()
+	s := webStack()
+	srv.InjectFault(albtest.Fault{Action: "CreateLoadBalancer", Code: "InvalidParameter", Status: 400, Times: 1})
+	res, err := s.Apply(ctx, c, stack.Options{})
+	var ae *stack.ApplyError
+	if !errors.As(err, &ae) || ae.Result != res {
+		t.Fatalf("apply with the instance refused: %v, want an *ApplyError with the result", err)
+	}
+	got := map[string]int{}
+	for _, call := range res.Calls() {
+		got[call]++
+	}
+	for call, n := range got {
+		if sent := srv.Calls()[call]; sent < n {
+			t.Errorf("the result lists %s %d time(s); the service received it %d time(s)", call, n, sent)
+		}
+	}
+	if got["CreateListener"] != 0 || got["CreateLoadBalancer"] != 0 {
+		t.Errorf("calls %v: the listener never ran and the instance's create failed", res.Calls())
+	}
+}
+
+// TestDestroyThatStopsSaysDestroy: a destroy that stops says to destroy
+// again to resume (it said to apply again, which would recreate what was
+// deleted), and lists no call for the delete that failed.
+func TestDestroyThatStopsSaysDestroy(t *testing.T) {
+	srv, c := env(t)
+	ctx := context.Background()
+	s := webStack()
+	if _, err := s.Apply(ctx, c, stack.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	srv.InjectFault(albtest.Fault{Action: "DeleteListener", Code: "InvalidParameter", Status: 400, Times: 1})
+	res, err := s.Destroy(ctx, c, stack.Options{})
+	var ae *stack.ApplyError
+	if !errors.As(err, &ae) || !ae.Destroy || !strings.Contains(err.Error(), "destroy the stack again") {
+		t.Fatalf("a destroy that stopped: %v", err)
+	}
+	if calls := res.Calls(); len(calls) != 0 {
+		t.Errorf("calls %v: the only delete sent failed", calls)
+	}
+	if _, err := s.Destroy(ctx, c, stack.Options{}); err != nil {
+		t.Fatalf("destroy again: %v", err)
+	}
+}
