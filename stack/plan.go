@@ -391,6 +391,11 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 		lf.OtherRules = unmanagedRules + stackRules - len(l.Rules)
 		lf.Listeners = slices.DeleteFunc(slices.Clone(facts.Listeners), func(o alb.Listener) bool { return cur != nil && o.ID == cur.ID })
 		it.Findings = alb.CheckListener(spec, lf)
+		if _, ours := findListener(s, l.QUICListenerID); ours {
+			// The QUIC listener is the stack's (Validate checked it); it
+			// may not exist yet, and its stand-in ID is not among lf's.
+			it.Findings = slices.DeleteFunc(it.Findings, func(f alb.Finding) bool { return f.Rule == alb.RuleListenerQUICListenerUsable })
+		}
 		var lp *alb.ListenerPlan
 		if cur != nil {
 			st.listeners[l.Name] = cur

@@ -272,11 +272,30 @@ func (s Stack) Validate() error {
 			facts.ServerGroups[ref.group(name)] = *plannedGroup(ref.group(name), s.groupSpec(g))
 		}
 		for _, f := range alb.CheckListener(spec, facts) {
-			if f.Severity != alb.SeverityBlocking || f.Rule == alb.RuleListenerServerGroupExists {
-				continue // a group outside the stack is checked against the service at plan time
+			if f.Severity != alb.SeverityBlocking || f.Rule == alb.RuleListenerServerGroupExists || f.Rule == alb.RuleListenerQUICListenerUsable {
+				// A group or QUIC listener outside the stack is checked
+				// against the service at plan time; the stack's own QUIC
+				// listeners below.
+				continue
 			}
 			ps.list = append(ps.list, Problem{Kind: KindListener, Name: l.Name, Field: f.Resource, Rule: f.Rule, Message: f.Message})
 		}
+	}
+	// The QUIC listeners of the stack that its listeners upgrade to: QUIC
+	// ones, each advertised by one listener.
+	advertised := map[string]string{}
+	for _, l := range s.Listeners {
+		q, ok := findListener(s, l.QUICListenerID)
+		if l.QUICListenerID == "" || !ok {
+			continue
+		}
+		if q.Protocol != alb.ListenerQUIC {
+			ps.add(KindListener, l.Name, "QUICListenerID", alb.RuleListenerQUICListenerUsable, "listener %s is a %s listener, not a QUIC one", q.Name, q.Protocol)
+		}
+		if other, dup := advertised[q.Name]; dup {
+			ps.add(KindListener, l.Name, "QUICListenerID", alb.RuleListenerQUICListenerUsable, "QUIC listener %s is already advertised by listener %s", q.Name, other)
+		}
+		advertised[q.Name] = l.Name
 	}
 	// Protocol and port once per instance.
 	seen := map[string]string{}

@@ -418,3 +418,38 @@ func TestDestroyThatStopsSaysDestroy(t *testing.T) {
 		t.Fatalf("destroy again: %v", err)
 	}
 }
+
+// TestQUICUpgradeToAStackListener: an HTTPS listener that advertises a
+// QUIC listener of the stack passes the checks (they refused every such
+// stack: the QUIC listener's stand-in ID was not a listener of the
+// instance), applies, and converges; one that names a listener of the
+// stack that is not a QUIC one is refused.
+func TestQUICUpgradeToAStackListener(t *testing.T) {
+	srv, c := env(t)
+	ctx := context.Background()
+	s := webStack()
+	s.Listeners = append(s.Listeners,
+		stack.Listener{Name: "https", ListenerSpec: alb.NewListenerSpec("", alb.ListenerHTTPS, 443, "static").WithCertificate(albtest.CertificateExample).WithQUICUpgrade("quic")},
+		stack.Listener{Name: "quic", ListenerSpec: alb.NewListenerSpec("", alb.ListenerQUIC, 443, "static").WithCertificate(albtest.CertificateExample)})
+	if err := s.Validate(); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	res, err := s.Apply(ctx, c, stack.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	https, err := c.Listeners().Get(ctx, res.IDs()["listener/https"])
+	if err != nil || https.QUICListenerID != res.IDs()["listener/quic"] {
+		t.Fatalf("the HTTPS listener advertises %q, want the QUIC listener %q (%v)", https.QUICListenerID, res.IDs()["listener/quic"], err)
+	}
+	before := writes(srv)
+	if again, err := s.Apply(ctx, c, stack.Options{}); err != nil || writes(srv) != before {
+		t.Fatalf("second apply: %v, calls %v", err, again.Calls())
+	}
+	bad := webStack()
+	bad.Listeners = append(bad.Listeners,
+		stack.Listener{Name: "https", ListenerSpec: alb.NewListenerSpec("", alb.ListenerHTTPS, 443, "static").WithCertificate(albtest.CertificateExample).WithQUICUpgrade("http")})
+	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), alb.RuleListenerQUICListenerUsable) {
+		t.Fatalf("an upgrade to an HTTP listener: %v", err)
+	}
+}
