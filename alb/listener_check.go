@@ -17,9 +17,11 @@ type ListenerFacts struct {
 	Edition Edition
 	// VPCID is the instance's VPC.
 	VPCID string
-	// Listeners are the instance's listeners (the one the spec describes
-	// may be among them: a listener on the spec's port and protocol is
-	// taken for it).
+	// Listeners are the instance's listeners. The one the spec describes
+	// may be among them: the listener whose idempotency token is the
+	// spec's IdempotencyKey or, for a spec without one, the listener on
+	// its port and protocol. Any other listener on the spec's port is
+	// another listener (a conflict).
 	Listeners []Listener
 	// ServerGroups are the server groups that exist, by ID (a stack may
 	// key groups it is about to create by the name its specs use).
@@ -117,7 +119,7 @@ func CheckListener(spec ListenerSpec, facts ListenerFacts) []Finding {
 	// The instance's listeners.
 	others := 0
 	for _, l := range facts.Listeners {
-		if l.Port == spec.Port && l.Protocol == spec.Protocol {
+		if spec.describes(&l) {
 			continue // the listener the spec describes
 		}
 		others++
@@ -159,6 +161,19 @@ func CheckListener(spec ListenerSpec, facts ListenerFacts) []Finding {
 	return out
 }
 
+// describes reports whether l is the listener spec describes: its
+// idempotency token is the spec's key or, for a spec without a key, it is
+// on the spec's port and protocol. (Taking any listener on the port and
+// protocol for it let a second listener of another key on a port in use
+// through the checks, to be refused by the service:
+// ResourceAlreadyExist.Listener.)
+func (s ListenerSpec) describes(l *Listener) bool {
+	if s.IdempotencyKey != "" {
+		return l.Token() == s.IdempotencyKey
+	}
+	return l.Port == s.Port && l.Protocol == s.Protocol
+}
+
 // quicUpgradeRefusal says why spec cannot advertise its QUICListenerID
 // among the instance's listeners ("" when it can): the listener must be
 // one of them, a QUIC one, and advertised by no other listener than the
@@ -174,7 +189,7 @@ func quicUpgradeRefusal(spec ListenerSpec, listeners []Listener) string {
 		return fmt.Sprintf("listener %s is a %s listener, not a QUIC one", id, p)
 	}
 	for _, l := range listeners {
-		if l.QUICListenerID == id && !(l.Port == spec.Port && l.Protocol == spec.Protocol) {
+		if l.QUICListenerID == id && !spec.describes(&l) {
 			return fmt.Sprintf("QUIC listener %s is already advertised by listener %s (ResourceInUse.Listener)", id, l.ID)
 		}
 	}

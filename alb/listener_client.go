@@ -454,8 +454,11 @@ func blocking(kind, id string, findings []Finding) error {
 
 // facts gathers what CheckListener checks spec against: the instance
 // (edition, VPC), its listeners, the rules of the others (with
-// countRules) and the server groups the spec uses.
-func (l *Listeners) facts(ctx context.Context, spec ListenerSpec, countRules bool) (ListenerFacts, error) {
+// countRules) and the server groups the spec uses. self is the ID of the
+// listener the spec describes when the caller found it (adopted by
+// EnsureID, its token may not be the spec's key): it is left out of the
+// listeners and its rules are not the others'.
+func (l *Listeners) facts(ctx context.Context, spec ListenerSpec, countRules bool, self string) (ListenerFacts, error) {
 	c := l.c
 	var f ListenerFacts
 	inst, err := c.Get(ctx, spec.LoadBalancerID)
@@ -467,13 +470,14 @@ func (l *Listeners) facts(ctx context.Context, spec ListenerSpec, countRules boo
 		if err != nil {
 			return f, err
 		}
-		f.Listeners = append(f.Listeners, *ls)
+		if self == "" || ls.ID != self {
+			f.Listeners = append(f.Listeners, *ls)
+		}
 	}
 	if countRules {
-		self := "" // the listener the spec describes
 		for _, ls := range f.Listeners {
-			if ls.Port == spec.Port && ls.Protocol == spec.Protocol {
-				self = ls.ID
+			if self == "" && spec.describes(&ls) {
+				self = ls.ID // the listener the spec describes
 			}
 		}
 		for r, err := range c.ForwardingRules().List(ctx, RuleFilter{LoadBalancerIDs: []string{spec.LoadBalancerID}}) {
@@ -593,7 +597,11 @@ func (l *Listeners) planEnsure(ctx context.Context, op string, spec ListenerSpec
 	if err != nil {
 		return nil, cfg, err
 	}
-	facts, err := l.facts(ctx, spec, true)
+	self := ""
+	if ls != nil {
+		self = ls.ID
+	}
+	facts, err := l.facts(ctx, spec, true, self)
 	if err != nil {
 		return nil, cfg, err
 	}
@@ -710,7 +718,7 @@ func (l *Listeners) Create(ctx context.Context, spec ListenerSpec, opts ...WaitO
 	if err := spec.Validate(); err != nil {
 		return nil, err
 	}
-	facts, err := l.facts(ctx, spec, true)
+	facts, err := l.facts(ctx, spec, true, "")
 	if err != nil {
 		return nil, err
 	}

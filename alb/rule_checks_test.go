@@ -224,3 +224,40 @@ func TestListenerRulesCountTheInstancesOtherListeners(t *testing.T) {
 		t.Fatalf("a listener whose rules fill the quota exactly: %v", err)
 	}
 }
+
+// TestSecondListenerOnAPortInUseIsRefusedBeforeAnyWrite: a listener of
+// another key on the port and protocol of an existing listener is refused
+// by the checks (it was taken for the spec's own listener, and the service
+// refused the CreateListener: ResourceAlreadyExist.Listener); the existing
+// listener's own spec, and the same listener adopted by ID under another
+// key, converge.
+func TestSecondListenerOnAPortInUseIsRefusedBeforeAnyWrite(t *testing.T) {
+	e := newLsnEnv(t, alb.EditionStandard)
+	ctx := context.Background()
+	ls := e.c.Listeners()
+	first, err := ls.Ensure(ctx, e.httpSpec("first"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := writes(e.srv)
+	plan, err := ls.PlanEnsure(ctx, e.httpSpec("second"))
+	if err != nil || !slices.ContainsFunc(plan.Findings, func(f alb.Finding) bool {
+		return f.Rule == alb.RuleListenerPortUnique && f.Severity == alb.SeverityBlocking
+	}) {
+		t.Fatalf("plan of a second listener on port 80: %v, findings %v", err, plan)
+	}
+	_, err = ls.Ensure(ctx, e.httpSpec("second"))
+	findingAt(t, err, alb.RuleListenerPortUnique, "Port")
+	_, err = ls.Create(ctx, e.httpSpec("third"))
+	findingAt(t, err, alb.RuleListenerPortUnique, "Port")
+	if n := writes(e.srv) - before; n != 0 {
+		t.Fatalf("refused listeners wrote %d call(s)", n)
+	}
+	if _, err := ls.Ensure(ctx, e.httpSpec("first")); err != nil {
+		t.Fatalf("the listener's own spec again: %v", err)
+	}
+	adopt, err := ls.PlanEnsure(ctx, e.httpSpec("adopter"), alb.EnsureID(first.Listener.ID))
+	if err != nil || slices.ContainsFunc(adopt.Findings, func(f alb.Finding) bool { return f.Rule == alb.RuleListenerPortUnique }) {
+		t.Fatalf("the listener adopted by ID under another key: %v, findings %v", err, adopt)
+	}
+}

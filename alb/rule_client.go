@@ -290,7 +290,7 @@ func validateRules(specs []RuleSpec, single bool) error {
 func (r *ForwardingRules) checkRules(ctx context.Context, ls *Listener, specs []RuleSpec, single bool, self string) error {
 	spec := SpecFromListener(ls, nil, nil)
 	spec.Rules = specs
-	facts, err := r.c.Listeners().facts(ctx, spec, false) // the rules are read below
+	facts, err := r.c.Listeners().facts(ctx, spec, false, ls.ID) // the rules are read below
 	if err != nil {
 		return err
 	}

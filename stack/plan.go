@@ -363,6 +363,10 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 			}
 		}
 	}
+	kept := map[string]bool{} // the keys of the stack's listeners
+	for _, l := range s.Listeners {
+		kept[s.ResourceKey(KindListener, l.Name)] = true
+	}
 	lsnItems := make([]Item, len(s.Listeners))
 	for i, l := range s.Listeners {
 		it := Item{Kind: KindListener, Name: l.Name}
@@ -391,6 +395,20 @@ func compute(ctx context.Context, c *alb.Client, s Stack) (*Plan, *state, error)
 		lf.OtherRules = unmanagedRules + stackRules - len(l.Rules)
 		lf.Listeners = slices.DeleteFunc(slices.Clone(facts.Listeners), func(o alb.Listener) bool { return cur != nil && o.ID == cur.ID })
 		it.Findings = alb.CheckListener(spec, lf)
+		for i, f := range it.Findings {
+			// A listener the stack made and no longer lists (one renamed)
+			// holds the port: it is deleted after the new one is made.
+			if f.Rule != alb.RuleListenerPortUnique {
+				continue
+			}
+			for _, o := range lf.Listeners {
+				tok := o.Token()
+				if o.Port == l.Port && strings.HasPrefix(tok, s.keyPrefix(KindListener)) && !kept[tok] {
+					it.Findings[i].Message += fmt.Sprintf(" (the stack's listener %q, which this apply would delete only after making this one)", strings.TrimPrefix(tok, s.keyPrefix(KindListener)))
+					it.Findings[i].Fix = "apply the stack without the old listener first, then with the new one (a listener's name is its key: a rename is a delete and a create)"
+				}
+			}
+		}
 		if _, ours := findListener(s, l.QUICListenerID); ours {
 			// The QUIC listener is the stack's (Validate checked it); it
 			// may not exist yet, and its stand-in ID is not among lf's.

@@ -453,3 +453,31 @@ func TestQUICUpgradeToAStackListener(t *testing.T) {
 		t.Fatalf("an upgrade to an HTTP listener: %v", err)
 	}
 }
+
+// TestRenamedListenerOnItsPortIsRefusedBeforeAnyWrite: a listener renamed
+// (its name is its key) on the port the old one holds is refused by the
+// plan, saying why and what to do, before any write (it was created into
+// the port in use, refused by the service, and every apply again stopped
+// the same way).
+func TestRenamedListenerOnItsPortIsRefusedBeforeAnyWrite(t *testing.T) {
+	srv, c := env(t)
+	ctx := context.Background()
+	s := webStack()
+	if _, err := s.Apply(ctx, c, stack.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	s.Listeners[0].Name = "web80"
+	plan, err := s.Plan(ctx, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !plan.Blocked() || !strings.Contains(plan.String(), `the stack's listener "http"`) {
+		t.Fatalf("plan of a rename on the same port:\n%s", plan)
+	}
+	before := writes(srv)
+	_, err = s.Apply(ctx, c, stack.Options{})
+	var re *stack.RefusedError
+	if !errors.As(err, &re) || writes(srv) != before {
+		t.Fatalf("apply of the rename: %v, %d writes", err, writes(srv)-before)
+	}
+}
