@@ -97,8 +97,10 @@ func (p FileProblem) String() string {
 	return q.String()
 }
 
-// Error renders the error as "PATH:LINE:COLUMN: message", then one line per
-// problem of a validation.
+// Error renders a decoding error as "PATH:LINE:COLUMN: message", and a
+// validation as "PATH: invalid stack: N problem(s)" then one
+// "PATH:LINE:COLUMN: problem" line per problem (Line and Column are the
+// first problem's).
 func (e *FileError) Error() string {
 	if len(e.Problems) == 0 {
 		return e.where(e.Line, e.Column) + ": " + e.Message
