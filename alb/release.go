@@ -697,9 +697,6 @@ func (c *Client) confirmEIPsReleased(ctx context.Context, o *ReleaseOperation) {
 	}
 }
 
-// refusal returns the error that refuses a release under opts, if any: a
-// custom domain that still resolves (unless AllowResolvingDomains), a
-// user's own EIP (unless AcknowledgeUserEIPs).
 // Refusal returns the error [Client.Release] refuses the plan's release
 // with under opts, before any write (nil when it would go ahead): deletion
 // protection on without DisableDeletionProtection (a *[RefusedError]

@@ -118,8 +118,10 @@ func (e *RefusedError) Is(target error) bool {
 // resumes (an apply: every resource made carries its key; a destroy:
 // what is gone costs nothing). errors.Is and errors.As see the failures.
 type ApplyError struct {
+	// Result is what was done, with the write calls made.
 	Result *Result
-	Errs   []error
+	// Errs are the failures, each prefixed with its resource.
+	Errs []error
 	// Destroy is true when the operation was Destroy.
 	Destroy bool
 }
